@@ -1,0 +1,251 @@
+package dev.fanout.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The one HTTP client every provider uses. It adds a descriptive User-Agent (crates.io
+ * refuses requests without one), retries reads on 5xx, 429 and connection failures with
+ * backoff and jitter (honouring {@code Retry-After} and GitHub's rate-limit headers), spaces
+ * requests to hosts that ask for it, and guards credentials: they never cross to another
+ * host on a redirect and never travel over plain HTTP except to loopback.
+ *
+ * <p>Writes are not retried here: the apply stage reads the registry again before retrying
+ * a write, because the first attempt may have landed.
+ */
+public final class Http {
+
+  /** Headers that carry credentials; stripped on any cross-host hop. */
+  static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "x-nuget-apikey",
+      "npm-otp", "private-token", "x-api-key", "proxy-authorization", "cookie");
+
+  private Http() {
+  }
+
+  /** Retry and pacing settings. */
+  public record Policy(int maxAttempts, Duration maxBackoff, Map<String, Duration> minIntervalByHost) {
+    public static Policy standard() {
+      // crates.io asks crawlers and tools for at most one request a second.
+      return new Policy(4, Duration.ofSeconds(30), Map.of("crates.io", Duration.ofSeconds(1),
+          "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO));
+    }
+  }
+
+  public static OkHttpClient client(String version, Policy policy) {
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(64);
+    dispatcher.setMaxRequestsPerHost(16);
+    return new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(16, 1, TimeUnit.MINUTES))
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofSeconds(60))
+        .writeTimeout(Duration.ofSeconds(60))
+        .callTimeout(Duration.ofMinutes(10))
+        .addInterceptor(new UserAgent("fanout/" + version + " (+https://github.com/fanout-dev/fanout)"))
+        .addInterceptor(new Retry(policy))
+        .addInterceptor(new Pacing(policy.minIntervalByHost()))
+        .addNetworkInterceptor(new CredentialGuard())
+        .build();
+  }
+
+  private record UserAgent(String value) implements Interceptor {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request r = chain.request();
+      Request.Builder b = r.newBuilder();
+      if (r.header("User-Agent") == null) {
+        b.header("User-Agent", value);
+      }
+      if (r.tag(HttpUrl.class) == null) {
+        // Redirect hops keep this tag; the credential guard compares every hop's host with it.
+        b.tag(HttpUrl.class, r.url());
+      }
+      return chain.proceed(b.build());
+    }
+  }
+
+  /** Retries idempotent requests; see the class comment for what counts as transient. */
+  static final class Retry implements Interceptor {
+    private final Policy policy;
+
+    Retry(Policy policy) {
+      this.policy = policy;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      boolean idempotent = request.method().equals("GET") || request.method().equals("HEAD");
+      int attempts = idempotent ? policy.maxAttempts() : 1;
+      IOException lastFailure = null;
+      for (int attempt = 1; ; attempt++) {
+        Response response;
+        try {
+          response = chain.proceed(request);
+        } catch (IOException e) {
+          lastFailure = e;
+          if (attempt >= attempts || chain.call().isCanceled()) {
+            throw e;
+          }
+          sleep(backoff(attempt, null));
+          continue;
+        }
+        if (attempt >= attempts || !transientStatus(response)) {
+          return response;
+        }
+        Duration wait = backoff(attempt, response);
+        response.close();
+        if (wait.compareTo(policy.maxBackoff()) > 0) {
+          // The registry asks for a longer pause than a run should sit through: give the
+          // answer back so the caller reports it (with the time to wait) instead of hanging.
+          return chain.proceed(request);
+        }
+        sleep(wait);
+        if (lastFailure != null) {
+          lastFailure = null;
+        }
+      }
+    }
+
+    static boolean transientStatus(Response r) {
+      int code = r.code();
+      if (code == 429 || code >= 500 && code != 501) {
+        return true;
+      }
+      // GitHub's primary rate limit answers 403 with no requests left.
+      return code == 403 && "0".equals(r.header("x-ratelimit-remaining"));
+    }
+
+    Duration backoff(int attempt, Response response) {
+      if (response != null) {
+        Duration asked = retryAfter(response);
+        if (asked != null) {
+          return asked;
+        }
+      }
+      long base = 200L << Math.min(attempt - 1, 8);
+      long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
+      return Duration.ofMillis(Math.min(base + jitter, policy.maxBackoff().toMillis()));
+    }
+
+    static Duration retryAfter(Response response) {
+      String after = response.header("Retry-After");
+      if (after != null) {
+        try {
+          return Duration.ofSeconds(Long.parseLong(after.trim()));
+        } catch (NumberFormatException notSeconds) {
+          try {
+            ZonedDateTime when = ZonedDateTime.parse(after.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+            return Duration.ofMillis(Math.max(0, when.toInstant().toEpochMilli() - System.currentTimeMillis()));
+          } catch (RuntimeException unreadable) {
+            return null;
+          }
+        }
+      }
+      String remaining = response.header("x-ratelimit-remaining");
+      String reset = response.header("x-ratelimit-reset");
+      if ("0".equals(remaining) && reset != null) {
+        try {
+          long ms = Long.parseLong(reset.trim()) * 1000 - System.currentTimeMillis();
+          return Duration.ofMillis(Math.max(0, ms));
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    private static void sleep(Duration d) throws IOException {
+      try {
+        Thread.sleep(d.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting to retry");
+      }
+    }
+  }
+
+  /** Keeps at least the configured interval between requests to one host. */
+  static final class Pacing implements Interceptor {
+    private final Map<String, Duration> minInterval;
+    private final Map<String, Long> nextSlot = new ConcurrentHashMap<>();
+
+    Pacing(Map<String, Duration> minInterval) {
+      this.minInterval = minInterval;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      String host = chain.request().url().host();
+      Duration interval = minInterval.get(host);
+      if (interval != null && !interval.isZero()) {
+        long now = System.nanoTime();
+        long slot = nextSlot.merge(host, now + interval.toNanos(),
+            (previous, ignored) -> Math.max(previous, now) + interval.toNanos()) - interval.toNanos();
+        long waitNanos = slot - now;
+        if (waitNanos > 0) {
+          try {
+            TimeUnit.NANOSECONDS.sleep(waitNanos);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while pacing requests to " + host);
+          }
+        }
+      }
+      return chain.proceed(chain.request());
+    }
+  }
+
+  /** Strips credentials on a cross-host hop and refuses them over plain HTTP off loopback. */
+  static final class CredentialGuard implements Interceptor {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      boolean carries = request.headers().names().stream()
+          .anyMatch(n -> CREDENTIAL_HEADERS.contains(n.toLowerCase(Locale.ROOT)));
+      if (!carries) {
+        return chain.proceed(request);
+      }
+      Request.Builder out = request.newBuilder();
+      HttpUrl origin = request.tag(HttpUrl.class);
+      if (origin != null && !origin.host().equals(request.url().host())) {
+        CREDENTIAL_HEADERS.forEach(out::removeHeader);
+        return chain.proceed(out.build());
+      }
+      if (!request.isHttps() && !isLoopback(request.url().host())) {
+        throw new IOException("refusing to send credentials over plain HTTP to " + request.url().host()
+            + "; use https");
+      }
+      return chain.proceed(request);
+    }
+
+    static boolean isLoopback(String host) {
+      if (host.equals("localhost")) {
+        return true;
+      }
+      try {
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.fanout.provider;
+
+/**
+ * The answer to "can these credentials publish?", asked before anything is written.
+ *
+ * @param detail for people: who the token belongs to, or what is wrong and how to fix it.
+ *     Never the credential itself.
+ */
+public record CredentialCheck(Status status, String detail) {
+
+  /** How a credential check came out; only {@link #OK} and {@link #UNCHECKABLE} let a target run. */
+  public enum Status {
+    /** The registry confirmed that the credential may publish. */
+    OK,
+    /** The registry offers no way to check; the publish itself will tell. */
+    UNCHECKABLE,
+    /** No credential is configured, or the environment variable is not set. Set it. */
+    MISSING,
+    /** The registry does not know the credential (401). Make a new token. */
+    INVALID,
+    /** The credential is valid but may not write (403, missing scope). Grant the permission. */
+    NO_WRITE,
+    /** The check itself failed (network, 5xx): the plan says unknown, not blocked. */
+    ERROR;
+
+    public boolean allowsPublish() {
+      return this == OK || this == UNCHECKABLE;
+    }
+  }
+
+  public static CredentialCheck ok(String detail) {
+    return new CredentialCheck(Status.OK, detail);
+  }
+
+  public static CredentialCheck uncheckable(String detail) {
+    return new CredentialCheck(Status.UNCHECKABLE, detail);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.fanout.provider;
+
+import dev.fanout.model.Publication;
+import java.io.IOException;
+
+/**
+ * The four questions a provider answers for one registry. Diffing is shared (the plan stage
+ * compares {@link #desired} with {@link #read}); so are retries, the read before every
+ * write and the verification after it (the apply stage).
+ */
+public interface Provider {
+
+  /** What does the registry hold now for this publication? One call per package where possible. */
+  RegistryState read(Publication publication) throws RegistryException;
+
+  /** Can the configured credentials publish? Never throws: failures are a status. */
+  CredentialCheck checkCredentials(Publication publication);
+
+  /**
+   * What would this release put there? Builds the package locally when the artifacts are
+   * available; digests of what cannot be built yet are null.
+   */
+  DesiredState desired(Publication publication) throws IOException;
+
+  /**
+   * Publishes what {@code before} lacks, and only that. The caller has just read
+   * {@code before}, and will read again and compare with {@link #desired} to verify.
+   */
+  PublishResult publish(Publication publication, RegistryState before)
+      throws RegistryException, IOException;
+
+  /**
+   * What a publish wrote, for the journal and the report; never a credential.
+   *
+   * @param written the items written, such as file names or tags
+   */
+  record PublishResult(java.util.List<String> written, String detail) {
+    public PublishResult {
+      written = java.util.List.copyOf(written);
+    }
+  }
+}

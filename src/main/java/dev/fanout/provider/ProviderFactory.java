@@ -1,0 +1,67 @@
+package dev.fanout.provider;
+
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A registry's provider, found by {@link java.util.ServiceLoader}
+ * ({@code META-INF/services/dev.fanout.provider.ProviderFactory}). Everything about one
+ * registry lives in its folder under {@code providers/}: this factory, its {@link Provider},
+ * its package generator and its sandbox emulator.
+ */
+public interface ProviderFactory {
+
+  /** The block type in release files: {@code npm}, {@code github_release}, ... */
+  String type();
+
+  /** One line for {@code --help} and docs. */
+  String description();
+
+  /** The attributes a publication block of this type accepts. */
+  Schema schema();
+
+  /** The {@code provider "NAME"} block that configures it; several types may share one. */
+  default String settingsBlock() {
+    return type();
+  }
+
+  /** The attributes of that provider block (endpoints, credentials). */
+  Schema settingsSchema();
+
+  /**
+   * The registry's endpoints: setting name to default URL, such as
+   * {@code {"registry": "https://registry.npmjs.org"}}. A provider block overrides one by
+   * setting the attribute of the same name.
+   */
+  Map<String, String> endpoints();
+
+  /**
+   * For {@code --sandbox}: each endpoint's key in the sandbox's URL map, such as
+   * {@code {"registry": "npm"}}.
+   */
+  Map<String, String> sandboxEndpoints();
+
+  /** The setting that holds the credential, such as {@code token}; null when none is needed. */
+  default String credentialSetting() {
+    return "token";
+  }
+
+  /**
+   * Whether the target can be changed in place (a formula, a manifest, a tag): then an older
+   * version plans {@code update} and other content plans {@code update}. Immutable registries
+   * (npm, PyPI, crates.io) plan {@code drift} for other content, which needs a person.
+   */
+  boolean mutable();
+
+  /**
+   * Attributes other blocks may reference, computed from the publication alone (no network),
+   * such as a GitHub release's asset URLs. Referencing them creates a graph edge.
+   */
+  default Map<String, Object> exports(Publication publication, Function<dev.fanout.model.Address, Artifact> artifacts) {
+    return Map.of();
+  }
+
+  Provider create(ProviderContext context);
+}

@@ -1,0 +1,228 @@
+package dev.fanout.sandbox;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okhttp3.Headers;
+import okio.Buffer;
+
+/**
+ * The sandbox host: every {@link Emulator} on its own loopback server, with one request log
+ * and one fault file for all of them. State lives in the sandbox directory, so a restart
+ * sees what was published before.
+ */
+public final class Sandbox implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final Map<String, Running> running = new TreeMap<>();
+  private final RequestLog log;
+  private final Faults faults;
+
+  private record Running(Emulator emulator, MockWebServer server, String baseUrl) { }
+
+  private Sandbox(Path dir) throws IOException {
+    this.dir = dir;
+    this.log = new RequestLog(dir.resolve("requests.jsonl"));
+    this.faults = new Faults(dir.resolve("faults.json"));
+  }
+
+  /** Starts every emulator found on the class path, seeded by {@code scenario} on first use. */
+  public static Sandbox start(Path dir, String scenario) throws IOException {
+    return start(dir, scenario, ServiceLoader.load(Emulator.class).stream()
+        .map(ServiceLoader.Provider::get).toList());
+  }
+
+  /** Starts the given emulators; tests use this to run one registry alone. */
+  public static Sandbox start(Path dir, String scenario, List<Emulator> emulators) throws IOException {
+    Files.createDirectories(dir);
+    Scenario chosen = Scenario.load(scenario);
+    Sandbox sandbox = new Sandbox(dir);
+    try {
+      for (Emulator emulator : emulators) {
+        sandbox.startOne(emulator, chosen.tokens());
+      }
+    } catch (IOException | RuntimeException e) {
+      sandbox.close();
+      throw e;
+    }
+    return sandbox;
+  }
+
+  private void startOne(Emulator emulator, TokenPolicy tokens) throws IOException {
+    MockWebServer server = new MockWebServer();
+    server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        try {
+          return serve(emulator, request);
+        } finally {
+          // The server also queues every request for tests that take them; nobody does here.
+          try {
+            server.takeRequest(0, TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+    });
+    server.start(InetAddress.getLoopbackAddress(), 0);
+    String base = "http://127.0.0.1:" + server.getPort();
+    Path state = dir.resolve(emulator.registry());
+    Files.createDirectories(state);
+    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens));
+    running.put(emulator.registry(), new Running(emulator, server, base));
+  }
+
+  private MockResponse serve(Emulator emulator, RecordedRequest recorded) {
+    long started = System.nanoTime();
+    SandboxRequest request = toRequest(recorded);
+    boolean write = emulator.isWrite(request);
+    Faults.Effect effect = faults.match(emulator.registry(), write, request.path());
+    if (effect.latencyMs() > 0) {
+      sleep(effect.latencyMs());
+    }
+    SandboxResponse response;
+    MockResponse.Builder out = new MockResponse.Builder();
+    if ("before".equals(effect.drop())) {
+      log.record(emulator.registry(), request.method(), request.rawPath(), 0, write, millis(started), effect.description());
+      return out.onRequestStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+    }
+    if (effect.status() != null) {
+      Map<String, Object> error = Map.of("errors", List.of(Map.of("code", "SANDBOX_FAULT",
+          "message", effect.body() != null ? effect.body() : "fault injected by faults.json")));
+      response = SandboxResponse.json(effect.status(), error);
+      if (effect.body() != null) {
+        response = SandboxResponse.text(effect.status(), effect.body());
+      }
+      if (effect.retryAfter() != null) {
+        response = response.withHeader("Retry-After", String.valueOf(effect.retryAfter()));
+      }
+    } else if (effect.redirectTo() != null) {
+      response = SandboxResponse.empty(307)
+          .withHeader("Location", effect.redirectTo() + request.rawPath()
+              + (request.query().isEmpty() ? "" : "?" + request.query()));
+    } else {
+      try {
+        response = emulator.handle(request);
+      } catch (IOException | RuntimeException e) {
+        response = SandboxResponse.json(500, Map.of("errors", List.of(Map.of(
+            "code", "SANDBOX_ERROR", "message", emulator.registry() + " emulator failed: " + e))));
+      }
+    }
+    if (effect.malformed()) {
+      response = new SandboxResponse(response.status(), response.reason(), response.headers(),
+          "{\"truncated\": [1, 2,".getBytes(StandardCharsets.UTF_8));
+    }
+    log.record(emulator.registry(), request.method(), request.rawPath(), response.status(), write,
+        millis(started), effect.description());
+    out.code(response.status());
+    if (response.reason() != null) {
+      out.status("HTTP/1.1 " + response.status() + " " + response.reason());
+    }
+    Headers.Builder headers = new Headers.Builder();
+    response.headers().forEach(headers::add);
+    out.headers(headers.build());
+    if (!request.method().equals("HEAD")) {
+      out.body(new Buffer().write(response.body()));
+    } else if (!response.headers().containsKey("Content-Length")) {
+      out.setHeader("Content-Length", String.valueOf(response.body().length));
+    }
+    if (effect.slowBodyBps() != null) {
+      out.throttleBody(Math.max(1, effect.slowBodyBps()), 1, TimeUnit.SECONDS);
+    }
+    if ("after".equals(effect.drop())) {
+      out.onResponseStart(SocketEffect.ShutdownConnection.INSTANCE);
+    }
+    return out.build();
+  }
+
+  private static SandboxRequest toRequest(RecordedRequest recorded) {
+    String target = recorded.getTarget();
+    int q = target.indexOf('?');
+    String rawPath = q < 0 ? target : target.substring(0, q);
+    String query = q < 0 ? "" : target.substring(q + 1);
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (String name : recorded.getHeaders().names()) {
+      headers.put(name.toLowerCase(Locale.ROOT), recorded.getHeaders().values(name));
+    }
+    byte[] body = recorded.getBody() == null ? new byte[0] : recorded.getBody().toByteArray();
+    return new SandboxRequest(recorded.getMethod(), SandboxRequest.decodePath(rawPath), rawPath,
+        query, headers, body);
+  }
+
+  /** Registry name to base URL, plus the extra URLs each emulator names ({@code npm.git}...). */
+  public Map<String, String> urls() {
+    Map<String, String> urls = new TreeMap<>();
+    running.forEach((name, r) -> {
+      urls.put(name, r.baseUrl());
+      r.emulator().extraUrls().forEach((k, v) -> urls.put(name + "." + k, v));
+    });
+    return urls;
+  }
+
+  /** The base URL of one registry's emulator. */
+  public String url(String registry) {
+    Running r = running.get(registry);
+    if (r == null) {
+      throw new IllegalArgumentException("no emulator for registry '" + registry + "'; running: " + running.keySet());
+    }
+    return r.baseUrl();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (Running r : running.values()) {
+      r.server().close();
+    }
+    log.close();
+  }
+
+  private static long millis(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A scenario: which credentials are read-only, read from {@code /sandbox/scenarios/NAME.json}. */
+  record Scenario(String name, TokenPolicy tokens, Map<String, Object> spec) {
+    static Scenario load(String name) throws IOException {
+      String resource = "/sandbox/scenarios/" + name + ".json";
+      try (InputStream in = Sandbox.class.getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalArgumentException("unknown sandbox scenario '" + name + "'");
+        }
+        Map<String, Object> spec = JSON.readValue(in, new TypeReference<Map<String, Object>>() { });
+        return new Scenario(name, TokenPolicy.fromScenario(spec), spec);
+      }
+    }
+  }
+}
