@@ -1,0 +1,72 @@
+package dev.fanout.cli;
+
+import dev.fanout.dsl.ConfigLoader;
+import dev.fanout.dsl.Diagnostic;
+import dev.fanout.provider.Providers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The release files to read and the variables to read them with; shared by every command that loads them. */
+final class ConfigOptions {
+
+  @Parameters(index = "0", paramLabel = "PATH", defaultValue = ".",
+      description = "A release file, or a folder of *.fanout files (default: the current folder).")
+  Path path;
+
+  @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable).")
+  List<String> vars = List.of();
+
+  Map<String, String> vars() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String v : vars) {
+      int eq = v.indexOf('=');
+      if (eq <= 0) {
+        throw new UserError("--var takes NAME=VALUE, as in --var version=1.2.3; got \"" + v + "\"");
+      }
+      out.put(v.substring(0, eq), v.substring(eq + 1));
+    }
+    return out;
+  }
+
+  /** Loads and checks the configuration, printing diagnostics to stderr. */
+  ConfigLoader.Result load(Main.Root root, boolean printDiagnostics) {
+    ConfigLoader loader = new ConfigLoader(Providers.load(), vars(), root.io.env(), ConfigOptions::gitTag);
+    ConfigLoader.Result result = loader.load(path);
+    if (printDiagnostics && !result.diagnostics().isEmpty()) {
+      root.io.err().print(DiagnosticView.text(result.diagnostics(), result.sources(), root.style()));
+      root.io.err().flush();
+    }
+    return result;
+  }
+
+  static long errors(List<Diagnostic> diagnostics) {
+    return diagnostics.stream().filter(Diagnostic::isError).count();
+  }
+
+  /** The tag on HEAD of the repository holding {@code dir}, or null when there is none. */
+  static String gitTag(Path dir) {
+    try {
+      Process p = new ProcessBuilder("git", "describe", "--tags", "--exact-match", "HEAD")
+          .directory(dir.toFile()).redirectErrorStream(false).start();
+      p.getErrorStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return null;
+      }
+      return p.exitValue() == 0 && !out.isEmpty() ? out : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.fanout.dsl;
+
+import dev.fanout.model.Secret;
+import dev.fanout.model.Unknown;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The functions a release file may call. Each checks its arguments and says what it wanted;
+ * {@code env} marks what it reads as sensitive, and unknown arguments give unknown results.
+ */
+final class Functions {
+
+  /** What functions may see of the world: the configuration's folder and the environment. */
+  record World(Path dir, Map<String, String> env, Function<Path, String> gitTag) { }
+
+  private interface Fn {
+    Object apply(List<Object> args, Ast.Call call) throws EvalException;
+  }
+
+  private record Spec(int min, int max, String usage, Fn fn) { }
+
+  private final Map<String, Spec> specs = new TreeMap<>();
+  private final World world;
+
+  Functions(World world) {
+    this.world = world;
+    def("env", 1, 2, "env(\"NAME\") or env(\"NAME\", \"default\")", (a, c) -> {
+      String name = str(a, 0, c);
+      String value = world.env().get(name);
+      if (value == null && a.size() > 1) {
+        value = str(a, 1, c);
+      }
+      return new Secret("env " + name, value);
+    });
+    def("file", 1, 1, "file(\"path\")", (a, c) -> {
+      Path p = world.dir().resolve(str(a, 0, c));
+      try {
+        return Files.readString(p, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new EvalException("Cannot read file \"" + str(a, 0, c) + "\"",
+            "Looked for " + p.toAbsolutePath().normalize() + ": " + e.getClass().getSimpleName() + ".", c.range());
+      }
+    });
+    def("sha256", 1, 1, "sha256(\"text\")", (a, c) -> hex("SHA-256", str(a, 0, c).getBytes(StandardCharsets.UTF_8)));
+    def("filesha256", 1, 1, "filesha256(\"path\")", (a, c) -> {
+      Path p = world.dir().resolve(str(a, 0, c));
+      if (!Files.isRegularFile(p)) {
+        // The file may be an output of a build step: known once the build has run.
+        return Unknown.AFTER_BUILD;
+      }
+      try {
+        return hex("SHA-256", Files.readAllBytes(p));
+      } catch (IOException e) {
+        throw new EvalException("Cannot read file \"" + str(a, 0, c) + "\"", e.getMessage(), c.range());
+      }
+    });
+    def("lower", 1, 1, "lower(\"Text\")", (a, c) -> str(a, 0, c).toLowerCase(Locale.ROOT));
+    def("upper", 1, 1, "upper(\"text\")", (a, c) -> str(a, 0, c).toUpperCase(Locale.ROOT));
+    def("trimspace", 1, 1, "trimspace(\" text \")", (a, c) -> str(a, 0, c).strip());
+    def("trimprefix", 2, 2, "trimprefix(\"v1.0\", \"v\")", (a, c) -> {
+      String s = str(a, 0, c);
+      String p = str(a, 1, c);
+      return s.startsWith(p) ? s.substring(p.length()) : s;
+    });
+    def("trimsuffix", 2, 2, "trimsuffix(\"name.exe\", \".exe\")", (a, c) -> {
+      String s = str(a, 0, c);
+      String p = str(a, 1, c);
+      return s.endsWith(p) ? s.substring(0, s.length() - p.length()) : s;
+    });
+    def("startswith", 2, 2, "startswith(\"text\", \"te\")", (a, c) -> str(a, 0, c).startsWith(str(a, 1, c)));
+    def("endswith", 2, 2, "endswith(\"text\", \"xt\")", (a, c) -> str(a, 0, c).endsWith(str(a, 1, c)));
+    def("replace", 3, 3, "replace(\"text\", \"from\", \"to\")", (a, c) -> str(a, 0, c).replace(str(a, 1, c), str(a, 2, c)));
+    def("split", 2, 2, "split(\",\", \"a,b\")", (a, c) -> {
+      String sep = str(a, 0, c);
+      String s = str(a, 1, c);
+      return sep.isEmpty() ? List.of(s) : List.of(s.split(java.util.regex.Pattern.quote(sep), -1));
+    });
+    def("join", 2, 2, "join(\", \", [\"a\", \"b\"])", (a, c) -> {
+      List<String> parts = new ArrayList<>();
+      for (Object o : list(a, 1, c)) {
+        if (o instanceof List<?> || o instanceof Map<?, ?>) {
+          throw new EvalException("join() needs a list of strings", "An element is " + Evaluator.typeName(o) + ".", c.range());
+        }
+        parts.add(Evaluator.text(o));
+      }
+      return String.join(str(a, 0, c), parts);
+    });
+    def("format", 1, Integer.MAX_VALUE, "format(\"%s-%s\", os, arch)", (a, c) -> format(a, c));
+    def("concat", 0, Integer.MAX_VALUE, "concat([1], [2])", (a, c) -> {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        out.addAll(list(a, i, c));
+      }
+      return out;
+    });
+    def("flatten", 1, 1, "flatten([[1], [2, [3]]])", (a, c) -> {
+      List<Object> out = new ArrayList<>();
+      flatten(list(a, 0, c), out);
+      return out;
+    });
+    def("distinct", 1, 1, "distinct([1, 1, 2])", (a, c) -> new ArrayList<>(new LinkedHashSet<>(list(a, 0, c))));
+    def("keys", 1, 1, "keys({a = 1})", (a, c) -> new ArrayList<Object>(map(a, 0, c).keySet()));
+    def("values", 1, 1, "values({a = 1})", (a, c) -> new ArrayList<>(map(a, 0, c).values()));
+    def("merge", 0, Integer.MAX_VALUE, "merge({a = 1}, {b = 2})", (a, c) -> {
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (int i = 0; i < a.size(); i++) {
+        out.putAll(map(a, i, c));
+      }
+      return out;
+    });
+    def("lookup", 2, 3, "lookup(map, \"key\", \"default\")", (a, c) -> {
+      Map<String, Object> m = map(a, 0, c);
+      String k = str(a, 1, c);
+      if (m.containsKey(k)) {
+        return m.get(k);
+      }
+      if (a.size() == 3) {
+        return a.get(2);
+      }
+      throw new EvalException("No key \"" + k + "\"", "Known keys: " + String.join(", ", m.keySet())
+          + ". Pass a third argument as the default." + Names.didYouMean(k, m.keySet()), c.range());
+    });
+    def("length", 1, 1, "length([1, 2])", (a, c) -> {
+      Object v = a.get(0);
+      if (v instanceof List<?> l) {
+        return BigDecimal.valueOf(l.size());
+      } else if (v instanceof Map<?, ?> m) {
+        return BigDecimal.valueOf(m.size());
+      } else if (v instanceof String s) {
+        return BigDecimal.valueOf(s.codePointCount(0, s.length()));
+      }
+      throw new EvalException("length() needs a list, map or string", "It was given " + Evaluator.typeName(v) + ".", c.range());
+    });
+    def("contains", 2, 2, "contains([\"a\"], \"a\")", (a, c) -> {
+      for (Object o : list(a, 0, c)) {
+        if (Evaluator.equal(o, a.get(1))) {
+          return true;
+        }
+      }
+      return false;
+    });
+    def("coalesce", 1, Integer.MAX_VALUE, "coalesce(var.a, \"default\")", (a, c) -> {
+      for (Object o : a) {
+        if (o != null && !"".equals(o) && !(o instanceof Secret s && !s.isSet())) {
+          return o;
+        }
+      }
+      return null;
+    });
+    def("tostring", 1, 1, "tostring(42)", (a, c) -> a.get(0) == null ? null : str(a, 0, c));
+    def("tonumber", 1, 1, "tonumber(\"42\")", (a, c) -> {
+      try {
+        return a.get(0) instanceof BigDecimal n ? n : new BigDecimal(str(a, 0, c).trim());
+      } catch (NumberFormatException e) {
+        throw new EvalException("Not a number: \"" + str(a, 0, c) + "\"", "tonumber() needs digits, as in \"42\".", c.range());
+      }
+    });
+    def("base64encode", 1, 1, "base64encode(\"text\")",
+        (a, c) -> Base64.getEncoder().encodeToString(str(a, 0, c).getBytes(StandardCharsets.UTF_8)));
+    def("substr", 3, 3, "substr(\"text\", 0, 2)", (a, c) -> {
+      String s = str(a, 0, c);
+      int from = Math.max(0, Math.min(s.length(), num(a, 1, c)));
+      int len = num(a, 2, c);
+      int to = len < 0 ? s.length() : Math.min(s.length(), from + len);
+      return s.substring(from, to);
+    });
+    def("git_tag", 0, 0, "git_tag()", (a, c) -> {
+      String tag = world.gitTag().apply(world.dir());
+      if (tag == null) {
+        throw new EvalException("No git tag on HEAD",
+            "git_tag() reads the tag of the commit being released, and HEAD has none here. Tag the commit"
+            + " (git tag v1.2.3), or set the version another way: --var version=1.2.3.", c.range());
+      }
+      return tag;
+    });
+  }
+
+  private void def(String name, int min, int max, String usage, Fn fn) {
+    specs.put(name, new Spec(min, max, usage, fn));
+  }
+
+  java.util.Set<String> names() {
+    return specs.keySet();
+  }
+
+  Object call(Ast.Call call, List<Object> args) throws EvalException {
+    Spec spec = specs.get(call.name());
+    if (spec == null) {
+      throw new EvalException("Unknown function \"" + call.name() + "\"",
+          "There is no function called \"" + call.name() + "\"." + Names.didYouMean(call.name(), specs.keySet()),
+          call.nameRange());
+    }
+    if (args.size() < spec.min() || args.size() > spec.max()) {
+      throw new EvalException("Wrong number of arguments to " + call.name() + "()",
+          "It takes " + (spec.min() == spec.max() ? String.valueOf(spec.min())
+              : spec.max() == Integer.MAX_VALUE ? "at least " + spec.min() : spec.min() + " to " + spec.max())
+          + ", and was given " + args.size() + ". Usage: " + spec.usage() + ".", call.range());
+    }
+    for (Object a : args) {
+      if (a instanceof Unknown) {
+        return a;
+      }
+    }
+    // A function of a secret is a secret: trimprefix(env("TOKEN"), "x") stays hidden.
+    Secret secret = null;
+    List<Object> plain = new ArrayList<>(args);
+    if (!call.name().equals("env") && !call.name().equals("coalesce")) {
+      for (int i = 0; i < plain.size(); i++) {
+        if (plain.get(i) instanceof Secret s) {
+          if (!s.isSet()) {
+            return s;
+          }
+          secret = s;
+          plain.set(i, s.reveal());
+        }
+      }
+    }
+    Object result = spec.fn().apply(plain, call);
+    return secret != null && result instanceof String s ? new Secret(secret.source(), s) : result;
+  }
+
+  private static String str(List<Object> a, int i, Ast.Call c) throws EvalException {
+    Object v = a.get(i);
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof BigDecimal || v instanceof Boolean) {
+      return Evaluator.text(v);
+    }
+    throw new EvalException("Argument " + (i + 1) + " of " + c.name() + "() must be a string",
+        "It is " + Evaluator.typeName(v) + ".", c.args().get(i).range());
+  }
+
+  private static int num(List<Object> a, int i, Ast.Call c) throws EvalException {
+    if (a.get(i) instanceof BigDecimal n) {
+      return n.intValue();
+    }
+    throw new EvalException("Argument " + (i + 1) + " of " + c.name() + "() must be a number",
+        "It is " + Evaluator.typeName(a.get(i)) + ".", c.args().get(i).range());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(List<Object> a, int i, Ast.Call c) throws EvalException {
+    if (a.get(i) instanceof List<?> l) {
+      return (List<Object>) l;
+    }
+    throw new EvalException("Argument " + (i + 1) + " of " + c.name() + "() must be a list",
+        "It is " + Evaluator.typeName(a.get(i)) + ".", c.args().get(i).range());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(List<Object> a, int i, Ast.Call c) throws EvalException {
+    if (a.get(i) instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
+    }
+    throw new EvalException("Argument " + (i + 1) + " of " + c.name() + "() must be a map",
+        "It is " + Evaluator.typeName(a.get(i)) + ".", c.args().get(i).range());
+  }
+
+  private static void flatten(List<?> in, List<Object> out) {
+    for (Object o : in) {
+      if (o instanceof List<?> l) {
+        flatten(l, out);
+      } else {
+        out.add(o);
+      }
+    }
+  }
+
+  /** printf-like: %s and %v any value, %d a whole number, %% a percent sign. */
+  private static Object format(List<Object> a, Ast.Call c) throws EvalException {
+    String f = str(a, 0, c);
+    StringBuilder out = new StringBuilder();
+    int arg = 1;
+    for (int i = 0; i < f.length(); i++) {
+      char ch = f.charAt(i);
+      if (ch != '%') {
+        out.append(ch);
+        continue;
+      }
+      if (i + 1 >= f.length()) {
+        throw new EvalException("Bad format string", "It ends with a lone '%'; write %% for a percent sign.", c.range());
+      }
+      char verb = f.charAt(++i);
+      if (verb == '%') {
+        out.append('%');
+        continue;
+      }
+      if (arg >= a.size()) {
+        throw new EvalException("Too few arguments to format()",
+            "The format has more verbs than the " + (a.size() - 1) + " values given.", c.range());
+      }
+      Object v = a.get(arg++);
+      switch (verb) {
+        case 's', 'v' -> out.append(v instanceof String s ? s : Evaluator.text(v));
+        case 'd' -> {
+          if (!(v instanceof BigDecimal n)) {
+            throw new EvalException("%d needs a number", "Value " + (arg - 1) + " is " + Evaluator.typeName(v) + ".", c.range());
+          }
+          out.append(n.toBigInteger());
+        }
+        default -> throw new EvalException("Unknown format verb %" + verb, "Use %s, %v, %d or %%.", c.range());
+      }
+    }
+    return out.toString();
+  }
+
+  private static String hex(String algorithm, byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package dev.fanout.dsl;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.CharStreams;
+import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.ParserRuleContext;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.runtime.tree.TerminalNode;
+
+/**
+ * Text to {@link Ast}: runs the ANTLR grammar and turns its errors into diagnostics that
+ * say what was found and what was expected in words, not token names.
+ */
+public final class Syntax {
+
+  /** Beyond this many syntax errors in one file the rest are mostly echoes of the first. */
+  private static final int MAX_ERRORS_PER_FILE = 10;
+
+  private static final Map<Integer, String> WORDS = Map.ofEntries(
+      Map.entry(FanoutLexer.LBRACE, "'{'"), Map.entry(FanoutLexer.RBRACE, "'}'"),
+      Map.entry(FanoutLexer.LBRACK, "'['"), Map.entry(FanoutLexer.RBRACK, "']'"),
+      Map.entry(FanoutLexer.LPAREN, "'('"), Map.entry(FanoutLexer.RPAREN, "')'"),
+      Map.entry(FanoutLexer.COMMA, "','"), Map.entry(FanoutLexer.DOT, "'.'"),
+      Map.entry(FanoutLexer.ASSIGN, "'='"), Map.entry(FanoutLexer.COLON, "':'"),
+      Map.entry(FanoutLexer.QUESTION, "'?'"), Map.entry(FanoutLexer.FATARROW, "'=>'"),
+      Map.entry(FanoutLexer.IDENT, "a name"), Map.entry(FanoutLexer.NUMBER, "a number"),
+      Map.entry(FanoutLexer.QUOTE, "a string"), Map.entry(FanoutLexer.QUOTE_END, "the closing '\"'"),
+      Map.entry(FanoutLexer.INTERP_START, "'${'"), Map.entry(FanoutLexer.TEXT, "text"),
+      Map.entry(FanoutLexer.TRUE, "true"), Map.entry(FanoutLexer.FALSE, "false"),
+      Map.entry(FanoutLexer.NULL, "null"), Map.entry(FanoutLexer.FOR, "'for'"),
+      Map.entry(FanoutLexer.IN, "'in'"), Map.entry(FanoutLexer.IF, "'if'"),
+      Map.entry(Token.EOF, "the end of the file"));
+
+  private Syntax() {
+  }
+
+  /** The tree and the syntax errors of one file; the tree is partial when there are errors. */
+  public record Result(Ast.File file, List<Diagnostic> diagnostics) { }
+
+  public static Result parse(String fileName, String text) {
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    if (text.indexOf('\u0000') >= 0) {
+      int at = text.indexOf('\u0000');
+      int line = 1 + (int) text.substring(0, at).chars().filter(c -> c == '\n').count();
+      diagnostics.add(Diagnostic.error("This is not a text file",
+          "It holds NUL bytes (binary data). Release files are UTF-8 text ending in .fanout.",
+          SourceRange.at(fileName, line, 1)));
+      return new Result(new Ast.File(fileName, List.of(), List.of()), diagnostics);
+    }
+    FanoutLexer lexer = new FanoutLexer(CharStreams.fromString(text, fileName));
+    Errors errors = new Errors(fileName, diagnostics);
+    lexer.removeErrorListeners();
+    lexer.addErrorListener(errors);
+    FanoutParser parser = new FanoutParser(new CommonTokenStream(lexer));
+    parser.removeErrorListeners();
+    parser.addErrorListener(errors);
+    FanoutParser.FileContext tree = parser.file();
+    Builder builder = new Builder(fileName, diagnostics);
+    Ast.File file = builder.file(tree);
+    return new Result(file, diagnostics);
+  }
+
+  /** Turns ANTLR's syntax errors into diagnostics with words a person reads. */
+  private static final class Errors extends BaseErrorListener {
+    private final String fileName;
+    private final List<Diagnostic> out;
+    private final Set<Integer> linesWithErrors = new java.util.HashSet<>();
+    private int count;
+
+    Errors(String fileName, List<Diagnostic> out) {
+      this.fileName = fileName;
+      this.out = out;
+    }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offending, int line, int column,
+        String msg, RecognitionException e) {
+      if (!linesWithErrors.add(line) || ++count > MAX_ERRORS_PER_FILE) {
+        return;
+      }
+      Token token = offending instanceof Token t ? t : null;
+      int width = token == null || token.getText() == null ? 1 : Math.max(1, token.getText().length());
+      SourceRange range = new SourceRange(fileName, line, column + 1, line, column + width);
+      if (token == null) {
+        out.add(Diagnostic.error("Invalid character", "This character cannot start anything in a release file.", range));
+        return;
+      }
+      String found = describe(token);
+      switch (token.getType()) {
+        case FanoutLexer.UNTERMINATED -> out.add(Diagnostic.error("Unterminated string",
+            "The string that starts on this line has no closing '\"' before the line ends.",
+            new SourceRange(fileName, line, column + 1, line, column + 1)));
+        case FanoutLexer.UNTERMINATED_COMMENT -> out.add(Diagnostic.error("Unterminated comment",
+            "This '/*' comment is never closed with '*/'.", new SourceRange(fileName, line, column + 1, line, column + 2)));
+        case FanoutLexer.BAD_CHAR -> out.add(Diagnostic.error("Invalid character " + found,
+            hintFor(token.getText()), range));
+        default -> {
+          String expected = recognizer instanceof FanoutParser p ? expected(p.getExpectedTokens()) : null;
+          out.add(Diagnostic.error("Unexpected " + found,
+              expected == null ? "This does not fit here." : "Expected " + expected + ".", range));
+        }
+      }
+    }
+
+    private static String hintFor(String c) {
+      return switch (c) {
+        case "'" -> "Strings use double quotes: \"like this\".";
+        case ";" -> "Attributes end at the end of the line; no ';' is needed.";
+        case "&" -> "Did you mean '&&'?";
+        case "|" -> "Did you mean '||'?";
+        default -> "This character cannot start anything in a release file.";
+      };
+    }
+
+    private static String describe(Token t) {
+      if (t.getType() == Token.EOF) {
+        return "end of file";
+      }
+      String text = t.getText().replace("\r", "\\r").replace("\n", "\\n");
+      String word = WORDS.get(t.getType());
+      if (t.getType() == FanoutLexer.IDENT) {
+        return "name '" + text + "'";
+      }
+      if (t.getType() == FanoutLexer.QUOTE) {
+        return "string";
+      }
+      return word != null && word.startsWith("'") ? word : "'" + text + "'";
+    }
+
+    private static String expected(IntervalSet set) {
+      Set<String> words = new LinkedHashSet<>();
+      for (int type : set.toList()) {
+        String w = WORDS.get(type);
+        if (w == null && type > 0) {
+          w = "'" + FanoutLexer.VOCABULARY.getLiteralName(type) + "'";
+          if (w.equals("'null'")) {
+            continue;
+          }
+          w = w.replace("''", "'");
+        }
+        if (w != null) {
+          words.add(w);
+        }
+      }
+      // An expression can start with many tokens; saying "an expression" reads better.
+      if (words.contains("a number") && words.contains("a string") && words.contains("'['")) {
+        words.removeIf(w -> !w.equals("'}'") && !w.equals("']'") && !w.equals("')'"));
+        words.add("a value (a string, number, list, map, name or call)");
+      }
+      if (words.isEmpty()) {
+        return null;
+      }
+      List<String> list = new ArrayList<>(words);
+      if (list.size() > 6) {
+        list = list.subList(0, 6);
+        list.add("...");
+      }
+      return list.size() == 1 ? list.get(0) : String.join(", ", list.subList(0, list.size() - 1)) + " or " + list.get(list.size() - 1);
+    }
+  }
+
+  /** Parse tree to {@link Ast}. Tolerates the partial trees ANTLR builds after an error. */
+  private static final class Builder {
+    private final String fileName;
+    private final List<Diagnostic> diagnostics;
+
+    Builder(String fileName, List<Diagnostic> diagnostics) {
+      this.fileName = fileName;
+      this.diagnostics = diagnostics;
+    }
+
+    Ast.File file(FanoutParser.FileContext ctx) {
+      List<Ast.Block> blocks = new ArrayList<>();
+      List<Ast.Attribute> attributes = new ArrayList<>();
+      for (FanoutParser.ItemContext item : ctx.item()) {
+        if (item.block() != null) {
+          Ast.Block b = block(item.block());
+          if (b != null) {
+            blocks.add(b);
+          }
+        } else if (item.attribute() != null) {
+          Ast.Attribute a = attribute(item.attribute());
+          if (a != null) {
+            attributes.add(a);
+          }
+        }
+      }
+      return new Ast.File(fileName, blocks, attributes);
+    }
+
+    Ast.Block block(FanoutParser.BlockContext ctx) {
+      if (ctx.type == null || ctx.exception != null && ctx.LBRACE() == null) {
+        return null;
+      }
+      List<String> labels = new ArrayList<>();
+      for (FanoutParser.LabelContext l : ctx.label()) {
+        if (l.ident() != null) {
+          labels.add(l.ident().getText());
+        } else {
+          Ast.Expr e = string(l.string());
+          labels.add(e instanceof Ast.Literal lit ? String.valueOf(lit.value()) : l.string().getText());
+        }
+      }
+      List<Ast.Attribute> attributes = new ArrayList<>();
+      List<Ast.Block> blocks = new ArrayList<>();
+      for (FanoutParser.ItemContext item : ctx.item()) {
+        if (item.block() != null) {
+          Ast.Block b = block(item.block());
+          if (b != null) {
+            blocks.add(b);
+          }
+        } else if (item.attribute() != null) {
+          Ast.Attribute a = attribute(item.attribute());
+          if (a != null) {
+            attributes.add(a);
+          }
+        }
+      }
+      return new Ast.Block(ctx.type.getText(), labels, attributes, blocks, range(ctx), range(ctx.type));
+    }
+
+    Ast.Attribute attribute(FanoutParser.AttributeContext ctx) {
+      if (ctx.name == null || ctx.expr() == null) {
+        return null;
+      }
+      Ast.Expr value = expr(ctx.expr());
+      return value == null ? null : new Ast.Attribute(ctx.name.getText(), value, range(ctx));
+    }
+
+    Ast.Expr expr(FanoutParser.ExprContext ctx) {
+      if (ctx == null || ctx.orExpr() == null) {
+        return null;
+      }
+      Ast.Expr cond = or(ctx.orExpr());
+      if (ctx.QUESTION() == null) {
+        return cond;
+      }
+      return new Ast.Conditional(cond, expr(ctx.expr(0)), expr(ctx.expr(1)), range(ctx));
+    }
+
+    Ast.Expr or(FanoutParser.OrExprContext ctx) {
+      Ast.Expr left = and(ctx.andExpr(0));
+      for (int i = 1; i < ctx.andExpr().size(); i++) {
+        left = new Ast.Binary("||", left, and(ctx.andExpr(i)), range(ctx));
+      }
+      return left;
+    }
+
+    Ast.Expr and(FanoutParser.AndExprContext ctx) {
+      Ast.Expr left = eq(ctx.eqExpr(0));
+      for (int i = 1; i < ctx.eqExpr().size(); i++) {
+        left = new Ast.Binary("&&", left, eq(ctx.eqExpr(i)), range(ctx));
+      }
+      return left;
+    }
+
+    Ast.Expr eq(FanoutParser.EqExprContext ctx) {
+      Ast.Expr left = rel(ctx.relExpr(0));
+      for (int i = 1; i < ctx.relExpr().size(); i++) {
+        left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, rel(ctx.relExpr(i)), range(ctx));
+      }
+      return left;
+    }
+
+    Ast.Expr rel(FanoutParser.RelExprContext ctx) {
+      Ast.Expr left = add(ctx.addExpr(0));
+      for (int i = 1; i < ctx.addExpr().size(); i++) {
+        left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, add(ctx.addExpr(i)), range(ctx));
+      }
+      return left;
+    }
+
+    Ast.Expr add(FanoutParser.AddExprContext ctx) {
+      Ast.Expr left = mul(ctx.mulExpr(0));
+      for (int i = 1; i < ctx.mulExpr().size(); i++) {
+        left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, mul(ctx.mulExpr(i)), range(ctx));
+      }
+      return left;
+    }
+
+    Ast.Expr mul(FanoutParser.MulExprContext ctx) {
+      Ast.Expr left = unary(ctx.unary(0));
+      for (int i = 1; i < ctx.unary().size(); i++) {
+        left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, unary(ctx.unary(i)), range(ctx));
+      }
+      return left;
+    }
+
+    Ast.Expr unary(FanoutParser.UnaryContext ctx) {
+      if (ctx == null) {
+        return null;
+      }
+      if (ctx.op != null) {
+        return new Ast.Unary(ctx.op.getText(), unary(ctx.unary()), range(ctx));
+      }
+      return postfix(ctx.postfix());
+    }
+
+    Ast.Expr postfix(FanoutParser.PostfixContext ctx) {
+      if (ctx == null) {
+        return null;
+      }
+      Ast.Expr e = primary(ctx.primary());
+      for (FanoutParser.SuffixContext s : ctx.suffix()) {
+        SourceRange r = new SourceRange(fileName, ctx.start.getLine(), ctx.start.getCharPositionInLine() + 1,
+            s.stop == null ? s.start.getLine() : s.stop.getLine(),
+            s.stop == null ? s.start.getCharPositionInLine() + 1 : s.stop.getCharPositionInLine() + s.stop.getText().length());
+        if (s instanceof FanoutParser.GetAttrContext g) {
+          e = new Ast.GetAttr(e, g.ident() == null ? "" : g.ident().getText(), r);
+        } else if (s instanceof FanoutParser.GetIndexDotContext d) {
+          e = new Ast.Index(e, new Ast.Literal(new BigDecimal(d.NUMBER().getText()), range(d)), r);
+        } else if (s instanceof FanoutParser.GetIndexContext i) {
+          e = new Ast.Index(e, expr(i.expr()), r);
+        } else if (s instanceof FanoutParser.SplatContext) {
+          e = new Ast.Splat(e, r);
+        }
+      }
+      return e;
+    }
+
+    Ast.Expr primary(FanoutParser.PrimaryContext ctx) {
+      if (ctx == null) {
+        return null;
+      }
+      SourceRange r = range(ctx);
+      if (ctx instanceof FanoutParser.NumberContext n) {
+        try {
+          return new Ast.Literal(new BigDecimal(n.NUMBER().getText()), r);
+        } catch (NumberFormatException e) {
+          diagnostics.add(Diagnostic.error("Invalid number '" + n.getText() + "'", "Write numbers like 3, 2.5 or 1e3.", r));
+          return new Ast.Literal(BigDecimal.ZERO, r);
+        }
+      } else if (ctx instanceof FanoutParser.BoolContext b) {
+        return new Ast.Literal(b.TRUE() != null, r);
+      } else if (ctx instanceof FanoutParser.NullContext) {
+        return new Ast.Literal(null, r);
+      } else if (ctx instanceof FanoutParser.TextContext t) {
+        return string(t.string());
+      } else if (ctx instanceof FanoutParser.ListContext l) {
+        return new Ast.ListExpr(l.expr().stream().map(this::expr).filter(java.util.Objects::nonNull).toList(), r);
+      } else if (ctx instanceof FanoutParser.MapContext m) {
+        List<Ast.Expr> keys = new ArrayList<>();
+        List<Ast.Expr> values = new ArrayList<>();
+        for (FanoutParser.MapEntryContext entry : m.mapEntry()) {
+          Ast.Expr key = mapKey(entry.key);
+          Ast.Expr value = expr(entry.value);
+          if (key != null && value != null) {
+            keys.add(key);
+            values.add(value);
+          }
+        }
+        return new Ast.MapExpr(keys, values, r);
+      } else if (ctx instanceof FanoutParser.CallContext c) {
+        return new Ast.Call(c.name.getText(), c.expr().stream().map(this::expr).filter(java.util.Objects::nonNull).toList(),
+            r, range(c.name));
+      } else if (ctx instanceof FanoutParser.VariableContext v) {
+        return new Ast.Variable(v.ident().getText(), r);
+      } else if (ctx instanceof FanoutParser.ParensContext p) {
+        return expr(p.expr());
+      } else if (ctx instanceof FanoutParser.ListForContext f) {
+        FanoutParser.ForListContext fl = f.forList();
+        boolean two = fl.ident().size() == 2;
+        return new Ast.ForExpr(two ? fl.ident(0).getText() : null, fl.ident(two ? 1 : 0).getText(),
+            expr(fl.expr(0)), null, expr(fl.expr(1)), fl.IF() == null ? null : expr(fl.expr(2)), false, r);
+      } else if (ctx instanceof FanoutParser.MapForContext f) {
+        FanoutParser.ForMapContext fm = f.forMap();
+        boolean two = fm.ident().size() == 2;
+        return new Ast.ForExpr(two ? fm.ident(0).getText() : null, fm.ident(two ? 1 : 0).getText(),
+            expr(fm.expr(0)), expr(fm.expr(1)), expr(fm.expr(2)), fm.IF() == null ? null : expr(fm.expr(3)), true, r);
+      }
+      return null;
+    }
+
+    Ast.Expr mapKey(FanoutParser.MapKeyContext ctx) {
+      if (ctx == null) {
+        return null;
+      }
+      if (ctx.ident() != null) {
+        return new Ast.Literal(ctx.ident().getText(), range(ctx));
+      }
+      if (ctx.string() != null) {
+        return string(ctx.string());
+      }
+      return expr(ctx.expr());
+    }
+
+    Ast.Expr string(FanoutParser.StringContext ctx) {
+      List<Object> parts = new ArrayList<>();
+      StringBuilder text = new StringBuilder();
+      for (FanoutParser.PartContext part : ctx.part()) {
+        if (part instanceof FanoutParser.LiteralPartContext lit) {
+          text.append(unescape(lit.TEXT().getText(), lit.TEXT()));
+        } else if (part instanceof FanoutParser.InterpolationContext in) {
+          if (text.length() > 0) {
+            parts.add(text.toString());
+            text.setLength(0);
+          }
+          Ast.Expr e = expr(in.expr());
+          if (e != null) {
+            parts.add(e);
+          }
+        }
+      }
+      if (text.length() > 0 || parts.isEmpty()) {
+        parts.add(text.toString());
+      }
+      SourceRange r = range(ctx);
+      if (parts.size() == 1 && parts.get(0) instanceof String s) {
+        return new Ast.Literal(s, r);
+      }
+      return new Ast.Template(parts, r);
+    }
+
+    private String unescape(String raw, TerminalNode node) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < raw.length(); i++) {
+        char c = raw.charAt(i);
+        if (c == '$' && i + 1 < raw.length() && raw.charAt(i + 1) == '$') {
+          out.append('$');
+          i++;
+        } else if (c == '\\' && i + 1 < raw.length()) {
+          char n = raw.charAt(++i);
+          switch (n) {
+            case 'n' -> out.append('\n');
+            case 't' -> out.append('\t');
+            case 'r' -> out.append('\r');
+            case '"' -> out.append('"');
+            case '\\' -> out.append('\\');
+            case 'u' -> {
+              if (i + 4 < raw.length() + 0 && raw.substring(i + 1, Math.min(raw.length(), i + 5)).matches("[0-9a-fA-F]{4}")) {
+                out.append((char) Integer.parseInt(raw.substring(i + 1, i + 5), 16));
+                i += 4;
+              } else {
+                bad(node, "\\u needs four hex digits, as in \\u00e9.");
+                out.append('u');
+              }
+            }
+            default -> {
+              bad(node, "Unknown escape '\\" + n + "'. Use \\n, \\t, \\r, \\\", \\\\ or \\uXXXX.");
+              out.append(n);
+            }
+          }
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
+    }
+
+    private void bad(TerminalNode node, String detail) {
+      Token t = node.getSymbol();
+      diagnostics.add(Diagnostic.error("Invalid escape in string", detail,
+          SourceRange.at(fileName, t.getLine(), t.getCharPositionInLine() + 1)));
+    }
+
+    SourceRange range(Token t) {
+      return new SourceRange(fileName, t.getLine(), t.getCharPositionInLine() + 1, t.getLine(),
+          t.getCharPositionInLine() + Math.max(1, t.getText().length()));
+    }
+
+    SourceRange range(ParserRuleContext ctx) {
+      Token start = ctx.start;
+      Token stop = ctx.stop == null || ctx.stop.getTokenIndex() < start.getTokenIndex() ? start : ctx.stop;
+      return new SourceRange(fileName, start.getLine(), start.getCharPositionInLine() + 1,
+          stop.getLine(), stop.getCharPositionInLine() + Math.max(1, stop.getText() == null ? 1 : stop.getText().length()));
+    }
+  }
+}
