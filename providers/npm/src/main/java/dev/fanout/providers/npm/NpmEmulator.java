@@ -1,0 +1,451 @@
+package dev.fanout.providers.npm;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.sandbox.Access;
+import dev.fanout.sandbox.Emulator;
+import dev.fanout.sandbox.EmulatorContext;
+import dev.fanout.sandbox.SandboxRequest;
+import dev.fanout.sandbox.SandboxResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The npm registry in the sandbox: packuments (full and abbreviated), publish with
+ * {@code _attachments}, tarball download, dist-tags, whoami and the token list, with npmjs's
+ * error shapes ({@code {"error": "..."}}; 403 on a republish). State is one JSON packument
+ * and one folder of tarballs per package under the state directory.
+ *
+ * <p>A {@link Dialect} carries what other registries speaking the same protocol do
+ * differently, so GitHub Packages reuses this class.
+ */
+public class NpmEmulator implements Emulator {
+
+  /**
+   * How a registry that speaks npm's protocol differs from npmjs.
+   *
+   * @param scopedOnly only {@code @scope/name} packages may be published
+   * @param anonymousReads whether reads need no credential (npmjs yes, GitHub Packages no)
+   * @param conflictStatus the status of a republish of an existing version
+   * @param conflictFormat its message, with {@code %s} for the version
+   * @param tokenListing whether {@code GET /-/npm/v1/tokens} exists
+   */
+  public record Dialect(String registry, boolean scopedOnly, boolean anonymousReads,
+      int conflictStatus, String conflictFormat, String unauthorized, String forbiddenFormat,
+      boolean tokenListing) { }
+
+  /** npmjs: 403 on a republish, anonymous reads, a token list that tells read-only tokens apart. */
+  public static final Dialect NPMJS = new Dialect("npm", false, true, 403,
+      "You cannot publish over the previously published versions: %s.",
+      "You must be logged in to publish packages.",
+      "You do not have permission to publish \"%s\". Are you logged in as the correct user?", true);
+
+  static final String ABBREVIATED = "application/vnd.npm.install-v1+json";
+  static final String SANDBOX_USER = "fanout-sandbox";
+
+  /** What an abbreviated ("corgi") version keeps: what an installer needs. */
+  private static final Set<String> ABBREVIATED_FIELDS = Set.of("name", "version", "deprecated",
+      "dependencies", "optionalDependencies", "devDependencies", "bundleDependencies",
+      "peerDependencies", "peerDependenciesMeta", "acceptDependencies", "bin", "directories",
+      "dist", "engines", "os", "cpu", "_hasShrinkwrap", "hasInstallScript", "funding", "license");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Dialect dialect;
+  private EmulatorContext ctx;
+
+  public NpmEmulator() {
+    this(NPMJS);
+  }
+
+  protected NpmEmulator(Dialect dialect) {
+    this.dialect = dialect;
+  }
+
+  @Override
+  public String registry() {
+    return dialect.registry();
+  }
+
+  @Override
+  public void start(EmulatorContext context) throws IOException {
+    this.ctx = context;
+    Files.createDirectories(packuments());
+    Files.createDirectories(context.stateDir().resolve("tarballs"));
+  }
+
+  @Override
+  public synchronized SandboxResponse handle(SandboxRequest request) throws IOException {
+    Access access = ctx.access(request.bearerToken());
+    boolean write = isWrite(request);
+    if (access == Access.INVALID || !write && access == Access.NONE && !dialect.anonymousReads()
+        || write && access == Access.NONE) {
+      return error(401, dialect.unauthorized()).withHeader("WWW-Authenticate", "Bearer realm=\"registry\"");
+    }
+    List<String> segs = segments(request.path());
+    if (segs.isEmpty()) {
+      return SandboxResponse.json(200, Map.of("db_name", "registry"));
+    }
+    if (segs.get(0).equals("-")) {
+      return special(request, access, segs.subList(1, segs.size()));
+    }
+    int nameLength = segs.get(0).startsWith("@") && segs.size() > 1 ? 2 : 1;
+    String name = String.join("/", segs.subList(0, nameLength));
+    List<String> rest = segs.subList(nameLength, segs.size());
+    if (write && access == Access.READ) {
+      return error(403, String.format(dialect.forbiddenFormat(), name));
+    }
+    String method = request.method();
+    if (rest.isEmpty() && method.equals("PUT")) {
+      return publish(name, request);
+    }
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      return error(405, "Method not allowed: " + method);
+    }
+    if (rest.isEmpty()) {
+      return packument(name, request);
+    }
+    if (rest.get(0).equals("-") && rest.size() >= 2) {
+      return tarball(name, rest.get(rest.size() - 1));
+    }
+    if (rest.size() == 1) {
+      return versionManifest(name, rest.get(0));
+    }
+    return error(404, "Not found");
+  }
+
+  private SandboxResponse special(SandboxRequest request, Access access, List<String> segs) throws IOException {
+    String route = String.join("/", segs);
+    if (route.equals("ping")) {
+      return SandboxResponse.json(200, Map.of());
+    }
+    if (route.equals("whoami")) {
+      if (!access.canRead()) {
+        return error(401, dialect.unauthorized());
+      }
+      return SandboxResponse.json(200, Map.of("username", SANDBOX_USER));
+    }
+    if (route.equals("npm/v1/tokens") && dialect.tokenListing() && request.method().equals("GET")) {
+      if (!access.canRead()) {
+        return error(401, dialect.unauthorized());
+      }
+      // npm's token list identifies a token by the sha512 hex of its value ("key").
+      String token = request.bearerToken();
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("token", token.substring(0, Math.min(6, token.length())));
+      entry.put("key", HexFormat.of().formatHex(NpmPackageBuilder.digest("SHA-512",
+          token.getBytes(StandardCharsets.UTF_8))));
+      entry.put("readonly", !access.canWrite());
+      entry.put("cidr_whitelist", null);
+      entry.put("created", "2026-01-01T00:00:00.000Z");
+      entry.put("updated", "2026-01-01T00:00:00.000Z");
+      return SandboxResponse.json(200, Map.of("objects", List.of(entry), "total", 1, "urls", Map.of()));
+    }
+    if (segs.size() >= 3 && segs.get(0).equals("package")) {
+      int tagsAt = segs.indexOf("dist-tags");
+      if (tagsAt > 1) {
+        String name = String.join("/", segs.subList(1, tagsAt));
+        String tag = tagsAt + 1 < segs.size() ? segs.get(tagsAt + 1) : null;
+        return distTags(request, access, name, tag);
+      }
+    }
+    return error(404, "Not found");
+  }
+
+  private SandboxResponse packument(String name, SandboxRequest request) throws IOException {
+    Map<String, Object> doc = load(name);
+    if (doc == null) {
+      return error(404, "Not found");
+    }
+    render(name, doc);
+    String accept = request.header("accept");
+    if (accept != null && accept.contains(ABBREVIATED)) {
+      Map<String, Object> corgi = new LinkedHashMap<>();
+      corgi.put("name", name);
+      corgi.put("modified", times(doc).get("modified"));
+      corgi.put("dist-tags", doc.get("dist-tags"));
+      Map<String, Object> versions = new LinkedHashMap<>();
+      versions(doc).forEach((v, manifest) -> {
+        Map<String, Object> small = new LinkedHashMap<>();
+        asMap(manifest).forEach((k, value) -> {
+          if (ABBREVIATED_FIELDS.contains(k)) {
+            small.put(k, value);
+          }
+        });
+        versions.put(v, small);
+      });
+      corgi.put("versions", versions);
+      return json(200, corgi).withHeader("Content-Type", ABBREVIATED);
+    }
+    return json(200, doc);
+  }
+
+  private SandboxResponse versionManifest(String name, String versionOrTag) throws IOException {
+    Map<String, Object> doc = load(name);
+    if (doc == null) {
+      return error(404, "Not found");
+    }
+    render(name, doc);
+    Object tagged = asMap(doc.get("dist-tags")).get(versionOrTag);
+    String version = tagged != null ? tagged.toString() : versionOrTag;
+    Object manifest = versions(doc).get(version);
+    if (manifest == null) {
+      return error(404, "version not found: " + versionOrTag);
+    }
+    return json(200, manifest);
+  }
+
+  private SandboxResponse tarball(String name, String file) throws IOException {
+    Path blob = tarballDir(name).resolve(file);
+    if (file.contains("/") || file.startsWith(".") || !Files.isRegularFile(blob)) {
+      return error(404, "Not found");
+    }
+    return SandboxResponse.bytes(200, "application/octet-stream", Files.readAllBytes(blob));
+  }
+
+  private SandboxResponse publish(String name, SandboxRequest request) throws IOException {
+    JsonNode body;
+    try {
+      body = JSON.readTree(request.body());
+    } catch (IOException e) {
+      return error(400, "Invalid JSON in the publish document");
+    }
+    if (body == null || !body.isObject()) {
+      return error(400, "The publish document must be a JSON object");
+    }
+    if (!name.equals(body.path("name").asText(null))) {
+      return error(400, "The name in the document (" + body.path("name").asText("") + ") differs from the URL (" + name + ")");
+    }
+    Map<String, Object> doc = load(name);
+    if (doc == null) {
+      String invalid = invalidNewName(name);
+      if (invalid != null) {
+        return error(400, invalid);
+      }
+    }
+    Map<String, Object> published = JSON.convertValue(body.path("versions"), new TypeReference<Map<String, Object>>() { });
+    Map<String, Object> attachments = JSON.convertValue(body.path("_attachments"), new TypeReference<Map<String, Object>>() { });
+    if (published == null || published.isEmpty() || attachments == null || attachments.isEmpty()) {
+      return error(400, "A publish needs one version in \"versions\" and its tarball in \"_attachments\"");
+    }
+    if (published.size() != 1) {
+      return error(400, "Publish one version at a time; the document has " + published.keySet());
+    }
+    String version = published.keySet().iterator().next();
+    if (doc != null && (versions(doc).containsKey(version) || times(doc).containsKey(version))) {
+      return error(dialect.conflictStatus(), String.format(dialect.conflictFormat(), version));
+    }
+    Map<String, Object> manifest = new LinkedHashMap<>(asMap(published.get(version)));
+    if (!version.equals(manifest.get("version")) || !name.equals(manifest.get("name"))) {
+      return error(400, "The manifest of " + version + " must name " + name + " and version " + version);
+    }
+    Map<String, Object> attachment = attachmentFor(name, version, attachments);
+    if (attachment == null) {
+      return error(400, "No attachment for " + name + "@" + version + "; found " + attachments.keySet());
+    }
+    byte[] tgz;
+    try {
+      tgz = Base64.getDecoder().decode(String.valueOf(attachment.get("data")));
+    } catch (IllegalArgumentException e) {
+      return error(400, "The attachment's data is not base64");
+    }
+    Object length = attachment.get("length");
+    if (length instanceof Number n && n.longValue() != tgz.length) {
+      return error(400, "The attachment is " + tgz.length + " bytes, not " + n + " as \"length\" says");
+    }
+    Map<String, Object> dist = new LinkedHashMap<>(asMap(manifest.get("dist")));
+    String integrity = NpmPackageBuilder.integrity(tgz);
+    String shasum = NpmPackageBuilder.shasum(tgz);
+    if (dist.get("integrity") != null && !integrity.equals(dist.get("integrity"))) {
+      return error(400, "Integrity check failed: the tarball's sha512 is " + integrity + ", dist.integrity says " + dist.get("integrity"));
+    }
+    if (dist.get("shasum") != null && !shasum.equals(dist.get("shasum"))) {
+      return error(400, "Shasum check failed: the tarball's sha1 is " + shasum + ", dist.shasum says " + dist.get("shasum"));
+    }
+    dist.put("integrity", integrity);
+    dist.put("shasum", shasum);
+    // The stored URL is rewritten to the current base URL on every read (see render).
+    dist.put("tarball", NpmNames.tarballFile(name, version));
+    manifest.put("dist", dist);
+    manifest.putIfAbsent("_id", name + "@" + version);
+
+    String now = Instant.now().toString();
+    if (doc == null) {
+      doc = new LinkedHashMap<>();
+      doc.put("_id", name);
+      doc.put("name", name);
+      doc.put("dist-tags", new LinkedHashMap<String, Object>());
+      doc.put("versions", new LinkedHashMap<String, Object>());
+      Map<String, Object> time = new LinkedHashMap<>();
+      time.put("created", now);
+      doc.put("time", time);
+    }
+    if (manifest.get("description") != null) {
+      doc.put("description", manifest.get("description"));
+    }
+    versions(doc).put(version, manifest);
+    times(doc).put("modified", now);
+    times(doc).put(version, now);
+    Map<String, Object> tags = asMap(doc.get("dist-tags"));
+    JsonNode bodyTags = body.path("dist-tags");
+    if (bodyTags.isObject() && bodyTags.size() > 0) {
+      bodyTags.fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+    } else {
+      tags.put("latest", version);
+    }
+    Path dir = tarballDir(name);
+    Files.createDirectories(dir);
+    writeAtomically(dir.resolve(NpmNames.tarballFile(name, version)), tgz);
+    save(name, doc);
+    return SandboxResponse.json(200, Map.of("success", true, "id", name));
+  }
+
+  /** Why a new package may not take this name, or null when it may. */
+  private String invalidNewName(String name) {
+    if (!NpmNames.isValid(name) || !name.equals(name.toLowerCase(Locale.ROOT))) {
+      return "Invalid package name \"" + name + "\": new packages must have lowercase, URL-safe names";
+    }
+    if (dialect.scopedOnly() && !NpmNames.isScoped(name)) {
+      return "Package name \"" + name + "\" must be scoped to its owner, like @owner/" + name;
+    }
+    return null;
+  }
+
+  /** npm names the attachment {@code <full name>-<v>.tgz}; other clients use the bare name. */
+  private static Map<String, Object> attachmentFor(String name, String version, Map<String, Object> attachments) {
+    for (String key : List.of(name + "-" + version + ".tgz", NpmNames.tarballFile(name, version))) {
+      if (attachments.get(key) instanceof Map<?, ?>) {
+        return asMap(attachments.get(key));
+      }
+    }
+    return attachments.size() == 1 ? asMap(attachments.values().iterator().next()) : null;
+  }
+
+  private SandboxResponse distTags(SandboxRequest request, Access access, String name, String tag) throws IOException {
+    Map<String, Object> doc = load(name);
+    if (doc == null) {
+      return error(404, "Not found");
+    }
+    Map<String, Object> tags = asMap(doc.get("dist-tags"));
+    String method = request.method();
+    if (method.equals("GET") && tag == null) {
+      return SandboxResponse.json(200, tags);
+    }
+    if (tag == null || method.equals("GET")) {
+      return error(405, "Method not allowed");
+    }
+    if (!access.canWrite()) {
+      return error(403, String.format(dialect.forbiddenFormat(), name));
+    }
+    if (method.equals("DELETE")) {
+      if (tag.equals("latest")) {
+        return error(400, "The latest tag cannot be removed");
+      }
+      tags.remove(tag);
+    } else if (method.equals("PUT") || method.equals("POST")) {
+      String version = tagTarget(request);
+      if (!versions(doc).containsKey(version)) {
+        return error(404, "version not found: " + version);
+      }
+      tags.put(tag, version);
+    } else {
+      return error(405, "Method not allowed: " + method);
+    }
+    times(doc).put("modified", Instant.now().toString());
+    save(name, doc);
+    return SandboxResponse.json(200, Map.of("ok", true, "id", name, "dist-tags", tags));
+  }
+
+  /** The body of a dist-tag PUT is a JSON string such as {@code "1.0.0"}; accept it bare too. */
+  private static String tagTarget(SandboxRequest request) {
+    String text = request.bodyText().trim();
+    try {
+      JsonNode node = JSON.readTree(text);
+      if (node != null && node.isTextual()) {
+        return node.asText();
+      }
+    } catch (IOException notJson) {
+      // bare version below
+    }
+    return text;
+  }
+
+  /** Points every {@code dist.tarball} at this server's current URL, which changes with each start. */
+  private void render(String name, Map<String, Object> doc) {
+    versions(doc).forEach((v, manifest) -> {
+      Map<String, Object> dist = asMap(asMap(manifest).get("dist"));
+      dist.put("tarball", NpmNames.tarballUrl(ctx.baseUrl(), name, v));
+    });
+  }
+
+  private static List<String> segments(String path) {
+    List<String> out = new ArrayList<>(Arrays.asList(path.replace("%2f", "/").split("/")));
+    out.removeIf(String::isEmpty);
+    return out;
+  }
+
+  private Path packuments() {
+    return ctx.stateDir().resolve("packuments");
+  }
+
+  private Path tarballDir(String name) {
+    return ctx.stateDir().resolve("tarballs").resolve(NpmNames.urlSegment(name));
+  }
+
+  private Map<String, Object> load(String name) throws IOException {
+    if (name.contains("..") || name.indexOf('/') != name.lastIndexOf('/')) {
+      return null;
+    }
+    Path file = packuments().resolve(NpmNames.urlSegment(name) + ".json");
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    return JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+  }
+
+  private void save(String name, Map<String, Object> doc) throws IOException {
+    writeAtomically(packuments().resolve(NpmNames.urlSegment(name) + ".json"), JSON.writeValueAsBytes(doc));
+  }
+
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.write(tmp, bytes);
+    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static Map<String, Object> versions(Map<String, Object> doc) {
+    return asMap(doc.computeIfAbsent("versions", k -> new LinkedHashMap<String, Object>()));
+  }
+
+  private static Map<String, Object> times(Map<String, Object> doc) {
+    return asMap(doc.computeIfAbsent("time", k -> new LinkedHashMap<String, Object>()));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object o) {
+    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+  }
+
+  private static SandboxResponse json(int status, Object value) {
+    return SandboxResponse.json(status, value);
+  }
+
+  /** npm registries answer errors as {@code {"error": "..."}}; the npm client prints that text. */
+  private static SandboxResponse error(int status, String message) {
+    return SandboxResponse.json(status, Map.of("error", message));
+  }
+}

@@ -1,0 +1,263 @@
+package dev.fanout.providers.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Publishes a release's binaries as npm packages (see {@link NpmPackageBuilder} for the
+ * layouts) to any registry that speaks npm's protocol; a {@link Flavour} says which.
+ *
+ * <p>Items are the tarball files ({@code name-1.0.0.tgz}) with their sha512 integrity;
+ * pointers are the main package's dist-tags.
+ */
+public final class NpmProvider implements Provider {
+
+  /**
+   * What differs between registries that speak npm's protocol.
+   *
+   * @param registry the name in messages: {@code npm}, {@code github_packages}
+   * @param endpoint the endpoint setting that holds the registry URL
+   * @param scopedOnly the registry holds only {@code @scope/name} packages, lowercase
+   */
+  public record Flavour(String registry, String endpoint, boolean scopedOnly) { }
+
+  public static final Flavour NPMJS = new Flavour("npm", "registry", false);
+
+  private static final Pattern SEMVER = Pattern.compile("^\\d+\\.\\d+\\.\\d+([-+].*)?$");
+
+  private final ProviderContext ctx;
+  private final Flavour flavour;
+
+  public NpmProvider(ProviderContext ctx, Flavour flavour) {
+    this.ctx = ctx;
+    this.flavour = flavour;
+  }
+
+  @Override
+  public RegistryState read(Publication publication) throws RegistryException {
+    NpmRegistryClient client = client(publication);
+    String version = ctx.release().version();
+    List<String> names = names(publication, "read");
+    String main = names.get(names.size() - 1);
+    Map<String, String> items = new TreeMap<>();
+    JsonNode mainDoc = null;
+    for (String name : names) {
+      JsonNode doc = client.packument(name);
+      if (name.equals(main)) {
+        mainDoc = doc;
+      }
+      JsonNode dist = doc == null ? null : doc.path("versions").path(version).path("dist");
+      if (dist != null && !dist.isMissingNode()) {
+        String integrity = dist.path("integrity").asText("");
+        items.put(NpmNames.tarballFile(name, version),
+            integrity.isEmpty() ? "sha1:" + dist.path("shasum").asText() : integrity);
+      }
+    }
+    String location = client.baseUrl() + "/" + main;
+    if (mainDoc == null) {
+      return new RegistryState(false, List.of(), null, items, Map.of(), null, location);
+    }
+    Map<String, String> pointers = new TreeMap<>();
+    mainDoc.path("dist-tags").fields().forEachRemaining(e -> pointers.put(e.getKey(), e.getValue().asText()));
+    return new RegistryState(true, versions(mainDoc), pointers.get("latest"), items, pointers, null, location);
+  }
+
+  /**
+   * Every version the registry holds or has held, oldest first: the keys of {@code versions},
+   * and semver keys of {@code time}, which keeps unpublished versions that can never be reused.
+   */
+  static List<String> versions(JsonNode doc) {
+    Map<String, String> when = new LinkedHashMap<>();
+    doc.path("versions").fieldNames().forEachRemaining(v -> when.put(v, ""));
+    doc.path("time").fields().forEachRemaining(e -> {
+      if (SEMVER.matcher(e.getKey()).matches()) {
+        when.put(e.getKey(), e.getValue().asText(""));
+      }
+    });
+    List<String> out = new ArrayList<>(when.keySet());
+    out.sort(Comparator.comparing(when::get));
+    return out;
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication publication) {
+    Secret token = publication.secret("token");
+    if (!token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING,
+          "no " + flavour.registry() + " token: " + token.source() + " is not set");
+    }
+    try {
+      NpmRegistryClient client = client(publication);
+      NpmRegistryClient.Answer who = client.whoami();
+      if (who.status() == 401) {
+        return new CredentialCheck(CredentialCheck.Status.INVALID, flavour.registry() + " refused the token from "
+            + token.source() + " (HTTP " + who.status() + "): make a new token");
+      }
+      if (who.status() == 403) {
+        return new CredentialCheck(CredentialCheck.Status.NO_WRITE, flavour.registry() + " knows the token from "
+            + token.source() + " but refuses it here (HTTP 403): grant it the package permissions");
+      }
+      if (!who.ok()) {
+        return new CredentialCheck(CredentialCheck.Status.ERROR, flavour.registry() + " whoami failed (HTTP "
+            + who.status() + "): " + who.message());
+      }
+      String user = who.body() == null ? "?" : who.body().path("username").asText("?");
+      if (Boolean.TRUE.equals(client.tokenReadOnly())) {
+        return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token from " + token.source()
+            + " (user " + user + ") is read-only: make an automation or publish token");
+      }
+      return CredentialCheck.ok("authenticated as " + user + " on " + client.baseUrl());
+    } catch (RegistryException | RuntimeException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
+    }
+  }
+
+  @Override
+  public DesiredState desired(Publication publication) throws IOException {
+    checkName(NpmPackageBuilder.packageName(publication));
+    Map<String, String> items = new TreeMap<>();
+    for (NpmTarball t : builder(publication).build()) {
+      items.put(t.fileName(), t.integrity());
+    }
+    return new DesiredState(ctx.release().version(), items, pointers(publication));
+  }
+
+  private Map<String, String> pointers(Publication publication) {
+    Map<String, String> pointers = new TreeMap<>();
+    for (String tag : NpmPackageBuilder.distTags(publication)) {
+      pointers.put(tag, ctx.release().version());
+    }
+    return pointers;
+  }
+
+  @Override
+  public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
+    NpmRegistryClient client = client(publication);
+    String version = ctx.release().version();
+    List<String> tags = NpmPackageBuilder.distTags(publication);
+    String access = publication.string("access", "public");
+    if (!access.equals("public") && !access.equals("restricted")) {
+      throw new IllegalArgumentException(publication + ": access must be \"public\" or \"restricted\", not \"" + access + "\"");
+    }
+    checkName(NpmPackageBuilder.packageName(publication));
+    List<String> written = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    List<NpmTarball> tarballs = builder(publication).build();
+    NpmTarball main = tarballs.get(tarballs.size() - 1);
+    boolean mainPublishedNow = false;
+    for (NpmTarball t : tarballs) {
+      if (before.items().containsKey(t.fileName())) {
+        continue;
+      }
+      if (!t.built()) {
+        throw new RegistryException(flavour.registry(), "publish", 0, t.packageName() + "@" + version
+            + " cannot be built: a binary it holds is not available", false,
+            "Run the build first, or check the artifact's sources", null);
+      }
+      NpmRegistryClient.Answer a = client.publish(t.packageName(), document(client, t, tags.get(0), access));
+      if (a.ok()) {
+        written.add(t.fileName());
+        mainPublishedNow |= t == main;
+        continue;
+      }
+      if (!NpmRegistryClient.isConflict(a)) {
+        throw client.failure("publish of " + t.packageName() + "@" + version, a);
+      }
+      // "Already exists": an earlier run may have landed; it is only fine if the registry holds it.
+      JsonNode doc = client.packument(t.packageName());
+      if (doc == null || doc.path("versions").path(version).isMissingNode()) {
+        throw client.failure("publish of " + t.packageName() + "@" + version, a);
+      }
+      notes.add(t.fileName() + " was already published");
+    }
+    for (String tag : tags) {
+      boolean setByPublish = mainPublishedNow && tag.equals(tags.get(0));
+      if (!setByPublish && !version.equals(before.pointers().get(tag))) {
+        client.setDistTag(main.packageName(), tag, version);
+        written.add("dist-tag " + tag);
+      } else if (setByPublish) {
+        written.add("dist-tag " + tag);
+      }
+    }
+    String detail = written.isEmpty() ? "nothing to publish: " + main.packageName() + "@" + version + " is there"
+        : "published " + String.join(", ", written);
+    if (!notes.isEmpty()) {
+      detail += " (" + String.join("; ", notes) + ")";
+    }
+    return new PublishResult(written, detail);
+  }
+
+  /** The document npm's own client PUTs, with the tarball as a base64 attachment. */
+  static Map<String, Object> document(NpmRegistryClient client, NpmTarball t, String tag, String access) {
+    String name = t.packageName();
+    String version = t.version();
+    // npm names the attachment and the tarball after the full name, scope included; the
+    // registry rewrites the URL to its own form.
+    String attachmentName = name + "-" + version + ".tgz";
+    Map<String, Object> dist = new LinkedHashMap<>();
+    dist.put("integrity", t.integrity());
+    dist.put("shasum", t.shasum());
+    dist.put("tarball", client.baseUrl() + "/" + name + "/-/" + attachmentName);
+    Map<String, Object> manifest = new LinkedHashMap<>(t.manifest());
+    manifest.put("_id", name + "@" + version);
+    manifest.put("dist", dist);
+    Map<String, Object> attachment = new LinkedHashMap<>();
+    attachment.put("content_type", "application/octet-stream");
+    attachment.put("data", Base64.getEncoder().encodeToString(t.bytes()));
+    attachment.put("length", t.bytes().length);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("_id", name);
+    doc.put("name", name);
+    if (t.manifest().get("description") != null) {
+      doc.put("description", t.manifest().get("description"));
+    }
+    doc.put("dist-tags", Map.of(tag, version));
+    doc.put("versions", Map.of(version, manifest));
+    doc.put("access", access);
+    doc.put("_attachments", Map.of(attachmentName, attachment));
+    return doc;
+  }
+
+  private List<String> names(Publication publication, String operation) throws RegistryException {
+    try {
+      String name = NpmPackageBuilder.packageName(publication);
+      checkName(name);
+      return builder(publication).packageNames();
+    } catch (IllegalArgumentException e) {
+      throw new RegistryException(flavour.registry(), operation, 0, e.getMessage(), false,
+          "Fix the publication block", e);
+    }
+  }
+
+  private void checkName(String name) {
+    if (flavour.scopedOnly() && (!NpmNames.isScoped(name) || !name.equals(NpmNames.lower(name)))) {
+      throw new IllegalArgumentException(flavour.registry() + " holds only lowercase scoped packages (@owner/name); '"
+          + name + "' is not one");
+    }
+  }
+
+  private NpmPackageBuilder builder(Publication publication) {
+    return new NpmPackageBuilder(publication, ctx.release(), ctx.artifacts());
+  }
+
+  private NpmRegistryClient client(Publication publication) {
+    return new NpmRegistryClient(ctx.http(), flavour.registry(), ctx.endpoint(flavour.endpoint()),
+        publication.secret("token"));
+  }
+}

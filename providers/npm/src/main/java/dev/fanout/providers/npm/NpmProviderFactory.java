@@ -1,0 +1,69 @@
+package dev.fanout.providers.npm;
+
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Schema;
+import java.util.Map;
+
+/** The {@code npm} block: a release's binaries as npm packages with a Node launcher. */
+public final class NpmProviderFactory implements ProviderFactory {
+
+  @Override
+  public String type() {
+    return "npm";
+  }
+
+  @Override
+  public String description() {
+    return "npm packages that install the release's binaries with a Node launcher";
+  }
+
+  @Override
+  public Schema schema() {
+    return packageSchema();
+  }
+
+  /** The attributes of an npm package block; GitHub Packages accepts the same. */
+  public static Schema packageSchema() {
+    return Schema.builder()
+        .required("package", Schema.Type.STRING, "the package name, scoped (@scope/name) or not")
+        .required("binaries", Schema.Type.ARTIFACTS, "the binaries to ship, artifacts with os and arch")
+        .optional("launcher", Schema.Type.STRING, "the command name; defaults to the name without its scope")
+        .optional("dist_tags", Schema.Type.LIST, "the dist-tags to point at the version; defaults to [\"latest\"]")
+        .optional("access", Schema.Type.STRING, "\"public\" (the default) or \"restricted\"")
+        .optional("description", Schema.Type.STRING, "package.json description; defaults to the release's")
+        .optional("keywords", Schema.Type.LIST, "package.json keywords")
+        .optional("mode", Schema.Type.STRING,
+            "\"bundled\" (one package with every binary, the default) or \"optional\" (one package per platform)")
+        .build();
+  }
+
+  @Override
+  public Schema settingsSchema() {
+    return Schema.builder()
+        .optional("registry", Schema.Type.STRING, "the registry URL; defaults to https://registry.npmjs.org")
+        .sensitive("token", "an npm automation or publish token")
+        .build();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return Map.of("registry", "https://registry.npmjs.org");
+  }
+
+  @Override
+  public Map<String, String> sandboxEndpoints() {
+    return Map.of("registry", "npm");
+  }
+
+  @Override
+  public boolean mutable() {
+    return false;
+  }
+
+  @Override
+  public Provider create(ProviderContext context) {
+    return new NpmProvider(context, NpmProvider.NPMJS);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.fanout.providers.npm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.RegistryException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * npm's registry protocol as Fanout needs it: packument, whoami, token list, publish and
+ * dist-tags. Shared by every registry that speaks it (npmjs, GitHub Packages, Verdaccio).
+ */
+public final class NpmRegistryClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  private final OkHttpClient http;
+  private final String registry;
+  private final String baseUrl;
+  private final Secret token;
+
+  /**
+   * @param registry the registry's name in error messages: {@code npm}, {@code github_packages}
+   * @param baseUrl without a trailing slash
+   */
+  public NpmRegistryClient(OkHttpClient http, String registry, String baseUrl, Secret token) {
+    this.http = http;
+    this.registry = registry;
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.token = token;
+  }
+
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** An answer's status and parsed JSON body (null when it is not JSON). */
+  public record Answer(int status, JsonNode body) {
+    /** The registry's own words: npm registries put them in {@code error} or {@code message}. */
+    public String message() {
+      if (body == null) {
+        return "no message";
+      }
+      String m = body.path("error").asText(body.path("message").asText(""));
+      if (m.isEmpty()) {
+        m = body.toString();
+      }
+      return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  /** The full packument, or null when the registry does not know the package. */
+  public JsonNode packument(String name) throws RegistryException {
+    Answer a = send("read", get("/" + NpmNames.urlSegment(name)).header("Accept", "application/json").build());
+    if (a.status() == 404) {
+      return null;
+    }
+    if (!a.ok()) {
+      throw failure("read of " + name, a);
+    }
+    return a.body();
+  }
+
+  public Answer whoami() throws RegistryException {
+    return send("credential check", get("/-/whoami").build());
+  }
+
+  /**
+   * Whether the token is read-only, from npm's token list ({@code GET /-/npm/v1/tokens}, each
+   * entry keyed by the sha512 hex of the token); null when the registry cannot tell.
+   */
+  public Boolean tokenReadOnly() {
+    try {
+      Answer a = send("credential check", get("/-/npm/v1/tokens").build());
+      if (!a.ok() || a.body() == null) {
+        return null;
+      }
+      String key = HexFormat.of().formatHex(NpmPackageBuilder.digest("SHA-512",
+          token.reveal().getBytes(StandardCharsets.UTF_8)));
+      for (JsonNode entry : a.body().path("objects")) {
+        if (key.equals(entry.path("key").asText())) {
+          return entry.path("readonly").asBoolean(false);
+        }
+      }
+      return null;
+    } catch (RegistryException e) {
+      return null;
+    }
+  }
+
+  /** PUTs a publish document; the caller decides what a conflict means. */
+  public Answer publish(String name, Map<String, Object> document) throws RegistryException {
+    byte[] body;
+    try {
+      body = JSON.writeValueAsBytes(document);
+    } catch (IOException e) {
+      throw new RegistryException(registry, "publish", 0, "cannot encode the publish document: " + e.getMessage(),
+          false, null, e);
+    }
+    return send("publish", authorized(new Request.Builder().url(baseUrl + "/" + NpmNames.urlSegment(name))
+        .put(RequestBody.create(body, JSON_TYPE))).build());
+  }
+
+  public void setDistTag(String name, String tag, String version) throws RegistryException {
+    Answer a = send("dist-tag", authorized(new Request.Builder()
+        .url(baseUrl + "/-/package/" + NpmNames.urlSegment(name) + "/dist-tags/" + tag)
+        .put(RequestBody.create(JSON.valueToTree(version).toString(), JSON_TYPE))).build());
+    if (!a.ok()) {
+      throw failure("dist-tag " + tag + " of " + name, a);
+    }
+  }
+
+  /** Is this publish answer the registry's "that version exists"? npmjs 403, GitHub and Verdaccio 409. */
+  public static boolean isConflict(Answer a) {
+    return a.status() == 409
+        || a.status() == 403 && a.message().toLowerCase(java.util.Locale.ROOT).contains("cannot publish over");
+  }
+
+  public RegistryException failure(String operation, Answer a) {
+    String hint = switch (a.status()) {
+      case 401 -> "The token was refused: make a new one and set it in " + token.source();
+      case 403 -> "The token may not publish this package: use a token with publish rights for it";
+      case 404 -> "Check the package name and the registry URL " + baseUrl;
+      case 429 -> "The registry is rate limiting: try again later";
+      default -> a.status() >= 500 ? "The registry failed: try again later" : null;
+    };
+    return new RegistryException(registry, operation, a.status(), a.message(), hint);
+  }
+
+  private Request.Builder get(String path) {
+    return authorized(new Request.Builder().url(baseUrl + path).get());
+  }
+
+  private Request.Builder authorized(Request.Builder b) {
+    if (token != null && token.isSet()) {
+      b.header("Authorization", "Bearer " + token.reveal());
+    }
+    return b;
+  }
+
+  private Answer send(String operation, Request request) throws RegistryException {
+    try (Response response = http.newCall(request).execute()) {
+      byte[] bytes = response.body().bytes();
+      JsonNode body = null;
+      try {
+        body = bytes.length == 0 ? null : JSON.readTree(bytes);
+      } catch (IOException notJson) {
+        // An HTML error page from a proxy: the status says enough.
+      }
+      return new Answer(response.code(), body);
+    } catch (IOException e) {
+      throw new RegistryException(registry, operation, 0, "no answer from " + baseUrl + ": " + e.getMessage(),
+          true, "Check the network and the registry URL", e);
+    }
+  }
+}
