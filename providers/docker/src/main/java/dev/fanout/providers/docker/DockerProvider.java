@@ -1,0 +1,253 @@
+package dev.fanout.providers.docker;
+
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Release;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Publishes the release's Linux binaries as one multi-architecture image: an image per
+ * architecture and an OCI index pushed under every tag. Items are {@code tag:<tag>} to the
+ * index digest; tags other than the version (such as {@code latest}) are also pointers.
+ */
+final class DockerProvider implements Provider {
+
+  private final ProviderContext ctx;
+
+  DockerProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public RegistryState read(Publication publication) throws RegistryException {
+    DistributionClient client = client(publication);
+    String location = ctx.endpoint("registry") + "/" + repository(publication);
+    try {
+      if (client.authenticate(false) == DistributionClient.AuthOutcome.REJECTED) {
+        throw new RegistryException(DistributionClient.REGISTRY, "read", 401,
+            "the token endpoint refused the credential for " + location,
+            "set a valid token for the docker provider (" + publication.secret("token").source() + ")");
+      }
+      List<String> all = client.tags();
+      if (all == null) {
+        return RegistryState.absent(location);
+      }
+      Map<String, String> items = new TreeMap<>();
+      Map<String, String> pointers = new TreeMap<>();
+      for (String tag : tags(publication)) {
+        String digest = all.contains(tag) ? client.manifestDigest(tag) : null;
+        if (digest == null) {
+          continue;
+        }
+        items.put("tag:" + tag, digest);
+        if (!tag.equals(ctx.release().version())) {
+          pointers.put(tag, digest);
+        }
+      }
+      String current = all.contains(ctx.release().version()) ? ctx.release().version() : null;
+      return new RegistryState(true, all, current, items, pointers, null, location);
+    } catch (IOException e) {
+      throw new RegistryException(DistributionClient.REGISTRY, "read", 0, e.getMessage() + " (" + location + ")",
+          true, "check the network and the registry URL", e);
+    }
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication publication) {
+    Secret token = publication.secret("token");
+    if (!token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING,
+          "no token for the docker registry: set " + token.source());
+    }
+    String repository = repository(publication);
+    DistributionClient client = client(publication);
+    try {
+      if (client.authenticate(true) == DistributionClient.AuthOutcome.REJECTED) {
+        return new CredentialCheck(CredentialCheck.Status.INVALID,
+            "the registry refused the token (" + token.source() + "): create a new access token");
+      }
+      // A token endpoint may grant less than asked; only a started upload proves push rights.
+      String location;
+      try {
+        location = client.startUpload("push check");
+      } catch (RegistryException e) {
+        if (e.status() == 401 || e.status() == 403) {
+          return new CredentialCheck(CredentialCheck.Status.NO_WRITE,
+              "the token may pull but not push to " + repository + ": give it read and write access");
+        }
+        return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
+      }
+      client.cancelUpload(location);
+      return CredentialCheck.ok("the token may push to " + repository + " on " + ctx.endpoint("registry"));
+    } catch (RegistryException | IOException | RuntimeException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "credential check failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public DesiredState desired(Publication publication) throws IOException {
+    Optional<ImageBuilder.MultiArchImage> image = build(publication);
+    String digest = image.map(i -> i.index().digest()).orElse(null);
+    Map<String, String> items = new LinkedHashMap<>();
+    Map<String, String> pointers = new LinkedHashMap<>();
+    for (String tag : tags(publication)) {
+      items.put("tag:" + tag, digest);
+      if (!tag.equals(ctx.release().version())) {
+        pointers.put(tag, digest);
+      }
+    }
+    return new DesiredState(ctx.release().version(), items, pointers);
+  }
+
+  @Override
+  public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
+    ImageBuilder.MultiArchImage image = build(publication).orElseThrow(() -> new IOException(
+        publication + ": a binary is not built yet; run the build before publishing the image"));
+    String index = image.index().digest();
+    List<String> stale = new ArrayList<>();
+    for (String tag : tags(publication)) {
+      if (!index.equals(before.items().get("tag:" + tag))) {
+        stale.add(tag);
+      }
+    }
+    if (stale.isEmpty()) {
+      return new PublishResult(List.of(), "every tag already points at " + index);
+    }
+    DistributionClient client = client(publication);
+    if (client.authenticate(true) == DistributionClient.AuthOutcome.REJECTED) {
+      throw new RegistryException(DistributionClient.REGISTRY, "publish", 401, "the token endpoint refused the credential",
+          "set a valid token for the docker provider (" + publication.secret("token").source() + ")");
+    }
+    List<String> written = new ArrayList<>();
+    for (ImageBuilder.PlatformImage platform : image.images()) {
+      // A manifest is only accepted once all it names is there, so blobs go first, and a
+      // manifest already present means its blobs are too.
+      if (client.manifestDigest(platform.manifest().digest()) != null) {
+        continue;
+      }
+      List<ImageBuilder.Blob> blobs = new ArrayList<>(platform.layers());
+      blobs.add(platform.config());
+      for (ImageBuilder.Blob blob : blobs) {
+        if (!client.blobExists(blob.digest())) {
+          client.pushBlob(blob);
+          written.add("blob " + blob.digest());
+        }
+      }
+      client.pushManifest(platform.manifest().digest(), platform.manifest());
+      written.add("manifest " + platform.os() + "/" + platform.architecture() + " " + platform.manifest().digest());
+    }
+    for (String tag : stale) {
+      client.pushManifest(tag, image.index());
+      written.add("tag:" + tag);
+    }
+    return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index);
+  }
+
+  // ---- building
+
+  /** The image, or empty when a binary is not available yet. Also written as an OCI layout under the work folder. */
+  private Optional<ImageBuilder.MultiArchImage> build(Publication publication) throws IOException {
+    if (publication.string("base") != null) {
+      // Layering on a base image means pulling its manifests and blobs; not done yet.
+      throw new IllegalArgumentException(publication + ": base images are not supported yet; remove 'base' to build FROM scratch");
+    }
+    Release release = ctx.release();
+    List<ImageBuilder.PlatformImage> images = new ArrayList<>();
+    for (Address address : publication.artifacts("binaries")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      if (artifact == null || !"linux".equals(artifact.os())) {
+        continue;
+      }
+      Optional<Path> file = ctx.artifacts().file(address);
+      if (file.isEmpty()) {
+        return Optional.empty();
+      }
+      images.add(ImageBuilder.image("linux", artifact.arch(), Files.readAllBytes(file.get()), release.name(),
+          entrypoint(publication), labels(release)));
+    }
+    if (images.isEmpty()) {
+      throw new IllegalArgumentException(publication + ": 'binaries' holds no linux artifact; an image needs one");
+    }
+    ImageBuilder.MultiArchImage image = ImageBuilder.index(images);
+    image.writeLayout(ctx.workDir().resolve("docker").resolve(publication.name()), tags(publication));
+    return Optional.of(image);
+  }
+
+  private static Map<String, String> labels(Release release) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("org.opencontainers.image.title", release.name());
+    labels.put("org.opencontainers.image.version", release.version());
+    if (release.description() != null) {
+      labels.put("org.opencontainers.image.description", release.description());
+    }
+    if (release.homepage() != null) {
+      labels.put("org.opencontainers.image.url", release.homepage());
+    }
+    if (release.license() != null) {
+      labels.put("org.opencontainers.image.licenses", release.license());
+    }
+    return labels;
+  }
+
+  private static List<String> entrypoint(Publication publication) {
+    Object value = publication.attributes().get("entrypoint");
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(String::valueOf).toList();
+    }
+    return List.of(value.toString());
+  }
+
+  // ---- names
+
+  private List<String> tags(Publication publication) {
+    List<Object> tags = publication.list("tags");
+    return tags.isEmpty() ? List.of(ctx.release().version()) : tags.stream().map(String::valueOf).toList();
+  }
+
+  /**
+   * The repository path on the registry: a leading host ({@code docker.io/}, {@code ghcr.io/},
+   * {@code localhost:5000/}) is dropped, since the endpoint says where the registry is, and
+   * Docker Hub's official images get their implicit {@code library/}.
+   */
+  String repository(Publication publication) {
+    String repo = publication.string("repository");
+    if (repo == null || repo.isBlank()) {
+      throw new IllegalArgumentException(publication + ": 'repository' is required");
+    }
+    int slash = repo.indexOf('/');
+    if (slash > 0) {
+      String first = repo.substring(0, slash);
+      if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
+        repo = repo.substring(slash + 1);
+      }
+    }
+    if (!repo.contains("/") && ctx.endpoint("registry").equals(DockerProviderFactory.DEFAULT_REGISTRY)) {
+      repo = "library/" + repo;
+    }
+    return repo;
+  }
+
+  private DistributionClient client(Publication publication) {
+    return new DistributionClient(ctx.http(), ctx.endpoint("registry"), repository(publication),
+        publication.setting("username", null), publication.secret("token"));
+  }
+}

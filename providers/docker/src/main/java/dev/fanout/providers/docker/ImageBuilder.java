@@ -1,0 +1,221 @@
+package dev.fanout.providers.docker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Builds the release's images without a daemon: one image per Linux architecture holding the
+ * binary in a single layer on top of nothing ({@code FROM scratch}), and an OCI index over
+ * them. Reproducible: fixed times (the epoch, as jib does), owners and modes, entries in a
+ * fixed order, JSON in a fixed key order, so the same binaries give the same digests.
+ *
+ * <p>Written here with commons-compress rather than jib-core: jib-core is not available to
+ * this build offline, and it pushes with its own HTTP client, which would bypass the shared
+ * client's retries and credential guard.
+ */
+final class ImageBuilder {
+
+  static final String EPOCH = "1970-01-01T00:00:00Z";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** A content-addressed document or layer. */
+  record Blob(String digest, String mediaType, byte[] content) {
+    Map<String, Object> descriptor() {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("mediaType", mediaType);
+      d.put("digest", digest);
+      d.put("size", content.length);
+      return d;
+    }
+  }
+
+  /** One architecture's image. */
+  record PlatformImage(String os, String architecture, String variant, Blob config, List<Blob> layers, Blob manifest) {
+    PlatformImage {
+      layers = List.copyOf(layers);
+    }
+  }
+
+  /** Every architecture's image and the index that ties them together under one tag. */
+  record MultiArchImage(List<PlatformImage> images, Blob index) {
+    MultiArchImage {
+      images = List.copyOf(images);
+    }
+
+    /**
+     * Writes an OCI image layout ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/})
+     * whose {@code index.json} names the multi-arch index under each tag, for skopeo and for
+     * people to look at.
+     */
+    void writeLayout(Path dir, List<String> tags) throws IOException {
+      Files.createDirectories(dir.resolve("blobs/sha256"));
+      Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+      List<Blob> all = new ArrayList<>();
+      for (PlatformImage image : images) {
+        all.addAll(image.layers());
+        all.add(image.config());
+        all.add(image.manifest());
+      }
+      all.add(index);
+      for (Blob b : all) {
+        Files.write(dir.resolve("blobs/sha256").resolve(b.digest().substring(7)), b.content());
+      }
+      List<Map<String, Object>> refs = new ArrayList<>();
+      for (String tag : tags) {
+        Map<String, Object> d = index.descriptor();
+        d.put("annotations", Map.of("org.opencontainers.image.ref.name", tag));
+        refs.add(d);
+      }
+      Map<String, Object> top = new LinkedHashMap<>();
+      top.put("schemaVersion", 2);
+      top.put("mediaType", MediaTypes.OCI_INDEX);
+      top.put("manifests", refs);
+      Files.write(dir.resolve("index.json"), json(top));
+    }
+  }
+
+  private ImageBuilder() {
+  }
+
+  /**
+   * One image: the binary at {@code /usr/local/bin/<binaryName>}, mode 755, owned by root.
+   *
+   * @param entrypoint the command; empty for the binary itself
+   */
+  static PlatformImage image(String os, String arch, byte[] binary, String binaryName, List<String> entrypoint,
+      Map<String, String> labels) throws IOException {
+    Platform platform = Platform.of(arch);
+    byte[] tar = layerTar(binary, binaryName);
+    Blob layer = blob(MediaTypes.OCI_LAYER_GZIP, gzip(tar));
+
+    Map<String, Object> runConfig = new LinkedHashMap<>();
+    runConfig.put("Env", List.of(PATH_ENV));
+    runConfig.put("Entrypoint", entrypoint.isEmpty() ? List.of("/usr/local/bin/" + binaryName) : entrypoint);
+    if (!labels.isEmpty()) {
+      runConfig.put("Labels", new java.util.TreeMap<>(labels));
+    }
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("created", EPOCH);
+    config.put("architecture", platform.architecture());
+    if (platform.variant() != null) {
+      config.put("variant", platform.variant());
+    }
+    config.put("os", os);
+    config.put("config", runConfig);
+    config.put("rootfs", Map.of("type", "layers", "diff_ids", List.of(OciStorage.sha256(tar))));
+    config.put("history", List.of(Map.of("created", EPOCH, "created_by", "fanout: COPY " + binaryName + " /usr/local/bin/")));
+    Blob configBlob = blob(MediaTypes.OCI_CONFIG, json(config));
+
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest.put("config", configBlob.descriptor());
+    manifest.put("layers", List.of(layer.descriptor()));
+    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, List.of(layer),
+        blob(MediaTypes.OCI_MANIFEST, json(manifest)));
+  }
+
+  /** The index over the images, ordered by platform so that the input order does not matter. */
+  static MultiArchImage index(List<PlatformImage> images) throws IOException {
+    List<PlatformImage> sorted = new ArrayList<>(images);
+    sorted.sort(Comparator.comparing((PlatformImage i) -> i.os() + "/" + i.architecture() + "/"
+        + (i.variant() == null ? "" : i.variant())));
+    List<Map<String, Object>> manifests = new ArrayList<>();
+    for (PlatformImage image : sorted) {
+      Map<String, Object> d = image.manifest().descriptor();
+      Map<String, Object> platform = new LinkedHashMap<>();
+      platform.put("architecture", image.architecture());
+      platform.put("os", image.os());
+      if (image.variant() != null) {
+        platform.put("variant", image.variant());
+      }
+      d.put("platform", platform);
+      manifests.add(d);
+    }
+    Map<String, Object> index = new LinkedHashMap<>();
+    index.put("schemaVersion", 2);
+    index.put("mediaType", MediaTypes.OCI_INDEX);
+    index.put("manifests", manifests);
+    return new MultiArchImage(sorted, blob(MediaTypes.OCI_INDEX, json(index)));
+  }
+
+  /** An OCI platform from the architecture names release files use (Go's, uname's, Rust's). */
+  record Platform(String architecture, String variant) {
+    static Platform of(String arch) {
+      String a = arch == null ? "" : arch.toLowerCase(java.util.Locale.ROOT);
+      return switch (a) {
+        case "amd64", "x86_64", "x64" -> new Platform("amd64", null);
+        case "arm64", "aarch64" -> new Platform("arm64", null);
+        case "armv7", "armv7l", "arm", "armhf" -> new Platform("arm", "v7");
+        case "armv6", "armel" -> new Platform("arm", "v6");
+        case "386", "i386", "i686", "x86" -> new Platform("386", null);
+        default -> new Platform(a, null);
+      };
+    }
+  }
+
+  static Blob blob(String mediaType, byte[] content) {
+    return new Blob(OciStorage.sha256(content), mediaType, content);
+  }
+
+  static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON-serialisable: " + value, e);
+    }
+  }
+
+  private static byte[] layerTar(byte[] binary, String binaryName) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (String dir : List.of("usr/", "usr/local/", "usr/local/bin/")) {
+        TarArchiveEntry e = new TarArchiveEntry(dir);
+        fixed(e, 040755);
+        tar.putArchiveEntry(e);
+        tar.closeArchiveEntry();
+      }
+      TarArchiveEntry file = new TarArchiveEntry("usr/local/bin/" + binaryName);
+      fixed(file, 0100755);
+      file.setSize(binary.length);
+      tar.putArchiveEntry(file);
+      tar.write(binary);
+      tar.closeArchiveEntry();
+      tar.finish();
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void fixed(TarArchiveEntry e, int mode) {
+    e.setMode(mode);
+    e.setModTime(0);
+    e.setUserId(0);
+    e.setGroupId(0);
+    e.setUserName("");
+    e.setGroupName("");
+  }
+
+  private static byte[] gzip(byte[] data) throws IOException {
+    // GZIPOutputStream writes a zero mtime and no file name, so the header is always the same.
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(data);
+    }
+    return bytes.toByteArray();
+  }
+}
