@@ -215,7 +215,9 @@ public final class PypiEmulator implements Emulator {
       return error(400, "Cannot upload a file with '/' or '\\' in the name.");
     }
     String prefix = PypiNames.fileName(name) + "-";
-    if (!PypiNames.fileName(filename).startsWith(prefix)) {
+    int cut = prefix.length() - 1;
+    if (filename.length() <= cut || filename.charAt(cut) != '-'
+        || !PypiNames.normalise(filename.substring(0, cut)).equals(PypiNames.normalise(name))) {
       return error(400, "Start filename for '" + name + "' with '" + prefix + "'.");
     }
     if ("bdist_wheel".equals(filetype) && !filename.endsWith(".whl")
