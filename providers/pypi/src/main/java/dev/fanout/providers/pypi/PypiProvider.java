@@ -1,0 +1,266 @@
+package dev.fanout.providers.pypi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** Reads PyPI's JSON API and uploads wheels through the legacy upload API, as twine does. */
+final class PypiProvider implements Provider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REGISTRY = "pypi";
+
+  /** One file this release would upload. {@code bytes} is null when its binary is not built yet. */
+  record Distribution(String filename, String filetype, String pyversion, byte[] bytes) { }
+
+  private final ProviderContext ctx;
+
+  PypiProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public RegistryState read(Publication publication) throws RegistryException {
+    String project = publication.string("project");
+    String index = ctx.endpoint("index");
+    String location = index + "/project/" + PypiNames.normalise(project) + "/";
+    JsonNode all = getJson(index, List.of("pypi", project, "json"));
+    if (all == null) {
+      return RegistryState.absent(location);
+    }
+    List<String> versions = new ArrayList<>();
+    for (Iterator<String> it = all.path("releases").fieldNames(); it.hasNext(); ) {
+      versions.add(it.next());
+    }
+    String current = all.path("info").path("version").asText(null);
+    String wanted = PypiNames.version(ctx.release().version());
+    Map<String, String> items = new LinkedHashMap<>();
+    String stored = versions.stream().filter(v -> PypiNames.version(v).equals(wanted)).findFirst().orElse(null);
+    if (stored != null) {
+      // A release appears with its first file: list what this version already holds, file by file.
+      JsonNode release = getJson(index, List.of("pypi", project, stored, "json"));
+      if (release != null) {
+        for (JsonNode url : release.path("urls")) {
+          items.put(url.path("filename").asText(), url.path("digests").path("sha256").asText(null));
+        }
+      }
+    }
+    return new RegistryState(true, versions, current, items, Map.of(), null, location);
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication publication) {
+    Secret token = publication.secret("token");
+    if (!token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING,
+          "no PyPI token: " + token.source() + " is not set; create an API token at https://pypi.org/manage/account/token/");
+    }
+    // Real PyPI tokens are macaroons serialised with a "pypi-" prefix; the sandbox uses its own.
+    if (!ctx.sandbox() && !token.reveal().startsWith("pypi-")) {
+      return new CredentialCheck(CredentialCheck.Status.INVALID,
+          "the token in " + token.source() + " is not a PyPI API token (those start with 'pypi-'); "
+              + "create one at https://pypi.org/manage/account/token/");
+    }
+    return CredentialCheck.uncheckable("PyPI has no endpoint to check a token; the upload will tell. "
+        + "The token must be scoped to project '" + publication.string("project") + "' or to the account");
+  }
+
+  @Override
+  public DesiredState desired(Publication publication) throws IOException {
+    Map<String, String> items = new LinkedHashMap<>();
+    for (Distribution d : distributions(publication)) {
+      items.put(d.filename(), d.bytes() == null ? null : sha256(d.bytes()));
+    }
+    return new DesiredState(PypiNames.version(ctx.release().version()), items, Map.of());
+  }
+
+  @Override
+  public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
+    List<String> written = new ArrayList<>();
+    List<String> alreadyThere = new ArrayList<>();
+    Map<String, String> ours = new LinkedHashMap<>();
+    for (Distribution d : distributions(publication)) {
+      if (before.items().containsKey(d.filename())) {
+        continue;
+      }
+      if (d.bytes() == null) {
+        throw new IOException("cannot upload " + d.filename() + ": its binary artifact is not built yet");
+      }
+      save(publication, d);
+      ours.put(d.filename(), sha256(d.bytes()));
+      if (upload(publication, d)) {
+        written.add(d.filename());
+      } else {
+        alreadyThere.add(d.filename());
+      }
+    }
+    if (!alreadyThere.isEmpty()) {
+      // Another run won the race; it only counts as done if the registry holds our bytes.
+      RegistryState after = read(publication);
+      for (String filename : alreadyThere) {
+        String held = after.items().get(filename);
+        if (held == null || !held.equals(ours.get(filename))) {
+          throw new RegistryException(REGISTRY, "upload", 400, "PyPI already holds " + filename
+              + " with other content (sha256 " + held + ")",
+              "PyPI never accepts a file name twice: release a new version");
+        }
+      }
+    }
+    String detail = "uploaded " + written.size() + " file(s) to " + ctx.endpoint("repository")
+        + (alreadyThere.isEmpty() ? "" : "; already there: " + String.join(", ", alreadyThere));
+    return new PublishResult(written, detail);
+  }
+
+  /** Uploads one file; false when PyPI says the file name is taken. */
+  private boolean upload(Publication publication, Distribution d) throws RegistryException {
+    WheelBuilder.Metadata meta = metadata(publication);
+    MultipartBody.Builder form = new MultipartBody.Builder().setType(MultipartBody.FORM)
+        .addFormDataPart(":action", "file_upload")
+        .addFormDataPart("protocol_version", "1")
+        .addFormDataPart("metadata_version", "2.1")
+        .addFormDataPart("name", meta.name())
+        .addFormDataPart("version", PypiNames.version(meta.version()))
+        .addFormDataPart("filetype", d.filetype())
+        .addFormDataPart("pyversion", d.pyversion())
+        .addFormDataPart("summary", meta.summary())
+        .addFormDataPart("description_content_type", "text/plain")
+        .addFormDataPart("requires_python", ">=3.7")
+        .addFormDataPart("sha256_digest", sha256(d.bytes()));
+    if (meta.homepage() != null) {
+      form.addFormDataPart("home_page", meta.homepage());
+    }
+    if (meta.license() != null) {
+      form.addFormDataPart("license", meta.license());
+    }
+    form.addFormDataPart("content", d.filename(),
+        RequestBody.create(d.bytes(), MediaType.get("application/octet-stream")));
+    // The legacy API lives at a path ending in a slash; without it PyPI redirects and the POST body is lost.
+    String url = ctx.endpoint("repository") + "/";
+    Request request = new Request.Builder().url(url)
+        .header("Authorization", Credentials.basic("__token__", publication.secret("token").reveal()))
+        .post(form.build()).build();
+    try (Response response = ctx.http().newCall(request).execute()) {
+      if (response.isSuccessful()) {
+        return true;
+      }
+      // PyPI puts its message in the reason phrase, not the body.
+      String reason = response.message();
+      if (response.code() == 400 && reason.startsWith("File already exists")) {
+        return false;
+      }
+      throw new RegistryException(REGISTRY, "upload " + d.filename(), response.code(), reason, hint(response.code(), reason));
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, "upload " + d.filename(), 0, e.getMessage(), true,
+          "check the connection to " + url + " and run apply again", e);
+    }
+  }
+
+  private static String hint(int status, String reason) {
+    if (status == 401 || status == 403) {
+      return reason.contains("isn't allowed") ? "scope the token to this project or to the whole account"
+          : "check the token: a PyPI API token starting with pypi-";
+    }
+    if (status == 400 && reason.contains("previously been used")) {
+      return "PyPI never reuses a deleted file name: release a new version";
+    }
+    if (status == 429 || status >= 500) {
+      return "PyPI is busy or failing; run apply again later";
+    }
+    return "fix the package metadata and run apply again";
+  }
+
+  List<Distribution> distributions(Publication publication) throws IOException {
+    WheelBuilder.Metadata meta = metadata(publication);
+    String entryPoint = publication.string("entry_point", publication.string("project"));
+    List<Distribution> out = new ArrayList<>();
+    for (Address address : publication.artifacts("binaries")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      if (artifact == null) {
+        throw new IOException("pypi " + publication.address() + ": unknown artifact " + address);
+      }
+      String tag = WheelBuilder.platformTag(artifact.platform());
+      if (tag == null) {
+        throw new IOException("pypi " + publication.address() + ": no wheel platform tag for " + address
+            + " (" + artifact.platform() + "); supported: linux, darwin and windows on amd64 and arm64");
+      }
+      Optional<Path> file = ctx.artifacts().file(address);
+      byte[] bytes = file.isPresent()
+          ? WheelBuilder.build(meta, artifact.platform(), entryPoint, Files.readAllBytes(file.get())).bytes()
+          : null;
+      out.add(new Distribution(WheelBuilder.filename(meta, tag), "bdist_wheel", "py3", bytes));
+    }
+    if (publication.bool("sdist", false)) {
+      out.add(new Distribution(SdistBuilder.filename(meta), "sdist", "source", SdistBuilder.build(meta, entryPoint)));
+    }
+    return out;
+  }
+
+  private WheelBuilder.Metadata metadata(Publication publication) {
+    String summary = publication.string("summary", ctx.release().description());
+    return new WheelBuilder.Metadata(publication.string("project"), ctx.release().version(),
+        summary == null ? "" : summary, ctx.release().homepage(), ctx.release().license());
+  }
+
+  /** Keeps what was uploaded in the work folder, so a person can inspect it. */
+  private void save(Publication publication, Distribution d) throws IOException {
+    Path dir = ctx.workDir().resolve("pypi").resolve(publication.name());
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(d.filename()), d.bytes());
+  }
+
+  /** The JSON document at {@code index/segments...}, or null on 404. */
+  private JsonNode getJson(String index, List<String> segments) throws RegistryException {
+    HttpUrl.Builder url = HttpUrl.get(index).newBuilder();
+    segments.forEach(url::addPathSegment);
+    Request request = new Request.Builder().url(url.build()).header("Accept", "application/json").get().build();
+    try (Response response = ctx.http().newCall(request).execute()) {
+      if (response.code() == 404) {
+        return null;
+      }
+      if (!response.isSuccessful()) {
+        throw new RegistryException(REGISTRY, "read " + url.build().encodedPath(), response.code(), response.message(),
+            response.code() >= 500 || response.code() == 429 ? "PyPI is failing; try again later" : "check the index URL");
+      }
+      return JSON.readTree(response.body().byteStream());
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, "read", 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + index, e);
+    }
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
