@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The github slice's tests drive the real git client (clone, push over smart HTTP) and
+# check generated Homebrew formulas with `ruby -c`.
+set -euo pipefail
+need=()
+command -v git >/dev/null 2>&1 || need+=(git)
+command -v ruby >/dev/null 2>&1 || need+=(ruby)
+[ ${#need[@]} -eq 0 ] && exit 0
+mkdir -p /var/lib/apt/periodic
+[ -f /var/lib/apt/periodic/fanout-updated ] || { apt-get update -qq && touch /var/lib/apt/periodic/fanout-updated; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

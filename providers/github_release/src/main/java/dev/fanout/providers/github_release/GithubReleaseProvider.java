@@ -1,0 +1,272 @@
+package dev.fanout.providers.github_release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import okhttp3.MediaType;
+
+/**
+ * A GitHub release. Publishing creates the release as a draft, uploads what is missing
+ * (artifacts, then the checksum file), and only then publishes it, so nobody sees a
+ * half-uploaded release. Assets are never overwritten: one with the same name and other
+ * bytes is drift for a person to resolve.
+ */
+final class GithubReleaseProvider implements Provider {
+
+  static final String REGISTRY = "github_release";
+  /** The item that carries the release's draft flag beside the asset digests. */
+  static final String DRAFT_ITEM = "release.draft";
+  private static final MediaType OCTET = MediaType.get("application/octet-stream");
+
+  private final ProviderContext ctx;
+
+  GithubReleaseProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  private GithubApi api(Publication p) {
+    return new GithubApi(ctx.http(), ctx.endpoint("api_url"), p.secret("token"), REGISTRY);
+  }
+
+  private String tag(Publication p) {
+    return p.string("tag", "v" + ctx.release().version());
+  }
+
+  private static String checksumsName(Publication p) {
+    return p.string("checksums", "SHA256SUMS");
+  }
+
+  /** A file the release should carry: its name, local path (when built) and sha256. */
+  private record Wanted(String name, Optional<Path> file, String sha256, byte[] content) { }
+
+  private List<Wanted> wanted(Publication p) {
+    List<Wanted> out = new ArrayList<>();
+    Map<String, String> sums = new TreeMap<>();
+    boolean allKnown = true;
+    for (Address address : p.artifacts("assets")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      String name = artifact == null ? address.toString() : artifact.name();
+      String sha = ctx.artifacts().sha256(address);
+      out.add(new Wanted(name, ctx.artifacts().file(address), sha, null));
+      sums.put(name, sha);
+      allKnown &= sha != null;
+    }
+    String checksums = checksumsName(p);
+    if (!checksums.isEmpty()) {
+      if (allKnown) {
+        StringBuilder text = new StringBuilder();
+        sums.forEach((name, sha) -> text.append(sha).append("  ").append(name).append('\n'));
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        out.add(new Wanted(checksums, Optional.empty(), GithubEmulator.sha256(bytes), bytes));
+      } else {
+        out.add(new Wanted(checksums, Optional.empty(), null, null));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The release by tag. {@code releases/tags/{tag}} shows published releases only, so a
+   * draft left by an interrupted publish is found in the list (which shows drafts to
+   * tokens with push access).
+   */
+  private JsonNode findRelease(GithubApi api, String repo, String tag) throws RegistryException {
+    GithubApi.Answer byTag = api.get("/repos/" + repo + "/releases/tags/" + encode(tag), "read release " + tag);
+    if (byTag.ok()) {
+      return byTag.json();
+    }
+    if (byTag.status() != 404) {
+      throw api.failure("read release " + tag, byTag);
+    }
+    GithubApi.Answer list = api.get("/repos/" + repo + "/releases?per_page=100", "list releases");
+    if (list.status() == 404) {
+      return null;
+    }
+    if (!list.ok()) {
+      throw api.failure("list releases", list);
+    }
+    for (JsonNode r : list.json()) {
+      if (tag.equals(r.path("tag_name").asText())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public RegistryState read(Publication p) throws RegistryException {
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    String tag = tag(p);
+    GithubApi api = api(p);
+    String location = api.apiUrl() + "/repos/" + repo + "/releases/tags/" + tag;
+    JsonNode release = findRelease(api, repo, tag);
+    if (release == null) {
+      return RegistryState.absent(location);
+    }
+    Map<String, Long> localSizes = new LinkedHashMap<>();
+    Map<String, String> localSha = new LinkedHashMap<>();
+    for (Wanted w : wanted(p)) {
+      localSha.put(w.name(), w.sha256());
+      w.file().ifPresent(f -> localSizes.put(w.name(), size(f)));
+      if (w.content() != null) {
+        localSizes.put(w.name(), (long) w.content().length);
+      }
+    }
+    Map<String, String> items = new TreeMap<>();
+    for (JsonNode asset : release.path("assets")) {
+      String name = asset.path("name").asText();
+      items.put(name, assetDigest(asset, localSizes.get(name), localSha.get(name)));
+    }
+    boolean draft = release.path("draft").asBoolean();
+    items.put(DRAFT_ITEM, String.valueOf(draft));
+    String version = ctx.release().version();
+    return new RegistryState(true, draft ? List.of() : List.of(version), draft ? null : version, items, Map.of(),
+        draft ? "draft release " + tag + " (not published yet)" : null,
+        release.path("html_url").asText(location));
+  }
+
+  /**
+   * An asset's sha256: GitHub's {@code digest} when it gives one. Older assets have none:
+   * then equal size with the local file counts as the local digest, and anything else
+   * reads as {@code size:N} so that it differs.
+   */
+  private static String assetDigest(JsonNode asset, Long localSize, String localSha) {
+    if (!"uploaded".equals(asset.path("state").asText("uploaded"))) {
+      return "state:" + asset.path("state").asText();
+    }
+    String digest = asset.path("digest").asText("");
+    if (digest.startsWith("sha256:")) {
+      return digest.substring("sha256:".length());
+    }
+    long size = asset.path("size").asLong(-1);
+    return localSize != null && localSize == size && localSha != null ? localSha : "size:" + size;
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication p) {
+    return api(p).checkCredentials();
+  }
+
+  @Override
+  public DesiredState desired(Publication p) {
+    Map<String, String> items = new TreeMap<>();
+    for (Wanted w : wanted(p)) {
+      items.put(w.name(), w.sha256());
+    }
+    items.put(DRAFT_ITEM, String.valueOf(p.bool("draft", false)));
+    return new DesiredState(ctx.release().version(), items, Map.of());
+  }
+
+  @Override
+  public PublishResult publish(Publication p, RegistryState before) throws RegistryException, IOException {
+    String[] ownerRepo = GithubApi.ownerRepo(p);
+    String repo = ownerRepo[0] + "/" + ownerRepo[1];
+    String tag = tag(p);
+    GithubApi api = api(p);
+    List<Wanted> wanted = wanted(p);
+    for (Wanted w : wanted) {
+      if (w.sha256() == null) {
+        throw new RegistryException(REGISTRY, "publish " + tag, 0, "artifact " + w.name() + " is not built yet",
+            false, "run the build first, or point the artifact at an existing file", null);
+      }
+    }
+    List<String> written = new ArrayList<>();
+    JsonNode release = findRelease(api, repo, tag);
+    if (release == null) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("tag_name", tag);
+      body.put("name", p.string("name", tag));
+      if (p.string("body") != null) {
+        body.put("body", p.string("body"));
+      }
+      body.put("draft", true);
+      body.put("prerelease", p.bool("prerelease", false));
+      GithubApi.Answer created = api.send("POST", "/repos/" + repo + "/releases", body, "create release " + tag);
+      if (created.ok()) {
+        release = created.json();
+        written.add("release " + tag);
+      } else if (created.alreadyExists()) {
+        release = findRelease(api, repo, tag);
+      }
+      if (release == null) {
+        throw api.failure("create release " + tag, created);
+      }
+    }
+    long id = release.path("id").asLong();
+    Map<String, JsonNode> present = new LinkedHashMap<>();
+    for (JsonNode asset : release.path("assets")) {
+      if (!"uploaded".equals(asset.path("state").asText("uploaded"))) {
+        // A failed upload leaves a "starter" asset that blocks the name: remove it first.
+        GithubApi.Answer deleted = api.send("DELETE", "/repos/" + repo + "/releases/assets/" + asset.path("id").asLong(),
+            null, "delete unfinished asset " + asset.path("name").asText());
+        if (!deleted.ok() && deleted.status() != 404) {
+          throw api.failure("delete unfinished asset " + asset.path("name").asText(), deleted);
+        }
+        continue;
+      }
+      present.put(asset.path("name").asText(), asset);
+    }
+    for (Wanted w : wanted) {
+      JsonNode there = present.get(w.name());
+      if (there != null) {
+        String digest = assetDigest(there, w.content() != null ? (long) w.content().length
+            : w.file().map(GithubReleaseProvider::size).orElse(null), w.sha256());
+        if (!digest.equals(w.sha256())) {
+          throw new RegistryException(REGISTRY, "publish " + tag, 0, "asset " + w.name() + " of release " + tag
+              + " holds other bytes (" + digest + ", want " + w.sha256() + ")", false,
+              "GitHub assets are not overwritten: delete the asset by hand if it is wrong, or release a new version", null);
+        }
+        continue;
+      }
+      byte[] bytes = w.content() != null ? w.content() : Files.readAllBytes(w.file().orElseThrow());
+      String url = ctx.endpoint("uploads_url") + "/repos/" + repo + "/releases/" + id + "/assets?name=" + encode(w.name());
+      GithubApi.Answer uploaded = api.send("POST", url, bytes, OCTET, "upload " + w.name());
+      if (uploaded.ok()) {
+        written.add(w.name());
+      } else if (!uploaded.alreadyExists()) {
+        throw api.failure("upload " + w.name(), uploaded);
+      }
+    }
+    boolean wantDraft = p.bool("draft", false);
+    if (release.path("draft").asBoolean() && !wantDraft) {
+      GithubApi.Answer published = api.send("PATCH", "/repos/" + repo + "/releases/" + id,
+          Map.of("draft", false), "publish release " + tag);
+      if (!published.ok()) {
+        throw api.failure("publish release " + tag, published);
+      }
+      written.add("published " + tag);
+    }
+    return new PublishResult(written, written.isEmpty() ? "release " + tag + " already complete"
+        : "release " + tag + ": " + String.join(", ", written));
+  }
+
+  private static long size(Path f) {
+    try {
+      return Files.size(f);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

@@ -1,0 +1,124 @@
+package dev.fanout.providers.github_release;
+
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.model.Unknown;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Schema;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** {@code github_release}: a GitHub release with the artifacts as assets and a checksum file. */
+public final class GithubReleaseProviderFactory implements ProviderFactory {
+
+  static final String DEFAULT_API = "https://api.github.com";
+  static final String DEFAULT_UPLOADS = "https://uploads.github.com";
+
+  @Override
+  public String type() {
+    return "github_release";
+  }
+
+  @Override
+  public String description() {
+    return "A GitHub release: uploads the artifacts and a SHA256SUMS file, then publishes the draft";
+  }
+
+  @Override
+  public Schema schema() {
+    return Schema.builder()
+        .required("repository", Schema.Type.STRING, "the repository, \"owner/repo\"")
+        .optional("tag", Schema.Type.STRING, "the release's tag; default \"v\" + the release version")
+        .required("assets", Schema.Type.ARTIFACTS, "the artifacts to attach")
+        .optional("checksums", Schema.Type.STRING, "name of the checksum file; default SHA256SUMS, \"\" for none")
+        .optional("draft", Schema.Type.BOOL, "leave the release a draft; default false")
+        .optional("prerelease", Schema.Type.BOOL, "mark the release as a pre-release; default false")
+        .optional("name", Schema.Type.STRING, "the release's title; default the tag")
+        .optional("body", Schema.Type.STRING, "the release notes (Markdown)")
+        .build();
+  }
+
+  @Override
+  public String settingsBlock() {
+    return "github";
+  }
+
+  @Override
+  public Schema settingsSchema() {
+    return Schema.builder()
+        .optional("api_url", Schema.Type.STRING, "the REST API; default " + DEFAULT_API)
+        .optional("uploads_url", Schema.Type.STRING, "the uploads host; default " + DEFAULT_UPLOADS)
+        .sensitive("token", "a token with the repo scope (classic) or contents: write (fine-grained)")
+        .build();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return Map.of("api_url", DEFAULT_API, "uploads_url", DEFAULT_UPLOADS);
+  }
+
+  @Override
+  public Map<String, String> sandboxEndpoints() {
+    return Map.of("api_url", "github", "uploads_url", "github.uploads");
+  }
+
+  @Override
+  public boolean mutable() {
+    return false;
+  }
+
+  /**
+   * {@code tag}, {@code assets} (platform to name, public URL and artifact) and
+   * {@code asset_urls} (platform to URL). The URL is GitHub's public download URL; against
+   * another API (the sandbox, GitHub Enterprise) it is that API's download path.
+   *
+   * <p>Exports see neither the release nor the endpoints, so without a {@code tag}
+   * attribute the tag (and every URL) is unknown until apply.
+   */
+  @Override
+  public Map<String, Object> exports(Publication publication, Function<Address, Artifact> artifacts) {
+    String tag = publication.string("tag");
+    String apiUrl = publication.setting("api_url", DEFAULT_API);
+    String repository = publication.string("repository");
+    Map<String, Object> assets = new TreeMap<>();
+    Map<String, Object> urls = new TreeMap<>();
+    for (Address address : publication.artifacts("assets")) {
+      Artifact artifact = artifacts.apply(address);
+      if (artifact == null) {
+        continue;
+      }
+      Object url = tag == null ? Unknown.AFTER_APPLY : downloadUrl(apiUrl, repository, tag, artifact.name());
+      Map<String, Object> asset = new LinkedHashMap<>();
+      asset.put("name", artifact.name());
+      asset.put("url", url);
+      asset.put("artifact", new Ref(address));
+      assets.put(artifact.platform(), asset);
+      urls.put(artifact.platform(), url);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tag", tag == null ? Unknown.AFTER_APPLY : tag);
+    out.put("assets", assets);
+    out.put("asset_urls", urls);
+    return out;
+  }
+
+  /** Where people download an asset: github.com for the public API, else the API's download path. */
+  static String downloadUrl(String apiUrl, String repository, String tag, String name) {
+    String api = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+    if (api.equals(DEFAULT_API)) {
+      return "https://github.com/" + repository + "/releases/download/" + tag + "/" + name;
+    }
+    return api + "/download/" + repository + "/" + tag + "/" + name;
+  }
+
+  @Override
+  public Provider create(ProviderContext context) {
+    return new GithubReleaseProvider(context);
+  }
+}

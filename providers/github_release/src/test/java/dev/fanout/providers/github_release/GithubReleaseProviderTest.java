@@ -1,0 +1,222 @@
+package dev.fanout.providers.github_release;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.http.Http;
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.model.Release;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.ArtifactStore;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.TestArtifacts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GithubReleaseProviderTest {
+
+  @TempDir
+  Path tmp;
+  private Sandbox sandbox;
+  private final OkHttpClient http = Http.client("test", Http.Policy.standard());
+  private final TestArtifacts artifacts = new TestArtifacts();
+  private Address linux;
+  private Address mac;
+  private Provider provider;
+  private final GithubReleaseProviderFactory factory = new GithubReleaseProviderFactory();
+
+  @BeforeEach
+  void start() throws IOException {
+    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
+    linux = artifacts.add(tmp.resolve("dist"), "tool-linux-amd64", "linux", "amd64", bytes("linux binary"));
+    mac = artifacts.add(tmp.resolve("dist"), "tool-darwin-arm64", "darwin", "arm64", bytes("mac binary"));
+    provider = factory.create(context());
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sandbox.close();
+  }
+
+  private ProviderContext context() {
+    return new ProviderContext(http, Map.of("api_url", sandbox.url("github"),
+        "uploads_url", sandbox.urls().get("github.uploads")),
+        new Release("tool", "1.2.0", "literal", "A tool", "https://example.org", "MIT", Map.of()),
+        artifacts, tmp.resolve("work"), true);
+  }
+
+  private Publication publication(String token, Map<String, Object> extra) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("repository", "acme/tool");
+    attrs.put("assets", List.of(new Ref(linux), new Ref(mac)));
+    attrs.putAll(extra);
+    return new Publication(Address.of("github_release", "main"), "github_release", attrs,
+        Map.of("token", new Secret("env GITHUB_TOKEN", token)));
+  }
+
+  private Publication publication() {
+    return publication(TokenPolicy.SANDBOX_TOKEN, Map.of());
+  }
+
+  @Test
+  void readReportsAbsentReleaseBeforeAnyPublish() throws RegistryException {
+    RegistryState state = provider.read(publication());
+
+    assertFalse(state.packageExists());
+    assertTrue(state.items().isEmpty());
+  }
+
+  @Test
+  void publishUploadsAssetsAndChecksumsThenReadMatchesDesired() throws Exception {
+    Publication p = publication();
+    DesiredState desired = provider.desired(p);
+
+    Provider.PublishResult result = provider.publish(p, provider.read(p));
+    RegistryState after = provider.read(p);
+
+    assertTrue(result.written().containsAll(List.of("tool-linux-amd64", "tool-darwin-arm64", "SHA256SUMS")), result.written().toString());
+    assertEquals(desired.items(), after.items());
+    assertEquals("false", after.items().get(GithubReleaseProvider.DRAFT_ITEM));
+    assertTrue(after.holds("1.2.0"));
+    String sums = download(sandbox.url("github") + "/download/acme/tool/v1.2.0/SHA256SUMS");
+    assertEquals(artifacts.sha256(mac) + "  tool-darwin-arm64\n" + artifacts.sha256(linux) + "  tool-linux-amd64\n", sums);
+    assertEquals("linux binary", download(GithubReleaseProviderFactory.downloadUrl(sandbox.url("github"),
+        "acme/tool", "v1.2.0", "tool-linux-amd64")));
+  }
+
+  @Test
+  void republishWritesNothing() throws Exception {
+    Publication p = publication();
+    provider.publish(p, provider.read(p));
+
+    Provider.PublishResult again = provider.publish(p, provider.read(p));
+
+    assertTrue(again.written().isEmpty(), again.written().toString());
+  }
+
+  @Test
+  void draftLeftByInterruptedPublishIsFoundCompletedAndPublished() throws Exception {
+    Publication p = publication();
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    GithubApi.Answer draft = api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed");
+    assertEquals(201, draft.status());
+
+    RegistryState before = provider.read(p);
+    assertEquals("true", before.items().get(GithubReleaseProvider.DRAFT_ITEM));
+    assertFalse(before.holds("1.2.0"));
+    Provider.PublishResult result = provider.publish(p, before);
+
+    assertFalse(result.written().contains("release v1.2.0"));
+    assertTrue(result.written().contains("published v1.2.0"));
+    assertEquals(provider.desired(p).items(), provider.read(p).items());
+  }
+
+  @Test
+  void assetWithSameNameAndOtherBytesIsDriftAndNotOverwritten() throws Exception {
+    Publication p = publication();
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    long id = api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0"), "seed").json().get("id").asLong();
+    api.send("POST", sandbox.urls().get("github.uploads") + "/repos/acme/tool/releases/" + id + "/assets?name=tool-linux-amd64",
+        bytes("tampered"), okhttp3.MediaType.get("application/octet-stream"), "seed");
+
+    RegistryState state = provider.read(p);
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(p, state));
+
+    assertNotEquals(provider.desired(p).items().get("tool-linux-amd64"), state.items().get("tool-linux-amd64"));
+    assertTrue(e.getMessage().contains("tool-linux-amd64") && e.getMessage().contains("other bytes"), e.getMessage());
+    assertEquals("tampered", download(sandbox.url("github") + "/download/acme/tool/v1.2.0/tool-linux-amd64"));
+  }
+
+  @Test
+  void credentialsAreOkInvalidReadOnlyOrMissing() {
+    CredentialCheck ok = provider.checkCredentials(publication());
+    CredentialCheck invalid = provider.checkCredentials(publication("wrong-token", Map.of()));
+    CredentialCheck readOnly = provider.checkCredentials(publication(TokenPolicy.READ_ONLY_TOKEN, Map.of()));
+    CredentialCheck missing = provider.checkCredentials(publication(null, Map.of()));
+
+    assertEquals(CredentialCheck.Status.OK, ok.status());
+    assertEquals(CredentialCheck.Status.INVALID, invalid.status());
+    assertEquals(CredentialCheck.Status.NO_WRITE, readOnly.status());
+    assertEquals(CredentialCheck.Status.MISSING, missing.status());
+    assertTrue(missing.detail().contains("GITHUB_TOKEN"));
+    assertFalse(invalid.detail().contains("wrong-token"));
+  }
+
+  @Test
+  void desiredDigestsAreUnknownBeforeTheBuild() throws IOException {
+    ArtifactStore unbuilt = new ArtifactStore() {
+      @Override
+      public Artifact artifact(Address address) {
+        return artifacts.artifact(address);
+      }
+
+      @Override
+      public Optional<Path> file(Address address) {
+        return Optional.empty();
+      }
+
+      @Override
+      public String sha256(Address address) {
+        return null;
+      }
+    };
+    Provider beforeBuild = factory.create(new ProviderContext(http, context().endpoints(), context().release(),
+        unbuilt, tmp, true));
+
+    DesiredState desired = beforeBuild.desired(publication());
+
+    assertFalse(desired.fullyKnown());
+    assertNull(desired.items().get("SHA256SUMS"));
+    assertNull(desired.items().get("tool-linux-amd64"));
+  }
+
+  @Test
+  void exportsGiveEachPlatformItsPublicDownloadUrl() {
+    Publication p = publication(TokenPolicy.SANDBOX_TOKEN, Map.of("tag", "v1.2.0"));
+
+    Map<String, Object> exports = factory.exports(p, artifacts::artifact);
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> asset = (Map<String, Object>) ((Map<String, Object>) exports.get("assets")).get("linux-amd64");
+    assertEquals("https://github.com/acme/tool/releases/download/v1.2.0/tool-linux-amd64", asset.get("url"));
+    assertEquals(new Ref(linux), asset.get("artifact"));
+    assertEquals("v1.2.0", exports.get("tag"));
+  }
+
+  private String download(String url) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
+      assertEquals(200, r.code(), url);
+      return r.body().string();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
