@@ -40,7 +40,13 @@ public final class Ast {
   }
 
   /** {@code name = expr}. */
-  public record Attribute(String name, Expr value, SourceRange range) { }
+  public record Attribute(String name, Expr value, SourceRange range) {
+    /** Just the name, for underlining it. */
+    public SourceRange nameRange() {
+      return range == null ? null
+          : new SourceRange(range.file(), range.line(), range.column(), range.line(), range.column() + name.length() - 1);
+    }
+  }
 
   /** An expression. */
   public sealed interface Expr permits Literal, Template, ListExpr, MapExpr, ForExpr, Call, Variable,

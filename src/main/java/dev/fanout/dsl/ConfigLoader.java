@@ -273,7 +273,7 @@ public final class ConfigLoader {
       for (Ast.File file : parsed) {
         for (Ast.Attribute a : file.attributes()) {
           diagnostics.add(Diagnostic.error("Attribute outside a block",
-              "\"" + a.name() + "\" must be inside a block, such as release \"name\" { ... }.", a.range()));
+              "\"" + a.name() + "\" must be inside a block, such as release \"name\" { ... }.", a.nameRange()));
         }
         for (Ast.Block b : file.blocks()) {
           collect(b, types);
@@ -352,7 +352,7 @@ public final class ConfigLoader {
         Ast.Attribute first = seen.putIfAbsent(a.name(), a);
         if (first != null) {
           diagnostics.add(Diagnostic.error("Duplicate attribute \"" + a.name() + "\"",
-              "It is already set at line " + first.range().line() + " of this block.", a.range()));
+              "It is already set at line " + first.range().line() + " of this block.", a.nameRange()));
         }
       }
     }
@@ -380,7 +380,7 @@ public final class ConfigLoader {
           String hint = Names.didYouMean(a.name(), allowed);
           diagnostics.add(Diagnostic.error("Unknown attribute \"" + a.name() + "\" in " + type + " \"" + b.label(0) + "\"",
               (hint.isEmpty() ? "" : hint.trim() + " ") + "Known attributes: " + String.join(", ", allowed) + ".",
-              a.range()));
+              a.nameRange()));
         }
       }
       for (Schema.Attribute s : schema.attributes().values()) {

@@ -414,6 +414,12 @@ public final class Syntax {
         parts.add(text.toString());
       }
       SourceRange r = range(ctx);
+      if (ctx.UNTERMINATED() != null) {
+        Token q = ctx.QUOTE().getSymbol();
+        diagnostics.add(Diagnostic.error("Unterminated string",
+            "The string that starts here has no closing '\"' before the end of the line.",
+            SourceRange.at(fileName, q.getLine(), q.getCharPositionInLine() + 1)));
+      }
       if (parts.size() == 1 && parts.get(0) instanceof String s) {
         return new Ast.Literal(s, r);
       }
