@@ -1,0 +1,159 @@
+package dev.fanout.engine;
+
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.provider.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The release's artifacts on this machine. Each artifact's sources are tried in order: a
+ * local path, a glob, then URLs (a release asset, a mirror), so a missing source falls
+ * back to the next instead of failing. Plans look only at what is on disk now; apply
+ * {@link #resolve resolves} each artifact once its build has run, downloading if it must.
+ */
+public final class LocalArtifacts implements ArtifactStore {
+
+  private final Path dir;
+  private final Map<Address, Artifact> artifacts;
+  private final Map<Address, Path> resolved = new ConcurrentHashMap<>();
+  /** Digests by path, size and modification time, so a rebuilt file is hashed again. */
+  private final Map<String, String> digests = new ConcurrentHashMap<>();
+
+  public LocalArtifacts(Path dir, Map<Address, Artifact> artifacts) {
+    this.dir = dir;
+    this.artifacts = Map.copyOf(artifacts);
+  }
+
+  @Override
+  public Artifact artifact(Address address) {
+    return artifacts.get(address);
+  }
+
+  @Override
+  public Optional<Path> file(Address address) {
+    Path done = resolved.get(address);
+    if (done != null) {
+      return Optional.of(done);
+    }
+    Artifact a = artifacts.get(address);
+    if (a == null) {
+      return Optional.empty();
+    }
+    for (String source : a.sources()) {
+      if (isUrl(source)) {
+        continue;
+      }
+      Optional<Path> local = local(source);
+      if (local.isPresent()) {
+        return local;
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String sha256(Address address) {
+    return file(address).map(this::digest).orElse(null);
+  }
+
+  /** Whether the artifact can be had at apply: on disk now, made by a build, or at a URL. */
+  public boolean obtainable(Address address) {
+    Artifact a = artifacts.get(address);
+    return a != null && (a.builtBy() != null || file(address).isPresent() || a.sources().stream().anyMatch(LocalArtifacts::isUrl));
+  }
+
+  /**
+   * Finds the artifact's file, downloading from the first URL that answers when no local
+   * source exists. Says every source it tried when none works.
+   */
+  public Path resolve(Address address, OkHttpClient http, Path downloads) throws IOException {
+    Optional<Path> local = file(address);
+    if (local.isPresent()) {
+      resolved.put(address, local.get());
+      return local.get();
+    }
+    Artifact a = artifacts.get(address);
+    List<String> tried = new ArrayList<>();
+    for (String source : a.sources()) {
+      if (!isUrl(source)) {
+        tried.add(source + " (no such file)");
+        continue;
+      }
+      Path target = downloads.resolve(a.name() == null ? address.key() : a.name());
+      Files.createDirectories(downloads);
+      try (Response r = http.newCall(new Request.Builder().url(source).build()).execute()) {
+        if (!r.isSuccessful() || r.body() == null) {
+          tried.add(source + " (HTTP " + r.code() + ")");
+          continue;
+        }
+        Path part = Files.createTempFile(downloads, ".download", ".part");
+        try (InputStream in = r.body().byteStream()) {
+          Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        resolved.put(address, target);
+        return target;
+      } catch (IOException | IllegalArgumentException e) {
+        tried.add(source + " (" + e.getMessage() + ")");
+      }
+    }
+    throw new IOException("no source of " + address + " is available; tried: " + String.join("; ", tried));
+  }
+
+  private Optional<Path> local(String source) {
+    if (source.contains("*") || source.contains("?") || source.contains("[")) {
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + source);
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile).filter(p -> matcher.matches(dir.relativize(p))).sorted().findFirst();
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    }
+    Path p = dir.resolve(source);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  private String digest(Path file) {
+    String key;
+    try {
+      key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return digests.computeIfAbsent(key, k -> {
+      Path f = file;
+      try (InputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+        return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  static boolean isUrl(String s) {
+    return s.startsWith("https://") || s.startsWith("http://");
+  }
+}

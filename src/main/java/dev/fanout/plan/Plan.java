@@ -1,0 +1,41 @@
+package dev.fanout.plan;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What apply would do: one change per publication in dependency order.
+ *
+ * @param configHash the configuration's digest; apply of a saved plan checks it
+ * @param configPath where the release files are
+ * @param partial the plan covers only some targets ({@code --target})
+ */
+public record Plan(String release, String version, String versionSource, String configHash, String configPath,
+    List<PlannedChange> changes, List<String> warnings, boolean partial) {
+
+  public static final String FORMAT_VERSION = "1.0";
+
+  public Plan {
+    changes = List.copyOf(changes);
+    warnings = List.copyOf(warnings);
+  }
+
+  public Map<Action, Integer> summary() {
+    Map<Action, Integer> counts = new EnumMap<>(Action.class);
+    for (Action a : Action.values()) {
+      counts.put(a, 0);
+    }
+    changes.forEach(c -> counts.merge(c.action(), 1, Integer::sum));
+    return counts;
+  }
+
+  /** Whether apply would write anything. */
+  public boolean hasChanges() {
+    return changes.stream().anyMatch(c -> c.action().writes());
+  }
+
+  public PlannedChange change(dev.fanout.model.Address a) {
+    return changes.stream().filter(c -> c.address().equals(a)).findFirst().orElse(null);
+  }
+}
