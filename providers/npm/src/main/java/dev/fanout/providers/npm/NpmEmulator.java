@@ -349,8 +349,11 @@ public class NpmEmulator implements Emulator {
     if (method.equals("GET") && tag == null) {
       return SandboxResponse.json(200, tags);
     }
-    if (tag == null || method.equals("GET")) {
-      return error(405, "Method not allowed");
+    if (method.equals("GET")) {
+      return tags.containsKey(tag) ? SandboxResponse.json(200, tags.get(tag)) : error(404, "Not found: dist-tag " + tag);
+    }
+    if (tag == null) {
+      return error(405, "Method not allowed: " + method);
     }
     if (!access.canWrite()) {
       return error(403, String.format(dialect.forbiddenFormat(), name));
