@@ -12,7 +12,7 @@ public final class GithubPackagesEmulator extends NpmEmulator {
   static final Dialect GITHUB = new Dialect("github_packages", true, false, 409,
       "Cannot publish over existing version",
       "unauthenticated: User cannot be authenticated with the token provided.",
-      "permission_denied: The token provided does not match expected scopes (write:packages) for %s.", false);
+      "permission_denied: The token provided does not match expected scopes (write:packages) for %s.", false, true);
 
   public GithubPackagesEmulator() {
     super(GITHUB);

@@ -168,7 +168,7 @@ public final class GithubEmulator implements Emulator {
     }
     m = REPO.matcher(path);
     if (m.matches()) {
-      return repo(req, m.group(1), m.group(2), m.group(3) == null ? "" : m.group(3));
+      return repo(req, access, m.group(1), m.group(2), m.group(3) == null ? "" : m.group(3));
     }
     return notFound();
   }
@@ -213,7 +213,7 @@ public final class GithubEmulator implements Emulator {
     git.create(owner, repo);
   }
 
-  private SandboxResponse repo(SandboxRequest req, String owner, String repo, String rest) throws IOException {
+  private SandboxResponse repo(SandboxRequest req, Access access, String owner, String repo, String rest) throws IOException {
     String method = req.method();
     boolean read = method.equals("GET") || method.equals("HEAD");
     if (read && !git.exists(owner, repo)) {
@@ -226,7 +226,7 @@ public final class GithubEmulator implements Emulator {
       return SandboxResponse.json(200, repoJson(owner, repo, false));
     }
     if (rest.equals("/releases")) {
-      return method.equals("POST") ? createRelease(req, owner, repo) : listReleases(owner, repo);
+      return method.equals("POST") ? createRelease(req, owner, repo) : listReleases(owner, repo, access);
     }
     if (rest.startsWith("/releases/tags/") && read) {
       String tag = rest.substring("/releases/tags/".length());
@@ -437,9 +437,13 @@ public final class GithubEmulator implements Emulator {
     return load(owner, repo, "releases");
   }
 
-  private SandboxResponse listReleases(String owner, String repo) throws IOException {
+  private SandboxResponse listReleases(String owner, String repo, Access access) throws IOException {
     List<Map<String, Object>> all = new ArrayList<>(releases(owner, repo));
     java.util.Collections.reverse(all);
+    // As on GitHub, drafts are listed only for tokens with push access.
+    if (!access.canWrite()) {
+      all.removeIf(r -> Boolean.TRUE.equals(r.get("draft")));
+    }
     return SandboxResponse.json(200, all);
   }
 

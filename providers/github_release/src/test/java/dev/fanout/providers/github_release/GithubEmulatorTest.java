@@ -184,6 +184,21 @@ class GithubEmulatorTest {
   }
 
   @Test
+  void forkCopiesBranchesIntoTheTokenOwnersNamespace() throws IOException {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs", "auto_init", true));
+    Answer duplicate = call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs"));
+
+    Answer fork = call("POST", "/repos/upstream/pkgs/forks", t, null);
+    Answer readme = call("GET", "/repos/" + GithubEmulator.LOGIN + "/pkgs/contents/README.md", null, null);
+
+    assertEquals(422, duplicate.status());
+    assertEquals(202, fork.status());
+    assertEquals(GithubEmulator.LOGIN + "/pkgs", fork.json().get("full_name").asText());
+    assertEquals(200, readme.status());
+  }
+
+  @Test
   void releaseAssetsUploadOnceAndDownloadAfterPublishing() throws IOException {
     String t = TokenPolicy.SANDBOX_TOKEN;
     Answer created = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));

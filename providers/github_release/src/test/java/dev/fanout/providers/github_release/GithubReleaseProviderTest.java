@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
@@ -135,6 +137,39 @@ class GithubReleaseProviderTest {
     assertFalse(result.written().contains("release v1.2.0"));
     assertTrue(result.written().contains("published v1.2.0"));
     assertEquals(provider.desired(p).items(), provider.read(p).items());
+  }
+
+  @Test
+  void starterAssetLeftByFailedUploadIsDeletedAndUploadedAgain() throws Exception {
+    Publication p = publication();
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed");
+    // A 502 during upload leaves the asset in state "starter"; the emulator keeps its state in plain JSON.
+    Path releases = sandbox.dir().resolve("github/meta/acme/tool/releases.json");
+    ObjectMapper json = new ObjectMapper();
+    ArrayNode all = (ArrayNode) json.readTree(releases.toFile());
+    ((ArrayNode) all.get(0).get("assets")).addObject().put("id", 99).put("name", "tool-linux-amd64")
+        .put("state", "starter").put("size", 0);
+    json.writeValue(releases.toFile(), all);
+
+    RegistryState before = provider.read(p);
+    provider.publish(p, before);
+
+    assertEquals("state:starter", before.items().get("tool-linux-amd64"));
+    assertEquals(provider.desired(p).items(), provider.read(p).items());
+    assertEquals("linux binary", download(sandbox.url("github") + "/download/acme/tool/v1.2.0/tool-linux-amd64"));
+  }
+
+  @Test
+  void publishedReleaseSurvivesSandboxRestart() throws Exception {
+    Publication p = publication();
+    provider.publish(p, provider.read(p));
+    sandbox.close();
+
+    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
+    Provider restarted = factory.create(context());
+
+    assertEquals(restarted.desired(p).items(), restarted.read(p).items());
   }
 
   @Test

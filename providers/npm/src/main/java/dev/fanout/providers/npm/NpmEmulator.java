@@ -43,16 +43,17 @@ public class NpmEmulator implements Emulator {
    * @param conflictStatus the status of a republish of an existing version
    * @param conflictFormat its message, with {@code %s} for the version
    * @param tokenListing whether {@code GET /-/npm/v1/tokens} exists
+   * @param reportsScopes whether whoami sends GitHub's {@code X-OAuth-Scopes} header
    */
   public record Dialect(String registry, boolean scopedOnly, boolean anonymousReads,
       int conflictStatus, String conflictFormat, String unauthorized, String forbiddenFormat,
-      boolean tokenListing) { }
+      boolean tokenListing, boolean reportsScopes) { }
 
   /** npmjs: 403 on a republish, anonymous reads, a token list that tells read-only tokens apart. */
   public static final Dialect NPMJS = new Dialect("npm", false, true, 403,
       "You cannot publish over the previously published versions: %s.",
       "You must be logged in to publish packages.",
-      "You do not have permission to publish \"%s\". Are you logged in as the correct user?", true);
+      "You do not have permission to publish \"%s\". Are you logged in as the correct user?", true, false);
 
   static final String ABBREVIATED = "application/vnd.npm.install-v1+json";
   static final String SANDBOX_USER = "fanout-sandbox";
@@ -137,7 +138,10 @@ public class NpmEmulator implements Emulator {
       if (!access.canRead()) {
         return error(401, dialect.unauthorized());
       }
-      return SandboxResponse.json(200, Map.of("username", SANDBOX_USER));
+      SandboxResponse who = SandboxResponse.json(200, Map.of("username", SANDBOX_USER));
+      return dialect.reportsScopes()
+          ? who.withHeader("X-OAuth-Scopes", access.canWrite() ? "read:packages, write:packages" : "read:packages")
+          : who;
     }
     if (route.equals("npm/v1/tokens") && dialect.tokenListing() && request.method().equals("GET")) {
       if (!access.canRead()) {
@@ -345,8 +349,11 @@ public class NpmEmulator implements Emulator {
     if (method.equals("GET") && tag == null) {
       return SandboxResponse.json(200, tags);
     }
-    if (tag == null || method.equals("GET")) {
-      return error(405, "Method not allowed");
+    if (method.equals("GET")) {
+      return tags.containsKey(tag) ? SandboxResponse.json(200, tags.get(tag)) : error(404, "Not found: dist-tag " + tag);
+    }
+    if (tag == null) {
+      return error(405, "Method not allowed: " + method);
     }
     if (!access.canWrite()) {
       return error(403, String.format(dialect.forbiddenFormat(), name));

@@ -118,6 +118,12 @@ public final class NpmProvider implements Provider {
             + who.status() + "): " + who.message());
       }
       String user = who.body() == null ? "?" : who.body().path("username").asText("?");
+      // GitHub lists a classic token's scopes in X-OAuth-Scopes (U whether its npm host sends
+      // it): only a header that is there and lacks write:packages counts against the token.
+      if (who.oauthScopes() != null && !who.oauthScopes().contains("write:packages")) {
+        return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token from " + token.source()
+            + " (user " + user + ") lacks the write:packages scope: add it or use another token");
+      }
       if (Boolean.TRUE.equals(client.tokenReadOnly())) {
         return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token from " + token.source()
             + " (user " + user + ") is read-only: make an automation or publish token");

@@ -43,8 +43,12 @@ public final class NpmRegistryClient {
     return baseUrl;
   }
 
-  /** An answer's status and parsed JSON body (null when it is not JSON). */
-  public record Answer(int status, JsonNode body) {
+  /**
+   * An answer's status and parsed JSON body (null when it is not JSON).
+   *
+   * @param oauthScopes GitHub's {@code X-OAuth-Scopes} header, or null when not sent
+   */
+  public record Answer(int status, JsonNode body, String oauthScopes) {
     /** The registry's own words: npm registries put them in {@code error} or {@code message}. */
     public String message() {
       if (body == null) {
@@ -160,7 +164,7 @@ public final class NpmRegistryClient {
       } catch (IOException notJson) {
         // An HTML error page from a proxy: the status says enough.
       }
-      return new Answer(response.code(), body);
+      return new Answer(response.code(), body, response.header("X-OAuth-Scopes"));
     } catch (IOException e) {
       throw new RegistryException(registry, operation, 0, "no answer from " + baseUrl + ": " + e.getMessage(),
           true, "Check the network and the registry URL", e);

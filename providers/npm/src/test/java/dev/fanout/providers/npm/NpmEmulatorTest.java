@@ -167,6 +167,9 @@ class NpmEmulatorTest {
     assertEquals(0, add.exit(), add.output());
     assertTrue(ls.output().contains("beta: 2.0.0"), ls.output());
     assertTrue(ls.output().contains("latest: 2.0.0"), ls.output());
+    try (Response r = get("/-/package/@fanout%2ftagged/dist-tags/beta", null)) {
+      assertEquals("\"2.0.0\"", r.body().string());
+    }
   }
 
   @Test

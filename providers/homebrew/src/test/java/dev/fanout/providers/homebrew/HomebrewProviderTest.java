@@ -1,0 +1,198 @@
+package dev.fanout.providers.homebrew;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.http.Http;
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.model.Release;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.github_release.GithubApi;
+import dev.fanout.providers.github_release.GithubEmulator;
+import dev.fanout.providers.github_release.GithubReleaseProviderFactory;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.TestArtifacts;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HomebrewProviderTest {
+
+  @TempDir
+  Path tmp;
+  private Sandbox sandbox;
+  private final OkHttpClient http = Http.client("test", Http.Policy.standard());
+  private final TestArtifacts artifacts = new TestArtifacts();
+  private Address linux;
+  private Address mac;
+  private Address macIntel;
+
+  @BeforeEach
+  void start() throws IOException {
+    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
+    linux = artifacts.add(tmp.resolve("dist"), "tool-linux-amd64", "linux", "amd64", bytes("linux"));
+    mac = artifacts.add(tmp.resolve("dist"), "tool-darwin-arm64", "darwin", "arm64", bytes("mac arm"));
+    macIntel = artifacts.add(tmp.resolve("dist"), "tool-darwin-amd64", "darwin", "amd64", bytes("mac intel"));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sandbox.close();
+  }
+
+  private Provider provider(String version, String description) {
+    return new HomebrewProviderFactory().create(new ProviderContext(http, Map.of("api_url", sandbox.url("github")),
+        new Release("tool", version, "literal", description, "https://example.org/tool", "MIT", Map.of()),
+        artifacts, tmp.resolve("work"), true));
+  }
+
+  /** The assets as a github_release block exports them, pointing at the sandbox's downloads. */
+  private Object releaseAssets(String version) {
+    Publication release = new Publication(Address.of("github_release", "main"), "github_release",
+        Map.of("repository", "acme/tool", "tag", "v" + version, "assets", List.of(new Ref(linux), new Ref(mac), new Ref(macIntel))),
+        Map.of("api_url", sandbox.url("github")));
+    return new GithubReleaseProviderFactory().exports(release, artifacts::artifact).get("assets");
+  }
+
+  private Publication formula(String version, String token, Map<String, Object> extra) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("repository", "acme/homebrew-tap");
+    attrs.put("assets", releaseAssets(version));
+    attrs.putAll(extra);
+    return new Publication(Address.of("homebrew", "tool"), "homebrew", attrs,
+        Map.of("token", new Secret("env GITHUB_TOKEN", token)));
+  }
+
+  private Publication formula(String version) {
+    return formula(version, TokenPolicy.SANDBOX_TOKEN, Map.of());
+  }
+
+  @Test
+  void generatedFormulaIsValidRubyEvenWithQuotesAndInterpolationInTheDescription() throws Exception {
+    Path ruby = Tools.require("ruby", "apt-get install ruby");
+    Provider provider = provider("1.2.0", "Says \"hi\" to #{ENV['HOME']} \\ fast");
+    Publication p = formula("1.2.0");
+    provider.publish(p, provider.read(p));
+    Path clone = cloneTap();
+    Path rb = clone.resolve("Formula/tool.rb");
+
+    Tools.Result check = Tools.run(clone, Map.of(), ruby.toString(), "-c", rb.toString());
+    String text = Files.readString(rb);
+
+    assertEquals(0, check.exit(), check.output() + "\n" + text);
+    assertTrue(text.contains("class Tool < Formula"), text);
+    assertTrue(text.contains("desc \"Says \\\"hi\\\" to \\#{ENV['HOME']} \\\\ fast\""), text);
+    assertTrue(text.contains("bin.install \"tool-darwin-arm64\" => \"tool\""), text);
+    assertTrue(text.contains("sha256 \"" + artifacts.sha256(linux) + "\""), text);
+    assertTrue(text.contains("test do"), text);
+  }
+
+  @Test
+  void readReportsAbsentFormulaInAnEmptyTap() throws Exception {
+    RegistryState state = provider("1.2.0", "A tool").read(formula("1.2.0"));
+
+    assertFalse(state.packageExists());
+    assertNull(state.currentVersion());
+  }
+
+  @Test
+  void applyCommitsFormulaThatGitCloneShowsAndRerunWritesNothing() throws Exception {
+    Provider provider = provider("1.2.0", "A tool");
+    Publication p = formula("1.2.0");
+
+    Provider.PublishResult first = provider.publish(p, provider.read(p));
+    RegistryState after = provider.read(p);
+    Provider.PublishResult second = provider.publish(p, after);
+
+    assertEquals(List.of("Formula/tool.rb"), first.written());
+    assertEquals(provider.desired(p).items(), after.items());
+    assertEquals("1.2.0", after.currentVersion());
+    assertEquals(artifacts.sha256(mac), after.items().get("sha256.darwin-arm64"));
+    assertTrue(second.written().isEmpty(), second.written().toString());
+    assertTrue(Files.readString(cloneTap().resolve("Formula/tool.rb")).contains("version \"1.2.0\""));
+  }
+
+  @Test
+  void olderFormulaReadsAsOlderVersionAndIsUpdatedInPlace() throws Exception {
+    Provider old = provider("1.1.0", "A tool");
+    old.publish(formula("1.1.0"), old.read(formula("1.1.0")));
+    Provider current = provider("1.2.0", "A tool");
+    Publication p = formula("1.2.0");
+
+    RegistryState before = current.read(p);
+    current.publish(p, before);
+
+    assertEquals("1.1.0", before.currentVersion());
+    assertTrue(before.items().get("url.linux-amd64").contains("/v1.1.0/"));
+    assertEquals("1.2.0", current.read(p).currentVersion());
+  }
+
+  @Test
+  void pullRequestModeOpensOnePullRequestThatCountsAsInProgress() throws Exception {
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    assertEquals(201, api.send("POST", "/orgs/acme/repos", Map.of("name", "homebrew-tap", "auto_init", true), "seed").status());
+    Provider provider = provider("1.2.0", "A tool");
+    Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("mode", "pull_request"));
+
+    Provider.PublishResult opened = provider.publish(p, provider.read(p));
+    RegistryState after = provider.read(p);
+    Provider.PublishResult again = provider.publish(p, after);
+
+    assertTrue(opened.written().stream().anyMatch(w -> w.startsWith("pull request")), opened.written().toString());
+    assertNotNull(after.inProgress());
+    assertFalse(after.packageExists());
+    assertTrue(again.written().isEmpty(), again.written().toString());
+    assertEquals(1, api.get("/repos/acme/homebrew-tap/pulls?state=open", "list").json().size());
+  }
+
+  @Test
+  void credentialsNeedAWriteToken() {
+    Provider provider = provider("1.2.0", "A tool");
+
+    assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(formula("1.2.0")).status());
+    assertEquals(CredentialCheck.Status.INVALID, provider.checkCredentials(formula("1.2.0", "bad", Map.of())).status());
+    assertEquals(CredentialCheck.Status.NO_WRITE,
+        provider.checkCredentials(formula("1.2.0", TokenPolicy.READ_ONLY_TOKEN, Map.of())).status());
+    assertEquals(CredentialCheck.Status.MISSING, provider.checkCredentials(formula("1.2.0", null, Map.of())).status());
+  }
+
+  @Test
+  void classNamesFollowHomebrew() {
+    assertEquals("Tool", HomebrewProvider.className("tool"));
+    assertEquals("FooBar", HomebrewProvider.className("foo-bar"));
+    assertEquals("PythonAT39", HomebrewProvider.className("python@3.9"));
+  }
+
+  private Path cloneTap() throws IOException, InterruptedException {
+    Tools.require("git", "apt-get install git");
+    Path clone = tmp.resolve("clone-" + System.nanoTime());
+    Tools.Result r = Tools.run(tmp, Map.of("GIT_TERMINAL_PROMPT", "0", "HOME", tmp.toString()),
+        "git", "clone", "-q", sandbox.url("github") + "/git/acme/homebrew-tap.git", clone.toString());
+    assertEquals(0, r.exit(), r.output());
+    return clone;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.fanout.providers.npm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.http.Http;
+import dev.fanout.model.Publication;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The npm provider against a real registry server: Verdaccio, installed by
+ * {@code .ci/install.d/npm.sh}, on a random loopback port with its own config and storage.
+ */
+class NpmVerdaccioTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final OkHttpClient HTTP = Http.client("test", Http.Policy.standard());
+
+  @TempDir
+  static Path tmp;
+  static Process verdaccio;
+  static String url;
+  static String token;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Tools.require("npm", "apt-get install npm");
+    Path bin = verdaccioBin();
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path home = tmp.resolve("verdaccio");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve("config.yaml"), """
+        storage: ./storage
+        auth:
+          htpasswd:
+            file: ./htpasswd
+            max_users: 100
+        uplinks: {}
+        packages:
+          '**':
+            access: $all
+            publish: $authenticated
+            unpublish: $authenticated
+        web:
+          enable: false
+        log: {type: stdout, format: pretty, level: warn}
+        """);
+    url = "http://127.0.0.1:" + port;
+    verdaccio = new ProcessBuilder(bin.toString(), "--config", home.resolve("config.yaml").toString(),
+        "--listen", "127.0.0.1:" + port)
+        .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("verdaccio.log").toFile())
+        .start();
+    waitUntilUp(home.resolve("verdaccio.log"));
+    token = createUser("fanout", "fanout-password-1");
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (verdaccio != null) {
+      verdaccio.destroy();
+      if (!verdaccio.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        verdaccio.destroyForcibly();
+      }
+    }
+  }
+
+  private static Path verdaccioBin() {
+    String dir = System.getenv().getOrDefault("FANOUT_VERDACCIO_DIR",
+        System.getProperty("user.home") + "/.cache/fanout/verdaccio");
+    Path bin = Path.of(dir, "node_modules", ".bin", "verdaccio");
+    if (!Files.isExecutable(bin)) {
+      String message = "Verdaccio is not installed at " + bin + " (run .ci/install.d/npm.sh)";
+      if (System.getenv("CI") != null) {
+        throw new AssertionError(message);
+      }
+      assumeTrue(false, message);
+    }
+    return bin;
+  }
+
+  private static void waitUntilUp(Path log) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(40));
+    while (Instant.now().isBefore(deadline)) {
+      if (!verdaccio.isAlive()) {
+        throw new AssertionError("Verdaccio exited: " + Files.readString(log));
+      }
+      try (Response r = HTTP.newCall(new Request.Builder().url(url + "/-/ping").build()).execute()) {
+        if (r.code() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("Verdaccio did not start in 40 s: " + Files.readString(log));
+  }
+
+  /** Verdaccio's user creation: {@code PUT /-/user/org.couchdb.user:NAME} answers with a token. */
+  private static String createUser(String name, String password) throws IOException {
+    byte[] body = JSON.writeValueAsBytes(Map.of("name", name, "password", password));
+    Request put = new Request.Builder().url(url + "/-/user/org.couchdb.user:" + name)
+        .put(RequestBody.create(body, MediaType.get("application/json"))).build();
+    try (Response r = HTTP.newCall(put).execute()) {
+      JsonNode answer = JSON.readTree(r.body().bytes());
+      assertEquals(201, r.code(), answer.toString());
+      return answer.path("token").asText();
+    }
+  }
+
+  @Test
+  void providerPublishesToVerdaccioAndNpmInstallsAndRunsTheLauncher() throws Exception {
+    // given
+    NpmFixtures f = new NpmFixtures(tmp.resolve("release"), "");
+    Publication publication = f.publication("npm", "@fanout/contextlite", token, Map.of("dist_tags", List.of("latest", "stable")));
+    Provider provider = new NpmProviderFactory().create(f.context("registry", url, "1.0.35"));
+    CredentialCheck check = provider.checkCredentials(publication);
+    RegistryState before = provider.read(publication);
+
+    // when
+    Provider.PublishResult result = provider.publish(publication, before);
+    RegistryState after = provider.read(publication);
+    Provider.PublishResult again = provider.publish(publication, before);
+
+    NpmCli npm = new NpmCli(tmp.resolve("npm-home"), url, token);
+    Tools.Result view = npm.run(tmp, "view", "@fanout/contextlite", "version");
+    Path consumer = tmp.resolve("consumer");
+    Files.createDirectories(consumer);
+    Files.writeString(consumer.resolve("package.json"), "{\"name\": \"consumer\", \"version\": \"1.0.0\"}");
+    Tools.Result install = npm.run(consumer, "install", "@fanout/contextlite@1.0.35");
+    Tools.Result ran = Tools.run(consumer, Map.of(), consumer.resolve("node_modules/.bin/contextlite").toString());
+
+    // then
+    assertEquals(CredentialCheck.Status.OK, check.status(), check.detail());
+    assertTrue(check.detail().contains("fanout"), check.detail());
+    assertFalse(before.packageExists());
+    assertEquals(List.of("contextlite-1.0.35.tgz", "dist-tag latest", "dist-tag stable"), result.written());
+    assertEquals(provider.desired(publication).items(), after.items());
+    assertEquals(Map.of("latest", "1.0.35", "stable", "1.0.35"), after.pointers());
+    assertTrue(again.detail().contains("contextlite-1.0.35.tgz was already published"), again.detail());
+    assertFalse(again.written().contains("contextlite-1.0.35.tgz"));
+    assertEquals("1.0.35", view.output().strip().lines().reduce((a, b) -> b).orElse(""), view.output());
+    assertEquals(0, install.exit(), install.output());
+    assertEquals("hello from linux-amd64", ran.output().strip());
+  }
+
+  @Test
+  void verdaccioRefusesARepublishWith409() throws Exception {
+    // given
+    NpmFixtures f = new NpmFixtures(tmp.resolve("release-409"), "");
+    Publication publication = f.publication("npm", "conflicted", token, Map.of());
+    Provider provider = new NpmProviderFactory().create(f.context("registry", url, "2.0.0"));
+    provider.publish(publication, provider.read(publication));
+    NpmTarball t = new NpmPackageBuilder(publication, f.context("registry", url, "2.0.0").release(), f.artifacts)
+        .build().get(0);
+    NpmRegistryClient client = new NpmRegistryClient(HTTP, "npm", url, new dev.fanout.model.Secret("env NPM_TOKEN", token));
+
+    // when
+    NpmRegistryClient.Answer answer = client.publish("conflicted", NpmProvider.document(client, t, "latest", "public"));
+
+    // then
+    assertEquals(409, answer.status(), answer.message());
+    assertTrue(NpmRegistryClient.isConflict(answer));
+  }
+}
