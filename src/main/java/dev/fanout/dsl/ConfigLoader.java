@@ -99,6 +99,7 @@ public final class ConfigLoader {
   private final Map<String, String> vars;
   private final Map<String, String> env;
   private final java.util.function.Function<Path, String> gitTag;
+  private Map<String, String> sandboxUrls;
 
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
@@ -113,6 +114,12 @@ public final class ConfigLoader {
     this.vars = Map.copyOf(vars);
     this.env = Map.copyOf(env);
     this.gitTag = gitTag;
+  }
+
+  /** Under {@code --sandbox}: the sandbox's URLs, so exported URLs point at it. */
+  public ConfigLoader withSandbox(Map<String, String> urls) {
+    this.sandboxUrls = urls == null ? null : Map.copyOf(urls);
+    return this;
   }
 
   /** Loads a release file, or every {@code *.fanout} file of a folder. */
@@ -1052,7 +1059,8 @@ public final class ConfigLoader {
       Map<String, Object> view = new LinkedHashMap<>();
       attrs.forEach((k, v) -> view.put(k, v));
       view.put("version", release == null ? Unknown.AFTER_APPLY : release.version());
-      view.putAll(factory.exports(p, a -> artifacts.get(a)));
+      view.putAll(factory.exports(p, new ProviderFactory.ExportContext(release, artifacts::get,
+          dev.fanout.provider.Endpoints.resolve(factory, providerSettings, sandboxUrls))));
       return new Instance(address, view, null);
     }
 

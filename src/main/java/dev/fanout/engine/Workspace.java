@@ -6,13 +6,13 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
+import dev.fanout.provider.Endpoints;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Providers;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,17 +26,6 @@ import okhttp3.OkHttpClient;
  * {@code --sandbox}), and the redactor that keeps secrets out of every output.
  */
 public final class Workspace implements AutoCloseable {
-
-  /** Where to publish: the real registries, or a sandbox folder with a scenario. */
-  public record Target(Path sandboxDir, String scenario) {
-    public static Target real() {
-      return new Target(null, null);
-    }
-
-    public boolean isSandbox() {
-      return sandboxDir != null;
-    }
-  }
 
   private final Config config;
   private final ReleaseGraph graph;
@@ -69,16 +58,12 @@ public final class Workspace implements AutoCloseable {
     this.redactor = Redactor.of(secretSources);
   }
 
-  public static Workspace open(Config config, Providers catalog, Target target, String version) throws IOException {
-    Sandbox sandbox = target.isSandbox() ? Sandbox.start(target.sandboxDir(), target.scenario()) : null;
-    try {
-      return new Workspace(config, catalog, sandbox, version);
-    } catch (RuntimeException e) {
-      if (sandbox != null) {
-        sandbox.close();
-      }
-      throw e;
-    }
+  /**
+   * @param sandbox the running sandbox under {@code --sandbox}, else null; the caller owns it
+   * @param version Fanout's version, for the User-Agent
+   */
+  public static Workspace open(Config config, Providers catalog, Sandbox sandbox, String version) {
+    return new Workspace(config, catalog, sandbox, version);
   }
 
   /**
@@ -98,25 +83,7 @@ public final class Workspace implements AutoCloseable {
   }
 
   private Map<String, String> endpoints(ProviderFactory f, Publication p) {
-    Map<String, String> out = new LinkedHashMap<>(f.endpoints());
-    if (sandbox != null) {
-      Map<String, String> urls = sandbox.urls();
-      f.sandboxEndpoints().forEach((endpoint, key) -> {
-        String url = urls.get(key);
-        if (url == null) {
-          throw new IllegalStateException("the sandbox has no '" + key + "' emulator for " + f.type());
-        }
-        out.put(endpoint, url);
-      });
-    } else {
-      for (String name : f.endpoints().keySet()) {
-        String configured = p.setting(name, null);
-        if (configured != null) {
-          out.put(name, configured);
-        }
-      }
-    }
-    return out;
+    return Endpoints.resolve(f, p.settings(), sandbox == null ? null : sandbox.urls());
   }
 
   public Config config() {
@@ -170,11 +137,8 @@ public final class Workspace implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
-    if (sandbox != null) {
-      sandbox.close();
-    }
   }
 }

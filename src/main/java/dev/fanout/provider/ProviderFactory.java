@@ -56,12 +56,22 @@ public interface ProviderFactory {
   boolean mutable();
 
   /**
-   * Attributes other blocks may reference, computed from the publication alone (no network),
-   * such as a GitHub release's asset URLs. Referencing them creates a graph edge.
+   * Attributes other blocks may reference, computed without the network from the
+   * publication, the release and the endpoints in effect (the sandbox's under
+   * {@code --sandbox}), such as a GitHub release's asset URLs. Referencing them creates a
+   * graph edge.
    */
-  default Map<String, Object> exports(Publication publication, Function<dev.fanout.model.Address, Artifact> artifacts) {
+  default Map<String, Object> exports(Publication publication, ExportContext context) {
     return Map.of();
   }
+
+  /**
+   * What {@link #exports} may use.
+   *
+   * @param endpoints this provider's endpoints as they will be used, by setting name
+   */
+  record ExportContext(dev.fanout.model.Release release, Function<dev.fanout.model.Address, Artifact> artifacts,
+      Map<String, String> endpoints) { }
 
   Provider create(ProviderContext context);
 }

@@ -82,9 +82,10 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
    * attribute the tag (and every URL) is unknown until apply.
    */
   @Override
-  public Map<String, Object> exports(Publication publication, Function<Address, Artifact> artifacts) {
-    String tag = publication.string("tag");
-    String apiUrl = publication.setting("api_url", DEFAULT_API);
+  public Map<String, Object> exports(Publication publication, ExportContext context) {
+    Function<Address, Artifact> artifacts = context.artifacts();
+    String tag = publication.string("tag", context.release() == null ? null : "v" + context.release().version());
+    String apiUrl = context.endpoints().getOrDefault("api_url", DEFAULT_API);
     String repository = publication.string("repository");
     Map<String, Object> assets = new TreeMap<>();
     Map<String, Object> urls = new TreeMap<>();

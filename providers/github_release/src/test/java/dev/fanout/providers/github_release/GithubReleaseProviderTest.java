@@ -21,6 +21,7 @@ import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.sandbox.Sandbox;
@@ -235,7 +236,8 @@ class GithubReleaseProviderTest {
   void exportsGiveEachPlatformItsPublicDownloadUrl() {
     Publication p = publication(TokenPolicy.SANDBOX_TOKEN, Map.of("tag", "v1.2.0"));
 
-    Map<String, Object> exports = factory.exports(p, artifacts::artifact);
+    Map<String, Object> exports = factory.exports(p, new ProviderFactory.ExportContext(null, artifacts::artifact,
+        Map.of("api_url", "https://api.github.com")));
 
     @SuppressWarnings("unchecked")
     Map<String, Object> asset = (Map<String, Object>) ((Map<String, Object>) exports.get("assets")).get("linux-amd64");

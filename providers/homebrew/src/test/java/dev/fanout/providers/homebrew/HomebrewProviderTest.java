@@ -15,6 +15,7 @@ import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github_release.GithubApi;
 import dev.fanout.providers.github_release.GithubEmulator;
@@ -71,7 +72,8 @@ class HomebrewProviderTest {
     Publication release = new Publication(Address.of("github_release", "main"), "github_release",
         Map.of("repository", "acme/tool", "tag", "v" + version, "assets", List.of(new Ref(linux), new Ref(mac), new Ref(macIntel))),
         Map.of("api_url", sandbox.url("github")));
-    return new GithubReleaseProviderFactory().exports(release, artifacts::artifact).get("assets");
+    return new GithubReleaseProviderFactory().exports(release, new ProviderFactory.ExportContext(null,
+        artifacts::artifact, Map.of("api_url", sandbox.url("github")))).get("assets");
   }
 
   private Publication formula(String version, String token, Map<String, Object> extra) {
