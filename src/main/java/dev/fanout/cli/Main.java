@@ -48,6 +48,7 @@ public final class Main {
     cli.addSubcommand(new ValidateCommand());
     cli.addSubcommand(new FmtCommand());
     cli.addSubcommand(new GraphCommand());
+    cli.addSubcommand(new PlanCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -127,7 +127,7 @@ public final class Workspace implements AutoCloseable {
     ProviderFactory f = factories.get(a);
     Map<String, String> eps = endpoints(f, publications.get(a));
     String url = eps.values().stream().findFirst().orElse("");
-    return sandbox != null ? "sandbox " + f.sandboxEndpoints().values().stream().findFirst().orElse(f.type())
+    return sandbox != null ? f.sandboxEndpoints().values().stream().sorted().findFirst().orElse(f.type()) + " (sandbox)"
         : url.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
   }
 

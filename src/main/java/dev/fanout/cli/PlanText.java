@@ -1,0 +1,71 @@
+package dev.fanout.cli;
+
+import dev.fanout.plan.Action;
+import dev.fanout.plan.Plan;
+import dev.fanout.plan.PlannedChange;
+import java.util.Map;
+
+/** The plan for people, in Terraform's manner: a legend, one entry per target with why, a summary. */
+final class PlanText {
+
+  private PlanText() {
+  }
+
+  static String render(Plan plan, Style style) {
+    StringBuilder out = new StringBuilder();
+    out.append("Fanout will publish ").append(style.bold(plan.release() + " " + plan.version()))
+        .append(" (version from ").append(plan.versionSource()).append(").\n");
+    out.append("Symbols: ").append(style.green("+")).append(" publish  ").append(style.yellow("~")).append(" update  ")
+        .append("= up to date  ").append(style.red("x")).append(" drift  ").append(style.red("!")).append(" blocked  ")
+        .append("? unknown\n\n");
+    for (String w : plan.warnings()) {
+      out.append(style.yellow("Warning: ")).append(w).append("\n\n");
+    }
+    int width = plan.changes().stream().mapToInt(c -> c.address().toString().length()).max().orElse(10);
+    for (PlannedChange c : plan.changes()) {
+      String symbol = colour(style, c.action(), c.action().symbol());
+      out.append("  ").append(symbol).append(' ')
+          .append(pad(c.address().toString(), width)).append("  ").append(String.join("; ", c.reasons())).append('\n');
+      if (c.action() == Action.NO_OP || c.action() == Action.UNKNOWN) {
+        continue;
+      }
+      for (PlannedChange.ItemChange i : c.items()) {
+        String mark = i.before() == null ? style.green("+") : style.yellow("~");
+        String after = i.after() == null ? style.dim("(known after build)") : i.after();
+        out.append("      ").append(mark).append(' ').append(i.item()).append(": ")
+            .append(i.before() == null ? after : i.before() + " -> " + after).append('\n');
+      }
+    }
+    out.append('\n').append(summary(plan)).append('\n');
+    return out.toString();
+  }
+
+  static String summary(Plan plan) {
+    Map<Action, Integer> s = plan.summary();
+    if (!plan.hasChanges() && s.get(Action.BLOCKED) == 0 && s.get(Action.DRIFT) == 0 && s.get(Action.UNKNOWN) == 0) {
+      return "No changes. Every registry already holds " + plan.release() + " " + plan.version() + ".";
+    }
+    StringBuilder out = new StringBuilder("Plan: ").append(s.get(Action.CREATE)).append(" to publish, ")
+        .append(s.get(Action.UPDATE)).append(" to update, ").append(s.get(Action.NO_OP)).append(" up to date, ");
+    if (s.get(Action.DRIFT) > 0) {
+      out.append(s.get(Action.DRIFT)).append(" drifted, ");
+    }
+    if (s.get(Action.UNKNOWN) > 0) {
+      out.append(s.get(Action.UNKNOWN)).append(" unknown, ");
+    }
+    return out.append(s.get(Action.BLOCKED)).append(" blocked.").toString();
+  }
+
+  private static String colour(Style style, Action a, String text) {
+    return switch (a) {
+      case CREATE -> style.green(text);
+      case UPDATE -> style.yellow(text);
+      case DRIFT, BLOCKED -> style.red(text);
+      default -> text;
+    };
+  }
+
+  private static String pad(String s, int width) {
+    return s + " ".repeat(Math.max(0, width - s.length()));
+  }
+}

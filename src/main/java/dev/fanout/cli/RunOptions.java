@@ -1,0 +1,90 @@
+package dev.fanout.cli;
+
+import dev.fanout.dsl.ConfigLoader;
+import dev.fanout.engine.Workspace;
+import dev.fanout.model.Address;
+import dev.fanout.provider.Providers;
+import dev.fanout.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that talk to registries: plan, apply, drift. */
+final class RunOptions {
+
+  @Option(names = "--sandbox", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
+      description = "Run against the built-in registry emulators instead of the real registries. State is kept"
+          + " in DIR (default: .fanout/sandbox beside the release files).")
+  String sandbox;
+
+  @Option(names = "--scenario", defaultValue = "empty", paramLabel = "NAME",
+      description = "With --sandbox: the state a new sandbox starts from: empty or audit (default: ${DEFAULT-VALUE}).")
+  String scenario;
+
+  @Option(names = "--parallelism", defaultValue = "10", paramLabel = "N",
+      description = "How many registries to talk to at once (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--target", paramLabel = "ADDRESS",
+      description = "Limit the run to this target and what it needs (repeatable).")
+  List<String> targets = List.of();
+
+  @Option(names = "--json", description = "Machine-readable output.")
+  boolean json;
+
+  /** The folder the release files are in. */
+  static Path configDir(Path path) {
+    Path abs = path.toAbsolutePath().normalize();
+    return Files.isDirectory(abs) ? abs : abs.getParent();
+  }
+
+  Sandbox startSandbox(Path configPath) throws IOException {
+    if (sandbox == null) {
+      return null;
+    }
+    Path dir = sandbox.isEmpty() ? configDir(configPath).resolve(".fanout").resolve("sandbox") : Path.of(sandbox);
+    try {
+      return Sandbox.start(dir, scenario);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage() + "; scenarios: empty, audit");
+    }
+  }
+
+  /** The publications to plan: all, or the --target ones and what they need. */
+  Set<Address> scope(Workspace ws) {
+    Set<Address> all = new LinkedHashSet<>(ws.config().publications().keySet());
+    if (targets.isEmpty()) {
+      return all;
+    }
+    Set<Address> chosen = new LinkedHashSet<>();
+    for (String t : targets) {
+      Address a = Address.parse(t);
+      if (a == null || !ws.graph().nodes().contains(a)) {
+        List<String> names = ws.graph().nodes().stream().map(Address::toString).toList();
+        throw new UserError("--target " + t + " names nothing in this release."
+            + dev.fanout.dsl.Names.didYouMean(t, names));
+      }
+      chosen.add(a);
+    }
+    Set<Address> closure = ws.graph().closure(chosen);
+    closure.retainAll(all);
+    return closure;
+  }
+
+  static ConfigLoader.Result load(Main.Root root, ConfigOptions config, Sandbox sandbox) {
+    ConfigLoader loader = new ConfigLoader(Providers.load(), config.vars(), root.io.env(), ConfigOptions::gitTag);
+    if (sandbox != null) {
+      loader.withSandbox(sandbox.urls());
+    }
+    ConfigLoader.Result result = loader.load(config.path);
+    if (!result.diagnostics().isEmpty()) {
+      root.io.err().print(DiagnosticView.text(result.diagnostics(), result.sources(), root.style()));
+      root.io.err().flush();
+    }
+    return result;
+  }
+}

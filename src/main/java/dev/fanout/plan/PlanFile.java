@@ -1,0 +1,120 @@
+package dev.fanout.plan;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fanout.model.Address;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A saved plan ({@code plan --out FILE}): the actions, the configuration's hash and each
+ * target's state fingerprint, sealed with an HMAC whose key stays in the workspace's
+ * {@code .fanout/plan.key}, so a plan edited by hand is refused. It holds no secret.
+ */
+public final class PlanFile {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private PlanFile() {
+  }
+
+  public static void write(Plan plan, Path file, Path stateDir) throws IOException {
+    Map<String, Object> body = PlanJson.document(plan, true);
+    String content = JSON.writeValueAsString(body);
+    Map<String, Object> sealed = new LinkedHashMap<>(body);
+    sealed.put("integrity", "hmac-sha256:" + hmac(key(stateDir), content));
+    Files.writeString(file, JSON.writeValueAsString(sealed) + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** Reads a saved plan; refuses one whose content does not match its seal. */
+  public static Plan read(Path file, Path stateDir) throws IOException {
+    Map<String, Object> sealed;
+    try {
+      sealed = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+    } catch (IOException e) {
+      throw new IOException(file + " is not a saved plan (" + e.getClass().getSimpleName() + ")");
+    }
+    Object integrity = sealed.remove("integrity");
+    String content = JSON.writeValueAsString(sealed);
+    Path keyFile = stateDir.resolve("plan.key");
+    if (!(integrity instanceof String seal) || !Files.exists(keyFile)
+        || !seal.equals("hmac-sha256:" + hmac(key(stateDir), content))) {
+      throw new IOException(file + " was changed after it was saved, or was saved in another workspace: its"
+          + " integrity check fails. Make a new plan with fanout plan --out.");
+    }
+    return fromDocument(sealed);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Plan fromDocument(Map<String, Object> doc) {
+    List<PlannedChange> changes = new ArrayList<>();
+    for (Map<String, Object> c : (List<Map<String, Object>>) doc.get("changes")) {
+      List<PlannedChange.ItemChange> items = new ArrayList<>();
+      for (Map<String, Object> i : (List<Map<String, Object>>) c.getOrDefault("items", List.of())) {
+        items.add(new PlannedChange.ItemChange((String) i.get("item"), (String) i.get("before"), (String) i.get("after")));
+      }
+      changes.add(new PlannedChange(Address.parse((String) c.get("address")), (String) c.get("provider"),
+          action((String) c.get("action")), (List<String>) c.get("reasons"), (String) c.get("location"), items,
+          (Map<String, Object>) c.get("before"), (Map<String, Object>) c.get("after"), (String) c.get("fingerprint"),
+          (String) c.get("credentials")));
+    }
+    return new Plan((String) doc.get("release"), (String) doc.get("version"), (String) doc.get("version_source"),
+        (String) doc.get("config_hash"), (String) doc.get("config_path"), changes,
+        (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")));
+  }
+
+  private static Action action(String json) {
+    for (Action a : Action.values()) {
+      if (a.jsonName().equals(json)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException("unknown action " + json);
+  }
+
+  private static byte[] key(Path stateDir) throws IOException {
+    Path keyFile = stateDir.resolve("plan.key");
+    if (Files.exists(keyFile)) {
+      return HexFormat.of().parseHex(Files.readString(keyFile).trim());
+    }
+    Files.createDirectories(stateDir);
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Path tmp = Files.createTempFile(stateDir, "plan", ".key");
+    try {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: the folder's own permissions apply.
+    }
+    Files.writeString(tmp, HexFormat.of().formatHex(key));
+    try {
+      Files.move(tmp, keyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      Files.delete(tmp);
+    }
+    return HexFormat.of().parseHex(Files.readString(keyFile).trim());
+  }
+
+  private static String hmac(byte[] key, String content) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(content.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.fanout.plan;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plan as JSON: {@code {format_version, release, version, changes: [{address, provider,
+ * action, reasons, before, after}], summary: {create, update, no_op, drift, blocked, unknown}}}.
+ */
+public final class PlanJson {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private PlanJson() {
+  }
+
+  public static String render(Plan plan) {
+    try {
+      return JSON.writeValueAsString(document(plan, false)) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The document; {@code forFile} adds what a saved plan needs to be checked at apply. */
+  static Map<String, Object> document(Plan plan, boolean forFile) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("format_version", Plan.FORMAT_VERSION);
+    doc.put("release", plan.release());
+    doc.put("version", plan.version());
+    doc.put("version_source", plan.versionSource());
+    if (forFile) {
+      doc.put("config_hash", plan.configHash());
+      doc.put("config_path", plan.configPath());
+    }
+    doc.put("partial", plan.partial());
+    doc.put("warnings", plan.warnings());
+    List<Map<String, Object>> changes = new ArrayList<>();
+    for (PlannedChange c : plan.changes()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("address", c.address().toString());
+      m.put("provider", c.provider());
+      m.put("action", c.action().jsonName());
+      m.put("reasons", c.reasons());
+      m.put("location", c.location());
+      m.put("credentials", c.credentials());
+      List<Map<String, Object>> items = new ArrayList<>();
+      for (PlannedChange.ItemChange i : c.items()) {
+        Map<String, Object> im = new LinkedHashMap<>();
+        im.put("item", i.item());
+        im.put("before", i.before());
+        im.put("after", i.after());
+        items.add(im);
+      }
+      m.put("items", items);
+      m.put("before", c.before());
+      m.put("after", c.after());
+      if (forFile) {
+        m.put("fingerprint", c.fingerprint());
+      }
+      changes.add(m);
+    }
+    doc.put("changes", changes);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    plan.summary().forEach((a, n) -> summary.put(a.jsonName().replace('-', '_'), n));
+    doc.put("summary", summary);
+    return doc;
+  }
+}
