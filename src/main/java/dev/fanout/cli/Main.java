@@ -49,6 +49,7 @@ public final class Main {
     cli.addSubcommand(new FmtCommand());
     cli.addSubcommand(new GraphCommand());
     cli.addSubcommand(new PlanCommand());
+    cli.addSubcommand(new ApplyCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -128,7 +128,7 @@ public final class ConfigLoader {
     if (files.isEmpty()) {
       return new Result(null, diagnostics, sources);
     }
-    Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+    Path dir = (Files.isDirectory(path) ? path : path.toAbsolutePath().getParent()).toAbsolutePath().normalize();
     List<Ast.File> parsed = new ArrayList<>();
     for (Path f : files) {
       String name = display(f);

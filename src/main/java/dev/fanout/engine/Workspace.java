@@ -53,7 +53,7 @@ public final class Workspace implements AutoCloseable {
       secretSources.add(p.attributes());
       Path work = stateDir().resolve("work").resolve(p.address().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
       providers.put(p.address(), f.create(new ProviderContext(http, endpoints(f, effective), config.release(),
-          artifacts, work, sandbox != null)));
+          artifacts, work, sandbox != null, config.dir())));
     }
     this.redactor = Redactor.of(secretSources);
   }

@@ -39,6 +39,19 @@ public final class PlanFile {
     Files.writeString(file, JSON.writeValueAsString(sealed) + "\n", StandardCharsets.UTF_8);
   }
 
+  /** The configuration folder a saved plan names, read before its seal can be checked. */
+  public static Path configPath(Path file) throws IOException {
+    try {
+      Object path = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { }).get("config_path");
+      if (path instanceof String s) {
+        return Path.of(s);
+      }
+    } catch (IOException e) {
+      // Reported below as not a saved plan.
+    }
+    throw new IOException(file + " is not a saved plan (make one with fanout plan --out FILE)");
+  }
+
   /** Reads a saved plan; refuses one whose content does not match its seal. */
   public static Plan read(Path file, Path stateDir) throws IOException {
     Map<String, Object> sealed;

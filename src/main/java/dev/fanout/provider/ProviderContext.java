@@ -8,13 +8,26 @@ import okhttp3.OkHttpClient;
 /**
  * What a provider is given: the one shared HTTP client (auth redaction, retries, rate
  * limits), its endpoints (already pointed at the sandbox under {@code --sandbox}), the
- * release, its artifacts, and a work folder for the packages it builds.
+ * release, its artifacts, a work folder for the packages it builds, and the folder of the
+ * release files that relative paths in them are relative to.
  */
 public record ProviderContext(OkHttpClient http, Map<String, String> endpoints, Release release,
-    ArtifactStore artifacts, Path workDir, boolean sandbox) {
+    ArtifactStore artifacts, Path workDir, boolean sandbox, Path configDir) {
 
   public ProviderContext {
     endpoints = Map.copyOf(endpoints);
+    configDir = configDir == null ? Path.of("").toAbsolutePath() : configDir;
+  }
+
+  /** For tests and tools without release files: paths resolve against the working directory. */
+  public ProviderContext(OkHttpClient http, Map<String, String> endpoints, Release release, ArtifactStore artifacts,
+      Path workDir, boolean sandbox) {
+    this(http, endpoints, release, artifacts, workDir, sandbox, null);
+  }
+
+  /** A path from the release file, such as a Cargo package folder, resolved against the file's folder. */
+  public Path resolve(String path) {
+    return configDir.resolve(path);
   }
 
   /** The URL of an endpoint, without a trailing slash. */
