@@ -211,6 +211,38 @@ class DockerProviderTest {
     assertEquals(sandbox.url("oci") + "/contextlite/contextlite", state.location());
   }
 
+  @Test
+  void imageOnABaseReusesTheBaseLayersAndPushesThemToTheRepository() throws Exception {
+    TestArtifacts baseBinaries = binaries(dir.resolve("base"), "base");
+    Publication basePub = new Publication(Address.of("docker", "base"), "docker",
+        Map.of("repository", "base/tools", "binaries", refs(baseBinaries), "tags", List.of("1")),
+        Map.of("token", new Secret("env DOCKER_TOKEN", TokenPolicy.SANDBOX_TOKEN)));
+    provider(baseBinaries).publish(basePub, RegistryState.absent("x"));
+    TestArtifacts artifacts = binaries(dir.resolve("bin"), "v1");
+    String baseRef = sandbox.url("oci").substring("http://".length()) + "/base/tools:1";
+    Publication pub = new Publication(Address.of("docker", "contextlite"), "docker",
+        Map.of("repository", "contextlite/contextlite", "binaries", refs(artifacts), "base", baseRef),
+        Map.of("token", new Secret("env DOCKER_TOKEN", TokenPolicy.SANDBOX_TOKEN)));
+    Provider provider = provider(artifacts);
+
+    provider.publish(pub, provider.read(pub));
+
+    assertEquals(provider.desired(pub).items(), provider.read(pub).items());
+    Path layout = dir.resolve("work/docker/contextlite");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    String index = json.readTree(layout.resolve("index.json").toFile()).path("manifests").get(0).path("digest").asText();
+    String amd64 = json.readTree(blob(layout, index)).path("manifests").get(0).path("digest").asText();
+    com.fasterxml.jackson.databind.JsonNode manifest = json.readTree(blob(layout, amd64));
+    assertEquals(2, manifest.path("layers").size());
+    com.fasterxml.jackson.databind.JsonNode config = json.readTree(blob(layout, manifest.path("config").path("digest").asText()));
+    assertEquals(2, config.path("rootfs").path("diff_ids").size());
+    assertEquals("[\"/usr/local/bin/contextlite\"]", config.path("config").path("Entrypoint").toString());
+  }
+
+  private static byte[] blob(Path layout, String digest) throws IOException {
+    return Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7)));
+  }
+
   // ---- helpers
 
   static TestArtifacts binaries(Path dir, String content) {

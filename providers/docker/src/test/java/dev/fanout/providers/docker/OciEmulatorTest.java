@@ -231,8 +231,8 @@ class OciEmulatorTest {
 
   static ImageBuilder.MultiArchImage twoArchImage(String content) throws IOException {
     return ImageBuilder.index(List.of(
-        ImageBuilder.image("linux", "amd64", ("#!/bin/sh\necho " + content + "\n").getBytes(), "hello", List.of(), Map.of()),
-        ImageBuilder.image("linux", "arm64", ("#!/bin/sh\necho " + content + " arm\n").getBytes(), "hello", List.of(), Map.of())));
+        ImageBuilder.image("linux", "amd64", ("#!/bin/sh\necho " + content + "\n").getBytes(), "hello", List.of(), Map.of(), null),
+        ImageBuilder.image("linux", "arm64", ("#!/bin/sh\necho " + content + " arm\n").getBytes(), "hello", List.of(), Map.of(), null)));
   }
 
   private void pushAll(String token, String repo, ImageBuilder.MultiArchImage image, String tag) throws IOException {
