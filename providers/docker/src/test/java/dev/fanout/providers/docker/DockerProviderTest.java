@@ -96,8 +96,7 @@ class DockerProviderTest {
 
   @Test
   void readShowsTheOtherDigestWhenATagHoldsOtherContent() throws Exception {
-    TestArtifacts old = binaries(dir.resolve("old"), "v0");
-    provider(old).publish(publication(old, TokenPolicy.SANDBOX_TOKEN), RegistryState.absent("x"));
+    publishOlderImage();
     TestArtifacts current = binaries(dir.resolve("new"), "v1");
     Publication pub = publication(current, TokenPolicy.SANDBOX_TOKEN);
     Provider provider = provider(current);
@@ -110,8 +109,7 @@ class DockerProviderTest {
 
   @Test
   void publishOverATagHoldingOtherContentMovesItAndReusesPresentBlobs() throws Exception {
-    TestArtifacts old = binaries(dir.resolve("old"), "v0");
-    provider(old).publish(publication(old, TokenPolicy.SANDBOX_TOKEN), RegistryState.absent("x"));
+    publishOlderImage();
     TestArtifacts current = binaries(dir.resolve("new"), "v1");
     Publication pub = publication(current, TokenPolicy.SANDBOX_TOKEN);
     Provider provider = provider(current);
@@ -237,6 +235,11 @@ class DockerProviderTest {
     com.fasterxml.jackson.databind.JsonNode config = json.readTree(blob(layout, manifest.path("config").path("digest").asText()));
     assertEquals(2, config.path("rootfs").path("diff_ids").size());
     assertEquals("[\"/usr/local/bin/contextlite\"]", config.path("config").path("Entrypoint").toString());
+  }
+
+  private void publishOlderImage() throws Exception {
+    TestArtifacts old = binaries(dir.resolve("old"), "v0");
+    provider(old).publish(publication(old, TokenPolicy.SANDBOX_TOKEN), RegistryState.absent("x"));
   }
 
   private static byte[] blob(Path layout, String digest) throws IOException {
