@@ -149,18 +149,25 @@ public final class CratesEmulator implements Emulator {
     return error(404, "Not Found");
   }
 
-  private SandboxResponse me(SandboxRequest request) {
+  /**
+   * The refusal for a request that needs a publishing token, or null when it may go on. The
+   * read-only token plays a token scoped to other endpoints than publishing; crates.io
+   * refuses such tokens on endpoints that do not accept their scopes.
+   */
+  private SandboxResponse refusal(SandboxRequest request) {
     Access access = ctx.access(request.header("authorization"));
-    if (access == Access.NONE) {
-      return error(401, "this action requires authentication");
-    }
-    if (access == Access.INVALID) {
-      return error(401, "authentication failed");
-    }
-    if (access == Access.READ) {
-      // The read-only token plays a token scoped to other endpoints than publishing; crates.io
-      // refuses such tokens on endpoints that do not accept scopes.
-      return error(403, "this token does not have the required permissions to perform this action");
+    return switch (access) {
+      case NONE -> error(401, "this action requires authentication");
+      case INVALID -> error(401, "authentication failed");
+      case READ -> error(403, "this token does not have the required permissions to perform this action");
+      case WRITE -> null;
+    };
+  }
+
+  private SandboxResponse me(SandboxRequest request) {
+    SandboxResponse refused = refusal(request);
+    if (refused != null) {
+      return refused;
     }
     Map<String, Object> user = new LinkedHashMap<>();
     user.put("id", 1);
@@ -172,15 +179,9 @@ public final class CratesEmulator implements Emulator {
   }
 
   private SandboxResponse publish(SandboxRequest request) throws IOException {
-    Access access = ctx.access(request.header("authorization"));
-    if (access == Access.NONE) {
-      return error(401, "this action requires authentication");
-    }
-    if (access == Access.INVALID) {
-      return error(401, "authentication failed");
-    }
-    if (access == Access.READ) {
-      return error(403, "this token does not have the required permissions to perform this action");
+    SandboxResponse refused = refusal(request);
+    if (refused != null) {
+      return refused;
     }
     byte[] body = request.body();
     ByteBuffer buf = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);

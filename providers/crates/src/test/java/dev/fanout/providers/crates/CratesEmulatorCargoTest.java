@@ -123,17 +123,30 @@ class CratesEmulatorCargoTest {
   }
 
   @Test
-  void apiAnswersAMissingVersionWithCratesIosErrorShapeAndNoUserAgentWith403() throws Exception {
+  void apiAnswersAMissingCrateWithCratesIosErrorShape() throws Exception {
     try (Response r = http.newCall(new Request.Builder().url(sandbox.url("crates") + "/api/v1/crates/nope/1.0.0").build()).execute()) {
       assertEquals(404, r.code());
       assertEquals("crate `nope` does not exist", JSON.readTree(r.body().string()).path("errors").get(0).path("detail").asText());
     }
-    java.net.http.HttpClient plain = java.net.http.HttpClient.newHttpClient();
-    java.net.http.HttpResponse<String> noAgent = plain.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create(sandbox.url("crates") + "/api/v1/crates/nope")).header("User-Agent", "").build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    // Java's client always sends its own agent; the emulator refuses only an absent or blank one.
-    assertTrue(noAgent.statusCode() == 404 || noAgent.statusCode() == 403);
+  }
+
+  @Test
+  void apiRefusesARequestWithoutAUserAgentWith403() throws Exception {
+    java.net.URI base = java.net.URI.create(sandbox.url("crates"));
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.getOutputStream().write(("GET /api/v1/crates/nope HTTP/1.1\r\nHost: " + base.getHost()
+          + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.setSoTimeout(5000);
+      // Read up to the end of the known body: the server may keep the connection open.
+      StringBuilder answer = new StringBuilder();
+      java.io.InputStream in = socket.getInputStream();
+      for (int c; !answer.toString().contains("action against your bot.") && (c = in.read()) >= 0; ) {
+        answer.append((char) c);
+      }
+
+      assertTrue(answer.toString().startsWith("HTTP/1.1 403"), answer.toString());
+      assertTrue(answer.toString().contains("We require that all requests include a `User-Agent` header"), answer.toString());
+    }
   }
 
   private Tools.Result cargo(String token, String... args) throws Exception {
