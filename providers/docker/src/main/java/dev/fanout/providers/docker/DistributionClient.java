@@ -132,6 +132,34 @@ final class DistributionClient {
     }
   }
 
+  /** A manifest or index as the registry holds it. */
+  record Manifest(String mediaType, byte[] content) { }
+
+  Manifest manifest(String reference) throws RegistryException, IOException {
+    try (Response r = execute(request("/manifests/" + reference).get().header("Accept", MediaTypes.ACCEPT_ALL))) {
+      if (!r.isSuccessful()) {
+        throw failure("manifest read " + reference, r);
+      }
+      String type = r.header("Content-Type", "");
+      return new Manifest(type.split(";")[0].trim(), r.body().bytes());
+    }
+  }
+
+  /** A blob's bytes; registries may redirect to storage, where the guard drops the credential. */
+  byte[] blob(String digest) throws RegistryException, IOException {
+    try (Response r = execute(request("/blobs/" + digest).get())) {
+      if (!r.isSuccessful()) {
+        throw failure("blob read " + digest, r);
+      }
+      byte[] content = r.body().bytes();
+      if (!OciStorage.sha256(content).equals(digest)) {
+        throw new RegistryException(REGISTRY, "blob read " + digest, r.code(), "the blob's content does not match its digest",
+            true, "run again; the download was damaged", null);
+      }
+      return content;
+    }
+  }
+
   /** Every tag of the repository, or null when the registry does not know the repository. */
   List<String> tags() throws RegistryException, IOException {
     List<String> tags = new ArrayList<>();

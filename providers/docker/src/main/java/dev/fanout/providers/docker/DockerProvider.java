@@ -135,11 +135,18 @@ final class DockerProvider implements Provider {
           "set a valid token for the docker provider (" + publication.secret("token").source() + ")");
     }
     List<String> written = new ArrayList<>();
+    BaseImage base = image.images().stream().anyMatch(i -> !i.baseLayers().isEmpty()) ? base(publication) : null;
     for (ImageBuilder.PlatformImage platform : image.images()) {
       // A manifest is only accepted once all it names is there, so blobs go first, and a
       // manifest already present means its blobs are too.
       if (client.manifestDigest(platform.manifest().digest()) != null) {
         continue;
+      }
+      for (BaseImage.Layer layer : platform.baseLayers()) {
+        if (!client.blobExists(layer.digest())) {
+          client.pushBlob(ImageBuilder.blob(layer.mediaType(), base.blob(layer.digest())));
+          written.add("blob " + layer.digest());
+        }
       }
       List<ImageBuilder.Blob> blobs = new ArrayList<>(platform.layers());
       blobs.add(platform.config());
@@ -163,12 +170,8 @@ final class DockerProvider implements Provider {
 
   /** The image, or empty when a binary is not available yet. Also written as an OCI layout under the work folder. */
   private Optional<ImageBuilder.MultiArchImage> build(Publication publication) throws IOException {
-    if (publication.string("base") != null) {
-      // Layering on a base image means pulling its manifests and blobs; not done yet.
-      throw new IllegalArgumentException(publication + ": base images are not supported yet; remove 'base' to build FROM scratch");
-    }
     Release release = ctx.release();
-    List<ImageBuilder.PlatformImage> images = new ArrayList<>();
+    Map<Artifact, Path> binaries = new LinkedHashMap<>();
     for (Address address : publication.artifacts("binaries")) {
       Artifact artifact = ctx.artifacts().artifact(address);
       if (artifact == null || !"linux".equals(artifact.os())) {
@@ -178,15 +181,45 @@ final class DockerProvider implements Provider {
       if (file.isEmpty()) {
         return Optional.empty();
       }
-      images.add(ImageBuilder.image("linux", artifact.arch(), Files.readAllBytes(file.get()), release.name(),
-          entrypoint(publication), labels(release)));
+      binaries.put(artifact, file.get());
     }
-    if (images.isEmpty()) {
+    if (binaries.isEmpty()) {
       throw new IllegalArgumentException(publication + ": 'binaries' holds no linux artifact; an image needs one");
     }
+    BaseImage base = base(publication);
+    List<ImageBuilder.PlatformImage> images = new ArrayList<>();
+    for (Map.Entry<Artifact, Path> binary : binaries.entrySet()) {
+      ImageBuilder.Platform platform = ImageBuilder.Platform.of(binary.getKey().arch());
+      BaseImage.Platform below = null;
+      if (base != null) {
+        try {
+          below = base.platform("linux", platform.architecture(), platform.variant());
+        } catch (RegistryException e) {
+          throw new IOException(publication + ": cannot read the base image: " + e.getMessage(), e);
+        }
+      }
+      images.add(ImageBuilder.image("linux", binary.getKey().arch(), Files.readAllBytes(binary.getValue()), release.name(),
+          entrypoint(publication), labels(release), below));
+    }
     ImageBuilder.MultiArchImage image = ImageBuilder.index(images);
+    // For people and skopeo; with a base image the base's layers stay in its registry, not here.
     image.writeLayout(ctx.workDir().resolve("docker").resolve(publication.name()), tags(publication));
     return Optional.of(image);
+  }
+
+
+  /** The base image, read from its registry; null for {@code FROM scratch}. */
+  private BaseImage base(Publication publication) throws IOException {
+    String ref = publication.string("base");
+    if (ref == null || ref.isBlank() || ref.equals("scratch")) {
+      return null;
+    }
+    try {
+      return BaseImage.resolve(ctx.http(), ref, ctx.endpoint("registry"), publication.setting("username", null),
+          publication.secret("token"));
+    } catch (RegistryException e) {
+      throw new IOException(publication + ": cannot read the base image " + ref + ": " + e.getMessage(), e);
+    }
   }
 
   private static Map<String, String> labels(Release release) {

@@ -29,7 +29,7 @@ public final class DockerProviderFactory implements ProviderFactory {
         .required("binaries", Schema.Type.ARTIFACTS, "the Linux binaries, one image per architecture")
         .optional("tags", Schema.Type.LIST, "tags to push; default the release version")
         .optional("entrypoint", Schema.Type.ANY, "the command, a string or a list; default /usr/local/bin/<release name>")
-        .optional("base", Schema.Type.STRING, "base image; default none (FROM scratch)")
+        .optional("base", Schema.Type.STRING, "base image such as alpine:3.20 (no host means Docker Hub); default none (FROM scratch)")
         .build();
   }
 

@@ -43,9 +43,16 @@ final class ImageBuilder {
     }
   }
 
-  /** One architecture's image. */
-  record PlatformImage(String os, String architecture, String variant, Blob config, List<Blob> layers, Blob manifest) {
+  /**
+   * One architecture's image.
+   *
+   * @param baseLayers the base image's layers, below ours; their bytes stay in the base's registry
+   * @param layers the layers built here
+   */
+  record PlatformImage(String os, String architecture, String variant, Blob config, List<BaseImage.Layer> baseLayers,
+      List<Blob> layers, Blob manifest) {
     PlatformImage {
+      baseLayers = List.copyOf(baseLayers);
       layers = List.copyOf(layers);
     }
   }
@@ -92,23 +99,36 @@ final class ImageBuilder {
   }
 
   /**
-   * One image: the binary at {@code /usr/local/bin/<binaryName>}, mode 755, owned by root.
+   * One image: the binary at {@code /usr/local/bin/<binaryName>}, mode 755, owned by root,
+   * on top of nothing or of a base image's layers.
    *
    * @param entrypoint the command; empty for the binary itself
+   * @param base the base image for this platform, or null for {@code FROM scratch}
    */
+  @SuppressWarnings("unchecked")
   static PlatformImage image(String os, String arch, byte[] binary, String binaryName, List<String> entrypoint,
-      Map<String, String> labels) throws IOException {
+      Map<String, String> labels, BaseImage.Platform base) throws IOException {
     Platform platform = Platform.of(arch);
     byte[] tar = layerTar(binary, binaryName);
     Blob layer = blob(MediaTypes.OCI_LAYER_GZIP, gzip(tar));
 
-    Map<String, Object> runConfig = new LinkedHashMap<>();
-    runConfig.put("Env", List.of(PATH_ENV));
-    runConfig.put("Entrypoint", entrypoint.isEmpty() ? List.of("/usr/local/bin/" + binaryName) : entrypoint);
-    if (!labels.isEmpty()) {
-      runConfig.put("Labels", new java.util.TreeMap<>(labels));
+    // A base's config carries over (environment, user, working folder, labels); the command is ours.
+    Map<String, Object> config = base == null ? new LinkedHashMap<>() : JSON.convertValue(base.config(), LinkedHashMap.class);
+    Map<String, Object> runConfig = config.get("config") instanceof Map<?, ?> m
+        ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+    List<String> env = new ArrayList<>(runConfig.get("Env") instanceof List<?> l ? (List<String>) l : List.of());
+    if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
+      env.add(0, PATH_ENV);
     }
-    Map<String, Object> config = new LinkedHashMap<>();
+    runConfig.put("Env", env);
+    runConfig.put("Entrypoint", entrypoint.isEmpty() ? List.of("/usr/local/bin/" + binaryName) : entrypoint);
+    runConfig.remove("Cmd");
+    Map<String, Object> allLabels = new java.util.TreeMap<>(
+        runConfig.get("Labels") instanceof Map<?, ?> bl ? (Map<String, Object>) bl : Map.of());
+    allLabels.putAll(labels);
+    if (!allLabels.isEmpty()) {
+      runConfig.put("Labels", allLabels);
+    }
     config.put("created", EPOCH);
     config.put("architecture", platform.architecture());
     if (platform.variant() != null) {
@@ -116,16 +136,28 @@ final class ImageBuilder {
     }
     config.put("os", os);
     config.put("config", runConfig);
-    config.put("rootfs", Map.of("type", "layers", "diff_ids", List.of(OciStorage.sha256(tar))));
-    config.put("history", List.of(Map.of("created", EPOCH, "created_by", "fanout: COPY " + binaryName + " /usr/local/bin/")));
+    List<Object> diffIds = new ArrayList<>();
+    List<Object> history = new ArrayList<>();
+    if (base != null) {
+      base.config().path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
+      base.config().path("history").forEach(h -> history.add(JSON.convertValue(h, LinkedHashMap.class)));
+    }
+    diffIds.add(OciStorage.sha256(tar));
+    history.add(Map.of("created", EPOCH, "created_by", "fanout: COPY " + binaryName + " /usr/local/bin/"));
+    config.put("rootfs", Map.of("type", "layers", "diff_ids", diffIds));
+    config.put("history", history);
     Blob configBlob = blob(MediaTypes.OCI_CONFIG, json(config));
 
+    List<BaseImage.Layer> baseLayers = base == null ? List.of() : base.layers();
+    List<Object> layerDescriptors = new ArrayList<>();
+    baseLayers.forEach(b -> layerDescriptors.add(b.descriptor()));
+    layerDescriptors.add(layer.descriptor());
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
     manifest.put("config", configBlob.descriptor());
-    manifest.put("layers", List.of(layer.descriptor()));
-    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, List.of(layer),
+    manifest.put("layers", layerDescriptors);
+    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, baseLayers, List.of(layer),
         blob(MediaTypes.OCI_MANIFEST, json(manifest)));
   }
 

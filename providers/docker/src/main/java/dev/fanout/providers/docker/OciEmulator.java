@@ -74,7 +74,8 @@ public final class OciEmulator implements Emulator {
       if (grant == null) {
         return challenge(null, null);
       }
-      return api(SandboxResponse.json(200, Map.of()));
+      // The one body distribution writes without Go's trailing newline.
+      return api(SandboxResponse.bytes(200, "application/json; charset=utf-8", "{}".getBytes(StandardCharsets.UTF_8)));
     }
     Matcher m;
     if ((m = TAGS.matcher(path)).matches()) {
@@ -281,11 +282,13 @@ public final class OciEmulator implements Emulator {
       return error(400, "MANIFEST_INVALID", "manifest invalid", Map.of());
     }
     // Everything a manifest names must already be in this repository.
+    // distribution lists every missing reference, one error each.
+    List<String> missing = new ArrayList<>();
     if (MediaTypes.INDEXES.contains(mediaType)) {
       for (JsonNode child : doc.path("manifests")) {
         String d = child.path("digest").asText("");
         if (!DIGEST.matcher(d).matches() || storage.manifestType(name, d) == null) {
-          return error(400, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry", d);
+          missing.add(d);
         }
       }
     } else {
@@ -295,9 +298,16 @@ public final class OciEmulator implements Emulator {
       for (JsonNode blob : refs) {
         String d = blob.path("digest").asText("");
         if (!DIGEST.matcher(d).matches() || !storage.linked(name, d)) {
-          return error(400, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry", d);
+          missing.add(d);
         }
       }
+    }
+    if (!missing.isEmpty()) {
+      List<Map<String, Object>> errors = new ArrayList<>();
+      for (String d : missing) {
+        errors.add(Map.of("code", "MANIFEST_BLOB_UNKNOWN", "message", "blob unknown to registry", "detail", d));
+      }
+      return json(400, Map.of("errors", errors));
     }
     String digest = OciStorage.sha256(req.body());
     if (byDigest && !digest.equals(ref)) {
@@ -325,13 +335,13 @@ public final class OciEmulator implements Emulator {
     SandboxResponse response;
     if (n != null && n.matches("\\d+") && Integer.parseInt(n) < page.size()) {
       page = page.subList(0, Integer.parseInt(n));
-      response = SandboxResponse.json(200, Map.of("name", name, "tags", page))
+      response = json(200, Map.of("name", name, "tags", page))
           .withHeader("Link", "</v2/" + name + "/tags/list?n=" + n + "&last=" + page.get(page.size() - 1) + ">; rel=\"next\"");
     } else {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("name", name);
       body.put("tags", page);
-      response = SandboxResponse.json(200, body);
+      response = json(200, body);
     }
     return api(response);
   }
@@ -471,8 +481,15 @@ public final class OciEmulator implements Emulator {
     if (detail != null) {
       e.put("detail", detail);
     }
-    return api(SandboxResponse.json(status, Map.of("errors", List.of(e))))
-        .withHeader("Content-Type", "application/json; charset=utf-8");
+    return json(status, Map.of("errors", List.of(e)));
+  }
+
+  /** A JSON answer ending in a newline, as Go's encoder writes it. */
+  private static SandboxResponse json(int status, Object body) {
+    byte[] encoded = SandboxResponse.json(status, body).body();
+    byte[] withNewline = java.util.Arrays.copyOf(encoded, encoded.length + 1);
+    withNewline[encoded.length] = '\n';
+    return api(SandboxResponse.bytes(status, "application/json; charset=utf-8", withNewline));
   }
 
   private static SandboxResponse api(SandboxResponse response) {

@@ -151,6 +151,21 @@ class PypiEmulatorTwineTest {
     }
   }
 
+  @Test
+  void simpleIndexRedirectsANonNormalisedNameAndJsonApiAnswers404ForAnUnknownProject() throws Exception {
+    OkHttpClient noRedirects = http.newBuilder().followRedirects(false).build();
+
+    try (Response redirect = noRedirects.newCall(new Request.Builder()
+            .url(sandbox.url("pypi") + "/simple/Context_Lite/").build()).execute();
+        Response missing = http.newCall(new Request.Builder()
+            .url(sandbox.url("pypi") + "/pypi/nothing-here/json").build()).execute()) {
+
+      assertEquals(301, redirect.code());
+      assertEquals(sandbox.url("pypi") + "/simple/context-lite/", redirect.header("Location"));
+      assertEquals(404, missing.code());
+    }
+  }
+
   private Path wheel(String platform, String binary) throws IOException {
     WheelBuilder.Wheel w = WheelBuilder.build(META, platform, "context-lite", binary.getBytes(StandardCharsets.UTF_8));
     Path folder = dir.resolve(platform + "-" + binary);

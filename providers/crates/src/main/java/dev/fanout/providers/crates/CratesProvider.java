@@ -1,0 +1,314 @@
+package dev.fanout.providers.crates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** Reads the sparse index (the API when the index lags) and publishes with {@code PUT /api/v1/crates/new}. */
+final class CratesProvider implements Provider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REGISTRY = "crates";
+
+  /** The package this release would publish; {@code bytes} null when it cannot be made yet. */
+  record Package(String name, String version, byte[] bytes, ObjectNode metadata) {
+    String filename() {
+      return CrateNames.crateFile(name, version);
+    }
+  }
+
+  private final ProviderContext ctx;
+
+  CratesProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public RegistryState read(Publication publication) throws RegistryException {
+    String name = publication.string("crate");
+    String version = ctx.release().version();
+    String location = ctx.endpoint("api") + "/crates/" + name;
+    List<String> versions = new ArrayList<>();
+    Map<String, String> items = new LinkedHashMap<>();
+    boolean exists;
+    String current = null;
+    RegistryException indexFailure = null;
+    try {
+      // One request gives every version with its checksum.
+      String lines = get(ctx.endpoint("index") + "/" + CrateNames.indexPath(name), "read index");
+      exists = lines != null;
+      for (String line : lines == null ? new String[0] : lines.split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode v = JSON.readTree(line);
+        versions.add(v.path("vers").asText());
+        if (!v.path("yanked").asBoolean(false)) {
+          current = v.path("vers").asText();
+        }
+        if (v.path("vers").asText().equals(version)) {
+          items.put(CrateNames.crateFile(v.path("name").asText(name), version), v.path("cksum").asText());
+        }
+      }
+    } catch (IOException | RegistryException e) {
+      exists = false;
+      indexFailure = e instanceof RegistryException r ? r
+          : new RegistryException(REGISTRY, "read index", 0, "unreadable index file: " + e.getMessage(), true, null, e);
+    }
+    if (items.isEmpty()) {
+      // crates.io updates the index after accepting an upload; the API knows a new version first.
+      JsonNode answer = apiVersion(name, version, indexFailure);
+      if (answer != null) {
+        JsonNode v = answer.path("version");
+        items.put(CrateNames.crateFile(v.path("crate").asText(name), version), v.path("checksum").asText());
+        exists = true;
+        if (!versions.contains(version)) {
+          versions.add(version);
+        }
+      }
+    }
+    if (!exists) {
+      return RegistryState.absent(location);
+    }
+    return new RegistryState(true, versions, current, items, Map.of(), null, location);
+  }
+
+  /** The API's version document, or null on 404; rethrows the index's failure when the API fails too. */
+  private JsonNode apiVersion(String name, String version, RegistryException indexFailure) throws RegistryException {
+    String url = ctx.endpoint("api") + "/api/v1/crates/" + name + "/" + version;
+    try {
+      String body = get(url, "read version");
+      return body == null ? null : JSON.readTree(body);
+    } catch (IOException | RegistryException e) {
+      if (indexFailure != null) {
+        throw indexFailure;
+      }
+      throw e instanceof RegistryException r ? r
+          : new RegistryException(REGISTRY, "read version", 0, e.getMessage(), true, "try again later", e);
+    }
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication publication) {
+    Secret token = publication.secret("token");
+    if (!token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING,
+          "no crates.io token: " + token.source() + " is not set; create one at https://crates.io/settings/tokens");
+    }
+    Request request = new Request.Builder().url(ctx.endpoint("api") + "/api/v1/me")
+        .header("Authorization", token.reveal()).header("Accept", "application/json").get().build();
+    try (Response response = ctx.http().newCall(request).execute()) {
+      String body = response.body().string();
+      if (response.code() == 200) {
+        String login = JSON.readTree(body).path("user").path("login").asText("?");
+        return CredentialCheck.ok("token of crates.io user " + login);
+      }
+      String detail = detail(body);
+      if (response.code() == 401) {
+        return new CredentialCheck(CredentialCheck.Status.INVALID,
+            "crates.io does not know the token in " + token.source() + " (" + detail + "); create a new one");
+      }
+      if (response.code() == 403 && detail.contains("required permissions")) {
+        return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token in " + token.source()
+            + " is scoped without publishing (" + detail + "); give it the publish-new and publish-update scopes");
+      }
+      if (response.code() == 403 && detail.contains("website")) {
+        // (U) crates.io may accept only browser sessions on /me; then a token cannot be checked ahead.
+        return CredentialCheck.uncheckable("crates.io does not check API tokens on /api/v1/me; the publish will tell");
+      }
+      if (response.code() == 403) {
+        return new CredentialCheck(CredentialCheck.Status.INVALID,
+            "crates.io refused the token in " + token.source() + " (" + detail + ")");
+      }
+      return new CredentialCheck(CredentialCheck.Status.ERROR,
+          "crates.io answered HTTP " + response.code() + " to the credential check: " + detail);
+    } catch (IOException | RuntimeException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "cannot reach crates.io: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public DesiredState desired(Publication publication) throws IOException {
+    Package p = pack(publication);
+    Map<String, String> items = new LinkedHashMap<>();
+    items.put(p.filename(), p.bytes() == null ? null : CratesEmulator.sha256(p.bytes()));
+    return new DesiredState(p.version(), items, Map.of());
+  }
+
+  @Override
+  public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
+    Package p = pack(publication);
+    if (before.items().containsKey(p.filename())) {
+      return new PublishResult(List.of(), p.filename() + " is already on " + ctx.endpoint("api"));
+    }
+    if (p.bytes() == null) {
+      throw new IOException("cannot publish " + p.filename() + ": " + publication.string("crate_file") + " does not exist yet");
+    }
+    Path saved = ctx.workDir().resolve("crates").resolve(p.filename());
+    Files.createDirectories(saved.getParent());
+    Files.write(saved, p.bytes());
+    byte[] json = JSON.writeValueAsBytes(p.metadata());
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(le(json.length));
+    body.write(json);
+    body.write(le(p.bytes().length));
+    body.write(p.bytes());
+    String url = ctx.endpoint("api") + "/api/v1/crates/new";
+    Request request = new Request.Builder().url(url)
+        .header("Authorization", publication.secret("token").reveal())
+        .header("Accept", "application/json")
+        .put(RequestBody.create(body.toByteArray(), MediaType.get("application/octet-stream"))).build();
+    String answer;
+    int code;
+    try (Response response = ctx.http().newCall(request).execute()) {
+      code = response.code();
+      answer = response.body().string();
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, "publish " + p.filename(), 0, e.getMessage(), true,
+          "run apply again: it reads the registry first, so a publish that landed is not repeated", e);
+    }
+    String detail = detail(answer);
+    // crates.io has answered errors with 200 and an errors array: check the body as well.
+    if (code == 200 && !answer.contains("\"errors\"")) {
+      return new PublishResult(List.of(p.filename()), "published " + p.name() + "@" + p.version() + warnings(answer));
+    }
+    if (code == 400 && detail.contains("is already uploaded")) {
+      RegistryState after = read(publication);
+      String held = after.items().get(p.filename());
+      String ours = CratesEmulator.sha256(p.bytes());
+      if (ours.equals(held)) {
+        return new PublishResult(List.of(), p.filename() + " was already uploaded with the same content");
+      }
+      throw new RegistryException(REGISTRY, "publish " + p.filename(), 400,
+          "crates.io already holds " + p.name() + "@" + p.version() + " with other content (cksum " + held + ")",
+          "crates.io never replaces a version: release a new version");
+    }
+    throw new RegistryException(REGISTRY, "publish " + p.filename(), code, detail, hint(code, detail));
+  }
+
+  private static String hint(int code, String detail) {
+    if (code == 401) {
+      return "check the token: create one at https://crates.io/settings/tokens";
+    }
+    if (code == 403) {
+      return detail.contains("required permissions") ? "give the token the publish-new and publish-update scopes"
+          : "check that the token's owner owns the crate";
+    }
+    if (code == 429) {
+      return "crates.io limits new versions per crate and minute: wait as it says and run apply again";
+    }
+    if (code >= 500) {
+      return "crates.io is failing; run apply again later";
+    }
+    return "fix Cargo.toml and run apply again";
+  }
+
+  private Package pack(Publication publication) throws IOException {
+    String name = publication.string("crate");
+    String version = ctx.release().version().startsWith("v") ? ctx.release().version().substring(1) : ctx.release().version();
+    String path = publication.string("path");
+    String crateFile = publication.string("crate_file");
+    if (path == null == (crateFile == null)) {
+      throw new IOException("crates " + publication.address() + ": set exactly one of path or crate_file");
+    }
+    if (path != null) {
+      // Relative to where fanout runs (the release file's folder): the context names no config folder.
+      Path packageDir = Path.of(path);
+      CrateManifest manifest = CrateManifest.read(packageDir);
+      if (!name.equals(manifest.name())) {
+        throw new IOException("crates " + publication.address() + ": crate = \"" + name + "\" but " + packageDir
+            + "/Cargo.toml names package \"" + manifest.name() + "\"");
+      }
+      byte[] bytes = CrateArchive.build(name, version, CrateArchive.files(packageDir, manifest, version));
+      return new Package(name, version, bytes, manifest.publishMetadata(version));
+    }
+    Path file = Path.of(crateFile);
+    if (!Files.isRegularFile(file)) {
+      return new Package(name, version, null, null);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    // The metadata comes from the Cargo.toml inside the prepared crate, as cargo would send it.
+    String root = name + "-" + version + "/";
+    Map<String, byte[]> entries = CrateArchive.entries(bytes);
+    byte[] toml = entries.get(root + "Cargo.toml.orig") != null ? entries.get(root + "Cargo.toml.orig") : entries.get(root + "Cargo.toml");
+    if (toml == null) {
+      throw new IOException(crateFile + " is not a .crate of " + name + " " + version + ": no " + root + "Cargo.toml inside");
+    }
+    Path unpacked = Files.createTempDirectory("fanout-crate");
+    try {
+      Files.write(unpacked.resolve("Cargo.toml"), toml);
+      return new Package(name, version, bytes, CrateManifest.read(unpacked).publishMetadata(version));
+    } finally {
+      Files.deleteIfExists(unpacked.resolve("Cargo.toml"));
+      Files.deleteIfExists(unpacked);
+    }
+  }
+
+  /** The body at {@code url}, or null on 404. */
+  private String get(String url, String operation) throws RegistryException {
+    Request request = new Request.Builder().url(HttpUrl.get(url)).get().build();
+    try (Response response = ctx.http().newCall(request).execute()) {
+      if (response.code() == 404 || response.code() == 410 || response.code() == 451) {
+        return null;
+      }
+      String body = response.body().string();
+      if (!response.isSuccessful()) {
+        throw new RegistryException(REGISTRY, operation, response.code(), detail(body),
+            response.code() == 429 ? "crates.io asks for fewer requests; wait and run again" : "check " + url);
+      }
+      return body;
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true, "check the connection", e);
+    }
+  }
+
+  /** The first {@code errors[].detail} of a crates.io answer, or the body itself, shortened. */
+  private static String detail(String body) {
+    try {
+      JsonNode errors = JSON.readTree(body).path("errors");
+      if (errors.isArray() && !errors.isEmpty()) {
+        return errors.get(0).path("detail").asText();
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // crates.io answers some refusals (such as a missing User-Agent) in plain text
+    }
+    return body.length() > 300 ? body.substring(0, 300) + "..." : body;
+  }
+
+  private static String warnings(String answer) {
+    try {
+      List<String> all = new ArrayList<>();
+      JSON.readTree(answer).path("warnings").forEach(list -> list.forEach(w -> all.add(w.asText())));
+      return all.isEmpty() ? "" : " (warnings: " + String.join("; ", all) + ")";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static byte[] le(int value) {
+    return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array();
+  }
+}

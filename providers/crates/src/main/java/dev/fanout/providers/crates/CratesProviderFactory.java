@@ -1,0 +1,60 @@
+package dev.fanout.providers.crates;
+
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Schema;
+import java.util.Map;
+
+/** {@code crates "NAME" {...}}: a Rust crate on crates.io, packaged from a Cargo package or given as a .crate. */
+public final class CratesProviderFactory implements ProviderFactory {
+
+  @Override
+  public String type() {
+    return "crates";
+  }
+
+  @Override
+  public String description() {
+    return "crates.io: a Rust crate, packaged like `cargo package` with the release version";
+  }
+
+  @Override
+  public Schema schema() {
+    return Schema.builder()
+        .required("crate", Schema.Type.STRING, "the crate name; must match Cargo.toml's package.name")
+        .optional("path", Schema.Type.STRING, "a Cargo package directory to package (one of path or crate_file)")
+        .optional("crate_file", Schema.Type.STRING, "a prepared .crate file (one of path or crate_file)")
+        .build();
+  }
+
+  @Override
+  public Schema settingsSchema() {
+    return Schema.builder()
+        .optional("api", Schema.Type.STRING, "web API URL; default https://crates.io")
+        .optional("index", Schema.Type.STRING, "sparse index URL; default https://index.crates.io")
+        .sensitive("token", "crates.io API token with the publish-new and publish-update scopes")
+        .build();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return Map.of("api", "https://crates.io", "index", "https://index.crates.io");
+  }
+
+  @Override
+  public Map<String, String> sandboxEndpoints() {
+    // The emulator serves the sparse index at its root as well as at /index/.
+    return Map.of("api", "crates", "index", "crates");
+  }
+
+  @Override
+  public boolean mutable() {
+    return false;
+  }
+
+  @Override
+  public Provider create(ProviderContext context) {
+    return new CratesProvider(context);
+  }
+}

@@ -1,0 +1,341 @@
+package dev.fanout.providers.crates;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.http.Http;
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Release;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.TestArtifacts;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CratesProviderTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String CRATE = "fanout-hello-1.2.0.crate";
+
+  @TempDir
+  Path dir;
+  private Sandbox sandbox;
+  private Path pkg;
+
+  @BeforeEach
+  void start() throws IOException {
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new CratesEmulator()));
+    pkg = dir.resolve("fanout-hello");
+    Files.createDirectories(pkg.resolve("src"));
+    Files.createDirectories(pkg.resolve("target/debug"));
+    Files.createDirectories(pkg.resolve(".git"));
+    Files.writeString(pkg.resolve("Cargo.toml"), """
+        [package]
+        name = "fanout-hello"
+        version = "0.0.0-dev"
+        edition = "2021"
+        description = "A tiny crate for the sandbox"
+        license = "MIT"
+        keywords = ["sandbox"]
+
+        [features]
+        loud = []
+
+        [dependencies]
+        """);
+    Files.writeString(pkg.resolve("src/lib.rs"), "pub fn hello() -> &'static str { \"hello\" }\n");
+    Files.writeString(pkg.resolve("README.md"), "# fanout-hello\n");
+    Files.writeString(pkg.resolve("target/debug/junk"), "build output");
+    Files.writeString(pkg.resolve(".git/HEAD"), "ref: refs/heads/main\n");
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sandbox.close();
+  }
+
+  @Test
+  void readOfAnUnknownCrateIsAbsent() throws Exception {
+    RegistryState state = provider().read(publication(TokenPolicy.SANDBOX_TOKEN));
+
+    assertFalse(state.packageExists());
+    assertTrue(state.items().isEmpty());
+  }
+
+  @Test
+  void publishFromAPackageDirectoryThenReadMatchesDesired() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+
+    Provider.PublishResult result = provider.publish(pub, provider.read(pub));
+
+    assertEquals(List.of(CRATE), result.written());
+    RegistryState after = provider.read(pub);
+    assertTrue(after.packageExists());
+    assertEquals(List.of("1.2.0"), after.versions());
+    assertEquals(provider.desired(pub).items(), after.items());
+    JsonNode line = JSON.readTree(get("/index/fa/no/fanout-hello"));
+    assertTrue(line.path("features").has("loud"), line.toString());
+    assertEquals(provider.desired(pub).items().get(CRATE), line.path("cksum").asText());
+  }
+
+  @Test
+  void theCrateHoldsTheReleaseVersionTheOriginalManifestAndNoBuildOutput() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    provider.publish(pub, provider.read(pub));
+
+    Map<String, byte[]> entries = CrateArchive.entries(getBytes("/api/v1/crates/fanout-hello/1.2.0/download"));
+
+    assertEquals(List.of("fanout-hello-1.2.0/Cargo.toml", "fanout-hello-1.2.0/Cargo.toml.orig",
+        "fanout-hello-1.2.0/README.md", "fanout-hello-1.2.0/src/lib.rs"), List.copyOf(entries.keySet()));
+    String manifest = new String(entries.get("fanout-hello-1.2.0/Cargo.toml"), StandardCharsets.UTF_8);
+    assertTrue(manifest.contains("version = \"1.2.0\""), manifest);
+    assertTrue(new String(entries.get("fanout-hello-1.2.0/Cargo.toml.orig"), StandardCharsets.UTF_8)
+        .contains("version = \"0.0.0-dev\""));
+  }
+
+  @Test
+  void cargoBuildsADependentCrateAgainstWhatTheProviderPublished() throws Exception {
+    Tools.require("cargo", "install rustup and a stable toolchain");
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    provider.publish(pub, provider.read(pub));
+    Path app = dir.resolve("app");
+    Files.createDirectories(app.resolve("src"));
+    Files.createDirectories(app.resolve(".cargo"));
+    Files.writeString(app.resolve(".cargo/config.toml"), "[registries.sandbox]\nindex = \"sparse+"
+        + sandbox.url("crates") + "/index/\"\n");
+    Files.writeString(app.resolve("Cargo.toml"), """
+        [package]
+        name = "app"
+        version = "0.1.0"
+        edition = "2021"
+
+        [dependencies]
+        fanout-hello = { version = "1.2.0", registry = "sandbox" }
+        """);
+    Files.writeString(app.resolve("src/main.rs"), "fn main() { println!(\"{}\", fanout_hello::hello()); }\n");
+
+    Tools.Result run = Tools.run(app, Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(),
+        "CARGO_TERM_COLOR", "never"), "cargo", "run", "--quiet");
+
+    assertEquals(0, run.exit(), run.output());
+    assertTrue(run.output().endsWith("hello\n"), run.output());
+  }
+
+  @Test
+  void desiredIsReproducibleWhateverTheFileTimes() throws Exception {
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    DesiredState first = provider().desired(pub);
+    Files.setLastModifiedTime(pkg.resolve("src/lib.rs"), FileTime.fromMillis(0));
+
+    DesiredState second = provider().desired(pub);
+
+    assertEquals(first, second);
+    assertTrue(first.fullyKnown());
+  }
+
+  @Test
+  void aCrateFileNotBuiltYetIsKnownAfterTheBuild() throws Exception {
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN, Map.of("crate_file", dir.resolve("dist/x.crate").toString()));
+
+    DesiredState desired = provider().desired(pub);
+
+    assertFalse(desired.fullyKnown());
+    assertNull(desired.items().get(CRATE));
+  }
+
+  @Test
+  void aPreparedCrateFileIsPublishedAsItIs() throws Exception {
+    Provider provider = provider();
+    Path crateFile = dir.resolve(CRATE);
+    Files.write(crateFile, CrateArchive.build("fanout-hello", "1.2.0",
+        CrateArchive.files(pkg, CrateManifest.read(pkg), "1.2.0")));
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN, Map.of("crate_file", crateFile.toString()));
+
+    provider.publish(pub, provider.read(pub));
+
+    assertEquals(CratesEmulator.sha256(Files.readAllBytes(crateFile)), provider.read(pub).items().get(CRATE));
+  }
+
+  @Test
+  void readOfAVersionWithOtherContentShowsTheRegistrysChecksum() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    provider.publish(pub, provider.read(pub));
+    Files.writeString(pkg.resolve("src/lib.rs"), "pub fn hello() -> &'static str { \"changed\" }\n");
+
+    RegistryState state = provider.read(pub);
+
+    assertNotEquals(provider.desired(pub).items().get(CRATE), state.items().get(CRATE));
+    assertEquals(64, state.items().get(CRATE).length());
+  }
+
+  @Test
+  void readFallsBackToTheApiWhileTheIndexLags() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    provider.publish(pub, provider.read(pub));
+    Files.writeString(sandbox.dir().resolve("faults.json"),
+        "[{\"registry\": \"crates\", \"operation\": \"read\", \"path\": \"^/fa/no/fanout-hello$\", \"status\": 404}]");
+
+    RegistryState state = provider.read(pub);
+
+    assertTrue(state.packageExists());
+    assertEquals(provider.desired(pub).items(), state.items());
+  }
+
+  @Test
+  void republishFromAStaleReadIsTakenAsAlreadyThere() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    RegistryState stale = provider.read(pub);
+    provider.publish(pub, stale);
+
+    Provider.PublishResult again = provider.publish(pub, stale);
+
+    assertEquals(List.of(), again.written());
+    assertTrue(again.detail().contains("already uploaded with the same content"), again.detail());
+  }
+
+  @Test
+  void republishOfOtherContentFailsAsDrift() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    RegistryState stale = provider.read(pub);
+    provider.publish(pub, stale);
+    Files.writeString(pkg.resolve("src/lib.rs"), "pub fn hello() -> &'static str { \"changed\" }\n");
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(pub, stale));
+
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("crates.io already holds fanout-hello@1.2.0 with other content"), e.getMessage());
+  }
+
+  @Test
+  void republishIsAnsweredWithCratesIosExactErrorShape() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    provider.publish(pub, provider.read(pub));
+    byte[] json = "{\"name\":\"fanout-hello\",\"vers\":\"1.2.0\",\"deps\":[],\"features\":{}}".getBytes(StandardCharsets.UTF_8);
+    byte[] crate = {1, 2, 3};
+    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(8 + json.length + crate.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    body.putInt(json.length).put(json).putInt(crate.length).put(crate);
+
+    try (Response r = Http.client("test", Http.Policy.standard()).newCall(new Request.Builder()
+        .url(sandbox.url("crates") + "/api/v1/crates/new").header("Authorization", TokenPolicy.SANDBOX_TOKEN)
+        .put(RequestBody.create(body.array(), MediaType.get("application/octet-stream"))).build()).execute()) {
+
+      assertEquals(400, r.code());
+      assertEquals("{\"errors\":[{\"detail\":\"crate version `fanout-hello@1.2.0` is already uploaded\"}]}", r.body().string());
+    }
+  }
+
+  @Test
+  void publishWithAReadOnlyTokenFailsNamingTheMissingScope() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.READ_ONLY_TOKEN);
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(pub, provider.read(pub)));
+
+    assertEquals(403, e.status());
+    assertTrue(e.getMessage().contains("publish-new and publish-update scopes"), e.getMessage());
+    assertFalse(e.getMessage().contains(TokenPolicy.READ_ONLY_TOKEN));
+  }
+
+  @Test
+  void credentialsOfAValidTokenAreOkWithTheUser() {
+    CredentialCheck check = provider().checkCredentials(publication(TokenPolicy.SANDBOX_TOKEN));
+
+    assertEquals(CredentialCheck.Status.OK, check.status());
+    assertTrue(check.detail().contains("sandbox"), check.detail());
+  }
+
+  @Test
+  void credentialsOfAnUnknownTokenAreInvalid() {
+    CredentialCheck check = provider().checkCredentials(publication("cio-unknown"));
+
+    assertEquals(CredentialCheck.Status.INVALID, check.status());
+    assertFalse(check.detail().contains("cio-unknown"));
+  }
+
+  @Test
+  void credentialsOfAReadOnlyTokenCannotWrite() {
+    CredentialCheck check = provider().checkCredentials(publication(TokenPolicy.READ_ONLY_TOKEN));
+
+    assertEquals(CredentialCheck.Status.NO_WRITE, check.status());
+  }
+
+  @Test
+  void credentialsAreMissingWhenTheVariableIsUnsetNamingIt() {
+    CredentialCheck check = provider().checkCredentials(publication(null));
+
+    assertEquals(CredentialCheck.Status.MISSING, check.status());
+    assertTrue(check.detail().contains("env CARGO_REGISTRY_TOKEN"), check.detail());
+  }
+
+  private Publication publication(String token) {
+    return publication(token, Map.of());
+  }
+
+  private Publication publication(String token, Map<String, Object> overrides) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("crate", "fanout-hello");
+    if (!overrides.containsKey("crate_file")) {
+      attrs.put("path", pkg.toString());
+    }
+    attrs.putAll(overrides);
+    return new Publication(Address.of("crates", "fanout-hello"), "crates", attrs,
+        Map.of("token", new Secret("env CARGO_REGISTRY_TOKEN", token)));
+  }
+
+  private Provider provider() {
+    String base = sandbox.url("crates");
+    return new CratesProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
+        Map.of("api", base, "index", base),
+        new Release("fanout-hello", "1.2.0", "literal", "desc", "https://example.org", "MIT", Map.of()),
+        new TestArtifacts(), dir.resolve("work"), true));
+  }
+
+  private byte[] getBytes(String path) throws IOException {
+    try (Response r = Http.client("test", Http.Policy.standard()).newCall(
+        new Request.Builder().url(sandbox.url("crates") + path).build()).execute()) {
+      assertEquals(200, r.code(), path);
+      return r.body().bytes();
+    }
+  }
+
+  private String get(String path) throws IOException {
+    return new String(getBytes(path), StandardCharsets.UTF_8);
+  }
+}
