@@ -235,8 +235,8 @@ final class CratesProvider implements Provider {
       throw new IOException("crates " + publication.address() + ": set exactly one of path or crate_file");
     }
     if (path != null) {
-      // Relative to where fanout runs (the release file's folder): the context names no config folder.
-      Path packageDir = Path.of(path);
+      // Relative to the release files, as every path in them is.
+      Path packageDir = ctx.resolve(path);
       CrateManifest manifest = CrateManifest.read(packageDir);
       if (!name.equals(manifest.name())) {
         throw new IOException("crates " + publication.address() + ": crate = \"" + name + "\" but " + packageDir
@@ -245,7 +245,7 @@ final class CratesProvider implements Provider {
       byte[] bytes = CrateArchive.build(name, version, CrateArchive.files(packageDir, manifest, version));
       return new Package(name, version, bytes, manifest.publishMetadata(version));
     }
-    Path file = Path.of(crateFile);
+    Path file = ctx.resolve(crateFile);
     if (!Files.isRegularFile(file)) {
       return new Package(name, version, null, null);
     }
