@@ -57,9 +57,11 @@ public final class Sandbox implements AutoCloseable {
     Scenario chosen = Scenario.load(scenario);
     Sandbox sandbox = new Sandbox(dir);
     try {
+      Map<String, Integer> ports = sandbox.ports();
       for (Emulator emulator : emulators) {
-        sandbox.startOne(emulator, chosen.tokens());
+        sandbox.startOne(emulator, chosen.tokens(), ports.getOrDefault(emulator.registry(), 0));
       }
+      sandbox.savePorts();
     } catch (IOException | RuntimeException e) {
       sandbox.close();
       throw e;
@@ -67,9 +69,48 @@ public final class Sandbox implements AutoCloseable {
     return sandbox;
   }
 
-  private void startOne(Emulator emulator, TokenPolicy tokens) throws IOException {
+  /**
+   * The ports of the last run in this folder. Registries store their own URLs (npm tarball
+   * links, manifest URLs), so a restarted sandbox answers on the same ports when it can.
+   */
+  private Map<String, Integer> ports() {
+    Path file = dir.resolve("ports.json");
+    if (!Files.isRegularFile(file)) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(file.toFile(), new TypeReference<Map<String, Integer>>() { });
+    } catch (IOException e) {
+      return Map.of();
+    }
+  }
+
+  private void savePorts() throws IOException {
+    Map<String, Integer> ports = new TreeMap<>();
+    running.forEach((name, r) -> ports.put(name, r.server().getPort()));
+    Files.writeString(dir.resolve("ports.json"), JSON.writeValueAsString(ports));
+  }
+
+  private void startOne(Emulator emulator, TokenPolicy tokens, int port) throws IOException {
     MockWebServer server = new MockWebServer();
-    server.setDispatcher(new Dispatcher() {
+    server.setDispatcher(dispatcherFor(emulator, server));
+    try {
+      server.start(InetAddress.getLoopbackAddress(), port);
+    } catch (java.net.BindException taken) {
+      // Someone else has the old port now: take any, and the registry's stored URLs move with it.
+      server = new MockWebServer();
+      server.setDispatcher(dispatcherFor(emulator, server));
+      server.start(InetAddress.getLoopbackAddress(), 0);
+    }
+    String base = "http://127.0.0.1:" + server.getPort();
+    Path state = dir.resolve(emulator.registry());
+    Files.createDirectories(state);
+    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens));
+    running.put(emulator.registry(), new Running(emulator, server, base));
+  }
+
+  private Dispatcher dispatcherFor(Emulator emulator, MockWebServer server) {
+    return new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         try {
@@ -83,13 +124,7 @@ public final class Sandbox implements AutoCloseable {
           }
         }
       }
-    });
-    server.start(InetAddress.getLoopbackAddress(), 0);
-    String base = "http://127.0.0.1:" + server.getPort();
-    Path state = dir.resolve(emulator.registry());
-    Files.createDirectories(state);
-    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens));
-    running.put(emulator.registry(), new Running(emulator, server, base));
+    };
   }
 
   private MockResponse serve(Emulator emulator, RecordedRequest recorded) {

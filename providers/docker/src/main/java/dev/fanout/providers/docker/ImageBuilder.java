@@ -29,7 +29,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class ImageBuilder {
 
   static final String EPOCH = "1970-01-01T00:00:00Z";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Keys sorted: Map.of iterates in a different order in every JVM, and an image's digest
+  // must not depend on which run built it.
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final String PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   /** A content-addressed document or layer. */
