@@ -70,7 +70,7 @@ final class ApplyCommand implements Callable<Integer> {
     if (savedPlan != null) {
       config.path = PlanFile.configPath(savedPlan);
     }
-    try (Sandbox sandbox = run.startSandbox(config.path)) {
+    try (Sandbox sandbox = run.startSandbox(config.path, root)) {
       ConfigLoader.Result loaded = RunOptions.load(root, config, sandbox);
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;

@@ -42,7 +42,7 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Sandbox sandbox = run.startSandbox(config.path)) {
+    try (Sandbox sandbox = run.startSandbox(config.path, root)) {
       ConfigLoader.Result loaded = RunOptions.load(root, config, sandbox);
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;

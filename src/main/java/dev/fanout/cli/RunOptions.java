@@ -42,16 +42,24 @@ final class RunOptions {
     return Files.isDirectory(abs) ? abs : abs.getParent();
   }
 
-  Sandbox startSandbox(Path configPath) throws IOException {
+  Sandbox startSandbox(Path configPath, Main.Root root) throws IOException, InterruptedException {
     if (sandbox == null) {
       return null;
     }
     Path dir = sandbox.isEmpty() ? configDir(configPath).resolve(".fanout").resolve("sandbox") : Path.of(sandbox);
+    Sandbox started;
     try {
-      return Sandbox.start(dir, scenario);
+      started = Sandbox.start(dir, scenario);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage() + "; scenarios: empty, audit");
     }
+    try {
+      SandboxSeeder.seedIfNeeded(started, root.io.env());
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      started.close();
+      throw e;
+    }
+    return started;
   }
 
   /** The publications to plan: all, or the --target ones and what they need. */

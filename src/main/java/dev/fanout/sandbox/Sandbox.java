@@ -36,6 +36,7 @@ public final class Sandbox implements AutoCloseable {
   private final Map<String, Running> running = new TreeMap<>();
   private final RequestLog log;
   private final Faults faults;
+  private Scenario scenario;
 
   private record Running(Emulator emulator, MockWebServer server, String baseUrl) { }
 
@@ -56,6 +57,7 @@ public final class Sandbox implements AutoCloseable {
     Files.createDirectories(dir);
     Scenario chosen = Scenario.load(scenario);
     Sandbox sandbox = new Sandbox(dir);
+    sandbox.scenario = chosen;
     try {
       Map<String, Integer> ports = sandbox.ports();
       for (Emulator emulator : emulators) {
@@ -225,6 +227,29 @@ public final class Sandbox implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * The seeding steps of the scenario when this folder has not been seeded yet, else an
+   * empty list. Each step is {@code {version, targets}}: apply those targets of the bundled
+   * example at that version. The caller runs them (seeding needs the whole engine) and then
+   * calls {@link #markSeeded()}.
+   */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Object>> pendingSeed() {
+    if (Files.exists(dir.resolve(".seeded"))) {
+      return List.of();
+    }
+    Object seed = scenario.spec().get("seed");
+    return seed instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
+  }
+
+  public void markSeeded() throws IOException {
+    Files.writeString(dir.resolve(".seeded"), scenario.name() + "\n");
+  }
+
+  public String scenarioName() {
+    return scenario.name();
   }
 
   @Override

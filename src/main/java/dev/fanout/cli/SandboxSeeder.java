@@ -1,0 +1,95 @@
+package dev.fanout.cli;
+
+import dev.fanout.apply.ApplyResult;
+import dev.fanout.apply.Journal;
+import dev.fanout.apply.NodeResult;
+import dev.fanout.apply.Walker;
+import dev.fanout.dsl.ConfigLoader;
+import dev.fanout.engine.BundledExample;
+import dev.fanout.engine.Workspace;
+import dev.fanout.model.Address;
+import dev.fanout.plan.Plan;
+import dev.fanout.plan.Planner;
+import dev.fanout.provider.Providers;
+import dev.fanout.refresh.Refresher;
+import dev.fanout.sandbox.Sandbox;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Seeds a new sandbox for its scenario by publishing with Fanout itself: each step applies
+ * some targets of the bundled contextlite example at some version, so the seeded state is
+ * exactly what a real earlier release would have left.
+ */
+final class SandboxSeeder {
+
+  private SandboxSeeder() {
+  }
+
+  static void seedIfNeeded(Sandbox sandbox, Map<String, String> env) throws IOException, InterruptedException {
+    List<Map<String, Object>> steps = sandbox.pendingSeed();
+    if (steps.isEmpty()) {
+      if (!Files.exists(sandbox.dir().resolve(".seeded"))) {
+        sandbox.markSeeded();
+      }
+      return;
+    }
+    Path work = Files.createTempDirectory("fanout-seed");
+    try {
+      Path example = BundledExample.extract(work.resolve("contextlite"));
+      for (Map<String, Object> step : steps) {
+        String version = String.valueOf(step.get("version"));
+        ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of("version", version), env,
+            ConfigOptions::gitTag).withSandbox(sandbox.urls()).load(example);
+        if (loaded.hasErrors()) {
+          throw new IOException("the bundled example does not load: " + loaded.diagnostics().get(0).summary());
+        }
+        try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version())) {
+          Set<Address> targets = new LinkedHashSet<>();
+          for (Object t : (List<?>) step.get("targets")) {
+            Address a = Address.parse(String.valueOf(t));
+            if (a != null && ws.config().publications().containsKey(a)) {
+              targets.add(a);
+            }
+          }
+          Set<Address> scope = ws.graph().closure(targets);
+          scope.retainAll(ws.config().publications().keySet());
+          Plan plan = Planner.plan(ws, new Refresher(ws, 10).refresh(scope, n -> { }), scope, true);
+          ApplyResult result;
+          try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), "seed", ws.redactor())) {
+            result = new Walker(ws, plan, journal, new Walker.Listener() {
+              @Override
+              public void started(Address node) {
+              }
+
+              @Override
+              public void finished(NodeResult r) {
+              }
+            }, Walker.Options.standard(10)).run();
+          }
+          if (!result.success()) {
+            NodeResult bad = result.nodes().stream().filter(n -> !n.status().ok()).findFirst().orElseThrow();
+            throw new IOException("seeding scenario " + sandbox.scenarioName() + " failed at " + bad.address() + ": "
+                + bad.detail());
+          }
+        }
+      }
+      sandbox.markSeeded();
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
