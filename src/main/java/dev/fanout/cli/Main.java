@@ -50,6 +50,7 @@ public final class Main {
     cli.addSubcommand(new GraphCommand());
     cli.addSubcommand(new PlanCommand());
     cli.addSubcommand(new ApplyCommand());
+    cli.addSubcommand(new DriftCommand());
     cli.addSubcommand(new SandboxCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);

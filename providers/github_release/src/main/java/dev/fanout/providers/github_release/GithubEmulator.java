@@ -144,7 +144,7 @@ public final class GithubEmulator implements Emulator {
           "html_url", ctx.baseUrl() + "/" + LOGIN));
     }
     m = DOWNLOAD.matcher(path);
-    if (m.matches() && method.equals("GET")) {
+    if (m.matches() && (method.equals("GET") || method.equals("HEAD"))) {
       return download(access, m.group(1), m.group(2), m.group(3), m.group(4));
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {

@@ -1,0 +1,227 @@
+package dev.fanout.drift;
+
+import dev.fanout.engine.Workspace;
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.plan.Action;
+import dev.fanout.plan.Differ;
+import dev.fanout.plan.PlannedChange;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.refresh.Snapshot;
+import dev.fanout.refresh.TargetState;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Reads what every target holds (the same refresh as plan, no write) and checks that the
+ * registries agree with the release and with each other: versions held, content, how far
+ * behind each target is, checksums in manifests against the release assets and the local
+ * files, mutable pointers, and URLs that no longer answer.
+ */
+public final class DriftChecker {
+
+  private final Workspace ws;
+  private final String version;
+
+  /** @param version the version to check: the release's, or another one held in the registries */
+  public DriftChecker(Workspace ws, String version) {
+    this.ws = ws;
+    this.version = version == null ? ws.config().release().version() : version;
+  }
+
+  private boolean isReleaseVersion() {
+    return version.equals(ws.config().release().version());
+  }
+
+  public DriftReport check(Snapshot snapshot) {
+    List<DriftReport.Finding> findings = new ArrayList<>();
+    Map<Address, String> latest = new LinkedHashMap<>();
+    TreeSet<String> allVersions = new TreeSet<>(Versions.ORDER);
+    for (TargetState t : snapshot.targets().values()) {
+      if (t.state() != null) {
+        String newest = newest(t.state());
+        latest.put(t.address(), newest);
+        t.state().versions().stream().filter(Versions::isVersion).forEach(allVersions::add);
+        if (Versions.isVersion(t.state().currentVersion())) {
+          allVersions.add(t.state().currentVersion());
+        }
+      }
+    }
+    String newestAnywhere = allVersions.isEmpty() ? null : allVersions.last();
+    List<DriftReport.Row> rows = new ArrayList<>();
+    for (TargetState t : snapshot.targets().values()) {
+      Address a = t.address();
+      String provider = ws.publication(a).type();
+      String location = ws.location(a);
+      if (t.state() == null) {
+        findings.add(new DriftReport.Finding(DriftReport.Kind.UNREADABLE, a, "cannot read " + location, null, null,
+            "check the registry and the credentials: " + t.readError()));
+        rows.add(new DriftReport.Row(a, provider, location, false, null, 0, "unreadable"));
+        continue;
+      }
+      RegistryState s = t.state();
+      String mine = latest.get(a);
+      int behind = mine == null ? allVersions.size() : allVersions.tailSet(mine, false).size();
+      boolean holds = s.holds(version);
+      String status = "in agreement";
+      if (!holds) {
+        status = s.inProgress() != null ? "in progress" : "missing " + version;
+        if (s.inProgress() == null) {
+          findings.add(new DriftReport.Finding(DriftReport.Kind.MISSING_VERSION, a, version + " is not on " + location,
+              version, mine == null ? "nothing" : mine, "run fanout apply to publish it"));
+        }
+      } else if (t.desired() != null && isReleaseVersion()) {
+        Differ.Verdict v = Differ.diff(s, t.desired(), ws.factory(a).mutable(), location);
+        if (v.action() != Action.NO_OP) {
+          status = "differs";
+          for (PlannedChange.ItemChange i : v.items()) {
+            findings.add(new DriftReport.Finding(DriftReport.Kind.CONTENT_MISMATCH, a,
+                i.item() + " of " + version + " on " + location + " is not what the release publishes",
+                i.after(), i.before() == null ? "missing" : i.before(),
+                ws.factory(a).mutable() ? "run fanout apply to update it"
+                    : "a person must decide: the registry cannot overwrite " + version + " (yank it, or release a new version)"));
+          }
+        }
+      }
+      if (newestAnywhere != null && behind > 0 && mine != null && Versions.compare(mine, newestAnywhere) < 0) {
+        findings.add(new DriftReport.Finding(DriftReport.Kind.VERSION_LAG, a,
+            location + " is " + behind + " release" + (behind == 1 ? "" : "s") + " behind", newestAnywhere, mine,
+            "run fanout apply for " + newestAnywhere));
+        if (status.equals("in agreement")) {
+          status = "behind";
+        }
+      }
+      pointers(a, s, mine, findings);
+      rows.add(new DriftReport.Row(a, provider, location, holds, mine, behind, status));
+    }
+    if (isReleaseVersion()) {
+      checksums(snapshot, findings);
+    }
+    urls(snapshot, findings);
+    return new DriftReport(ws.config().release().name(), version, newestAnywhere, rows, findings,
+        new ArrayList<>(allVersions.descendingSet()));
+  }
+
+  private static String newest(RegistryState s) {
+    TreeSet<String> v = new TreeSet<>(Versions.ORDER);
+    s.versions().stream().filter(Versions::isVersion).forEach(v::add);
+    if (Versions.isVersion(s.currentVersion())) {
+      v.add(s.currentVersion());
+    }
+    return v.isEmpty() ? null : v.last();
+  }
+
+  /** A dist-tag or {@code latest} tag must point at the newest version (or its digest). */
+  private void pointers(Address a, RegistryState s, String newest, List<DriftReport.Finding> findings) {
+    for (Map.Entry<String, String> p : s.pointers().entrySet()) {
+      if (!p.getKey().equals("latest") || newest == null) {
+        continue;
+      }
+      String value = p.getValue();
+      String expected = value != null && value.startsWith("sha256:") ? s.items().get("tag:" + newest) : newest;
+      if (expected != null && !Objects.equals(expected, value)) {
+        findings.add(new DriftReport.Finding(DriftReport.Kind.POINTER, a,
+            "latest on " + ws.location(a) + " does not point at the newest version " + newest, expected, value,
+            "run fanout apply to move it, or check who moved it"));
+      }
+    }
+  }
+
+  /** Manifest checksums against the GitHub release's assets, and both against the local files. */
+  private void checksums(Snapshot snapshot, List<DriftReport.Finding> findings) {
+    Map<String, String> localByPlatform = new LinkedHashMap<>();
+    Map<String, String> platformByName = new LinkedHashMap<>();
+    for (Artifact art : ws.config().artifacts().values()) {
+      platformByName.put(art.name(), art.platform());
+      String sha = ws.artifacts().sha256(art.address());
+      if (sha != null) {
+        localByPlatform.put(art.platform(), sha);
+      }
+    }
+    Map<String, String> releaseByPlatform = new LinkedHashMap<>();
+    Address hub = null;
+    for (TargetState t : snapshot.targets().values()) {
+      if (t.state() != null && ws.publication(t.address()).type().equals("github_release")) {
+        hub = t.address();
+        t.state().items().forEach((name, sha) -> {
+          if (platformByName.containsKey(name) && sha != null) {
+            releaseByPlatform.put(platformByName.get(name), strip(sha));
+          }
+        });
+      }
+    }
+    for (TargetState t : snapshot.targets().values()) {
+      if (t.state() == null || !t.state().holds(version)) {
+        continue;
+      }
+      for (Map.Entry<String, String> item : t.state().items().entrySet()) {
+        if (!item.getKey().startsWith("sha256.") || item.getValue() == null) {
+          continue;
+        }
+        String platform = item.getKey().substring("sha256.".length());
+        String held = strip(item.getValue());
+        String asset = releaseByPlatform.get(platform);
+        String local = localByPlatform.get(platform);
+        if (asset != null && !asset.equals(held)) {
+          findings.add(new DriftReport.Finding(DriftReport.Kind.CHECKSUM_DISAGREEMENT, t.address(),
+              "the " + platform + " sha256 in " + t.address() + " differs from the asset on " + hub,
+              asset, held, "run fanout apply to rewrite the manifest from the release"));
+        } else if (asset == null && local != null && !local.equals(held)) {
+          findings.add(new DriftReport.Finding(DriftReport.Kind.CHECKSUM_DISAGREEMENT, t.address(),
+              "the " + platform + " sha256 in " + t.address() + " differs from the local artifact",
+              local, held, "rebuild, or run fanout apply to rewrite the manifest"));
+        }
+      }
+    }
+    if (hub != null) {
+      for (Map.Entry<String, String> e : releaseByPlatform.entrySet()) {
+        String local = localByPlatform.get(e.getKey());
+        if (local != null && !local.equals(e.getValue())) {
+          findings.add(new DriftReport.Finding(DriftReport.Kind.CHECKSUM_DISAGREEMENT, hub,
+              "the " + e.getKey() + " asset on " + hub + " differs from the local artifact", local, e.getValue(),
+              "a person must decide: the asset was replaced, or the local build is not the released one"));
+        }
+      }
+    }
+  }
+
+  /** URLs in manifests must answer. */
+  private void urls(Snapshot snapshot, List<DriftReport.Finding> findings) {
+    for (TargetState t : snapshot.targets().values()) {
+      if (t.state() == null) {
+        continue;
+      }
+      for (Map.Entry<String, String> item : t.state().items().entrySet()) {
+        String url = item.getValue();
+        if (!item.getKey().startsWith("url.") || url == null || !url.startsWith("http")) {
+          continue;
+        }
+        int status = head(url);
+        if (status == 404 || status == 410) {
+          findings.add(new DriftReport.Finding(DriftReport.Kind.BROKEN_URL, t.address(),
+              item.getKey().substring(4) + " URL in " + t.address() + " answers " + status, "200", url + " -> " + status,
+              "publish the asset again (fanout apply), or fix the manifest"));
+        }
+      }
+    }
+  }
+
+  private int head(String url) {
+    try (Response r = ws.http().newCall(new Request.Builder().url(url).head().build()).execute()) {
+      return r.code();
+    } catch (IOException | IllegalArgumentException e) {
+      return 0;
+    }
+  }
+
+  private static String strip(String sha) {
+    return sha.startsWith("sha256:") ? sha.substring(7) : sha;
+  }
+}
