@@ -51,6 +51,8 @@ public final class Main {
     cli.addSubcommand(new PlanCommand());
     cli.addSubcommand(new ApplyCommand());
     cli.addSubcommand(new DriftCommand());
+    cli.addSubcommand(new ShowCommand());
+    cli.addSubcommand(new ForceUnlockCommand());
     cli.addSubcommand(new SandboxCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);

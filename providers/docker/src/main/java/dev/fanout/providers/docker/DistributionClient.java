@@ -109,6 +109,41 @@ final class DistributionClient {
     }
   }
 
+  /**
+   * Whether the bearer token from {@link #authenticate} grants push on the repository:
+   * registries issue JWTs whose {@code access} claim lists the granted actions (Docker Hub
+   * and the distribution token server do). Null when the token is opaque, so the answer
+   * is not known without writing.
+   */
+  Boolean pushGranted() {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return null;
+    }
+    String[] parts = authorization.substring(7).split("\\.");
+    if (parts.length != 3) {
+      return null;
+    }
+    try {
+      JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+      JsonNode access = claims.path("access");
+      if (!access.isArray()) {
+        return null;
+      }
+      for (JsonNode grant : access) {
+        if (grant.path("type").asText().equals("repository") && grant.path("name").asText().equals(repository)) {
+          for (JsonNode action : grant.path("actions")) {
+            if (action.asText().equals("push") || action.asText().equals("*")) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    } catch (IOException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   private String username() {
     // Docker Hub wants the account name; registries that only check the token take any.
     return username == null || username.isBlank() ? "fanout" : username;

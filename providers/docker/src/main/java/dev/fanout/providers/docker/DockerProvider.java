@@ -82,18 +82,17 @@ final class DockerProvider implements Provider {
         return new CredentialCheck(CredentialCheck.Status.INVALID,
             "the registry refused the token (" + token.source() + "): create a new access token");
       }
-      // A token endpoint may grant less than asked; only a started upload proves push rights.
-      String location;
-      try {
-        location = client.startUpload("push check");
-      } catch (RegistryException e) {
-        if (e.status() == 401 || e.status() == 403) {
-          return new CredentialCheck(CredentialCheck.Status.NO_WRITE,
-              "the token may pull but not push to " + repository + ": give it read and write access");
-        }
-        return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
+      // A token endpoint may grant less than asked: the token's access claim says what it got.
+      // No upload is started to find out: a plan writes nothing.
+      Boolean push = client.pushGranted();
+      if (Boolean.FALSE.equals(push)) {
+        return new CredentialCheck(CredentialCheck.Status.NO_WRITE,
+            "the token may pull but not push to " + repository + ": give it read and write access");
       }
-      client.cancelUpload(location);
+      if (push == null) {
+        return CredentialCheck.uncheckable("the registry accepted the token; its tokens do not say whether it may"
+            + " push to " + repository + ", so the first push will tell");
+      }
       return CredentialCheck.ok("the token may push to " + repository + " on " + ctx.endpoint("registry"));
     } catch (RegistryException | IOException | RuntimeException e) {
       return new CredentialCheck(CredentialCheck.Status.ERROR, "credential check failed: " + e.getMessage());

@@ -65,14 +65,24 @@ final class OciTokens {
     return new Grant(access, repos, System.currentTimeMillis() / 1000 + EXPIRES_IN_SECONDS);
   }
 
+  /**
+   * A JWT as registries issue them: the {@code access} claim lists the granted actions per
+   * repository (what clients read to know whether they may push), signed with HS256.
+   */
   String sign(Grant grant) {
     Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("access", grant.access().name());
+    java.util.List<Map<String, Object>> access = new java.util.ArrayList<>();
+    grant.repositories().forEach((name, actions) -> access.add(Map.of("type", "repository", "name", name,
+        "actions", new java.util.ArrayList<>(actions))));
+    claims.put("access", access);
+    claims.put("credential", grant.access().name());
     claims.put("repositories", grant.repositories());
     claims.put("exp", grant.expiresAtEpochSecond());
     try {
+      String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
+          "{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.US_ASCII));
       String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(claims));
-      return payload + "." + mac(payload);
+      return header + "." + payload + "." + mac(header + "." + payload);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode token claims", e);
     }
@@ -83,12 +93,13 @@ final class OciTokens {
     if (token == null) {
       return null;
     }
-    int dot = token.indexOf('.');
-    if (dot < 0) {
+    int dot = token.lastIndexOf('.');
+    String[] parts = token.split("\\.");
+    if (parts.length != 3) {
       return null;
     }
-    String payload = token.substring(0, dot);
-    byte[] expected = mac(payload).getBytes(StandardCharsets.US_ASCII);
+    String payload = parts[1];
+    byte[] expected = mac(token.substring(0, dot)).getBytes(StandardCharsets.US_ASCII);
     if (!MessageDigest.isEqual(expected, token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) {
       return null;
     }
@@ -103,7 +114,7 @@ final class OciTokens {
       @SuppressWarnings("unchecked")
       Map<String, List<String>> raw = (Map<String, List<String>>) claims.get("repositories");
       raw.forEach((k, v) -> repos.put(k, new LinkedHashSet<>(v)));
-      return new Grant(Access.valueOf((String) claims.get("access")), repos, exp);
+      return new Grant(Access.valueOf((String) claims.get("credential")), repos, exp);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -1,0 +1,28 @@
+package dev.fanout.cli;
+
+import dev.fanout.apply.Lock;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code fanout force-unlock PATH}: release a lock left by an apply that is gone. */
+@Command(name = "force-unlock", description = "Remove the apply lock of a release, when the apply holding it is gone."
+    + " Only do this when no apply runs: two applies at once can publish twice.",
+    footer = {"", "Example:", "  fanout force-unlock examples/contextlite"})
+final class ForceUnlockCommand implements Callable<Integer> {
+
+  @ParentCommand
+  Main.Root root;
+
+  @Parameters(index = "0", paramLabel = "PATH", defaultValue = ".", description = "The release file or folder.")
+  Path path;
+
+  @Override
+  public Integer call() throws Exception {
+    String held = Lock.forceUnlock(RunOptions.configDir(path).resolve(".fanout"));
+    root.io.out().println(held == null ? "No lock to remove." : "Removed the lock held by " + held + ".");
+    return ExitCode.OK;
+  }
+}
