@@ -57,9 +57,16 @@ public final class SnapEmulator implements Emulator {
   /** One snap: its revisions and, per {@code track/risk/arch}, the released revision. */
   record Snap(String name, String snapId, List<Revision> revisions, Map<String, Integer> channels) { }
 
-  /** One push under review; {@code polls} counts status requests. */
+  /**
+   * One push under review; {@code polls} counts status requests, {@code channels} are
+   * released to as soon as the review passes (snapcraft upload --release).
+   */
   record Push(String id, String name, String snapId, String uploadId, int polls, String code, Integer revision,
-      String error) { }
+      String error, List<String> channels) {
+    Push {
+      channels = channels == null ? List.of() : List.copyOf(channels);
+    }
+  }
 
   private EmulatorContext ctx;
   private final Map<String, Snap> snaps = new TreeMap<>();
@@ -211,7 +218,14 @@ public final class SnapEmulator implements Emulator {
     Snap snap = snaps.computeIfAbsent(name, n -> new Snap(n, snapId(n), new ArrayList<>(), new TreeMap<>()));
     saveSnap(snap);
     String id = UUID.randomUUID().toString().replace("-", "");
-    Push p = new Push(id, name, snap.snapId(), updown, 0, "being_processed", null, null);
+    List<String> channels = new ArrayList<>();
+    body.path("channels").forEach(c -> channels.add(c.asText()));
+    for (String channel : channels) {
+      if (fullChannel(channel) == null) {
+        return errors(400, "invalid-field", "Invalid channel: " + channel);
+      }
+    }
+    Push p = new Push(id, name, snap.snapId(), updown, 0, "being_processed", null, null, channels);
     savePush(p);
     String url = ctx.baseUrl() + "/dev/api/snaps/" + snap.snapId() + "/builds/" + id + "/status";
     return SandboxResponse.json(202, Map.of("success", true, "status_details_url", url, "status_url", url));
@@ -225,7 +239,8 @@ public final class SnapEmulator implements Emulator {
     if (p.polls() >= 1 && p.code().equals("being_processed")) {
       p = review(p);
     }
-    p = new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls() + 1, p.code(), p.revision(), p.error());
+    p = new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls() + 1, p.code(), p.revision(), p.error(),
+        p.channels());
     savePush(p);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", p.code());
@@ -272,11 +287,12 @@ public final class SnapEmulator implements Emulator {
     snap.revisions().add(r);
     saveSnap(snap);
     Files.deleteIfExists(upload);
-    return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "ready_to_release", number, null);
+    releaseTo(snap, r, p.channels());
+    return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "ready_to_release", number, null, p.channels());
   }
 
   private static Push failed(Push p, String error) {
-    return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "processing_error", null, error);
+    return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "processing_error", null, error, p.channels());
   }
 
   private SandboxResponse release(JsonNode body) throws IOException {
@@ -289,20 +305,30 @@ public final class SnapEmulator implements Emulator {
     if (r == null) {
       return errors(400, "invalid-field", "Revision " + body.path("revision").asText() + " does not exist for " + name);
     }
-    List<String> opened = new ArrayList<>();
+    List<String> channels = new ArrayList<>();
     for (JsonNode c : body.path("channels")) {
-      String channel = c.asText();
-      String full = channel.contains("/") ? channel : "latest/" + channel;
-      if (!full.matches("[a-z0-9.-]+/(stable|candidate|beta|edge)")) {
-        return errors(400, "invalid-field", "Invalid channel: " + channel);
+      if (fullChannel(c.asText()) == null) {
+        return errors(400, "invalid-field", "Invalid channel: " + c.asText());
       }
+      channels.add(c.asText());
+    }
+    releaseTo(snap, r, channels);
+    return SandboxResponse.json(200, Map.of("success", true, "opened_channels", channels));
+  }
+
+  private void releaseTo(Snap snap, Revision r, List<String> channels) throws IOException {
+    for (String channel : channels) {
       for (String arch : r.architectures()) {
-        snap.channels().put(full + "/" + arch, r.revision());
+        snap.channels().put(fullChannel(channel) + "/" + arch, r.revision());
       }
-      opened.add(channel);
     }
     saveSnap(snap);
-    return SandboxResponse.json(200, Map.of("success", true, "opened_channels", opened));
+  }
+
+  /** {@code stable} is {@code latest/stable}; null when the channel is not track/risk. */
+  private static String fullChannel(String channel) {
+    String full = channel.contains("/") ? channel : "latest/" + channel;
+    return full.matches("[a-z0-9.-]+/(stable|candidate|beta|edge)") ? full : null;
   }
 
   private SandboxResponse account() {

@@ -94,6 +94,20 @@ class SnapEmulatorTest {
   }
 
   @Test
+  void pushWithChannelsIsReleasedThereOnceReviewed() throws Exception {
+    byte[] snap = SnapBuilder.build(META, "arm64", "binary".getBytes(StandardCharsets.UTF_8), dir);
+    Reply uploaded = upload(snap);
+    Reply pushed = post("/dev/api/snap-push/", Map.of("name", "contextlite", "series", "16",
+        "updown_id", uploaded.json.path("upload_id").asText(), "channels", List.of("candidate")));
+
+    awaitReview(pushed.json.path("status_details_url").asText());
+
+    JsonNode channel = info("contextlite").json.path("channel-map").get(0).path("channel");
+    assertEquals("candidate", channel.path("name").asText());
+    assertEquals("arm64", channel.path("architecture").asText());
+  }
+
+  @Test
   void identicalBytesAreRejectedAsADuplicateRevision() throws Exception {
     byte[] snap = SnapBuilder.build(META, "amd64", "binary".getBytes(StandardCharsets.UTF_8), dir);
     awaitReview(push(snap).path("status_details_url").asText());
@@ -148,12 +162,17 @@ class SnapEmulatorTest {
     assertEquals("edge", info("contextlite").json.path("channel-map").get(0).path("channel").path("risk").asText());
   }
 
-  private JsonNode push(byte[] snap) throws IOException {
+  private Reply upload(byte[] snap) throws IOException {
     RequestBody form = new MultipartBody.Builder().setType(MultipartBody.FORM)
         .addFormDataPart("binary", "contextlite.snap", RequestBody.create(snap, MediaType.get("application/octet-stream")))
         .build();
     Reply uploaded = send(new Request.Builder().url(url("/unscanned-upload/")).post(form), null);
     assertTrue(uploaded.json.path("successful").asBoolean(), uploaded.json.toString());
+    return uploaded;
+  }
+
+  private JsonNode push(byte[] snap) throws IOException {
+    Reply uploaded = upload(snap);
     Reply pushed = post("/dev/api/snap-push/", Map.of("name", "contextlite", "series", "16",
         "updown_id", uploaded.json.path("upload_id").asText()));
     assertEquals(202, pushed.code, pushed.json.toString());
