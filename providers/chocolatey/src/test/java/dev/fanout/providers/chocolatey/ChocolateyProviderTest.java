@@ -216,6 +216,18 @@ class ChocolateyProviderTest {
         real.checkCredentials(publication(Map.of(), "0f8fad5b-d9cb-469f-a165-70867728950e")).status());
   }
 
+  @Test
+  void factoryIsRegisteredAndItsSandboxEndpointsNameItsEmulator() {
+    dev.fanout.provider.ProviderFactory factory = dev.fanout.provider.Providers.load().get("chocolatey");
+    List<String> emulators = java.util.ServiceLoader.load(dev.fanout.sandbox.Emulator.class).stream()
+        .map(p -> p.get().registry()).toList();
+
+    assertEquals(ChocolateyProviderFactory.class, factory.getClass());
+    assertEquals(factory.endpoints().keySet(), factory.sandboxEndpoints().keySet());
+    assertTrue(factory.sandboxEndpoints().values().stream().allMatch(emulators::contains), emulators.toString());
+    assertTrue(emulators.contains(new ChocolateyEmulator().registry()));
+  }
+
   private NupkgBuilder.Spec spec() {
     return provider(artifacts).spec(publication(Map.of()));
   }

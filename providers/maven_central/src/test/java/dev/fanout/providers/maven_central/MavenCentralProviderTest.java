@@ -226,6 +226,18 @@ class MavenCentralProviderTest {
     assertTrue(check.detail().contains("signing_password"), check.detail());
   }
 
+  @Test
+  void factoryIsRegisteredAndItsSandboxEndpointsNameItsEmulator() {
+    dev.fanout.provider.ProviderFactory factory = dev.fanout.provider.Providers.load().get("maven_central");
+    List<String> emulators = java.util.ServiceLoader.load(dev.fanout.sandbox.Emulator.class).stream()
+        .map(p -> p.get().registry()).toList();
+
+    assertEquals(MavenCentralProviderFactory.class, factory.getClass());
+    assertEquals(factory.endpoints().keySet(), factory.sandboxEndpoints().keySet());
+    assertTrue(factory.sandboxEndpoints().values().stream().allMatch(emulators::contains), emulators.toString());
+    assertTrue(emulators.contains(new MavenCentralEmulator().registry()));
+  }
+
   private byte[] get(String path) throws IOException {
     try (Response r = http.newCall(new Request.Builder().url(sandbox.url("maven_central") + path).build()).execute()) {
       assertEquals(200, r.code(), path);

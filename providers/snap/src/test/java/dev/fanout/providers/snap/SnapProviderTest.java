@@ -178,6 +178,18 @@ class SnapProviderTest {
     assertEquals("Bearer plain", SnapProvider.authorization(new Secret("env X", "plain")));
   }
 
+  @Test
+  void factoryIsRegisteredAndItsSandboxEndpointsNameItsEmulator() {
+    dev.fanout.provider.ProviderFactory factory = dev.fanout.provider.Providers.load().get("snap");
+    List<String> emulators = java.util.ServiceLoader.load(dev.fanout.sandbox.Emulator.class).stream()
+        .map(p -> p.get().registry()).toList();
+
+    assertEquals(SnapProviderFactory.class, factory.getClass());
+    assertEquals(factory.endpoints().keySet(), factory.sandboxEndpoints().keySet());
+    assertTrue(factory.sandboxEndpoints().values().stream().allMatch(emulators::contains), emulators.toString());
+    assertTrue(emulators.contains(new SnapEmulator().registry()));
+  }
+
   private Publication publication(Map<String, Object> overrides) {
     return publication(overrides, TokenPolicy.SANDBOX_TOKEN);
   }
