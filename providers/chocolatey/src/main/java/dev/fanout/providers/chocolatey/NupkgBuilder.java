@@ -61,6 +61,7 @@ final class NupkgBuilder {
   }
 
   static String nuspec(Spec spec) {
+    // The 2010/07 schema: choco accepts it, and so does NuGet 2.8 (which refuses the 2015/06 one).
     StringBuilder x = new StringBuilder();
     x.append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.append("<package xmlns=\"http://schemas.microsoft.com/packaging/2010/07/nuspec.xsd\">\n");
