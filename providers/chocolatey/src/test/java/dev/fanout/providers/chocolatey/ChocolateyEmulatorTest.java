@@ -1,0 +1,166 @@
+package dev.fanout.providers.chocolatey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.http.Http;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The emulator's NuGet v2 answers, over plain HTTP and with the real nuget client (mono). */
+class ChocolateyEmulatorTest {
+
+  @TempDir
+  Path dir;
+  private Sandbox sandbox;
+  private final OkHttpClient http = Http.client("test", Http.Policy.standard());
+
+  @BeforeEach
+  void start() throws IOException {
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new ChocolateyEmulator()));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sandbox.close();
+  }
+
+  @Test
+  void pushedVersionIsListedAsSubmittedAndNotApproved() throws Exception {
+    assertEquals(201, push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN).code);
+
+    Reply entry = get("/api/v2/Packages(Id='contextlite',Version='1.0.35')");
+
+    assertEquals(200, entry.code);
+    assertTrue(entry.body.contains("<d:Version>1.0.35</d:Version>"), entry.body);
+    assertTrue(entry.body.contains("<d:PackageStatus>Submitted</d:PackageStatus>"), entry.body);
+    assertTrue(entry.body.contains("<d:IsApproved m:type=\"Edm.Boolean\">false</d:IsApproved>"), entry.body);
+  }
+
+  @Test
+  void unknownVersionIs404() throws Exception {
+    assertEquals(404, get("/api/v2/Packages(Id='contextlite',Version='9.9.9')").code);
+  }
+
+  @Test
+  void findPackagesByIdListsEveryVersion() throws Exception {
+    push(nupkg(spec("1.0.34")), TokenPolicy.SANDBOX_TOKEN);
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+
+    Reply feed = get("/api/v2/FindPackagesById()?id='contextlite'");
+
+    assertEquals(200, feed.code);
+    assertTrue(feed.body.contains("<d:Version>1.0.34</d:Version>") && feed.body.contains("<d:Version>1.0.35</d:Version>"),
+        feed.body);
+  }
+
+  @Test
+  void secondPushOfAVersionIs409AlreadyExists() throws Exception {
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+
+    Reply again = push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(409, again.code);
+    assertEquals("A package with ID 'contextlite' and version '1.0.35' already exists and cannot be modified.", again.reason);
+  }
+
+  @Test
+  void nuspecWithoutCommunityFieldsIs400() throws Exception {
+    NupkgBuilder.Spec noSource = new NupkgBuilder.Spec("contextlite", "1.0.35", "Fanout", "desc",
+        "https://example.org", null, "https://example.org/LICENSE", "cli");
+
+    Reply reply = push(nupkg(noSource), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(400, reply.code);
+    assertTrue(reply.reason.contains("packageSourceUrl"), reply.reason);
+  }
+
+  @Test
+  void bodyThatIsNotAZipIs400() throws Exception {
+    Reply reply = push("not a zip".getBytes(StandardCharsets.UTF_8), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(400, reply.code);
+  }
+
+  @Test
+  void unknownKeyIs401AndReadOnlyKeyIs403() throws Exception {
+    assertEquals(401, push(nupkg(spec("1.0.35")), "wrong-key").code);
+    assertEquals(401, push(nupkg(spec("1.0.35")), null).code);
+    assertEquals(403, push(nupkg(spec("1.0.35")), TokenPolicy.READ_ONLY_TOKEN).code);
+    assertEquals(404, get("/api/v2/Packages(Id='contextlite',Version='1.0.35')").code);
+  }
+
+  @Test
+  void pushedPackagesSurviveARestart() throws Exception {
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+    sandbox.close();
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new ChocolateyEmulator()));
+
+    assertEquals(200, get("/api/v2/Packages(Id='CONTEXTLITE',Version='1.0.35')").code);
+  }
+
+  @Test
+  void realNugetClientPushesAndSeesTheConflict() throws Exception {
+    Tools.require("nuget", "apt-get install nuget");
+    Path pkg = dir.resolve("contextlite.1.0.35.nupkg");
+    Files.write(pkg, nupkg(spec("1.0.35")));
+    Map<String, String> env = Map.of("HOME", dir.toString(), "XDG_CONFIG_HOME", dir.resolve("config").toString());
+
+    Tools.Result first = Tools.run(dir, env, "nuget", "push", pkg.getFileName().toString(), TokenPolicy.SANDBOX_TOKEN,
+        "-Source", sandbox.url("chocolatey") + "/", "-NonInteractive");
+    Tools.Result second = Tools.run(dir, env, "nuget", "push", pkg.getFileName().toString(), TokenPolicy.SANDBOX_TOKEN,
+        "-Source", sandbox.url("chocolatey") + "/", "-NonInteractive");
+
+    assertEquals(0, first.exit(), first.output());
+    assertEquals(200, get("/api/v2/Packages(Id='contextlite',Version='1.0.35')").code);
+    assertTrue(second.exit() != 0 && second.output().contains("already exists"), second.output());
+  }
+
+  static NupkgBuilder.Spec spec(String version) {
+    return new NupkgBuilder.Spec("contextlite", version, "Fanout", "Context for LLMs", "https://example.org",
+        "https://example.org/src", "https://example.org/LICENSE", "cli llm");
+  }
+
+  static byte[] nupkg(NupkgBuilder.Spec spec) throws IOException {
+    return NupkgBuilder.build(spec, List.of(new NupkgBuilder.Download("contextlite-windows-amd64.zip",
+        "https://example.org/contextlite-windows-amd64.zip", "ab".repeat(32), 64)));
+  }
+
+  private record Reply(int code, String reason, String body) { }
+
+  private Reply get(String path) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(sandbox.url("chocolatey") + path).build()).execute()) {
+      return new Reply(r.code(), r.message(), r.body().string());
+    }
+  }
+
+  private Reply push(byte[] nupkg, String key) throws IOException {
+    RequestBody body = new MultipartBody.Builder().setType(MultipartBody.FORM)
+        .addFormDataPart("package", "package.nupkg", RequestBody.create(nupkg, MediaType.get("application/octet-stream")))
+        .build();
+    Request.Builder request = new Request.Builder().url(sandbox.url("chocolatey") + "/api/v2/package/").put(body);
+    if (key != null) {
+      request.header("X-NuGet-ApiKey", key);
+    }
+    try (Response r = http.newCall(request.build()).execute()) {
+      return new Reply(r.code(), r.message(), r.body().string());
+    }
+  }
+}

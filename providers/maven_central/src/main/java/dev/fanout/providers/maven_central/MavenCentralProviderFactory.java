@@ -1,0 +1,74 @@
+package dev.fanout.providers.maven_central;
+
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Schema;
+import java.util.Map;
+
+/** {@code maven_central "ARTIFACT" {...}}: a signed component on Maven Central through the Central Portal. */
+public final class MavenCentralProviderFactory implements ProviderFactory {
+
+  static final String DEFAULT_PORTAL = "https://central.sonatype.com";
+  static final String DEFAULT_REPOSITORY = "https://repo1.maven.org";
+
+  @Override
+  public String type() {
+    return "maven_central";
+  }
+
+  @Override
+  public String description() {
+    return "Maven Central: a signed bundle (pom, jar, sources, javadoc) uploaded to the Central Portal";
+  }
+
+  @Override
+  public Schema schema() {
+    return Schema.builder()
+        .required("group", Schema.Type.STRING, "the groupId; its namespace must be verified on the portal")
+        .required("artifact", Schema.Type.STRING, "the artifactId")
+        .required("jar", Schema.Type.ANY, "the built jar: a path, or an artifact reference")
+        .optional("sources_jar", Schema.Type.STRING, "path to the sources jar; default a jar holding a README")
+        .optional("javadoc_jar", Schema.Type.STRING, "path to the javadoc jar; default a jar holding a README")
+        .optional("pom", Schema.Type.STRING, "path to the pom; default one generated from the attributes below")
+        .optional("name", Schema.Type.STRING, "the project's name; default the artifact")
+        .optional("description", Schema.Type.STRING, "default the release description")
+        .optional("url", Schema.Type.STRING, "the project's home page; default the release homepage")
+        .optional("license", Schema.Type.STRING, "SPDX id; default the release license")
+        .optional("developers", Schema.Type.LIST, "names, or maps with id, name, email, organization, url")
+        .optional("scm", Schema.Type.STRING, "the source repository URL; default url")
+        .build();
+  }
+
+  @Override
+  public Schema settingsSchema() {
+    return Schema.builder()
+        .optional("portal", Schema.Type.STRING, "the Central Portal; default " + DEFAULT_PORTAL)
+        .optional("repository", Schema.Type.STRING, "the repository read for existing versions; default " + DEFAULT_REPOSITORY)
+        .optional("username", Schema.Type.STRING, "the portal token's user name")
+        .sensitive("token", "the portal token's password (generate it on central.sonatype.com under Account)")
+        .sensitive("signing_key", "an armored OpenPGP secret key (gpg --armor --export-secret-keys)")
+        .sensitive("signing_password", "the signing key's passphrase")
+        .build();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return Map.of("portal", DEFAULT_PORTAL, "repository", DEFAULT_REPOSITORY);
+  }
+
+  @Override
+  public Map<String, String> sandboxEndpoints() {
+    return Map.of("portal", "maven_central", "repository", "maven_central");
+  }
+
+  @Override
+  public boolean mutable() {
+    return false;
+  }
+
+  @Override
+  public Provider create(ProviderContext context) {
+    return new MavenCentralProvider(context);
+  }
+}

@@ -1,0 +1,275 @@
+package dev.fanout.providers.maven_central;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.http.Http;
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.model.Release;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.TestArtifacts;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MavenCentralProviderTest {
+
+  private static final String FOLDER = "/maven2/dev/fanout/demo/contextlite/1.0.35/";
+  private static TestKeys keys;
+
+  @TempDir
+  Path dir;
+  private Sandbox sandbox;
+  private TestArtifacts artifacts;
+  private Address jar;
+  private final OkHttpClient http = Http.client("test", Http.Policy.standard());
+
+  @BeforeAll
+  static void key() throws IOException {
+    keys = TestKeys.generate("pass phrase");
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new MavenCentralEmulator()));
+    artifacts = new TestArtifacts();
+    jar = artifacts.add(dir.resolve("build"), "contextlite.jar", "any", "any",
+        MavenBundle.placeholderJar(new MavenBundle.Coordinates("x", "y", "1"), "classes"));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sandbox.close();
+  }
+
+  @Test
+  void readOfAnUnpublishedArtifactIsAbsent() throws Exception {
+    RegistryState state = provider().read(publication(Map.of()));
+
+    assertFalse(state.packageExists());
+    assertTrue(state.items().isEmpty());
+  }
+
+  @Test
+  void publishUploadsASignedBundleAndReadThenMatchesDesired() throws Exception {
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of());
+
+    Provider.PublishResult result = provider.publish(pub, provider.read(pub));
+
+    assertEquals(List.of("contextlite-1.0.35-javadoc.jar", "contextlite-1.0.35-sources.jar", "contextlite-1.0.35.jar",
+        "contextlite-1.0.35.pom"), result.written());
+    RegistryState after = provider.read(pub);
+    assertEquals(List.of("1.0.35"), after.versions());
+    assertEquals("1.0.35", after.currentVersion());
+    assertEquals(provider.desired(pub).items(), after.items());
+  }
+
+  @Test
+  void everyPublishedFileCarriesASignatureThatVerifies() throws Exception {
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+
+    for (String name : List.of("contextlite-1.0.35.pom", "contextlite-1.0.35.jar", "contextlite-1.0.35-sources.jar",
+        "contextlite-1.0.35-javadoc.jar")) {
+      byte[] file = get(FOLDER + name);
+      byte[] asc = get(FOLDER + name + ".asc");
+      assertTrue(keys.verifies(file, asc), name + " signature");
+      assertEquals(MavenBundle.hex("SHA-1", file), new String(get(FOLDER + name + ".sha1"), StandardCharsets.US_ASCII));
+      assertEquals(MavenBundle.hex("MD5", file), new String(get(FOLDER + name + ".md5"), StandardCharsets.US_ASCII));
+    }
+    assertArrayEquals(Files.readAllBytes(artifacts.file(jar).orElseThrow()), get(FOLDER + "contextlite-1.0.35.jar"));
+  }
+
+  @Test
+  void gpgVerifiesTheSignatures() throws Exception {
+    Tools.require("gpg", "apt-get install gnupg");
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+    Path home = Files.createDirectories(dir.resolve("gnupg"));
+    Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(dir.resolve("key.asc"), keys.armoredPublic());
+    Files.write(dir.resolve("file.pom"), get(FOLDER + "contextlite-1.0.35.pom"));
+    Files.write(dir.resolve("file.pom.asc"), get(FOLDER + "contextlite-1.0.35.pom.asc"));
+
+    Tools.Result imported = Tools.run(dir, Map.of(), "gpg", "--homedir", home.toString(), "--batch", "--import", "key.asc");
+    Tools.Result verified = Tools.run(dir, Map.of(), "gpg", "--homedir", home.toString(), "--batch", "--verify",
+        "file.pom.asc", "file.pom");
+    Files.write(dir.resolve("file.pom"), "tampered".getBytes(StandardCharsets.UTF_8));
+    Tools.Result tampered = Tools.run(dir, Map.of(), "gpg", "--homedir", home.toString(), "--batch", "--verify",
+        "file.pom.asc", "file.pom");
+
+    assertEquals(0, imported.exit(), imported.output());
+    assertEquals(0, verified.exit(), verified.output());
+    assertTrue(verified.output().contains("Good signature"), verified.output());
+    assertNotEquals(0, tampered.exit(), tampered.output());
+  }
+
+  @Test
+  void publishOverAStaleReadIsConfirmedAsAlreadyThere() throws Exception {
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of());
+    RegistryState stale = provider.read(pub);
+    provider.publish(pub, stale);
+
+    Provider.PublishResult again = provider.publish(pub, stale);
+
+    assertEquals(List.of(), again.written());
+    assertTrue(again.detail().contains("already exists"), again.detail());
+  }
+
+  @Test
+  void publishWhenReadShowsTheVersionWritesNothing() throws Exception {
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+
+    assertEquals(List.of(), provider.publish(pub, provider.read(pub)).written());
+  }
+
+  @Test
+  void readShowsOtherContentWhenThePublishedPomDiffers() throws Exception {
+    MavenCentralProvider provider = provider();
+    provider.publish(publication(Map.of()), provider.read(publication(Map.of())));
+    Publication otherDescription = publication(Map.of("description", "another description"));
+
+    assertNotEquals(provider.desired(otherDescription).items(), provider.read(otherDescription).items());
+  }
+
+  @Test
+  void failedValidationIsReportedWithThePortalsErrors() throws Exception {
+    Path pom = dir.resolve("pom.xml");
+    Files.writeString(pom, "<project><modelVersion>4.0.0</modelVersion><groupId>dev.fanout.demo</groupId>"
+        + "<artifactId>contextlite</artifactId><version>1.0.35</version><name>n</name></project>");
+    Publication pub = publication(Map.of("pom", pom.toString()));
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider().publish(pub, RegistryState.absent("x")));
+
+    assertTrue(e.getMessage().contains("FAILED"), e.getMessage());
+    assertTrue(e.getMessage().contains("Project description is missing"), e.getMessage());
+    assertTrue(e.getMessage().contains("SCM URL is not defined"), e.getMessage());
+  }
+
+  @Test
+  void uploadWithAReadOnlyTokenFailsWith403() {
+    Publication pub = publication(Map.of(), TokenPolicy.READ_ONLY_TOKEN);
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider().publish(pub, RegistryState.absent("x")));
+
+    assertEquals(403, e.status());
+    assertFalse(e.getMessage().contains(TokenPolicy.READ_ONLY_TOKEN));
+  }
+
+  @Test
+  void credentialsAreOkForAKnownTokenAndInvalidForAnUnknownOne() {
+    MavenCentralProvider provider = provider();
+
+    assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(publication(Map.of())).status());
+    assertEquals(CredentialCheck.Status.INVALID, provider.checkCredentials(publication(Map.of(), "wrong")).status());
+  }
+
+  @Test
+  void credentialsAreMissingWithoutTokenOrSigningKey() {
+    MavenCentralProvider provider = provider();
+    Publication noToken = publication(Map.of(), null);
+    Map<String, Object> settings = new LinkedHashMap<>(noToken.settings());
+    settings.put("token", new Secret("env CENTRAL_TOKEN", TokenPolicy.SANDBOX_TOKEN));
+    settings.put("signing_key", new Secret("env GPG_KEY", null));
+    Publication noKey = new Publication(noToken.address(), noToken.type(), noToken.attributes(), settings);
+
+    CredentialCheck missingToken = provider.checkCredentials(noToken);
+    CredentialCheck missingKey = provider.checkCredentials(noKey);
+
+    assertEquals(CredentialCheck.Status.MISSING, missingToken.status());
+    assertTrue(missingToken.detail().contains("env CENTRAL_TOKEN"), missingToken.detail());
+    assertEquals(CredentialCheck.Status.MISSING, missingKey.status());
+    assertTrue(missingKey.detail().contains("env GPG_KEY"), missingKey.detail());
+  }
+
+  @Test
+  void wrongSigningPasswordIsInvalid() {
+    Publication pub = publication(Map.of());
+    Map<String, Object> settings = new LinkedHashMap<>(pub.settings());
+    settings.put("signing_password", new Secret("env GPG_PASSPHRASE", "wrong"));
+
+    CredentialCheck check = provider().checkCredentials(new Publication(pub.address(), pub.type(), pub.attributes(), settings));
+
+    assertEquals(CredentialCheck.Status.INVALID, check.status());
+    assertTrue(check.detail().contains("signing_password"), check.detail());
+  }
+
+  @Test
+  void factoryIsRegisteredAndItsSandboxEndpointsNameItsEmulator() {
+    dev.fanout.provider.ProviderFactory factory = dev.fanout.provider.Providers.load().get("maven_central");
+    List<String> emulators = java.util.ServiceLoader.load(dev.fanout.sandbox.Emulator.class).stream()
+        .map(p -> p.get().registry()).toList();
+
+    assertEquals(MavenCentralProviderFactory.class, factory.getClass());
+    assertEquals(factory.endpoints().keySet(), factory.sandboxEndpoints().keySet());
+    assertTrue(factory.sandboxEndpoints().values().stream().allMatch(emulators::contains), emulators.toString());
+    assertTrue(emulators.contains(new MavenCentralEmulator().registry()));
+  }
+
+  private byte[] get(String path) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(sandbox.url("maven_central") + path).build()).execute()) {
+      assertEquals(200, r.code(), path);
+      return r.body().bytes();
+    }
+  }
+
+  private Publication publication(Map<String, Object> overrides) {
+    return publication(overrides, TokenPolicy.SANDBOX_TOKEN);
+  }
+
+  private Publication publication(Map<String, Object> overrides, String token) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("group", "dev.fanout.demo");
+    attrs.put("artifact", "contextlite");
+    attrs.put("jar", new Ref(jar));
+    attrs.put("developers", List.of("Fanout Developers"));
+    attrs.put("scm", "https://github.com/fanout-dev/contextlite");
+    attrs.putAll(overrides);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("username", "fanout");
+    settings.put("token", new Secret("env CENTRAL_TOKEN", token));
+    settings.put("signing_key", new Secret("env GPG_KEY", keys.armoredSecret()));
+    settings.put("signing_password", new Secret("env GPG_PASSPHRASE", keys.password()));
+    return new Publication(Address.of("maven_central", "contextlite"), "maven_central", attrs, settings);
+  }
+
+  private MavenCentralProvider provider() {
+    String url = sandbox.url("maven_central");
+    return new MavenCentralProvider(new ProviderContext(Http.client("test", Http.Policy.standard()),
+        Map.of("portal", url, "repository", url),
+        new Release("contextlite", "1.0.35", "literal", "Context for LLMs", "https://example.org", "MIT", Map.of()),
+        artifacts, dir.resolve("work"), true));
+  }
+}

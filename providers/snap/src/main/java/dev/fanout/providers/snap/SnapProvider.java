@@ -1,0 +1,377 @@
+package dev.fanout.providers.snap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * Reads a snap's channel map from the device API and publishes as {@code snapcraft upload
+ * --release} does: upload each architecture's snap to storage, push it for review, wait
+ * until it is ready, release the revision to the channels. Channels are pointers, so a
+ * later release moves them; a revision whose bytes the store already holds is released
+ * again instead of uploaded.
+ */
+final class SnapProvider implements Provider {
+
+  private static final String REGISTRY = "snap";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> ARCHES = Map.of("linux-amd64", "amd64", "linux-arm64", "arm64");
+
+  /** One architecture's snap; {@code bytes} is null when its binary is not built yet. */
+  record Build(String arch, String fileName, byte[] bytes) { }
+
+  /** One row of the channel map. */
+  record Released(String channel, String arch, String version, int revision, String sha3) { }
+
+  record Polling(Duration interval, Duration limit) { }
+
+  private final ProviderContext ctx;
+  private final Polling polling;
+
+  SnapProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+    this.polling = ctx.sandbox() ? new Polling(Duration.ofMillis(50), Duration.ofSeconds(30))
+        : new Polling(Duration.ofSeconds(5), Duration.ofMinutes(15));
+  }
+
+  @Override
+  public RegistryState read(Publication publication) throws RegistryException {
+    String name = publication.string("name");
+    String location = "https://snapcraft.io/" + name;
+    List<Released> map = channelMap(name);
+    if (map == null) {
+      return RegistryState.absent(location);
+    }
+    String version = ctx.release().version();
+    List<String> channels = channels(publication);
+    List<String> versions = new ArrayList<>();
+    Map<String, String> items = new TreeMap<>();
+    Map<String, String> pointers = new TreeMap<>();
+    String current = null;
+    for (Released r : map) {
+      if (!versions.contains(r.version())) {
+        versions.add(r.version());
+      }
+      if (r.version().equals(version) && (!items.containsKey(r.arch()) || r.channel().equals(channels.get(0)))) {
+        items.put(r.arch(), r.sha3());
+      }
+      if (channels.contains(r.channel())) {
+        pointers.put(r.channel() + "/" + r.arch(), r.version());
+        if (r.channel().equals(channels.get(0)) && (current == null || r.arch().equals("amd64"))) {
+          current = r.version();
+        }
+      }
+    }
+    return new RegistryState(true, versions, current, items, pointers, null, location);
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication publication) {
+    Secret token = publication.secret("token");
+    if (!token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING, "no Snap Store credentials: " + token.source()
+          + " is not set; export them with snapcraft export-login");
+    }
+    Request request = new Request.Builder().url(ctx.endpoint("dashboard") + "/dev/api/account")
+        .header("Authorization", authorization(token)).get().build();
+    try (Response response = ctx.http().newCall(request).execute()) {
+      if (response.isSuccessful()) {
+        JsonNode account = JSON.readTree(response.body().bytes());
+        return CredentialCheck.ok("store account " + account.path("username").asText("?")
+            + "; whether it may upload shows at the push");
+      }
+      return switch (response.code()) {
+        case 401 -> new CredentialCheck(CredentialCheck.Status.INVALID, "the store does not accept the credentials in "
+            + token.source() + " (expired?); export new ones with snapcraft export-login");
+        case 403 -> new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the credentials in " + token.source()
+            + " lack permission; export them with --acls package_access,package_push,package_release");
+        default -> new CredentialCheck(CredentialCheck.Status.ERROR, "the store answered HTTP " + response.code());
+      };
+    } catch (IOException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "cannot reach " + ctx.endpoint("dashboard") + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public DesiredState desired(Publication publication) throws IOException {
+    Map<String, String> items = new TreeMap<>();
+    Map<String, String> pointers = new TreeMap<>();
+    for (Build b : builds(publication)) {
+      items.put(b.arch(), b.bytes() == null ? null : SnapBuilder.sha3(b.bytes()));
+      for (String channel : channels(publication)) {
+        pointers.put(channel + "/" + b.arch(), ctx.release().version());
+      }
+    }
+    return new DesiredState(ctx.release().version(), items, pointers);
+  }
+
+  @Override
+  public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
+    String name = publication.string("name");
+    List<String> channels = channels(publication);
+    List<Released> map = channelMap(name);
+    List<String> written = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (Build b : builds(publication)) {
+      if (b.bytes() == null) {
+        throw new IOException("cannot publish " + b.fileName() + ": the " + b.arch() + " binary is not built yet");
+      }
+      String sha3 = SnapBuilder.sha3(b.bytes());
+      Optional<Released> held = (map == null ? List.<Released>of() : map).stream()
+          .filter(r -> r.arch().equals(b.arch()) && r.sha3().equals(sha3)).findFirst();
+      int revision;
+      if (held.isPresent()) {
+        revision = held.get().revision();
+      } else {
+        revision = upload(publication, b);
+        written.add(b.fileName());
+        notes.add("uploaded " + b.fileName() + " as revision " + revision);
+      }
+      List<String> move = new ArrayList<>();
+      for (String channel : channels) {
+        boolean there = map != null && map.stream().anyMatch(r -> r.channel().equals(channel) && r.arch().equals(b.arch())
+            && r.revision() == revision);
+        if (!there) {
+          move.add(channel);
+        }
+      }
+      if (!move.isEmpty()) {
+        release(publication, name, revision, move);
+        written.add("revision " + revision + " (" + b.arch() + ") -> " + String.join(", ", move));
+        notes.add("released revision " + revision + " to " + String.join(", ", move));
+      }
+    }
+    Path yaml = ctx.workDir().resolve("snap").resolve(publication.name()).resolve("snap/snapcraft.yaml");
+    Files.createDirectories(yaml.getParent());
+    Files.writeString(yaml, SnapBuilder.snapcraftYaml(meta(publication), binaryNames(publication)));
+    return new PublishResult(written, notes.isEmpty() ? "every channel already holds this release" : String.join("; ", notes));
+  }
+
+  /** Uploads, pushes and waits for the review; returns the new revision. */
+  private int upload(Publication publication, Build b) throws RegistryException {
+    String storage = ctx.endpoint("storage") + "/unscanned-upload/";
+    RequestBody form = new MultipartBody.Builder().setType(MultipartBody.FORM)
+        .addFormDataPart("binary", b.fileName(), RequestBody.create(b.bytes(), MediaType.get("application/octet-stream")))
+        .build();
+    JsonNode uploaded = send(new Request.Builder().url(storage).post(form).build(), "upload " + b.fileName());
+    if (!uploaded.path("successful").asBoolean(false)) {
+      throw new RegistryException(REGISTRY, "upload " + b.fileName(), 200, "storage did not accept the file: " + uploaded,
+          "run apply again");
+    }
+    Map<String, Object> push = new LinkedHashMap<>();
+    push.put("name", publication.string("name"));
+    push.put("updown_id", uploaded.path("upload_id").asText());
+    push.put("series", "16");
+    push.put("binary_filesize", b.bytes().length);
+    JsonNode pushed = send(authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-push/").post(json(push)).build(),
+        "push " + b.fileName());
+    String statusUrl = pushed.path("status_details_url").asText();
+    long deadline = System.nanoTime() + polling.limit().toNanos();
+    while (true) {
+      JsonNode status = send(authed(publication, statusUrl).get().build(), "review of " + b.fileName());
+      String code = status.path("code").asText();
+      if (code.equals("ready_to_release")) {
+        return status.path("revision").asInt();
+      }
+      if (code.equals("processing_error") || code.equals("processing_upload_delta_error") || code.equals("need_manual_review")) {
+        List<String> messages = new ArrayList<>();
+        status.path("errors").forEach(e -> messages.add(e.path("message").asText()));
+        boolean duplicate = messages.stream().anyMatch(m -> m.contains("duplicate") || m.contains("exact same content"));
+        throw new RegistryException(REGISTRY, "review of " + b.fileName(), 0, code + ": " + String.join("; ", messages), false,
+            duplicate ? "the store already has these bytes as an unreleased revision: release it with "
+                + "snapcraft release " + publication.string("name") + " REVISION CHANNEL, or change the binary"
+                : "fix what the review names and run apply again", null);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new RegistryException(REGISTRY, "review of " + b.fileName(), 0, "still " + code + " after "
+            + polling.limit().toMinutes() + " minutes", true, "check snapcraft status " + publication.string("name")
+            + " and run apply again", null);
+      }
+      try {
+        Thread.sleep(polling.interval().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryException(REGISTRY, "review of " + b.fileName(), 0, "interrupted", true, null, e);
+      }
+    }
+  }
+
+  private void release(Publication publication, String name, int revision, List<String> channels) throws RegistryException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("name", name);
+    body.put("revision", revision);
+    body.put("channels", channels);
+    send(authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-release/").post(json(body)).build(),
+        "release revision " + revision);
+  }
+
+  /** The channel map, or null when the store has no released snap by that name. */
+  private List<Released> channelMap(String name) throws RegistryException {
+    HttpUrl url = HttpUrl.get(ctx.endpoint("api") + "/v2/snaps/info").newBuilder().addPathSegment(name)
+        .addQueryParameter("fields", "channel-map,revision,version,download").build();
+    Request request = new Request.Builder().url(url).header("Snap-Device-Series", "16").get().build();
+    try (Response response = ctx.http().newCall(request).execute()) {
+      if (response.code() == 404) {
+        return null;
+      }
+      if (!response.isSuccessful()) {
+        throw failure("read " + name, response.code(), response.body().string());
+      }
+      List<Released> out = new ArrayList<>();
+      for (JsonNode e : JSON.readTree(response.body().bytes()).path("channel-map")) {
+        JsonNode c = e.path("channel");
+        out.add(new Released(c.path("track").asText("latest") + "/" + c.path("risk").asText(),
+            c.path("architecture").asText(), e.path("version").asText(), e.path("revision").asInt(),
+            e.path("download").path("sha3-384").asText()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, "read " + name, 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + ctx.endpoint("api"), e);
+    }
+  }
+
+  List<Build> builds(Publication publication) throws IOException {
+    SnapBuilder.Meta meta = meta(publication);
+    List<Build> out = new ArrayList<>();
+    for (Address address : publication.artifacts("binaries")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      if (artifact == null) {
+        throw new IOException("snap " + publication.address() + ": unknown artifact " + address);
+      }
+      String arch = ARCHES.get(artifact.platform());
+      if (arch == null) {
+        continue;
+      }
+      Optional<Path> file = ctx.artifacts().file(address);
+      Path work = ctx.workDir().resolve("snap").resolve(publication.name());
+      Files.createDirectories(work);
+      byte[] bytes = file.isPresent() ? SnapBuilder.build(meta, arch, Files.readAllBytes(file.get()), work) : null;
+      out.add(new Build(arch, SnapBuilder.fileName(meta, arch), bytes));
+    }
+    if (out.isEmpty()) {
+      throw new IOException("snap " + publication.address() + ": no linux-amd64 or linux-arm64 binary in 'binaries'");
+    }
+    return out;
+  }
+
+  private Map<String, String> binaryNames(Publication publication) {
+    Map<String, String> names = new TreeMap<>();
+    for (Address address : publication.artifacts("binaries")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      if (artifact != null && ARCHES.containsKey(artifact.platform())) {
+        names.put(ARCHES.get(artifact.platform()), artifact.name());
+      }
+    }
+    return names;
+  }
+
+  SnapBuilder.Meta meta(Publication publication) {
+    String description = publication.string("description", ctx.release().description());
+    return new SnapBuilder.Meta(publication.string("name"), ctx.release().version(),
+        publication.string("summary", description), description, publication.string("grade", "stable"),
+        publication.string("confinement", "strict"), publication.string("base", "core22"));
+  }
+
+  /** Channels as {@code track/risk}: {@code stable} is {@code latest/stable}. */
+  static List<String> channels(Publication publication) {
+    List<Object> given = publication.list("channels");
+    List<String> out = new ArrayList<>();
+    for (Object c : given.isEmpty() ? List.<Object>of("stable") : given) {
+      String channel = c.toString();
+      out.add(channel.contains("/") ? channel : "latest/" + channel);
+    }
+    return out;
+  }
+
+  private Request.Builder authed(Publication publication, String url) {
+    return new Request.Builder().url(url).header("Authorization", authorization(publication.secret("token")));
+  }
+
+  /**
+   * {@code snapcraft export-login} writes base64 JSON holding a root and a discharge macaroon;
+   * those go in a {@code Macaroon} header. Anything else is sent as a bearer token.
+   */
+  static String authorization(Secret token) {
+    String value = token.reveal().trim();
+    try {
+      JsonNode login = JSON.readTree(Base64.getDecoder().decode(value));
+      JsonNode v = login.path("v");
+      if (v.hasNonNull("r") && v.hasNonNull("d")) {
+        return "Macaroon root=\"" + v.path("r").asText() + "\", discharge=\"" + v.path("d").asText() + "\"";
+      }
+    } catch (IOException | IllegalArgumentException notExported) {
+      // Not an exported login: a plain token.
+    }
+    return "Bearer " + value;
+  }
+
+  private JsonNode send(Request request, String operation) throws RegistryException {
+    try (Response response = ctx.http().newCall(request).execute()) {
+      String body = response.body().string();
+      if (!response.isSuccessful()) {
+        throw failure(operation, response.code(), body);
+      }
+      return JSON.readTree(body.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + request.url().host() + " and run apply again", e);
+    }
+  }
+
+  private static RegistryException failure(String operation, int code, String body) {
+    String message = body;
+    try {
+      List<String> messages = new ArrayList<>();
+      JSON.readTree(body).path("error-list").forEach(e -> messages.add(e.path("code").asText() + ": " + e.path("message").asText()));
+      if (!messages.isEmpty()) {
+        message = String.join("; ", messages);
+      }
+    } catch (IOException notJson) {
+      // keep the body as it is
+    }
+    String hint = switch (code) {
+      case 401 -> "the store credentials are invalid or expired: export new ones with snapcraft export-login";
+      case 403 -> "the credentials may not upload or release this snap: export them with the package_push and "
+          + "package_release permissions, by an account that owns the name";
+      case 404 -> "register the snap name first: snapcraft register NAME";
+      default -> code == 429 || code >= 500 ? "the store is busy or failing; run apply again later" : null;
+    };
+    return new RegistryException(REGISTRY, operation, code, message.length() > 500 ? message.substring(0, 500) : message, hint);
+  }
+
+  private static RequestBody json(Object value) {
+    try {
+      return RequestBody.create(JSON.writeValueAsBytes(value), MediaType.get("application/json"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.fanout.providers.snap;
+
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Schema;
+import java.util.Map;
+
+/** {@code snap "NAME" {...}}: the Linux binaries as snaps in the Snap Store, released to channels. */
+public final class SnapProviderFactory implements ProviderFactory {
+
+  static final String DEFAULT_API = "https://api.snapcraft.io";
+  static final String DEFAULT_DASHBOARD = "https://dashboard.snapcraft.io";
+  static final String DEFAULT_STORAGE = "https://storage.snapcraftcontent.com";
+
+  @Override
+  public String type() {
+    return "snap";
+  }
+
+  @Override
+  public String description() {
+    return "Snap Store: one snap per Linux architecture wrapping the binary, released to channels";
+  }
+
+  @Override
+  public Schema schema() {
+    return Schema.builder()
+        .required("name", Schema.Type.STRING, "the registered snap name")
+        .required("binaries", Schema.Type.ARTIFACTS, "the Linux binaries (amd64, arm64), one snap each")
+        .optional("channels", Schema.Type.LIST, "channels to release to; default [\"stable\"]")
+        .optional("summary", Schema.Type.STRING, "one line, at most 78 characters; default the release description")
+        .optional("description", Schema.Type.STRING, "default the release description")
+        .optional("grade", Schema.Type.STRING, "stable or devel; default stable")
+        .optional("confinement", Schema.Type.STRING, "strict, classic or devmode; default strict")
+        .optional("base", Schema.Type.STRING, "default core22")
+        .build();
+  }
+
+  @Override
+  public Schema settingsSchema() {
+    return Schema.builder()
+        .optional("api", Schema.Type.STRING, "the device API read for channel maps; default " + DEFAULT_API)
+        .optional("dashboard", Schema.Type.STRING, "the publisher API; default " + DEFAULT_DASHBOARD)
+        .optional("storage", Schema.Type.STRING, "the upload host; default " + DEFAULT_STORAGE)
+        .sensitive("token", "store credentials (snapcraft export-login; SNAPCRAFT_STORE_CREDENTIALS)")
+        .build();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return Map.of("api", DEFAULT_API, "dashboard", DEFAULT_DASHBOARD, "storage", DEFAULT_STORAGE);
+  }
+
+  @Override
+  public Map<String, String> sandboxEndpoints() {
+    return Map.of("api", "snap", "dashboard", "snap", "storage", "snap");
+  }
+
+  @Override
+  public boolean mutable() {
+    // Channels move from one revision to another.
+    return true;
+  }
+
+  @Override
+  public Provider create(ProviderContext context) {
+    return new SnapProvider(context);
+  }
+}

@@ -1,0 +1,213 @@
+package dev.fanout.providers.snap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.http.Http;
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.model.Release;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.TestArtifacts;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SnapProviderTest {
+
+  @TempDir
+  Path dir;
+  private Sandbox sandbox;
+  private TestArtifacts artifacts;
+
+  @BeforeEach
+  void start() throws IOException {
+    Tools.require("mksquashfs", "apt-get install squashfs-tools");
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new SnapEmulator()));
+    artifacts = new TestArtifacts();
+    artifacts.add(dir.resolve("bin"), "contextlite-linux-amd64", "linux", "amd64",
+        "#!/bin/sh\necho amd64\n".getBytes(StandardCharsets.UTF_8));
+    artifacts.add(dir.resolve("bin"), "contextlite-linux-arm64", "linux", "arm64",
+        "#!/bin/sh\necho arm64\n".getBytes(StandardCharsets.UTF_8));
+    artifacts.add(dir.resolve("bin"), "contextlite-darwin-arm64", "darwin", "arm64", "mac".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  @Test
+  void snapIsASquashfsWithSnapYamlAndTheBinaryUnderBin() throws Exception {
+    Tools.require("unsquashfs", "apt-get install squashfs-tools");
+    List<SnapProvider.Build> builds = provider().builds(publication(Map.of()));
+    Path snap = dir.resolve(builds.get(0).fileName());
+    Files.write(snap, builds.get(0).bytes());
+
+    Tools.Result listing = Tools.run(dir, Map.of(), "unsquashfs", "-lls", snap.toString());
+    Tools.Result yaml = Tools.run(dir, Map.of(), "unsquashfs", "-cat", snap.toString(), "meta/snap.yaml");
+
+    assertEquals(0, listing.exit(), listing.output());
+    assertTrue(listing.output().contains("squashfs-root/bin/contextlite"), listing.output());
+    assertTrue(listing.output().contains("squashfs-root/meta/snap.yaml"), listing.output());
+    assertTrue(listing.output().matches("(?s).*-rwxr-xr-x root/root\\s+\\d+ (2000-01-01|1999-12-31) \\d\\d:\\d\\d squashfs-root/bin/contextlite.*"),
+        listing.output());
+    assertTrue(yaml.output().contains("name: contextlite") && yaml.output().contains("version: '1.0.35'")
+        && yaml.output().contains("  - amd64") && yaml.output().contains("command: bin/contextlite"), yaml.output());
+    assertEquals(List.of("amd64", "arm64"), builds.stream().map(SnapProvider.Build::arch).toList());
+  }
+
+  @Test
+  void snapIsReproducible() throws Exception {
+    byte[] first = provider().builds(publication(Map.of())).get(0).bytes();
+    byte[] second = provider().builds(publication(Map.of())).get(0).bytes();
+
+    assertArrayEquals(first, second);
+  }
+
+  @Test
+  void readOfAnUnknownSnapIsAbsent() throws Exception {
+    assertFalse(provider().read(publication(Map.of())).packageExists());
+  }
+
+  @Test
+  void publishUploadsEachArchAndReleasesThenReadMatchesDesired() throws Exception {
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of("channels", List.of("stable", "edge")));
+
+    Provider.PublishResult result = provider.publish(pub, provider.read(pub));
+
+    assertTrue(result.written().containsAll(List.of("contextlite_1.0.35_amd64.snap", "contextlite_1.0.35_arm64.snap")),
+        result.written().toString());
+    RegistryState after = provider.read(pub);
+    DesiredState desired = provider.desired(pub);
+    assertEquals(desired.items(), after.items());
+    assertEquals(desired.pointers(), after.pointers());
+    assertEquals(Map.of("latest/edge/amd64", "1.0.35", "latest/edge/arm64", "1.0.35", "latest/stable/amd64", "1.0.35",
+        "latest/stable/arm64", "1.0.35"), after.pointers());
+    assertEquals("1.0.35", after.currentVersion());
+    assertTrue(Files.readString(dir.resolve("work/snap/contextlite/snap/snapcraft.yaml")).contains("plugin: dump"));
+  }
+
+  @Test
+  void publishAgainWritesNothing() throws Exception {
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+
+    Provider.PublishResult again = provider.publish(pub, provider.read(pub));
+
+    assertEquals(List.of(), again.written());
+  }
+
+  @Test
+  void addingAChannelReleasesTheExistingRevisionWithoutUploading() throws Exception {
+    SnapProvider provider = provider();
+    Publication edge = publication(Map.of("channels", List.of("edge")));
+    provider.publish(edge, provider.read(edge));
+    Publication stable = publication(Map.of("channels", List.of("stable")));
+
+    Provider.PublishResult result = provider.publish(stable, provider.read(stable));
+
+    assertEquals(List.of("revision 1 (amd64) -> latest/stable", "revision 2 (arm64) -> latest/stable"), result.written());
+    assertEquals(provider.desired(stable).pointers(), provider.read(stable).pointers());
+  }
+
+  @Test
+  void readShowsOtherContentWhenTheStoreHoldsOtherBytesForTheVersion() throws Exception {
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+    Publication otherSummary = publication(Map.of("summary", "another summary"));
+
+    assertNotEquals(provider.desired(otherSummary).items(), provider.read(otherSummary).items());
+  }
+
+  @Test
+  void credentialsAreOkInvalidOrMissing() {
+    SnapProvider provider = provider();
+
+    assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(publication(Map.of())).status());
+    assertEquals(CredentialCheck.Status.INVALID, provider.checkCredentials(publication(Map.of(), "wrong")).status());
+    CredentialCheck missing = provider.checkCredentials(publication(Map.of(), null));
+    assertEquals(CredentialCheck.Status.MISSING, missing.status());
+    assertTrue(missing.detail().contains("env SNAPCRAFT_STORE_CREDENTIALS"), missing.detail());
+  }
+
+  @Test
+  void publishWithReadOnlyCredentialsFailsWith403AndAHint() {
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of(), TokenPolicy.READ_ONLY_TOKEN);
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(pub, RegistryState.absent("x")));
+
+    assertEquals(403, e.status());
+    assertTrue(e.getMessage().contains("package_push"), e.getMessage());
+  }
+
+  @Test
+  void exportedLoginBecomesAMacaroonHeader() {
+    String login = java.util.Base64.getEncoder().encodeToString(
+        "{\"t\":\"u1-macaroon\",\"v\":{\"r\":\"ROOT\",\"d\":\"DISCHARGE\"}}".getBytes(StandardCharsets.UTF_8));
+
+    assertEquals("Macaroon root=\"ROOT\", discharge=\"DISCHARGE\"", SnapProvider.authorization(new Secret("env X", login)));
+    assertEquals("Bearer plain", SnapProvider.authorization(new Secret("env X", "plain")));
+  }
+
+  @Test
+  void factoryIsRegisteredAndItsSandboxEndpointsNameItsEmulator() {
+    dev.fanout.provider.ProviderFactory factory = dev.fanout.provider.Providers.load().get("snap");
+    List<String> emulators = java.util.ServiceLoader.load(dev.fanout.sandbox.Emulator.class).stream()
+        .map(p -> p.get().registry()).toList();
+
+    assertEquals(SnapProviderFactory.class, factory.getClass());
+    assertEquals(factory.endpoints().keySet(), factory.sandboxEndpoints().keySet());
+    assertTrue(factory.sandboxEndpoints().values().stream().allMatch(emulators::contains), emulators.toString());
+    assertTrue(emulators.contains(new SnapEmulator().registry()));
+  }
+
+  private Publication publication(Map<String, Object> overrides) {
+    return publication(overrides, TokenPolicy.SANDBOX_TOKEN);
+  }
+
+  private Publication publication(Map<String, Object> overrides, String token) {
+    Map<String, Object> attrs = new LinkedHashMap<>();
+    attrs.put("name", "contextlite");
+    attrs.put("binaries", artifacts.addresses().stream().map(Ref::new).toList());
+    attrs.putAll(overrides);
+    return new Publication(Address.of("snap", "contextlite"), "snap", attrs,
+        Map.of("token", new Secret("env SNAPCRAFT_STORE_CREDENTIALS", token)));
+  }
+
+  private SnapProvider provider() {
+    String url = sandbox.url("snap");
+    return new SnapProvider(new ProviderContext(Http.client("test", Http.Policy.standard()),
+        Map.of("api", url, "dashboard", url, "storage", url),
+        new Release("contextlite", "1.0.35", "literal", "Context for LLMs", "https://example.org", "MIT", Map.of()),
+        artifacts, dir.resolve("work"), true));
+  }
+}
