@@ -74,6 +74,11 @@ public final class ManifestRepo {
 
   /** The open pull request with exactly this title, or null. */
   public JsonNode openPull(String repo, String title) throws RegistryException {
+    return openPull(repo, title::equals);
+  }
+
+  /** The first open pull request whose title matches, or null. */
+  public JsonNode openPull(String repo, java.util.function.Predicate<String> title) throws RegistryException {
     GithubApi.Answer a = api.get("/repos/" + repo + "/pulls?state=open&per_page=100", "list pull requests of " + repo);
     if (a.status() == 404) {
       return null;
@@ -82,7 +87,7 @@ public final class ManifestRepo {
       throw api.failure("list pull requests of " + repo, a);
     }
     for (JsonNode pr : a.json()) {
-      if (title.equals(pr.path("title").asText())) {
+      if (title.test(pr.path("title").asText())) {
         return pr;
       }
     }

@@ -93,7 +93,10 @@ record WingetManifest(String identifier, String version, String publisher, Strin
       e.put("InstallerType", i.type());
       if (i.type().equals("zip")) {
         e.put("NestedInstallerType", "portable");
-        e.put("NestedInstallerFiles", List.of(Map.of("RelativeFilePath", i.nestedFile(), "PortableCommandAlias", i.command())));
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("RelativeFilePath", i.nestedFile());
+        nested.put("PortableCommandAlias", i.command());
+        e.put("NestedInstallerFiles", List.of(nested));
       } else {
         e.put("Commands", List.of(i.command()));
       }
