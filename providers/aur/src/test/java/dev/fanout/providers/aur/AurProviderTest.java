@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
-import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
@@ -17,6 +16,7 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.winget.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -62,19 +62,11 @@ class AurProviderTest {
         artifacts, tmp.resolve("work"), true));
   }
 
-  private static Map<String, Object> asset(String name, String version, Address artifact) {
-    Map<String, Object> a = new LinkedHashMap<>();
-    a.put("name", name);
-    a.put("url", "https://github.com/acme/contextlite/releases/download/v" + version + "/" + name);
-    a.put("artifact", new Ref(artifact));
-    return a;
-  }
-
   private Publication publication(String version, String token) {
     Map<String, Object> assets = new LinkedHashMap<>();
-    assets.put("linux-amd64", asset("contextlite-linux-amd64", version, amd64));
-    assets.put("linux-arm64", asset("contextlite-linux-arm64", version, arm64));
-    assets.put("darwin-arm64", asset("contextlite-darwin-arm64", version, arm64));
+    assets.put("linux-amd64", ManifestFixtures.asset("contextlite-linux-amd64", version, amd64));
+    assets.put("linux-arm64", ManifestFixtures.asset("contextlite-linux-arm64", version, arm64));
+    assets.put("darwin-arm64", ManifestFixtures.asset("contextlite-darwin-arm64", version, arm64));
     return new Publication(Address.of("aur", "contextlite"), "aur",
         Map.of("package", "contextlite-bin", "assets", assets, "depends", List.of("glibc")),
         Map.of("token", new Secret("env AUR_TOKEN", token)));
@@ -180,7 +172,7 @@ class AurProviderTest {
 
   @Test
   void desiredLeavesChecksumUnknownBeforeTheBuild() throws Exception {
-    Map<String, Object> assets = Map.of("linux-amd64", asset("contextlite-linux-amd64", "1.0.35",
+    Map<String, Object> assets = Map.of("linux-amd64", ManifestFixtures.asset("contextlite-linux-amd64", "1.0.35",
         new Address("artifact", "binary", "not-built")));
     Publication p = new Publication(Address.of("aur", "x"), "aur", Map.of("package", "contextlite-bin", "assets", assets), Map.of());
 

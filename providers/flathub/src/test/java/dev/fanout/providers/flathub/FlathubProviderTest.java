@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
-import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
@@ -21,9 +20,9 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.providers.github_release.GithubApi;
 import dev.fanout.providers.github_release.GithubEmulator;
 import dev.fanout.providers.winget.ManifestRepo;
+import dev.fanout.providers.winget.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -74,7 +73,7 @@ class FlathubProviderTest {
   }
 
   private ManifestRepo github() {
-    return new ManifestRepo(new GithubApi(http, sandbox.url("github"), new Secret("test", TokenPolicy.SANDBOX_TOKEN), "test"), "test");
+    return ManifestFixtures.github(http, sandbox.url("github"));
   }
 
   private FlathubProvider provider(String version) {
@@ -83,18 +82,10 @@ class FlathubProviderTest {
         artifacts, tmp.resolve("work"), true));
   }
 
-  private static Map<String, Object> asset(String name, String version, Address artifact) {
-    Map<String, Object> a = new LinkedHashMap<>();
-    a.put("name", name);
-    a.put("url", "https://github.com/acme/contextlite/releases/download/v" + version + "/" + name);
-    a.put("artifact", new Ref(artifact));
-    return a;
-  }
-
   private Publication publication(String version, boolean newApp, String token) {
     Map<String, Object> assets = new LinkedHashMap<>();
-    assets.put("linux-amd64", asset("contextlite-linux-amd64", version, amd64));
-    assets.put("linux-arm64", asset("contextlite-linux-arm64.tar.gz", version, arm64));
+    assets.put("linux-amd64", ManifestFixtures.asset("contextlite-linux-amd64", version, amd64));
+    assets.put("linux-arm64", ManifestFixtures.asset("contextlite-linux-arm64.tar.gz", version, arm64));
     return new Publication(Address.of("flathub", "contextlite"), "flathub",
         Map.of("app_id", APP, "assets", assets, "new_app", newApp, "release_date", "2026-11-20"),
         Map.of("token", new Secret("env GITHUB_TOKEN", token)));

@@ -4,12 +4,11 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.providers.winget.GithubSettings;
 import java.util.Map;
 
 /** {@code nix}: a {@code pkgs/by-name} package for nixpkgs (by pull request) or an overlay repository (by commit). */
 public final class NixProviderFactory implements ProviderFactory {
-
-  static final String DEFAULT_API = "https://api.github.com";
 
   @Override
   public String type() {
@@ -44,20 +43,17 @@ public final class NixProviderFactory implements ProviderFactory {
 
   @Override
   public Schema settingsSchema() {
-    return Schema.builder()
-        .optional("api_url", Schema.Type.STRING, "the REST API; default " + DEFAULT_API)
-        .sensitive("token", "a token with the public_repo scope")
-        .build();
+    return GithubSettings.schema();
   }
 
   @Override
   public Map<String, String> endpoints() {
-    return Map.of("api_url", DEFAULT_API);
+    return GithubSettings.endpoints();
   }
 
   @Override
   public Map<String, String> sandboxEndpoints() {
-    return Map.of("api_url", "github");
+    return GithubSettings.sandboxEndpoints();
   }
 
   @Override

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
-import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
@@ -18,9 +17,9 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.providers.github_release.GithubApi;
 import dev.fanout.providers.github_release.GithubEmulator;
 import dev.fanout.providers.winget.ManifestRepo;
+import dev.fanout.providers.winget.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -70,7 +69,7 @@ class NixProviderTest {
   }
 
   private ManifestRepo github() {
-    return new ManifestRepo(new GithubApi(http, sandbox.url("github"), new Secret("test", TokenPolicy.SANDBOX_TOKEN), "test"), "test");
+    return ManifestFixtures.github(http, sandbox.url("github"));
   }
 
   private void seed(String repo, Map<String, byte[]> files) throws Exception {
@@ -83,19 +82,11 @@ class NixProviderTest {
         artifacts, tmp.resolve("work"), true));
   }
 
-  private static Map<String, Object> asset(String name, String version, Address artifact) {
-    Map<String, Object> a = new LinkedHashMap<>();
-    a.put("name", name);
-    a.put("url", "https://github.com/acme/contextlite/releases/download/v" + version + "/" + name);
-    a.put("artifact", new Ref(artifact));
-    return a;
-  }
-
   private Publication publication(String version, String token, Map<String, Object> extra) {
     Map<String, Object> assets = new LinkedHashMap<>();
-    assets.put("linux-amd64", asset("contextlite-linux-amd64", version, amd64));
-    assets.put("darwin-arm64", asset("contextlite-darwin-arm64", version, arm64));
-    assets.put("windows-amd64", asset("contextlite-windows-amd64.exe", version, amd64));
+    assets.put("linux-amd64", ManifestFixtures.asset("contextlite-linux-amd64", version, amd64));
+    assets.put("darwin-arm64", ManifestFixtures.asset("contextlite-darwin-arm64", version, arm64));
+    assets.put("windows-amd64", ManifestFixtures.asset("contextlite-windows-amd64.exe", version, amd64));
     Map<String, Object> attrs = new LinkedHashMap<>(Map.of("pname", "contextlite", "assets", assets));
     attrs.putAll(extra);
     return new Publication(Address.of("nix", "contextlite"), "nix", attrs,

@@ -9,8 +9,6 @@ import java.util.Map;
 /** {@code winget}: a pull request adding the release's manifests to microsoft/winget-pkgs. */
 public final class WingetProviderFactory implements ProviderFactory {
 
-  static final String DEFAULT_API = "https://api.github.com";
-
   @Override
   public String type() {
     return "winget";
@@ -43,20 +41,17 @@ public final class WingetProviderFactory implements ProviderFactory {
 
   @Override
   public Schema settingsSchema() {
-    return Schema.builder()
-        .optional("api_url", Schema.Type.STRING, "the REST API; default " + DEFAULT_API)
-        .sensitive("token", "a token with the public_repo scope (fork, branch, pull request)")
-        .build();
+    return GithubSettings.schema();
   }
 
   @Override
   public Map<String, String> endpoints() {
-    return Map.of("api_url", DEFAULT_API);
+    return GithubSettings.endpoints();
   }
 
   @Override
   public Map<String, String> sandboxEndpoints() {
-    return Map.of("api_url", "github");
+    return GithubSettings.sandboxEndpoints();
   }
 
   @Override

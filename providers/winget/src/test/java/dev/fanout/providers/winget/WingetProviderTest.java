@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
-import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
@@ -19,7 +18,6 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.providers.github_release.GithubApi;
 import dev.fanout.providers.github_release.GithubEmulator;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
@@ -74,7 +72,7 @@ class WingetProviderTest {
   }
 
   private ManifestRepo upstreamRepo() {
-    return new ManifestRepo(new GithubApi(http, sandbox.url("github"), new Secret("test", TokenPolicy.SANDBOX_TOKEN), "test"), "test");
+    return ManifestFixtures.github(http, sandbox.url("github"));
   }
 
   private void seed(Map<String, byte[]> files) throws Exception {
@@ -91,19 +89,11 @@ class WingetProviderTest {
         artifacts, tmp.resolve("work"), true);
   }
 
-  private static Map<String, Object> asset(String name, String version, Address artifact) {
-    Map<String, Object> a = new LinkedHashMap<>();
-    a.put("name", name);
-    a.put("url", "https://github.com/acme/contextlite/releases/download/v" + version + "/" + name);
-    a.put("artifact", new Ref(artifact));
-    return a;
-  }
-
   private Publication publication(String version, String token) {
     Map<String, Object> assets = new LinkedHashMap<>();
-    assets.put("windows-amd64", asset(artifacts.artifact(amd64).name(), version, amd64));
-    assets.put("windows-arm64", asset(artifacts.artifact(arm64).name(), version, arm64));
-    assets.put("linux-amd64", asset("contextlite-linux-amd64", version, amd64));
+    assets.put("windows-amd64", ManifestFixtures.asset(artifacts.artifact(amd64).name(), version, amd64));
+    assets.put("windows-arm64", ManifestFixtures.asset(artifacts.artifact(arm64).name(), version, arm64));
+    assets.put("linux-amd64", ManifestFixtures.asset("contextlite-linux-amd64", version, amd64));
     return new Publication(Address.of("winget", "contextlite"), "winget",
         Map.of("identifier", ID, "publisher", "ContextLite", "package_name", "ContextLite", "assets", assets),
         Map.of("token", new Secret("env GITHUB_TOKEN", token)));
@@ -232,7 +222,7 @@ class WingetProviderTest {
     }
     Address zipped = artifacts.add(tmp.resolve("dist"), "contextlite-windows-amd64.zip", "windows", "amd64z", zip.toByteArray());
     Publication p = new Publication(Address.of("winget", "z"), "winget", Map.of("identifier", ID,
-        "assets", Map.of("windows-amd64", asset("contextlite-windows-amd64.zip", "1.0.35", zipped))), Map.of());
+        "assets", Map.of("windows-amd64", ManifestFixtures.asset("contextlite-windows-amd64.zip", "1.0.35", zipped))), Map.of());
 
     WingetManifest m = ((WingetProvider) provider("1.0.35")).manifest(p);
 
