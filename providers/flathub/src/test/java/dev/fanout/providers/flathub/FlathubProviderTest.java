@@ -83,11 +83,18 @@ class FlathubProviderTest {
   }
 
   private Publication publication(String version, boolean newApp, String token) {
+    return publication(version, newApp, token, "2026-11-20");
+  }
+
+  private Publication publication(String version, boolean newApp, String token, String releaseDate) {
     Map<String, Object> assets = new LinkedHashMap<>();
     assets.put("linux-amd64", ManifestFixtures.asset("contextlite-linux-amd64", version, amd64));
     assets.put("linux-arm64", ManifestFixtures.asset("contextlite-linux-arm64.tar.gz", version, arm64));
-    return new Publication(Address.of("flathub", "contextlite"), "flathub",
-        Map.of("app_id", APP, "assets", assets, "new_app", newApp, "release_date", "2026-11-20"),
+    Map<String, Object> attrs = new LinkedHashMap<>(Map.of("app_id", APP, "assets", assets, "new_app", newApp));
+    if (releaseDate != null) {
+      attrs.put("release_date", releaseDate);
+    }
+    return new Publication(Address.of("flathub", "contextlite"), "flathub", attrs,
         Map.of("token", new Secret("env GITHUB_TOKEN", token)));
   }
 
@@ -140,6 +147,18 @@ class FlathubProviderTest {
     provider.publish(p, provider.read(p));
 
     Provider.PublishResult again = provider.publish(p, provider.read(p));
+
+    assertTrue(again.written().isEmpty(), again.written().toString());
+  }
+
+  @Test
+  void rerunOnAnotherDayKeepsTheDateTheOpenPullRequestProposes() throws Exception {
+    Provider provider = provider("1.0.35");
+    Publication dated = publication("1.0.35", true, TokenPolicy.SANDBOX_TOKEN, "2020-01-01");
+    provider.publish(dated, provider.read(dated));
+    Publication undated = publication("1.0.35", true, TokenPolicy.SANDBOX_TOKEN, null);
+
+    Provider.PublishResult again = provider.publish(undated, provider.read(undated));
 
     assertTrue(again.written().isEmpty(), again.written().toString());
   }

@@ -154,8 +154,16 @@ public final class ManifestRepo {
         throw api.failure("read branch " + baseBranch + " of " + upstream, from);
       }
       String sha = from.json().path("object").path("sha").asText();
-      GithubApi.Answer created = api.send("POST", "/repos/" + fork + "/git/refs",
-          Map.of("ref", "refs/heads/" + change.branch(), "sha", sha), "create branch " + change.branch());
+      GithubApi.Answer created = createBranch(fork, change.branch(), sha);
+      if (created.status() == 422) {
+        // The fork may lack upstream's newest commit (GitHub shares objects across a fork
+        // network; a plain git host does not). Branching from the fork's own copy of the
+        // base still gives a pull request whose diff is only these files.
+        GithubApi.Answer own = api.get("/repos/" + fork + "/git/ref/heads/" + baseBranch, "read branch " + baseBranch);
+        if (own.ok()) {
+          created = createBranch(fork, change.branch(), own.json().path("object").path("sha").asText());
+        }
+      }
       if (!created.ok()) {
         throw api.failure("create branch " + change.branch() + " in " + fork, created);
       }
@@ -189,6 +197,11 @@ public final class ManifestRepo {
     }
     written.add("pull request #" + opened.json().path("number").asInt());
     return new Outcome(written, opened.json().path("html_url").asText());
+  }
+
+  private GithubApi.Answer createBranch(String repo, String branch, String sha) throws RegistryException {
+    return api.send("POST", "/repos/" + repo + "/git/refs", Map.of("ref", "refs/heads/" + branch, "sha", sha),
+        "create branch " + branch);
   }
 
   /** Commits the files whose content differs straight to a branch of {@code repo} (an overlay, a NUR repository). */

@@ -213,6 +213,21 @@ class WingetProviderTest {
   }
 
   @Test
+  void nextVersionAfterUpstreamMovedIsProposedFromTheExistingFork() throws Exception {
+    Provider first = provider("1.0.35");
+    first.publish(publication("1.0.35"), first.read(publication("1.0.35")));
+    seed(Map.of("manifests/o/Other/Tool/1.0/Other.Tool.yaml", bytes("PackageIdentifier: Other.Tool\n")));
+    Provider provider = provider("1.0.36");
+    Publication p = publication("1.0.36");
+
+    Provider.PublishResult result = provider.publish(p, provider.read(p));
+
+    assertFalse(result.written().stream().anyMatch(w -> w.startsWith("fork ")), result.written().toString());
+    assertTrue(result.written().contains("branch " + ID + "-1.0.36"), result.written().toString());
+    assertNotNull(upstreamRepo().openPull(UPSTREAM, "New version: " + ID + " version 1.0.36"));
+  }
+
+  @Test
   void zipAssetBecomesZipInstallerWithTheExeInside() throws Exception {
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(zip)) {
