@@ -145,6 +145,23 @@ class AurEmulatorTest {
   }
 
   @Test
+  void restartedSandboxStillServesWhatWasPushed() throws Exception {
+    Tools.require("git", "apt-get install git");
+    Path work = workTree("restart");
+    Files.writeString(work.resolve("PKGBUILD"), "pkgname=tool-bin\n");
+    Files.writeString(work.resolve(".SRCINFO"), SRCINFO);
+    git(work, "add", "PKGBUILD", ".SRCINFO");
+    git(work, "commit", "-q", "-m", "first");
+    assertEquals(0, git(work, "push", pushUrl(TokenPolicy.SANDBOX_TOKEN, "tool-bin"), "master").exit());
+
+    sandbox.close();
+    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new AurEmulator()));
+    base = sandbox.url("aur");
+
+    assertEquals("2.1.0-3", rpc("/rpc/v5/info?arg[]=tool-bin").path("results").get(0).path("Version").asText());
+  }
+
+  @Test
   void pushWithoutTokenOrReadOnlyTokenIsRefused() throws Exception {
     Tools.require("git", "apt-get install git");
     Path work = workTree("auth");
