@@ -60,8 +60,8 @@ final class WingetProvider implements Provider {
 
   WingetManifest manifest(Publication p) throws IOException {
     String identifier = p.string("identifier");
-    if (identifier == null) {
-      throw new IllegalArgumentException(p + ": identifier is required");
+    if (identifier == null || identifier.indexOf('.') <= 0) {
+      throw new IllegalArgumentException(p + ": identifier must be Publisher.Package, not '" + identifier + "'");
     }
     String command = p.string("command", ctx.release().name());
     List<WingetManifest.Installer> installers = new ArrayList<>();
