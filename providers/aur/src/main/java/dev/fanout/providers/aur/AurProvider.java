@@ -1,0 +1,293 @@
+package dev.fanout.providers.aur;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.winget.PlatformAsset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import okhttp3.Credentials;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * An AUR package. Reading asks the RPC for the package and cgit for its {@code .SRCINFO}
+ * (two requests); publishing clones the package repository, writes {@code PKGBUILD} and
+ * {@code .SRCINFO}, commits and pushes to {@code master}. The same pkgver with other
+ * content is published as the next pkgrel, as Arch packagers do.
+ */
+final class AurProvider implements Provider {
+
+  static final String REGISTRY = "aur";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final PersonIdent AUTHOR = new PersonIdent("fanout", "fanout@users.noreply.invalid");
+
+  private final ProviderContext ctx;
+
+  AurProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  private static String pkgname(Publication p) {
+    String name = p.string("package");
+    if (name == null || !name.matches("[a-z0-9@._+][a-z0-9@._+-]*")) {
+      throw new IllegalArgumentException(p + ": package must be a lower-case AUR name, not '" + name + "'");
+    }
+    return name;
+  }
+
+  /** The package as the release wants it; unknown URLs and checksums are left as placeholders. */
+  private AurPackage build(Publication p, int pkgrel) {
+    String name = pkgname(p);
+    String bare = name.endsWith("-bin") ? name.substring(0, name.length() - 4) : name;
+    Map<String, AurPackage.Source> sources = new LinkedHashMap<>();
+    Map<String, PlatformAsset> assets = PlatformAsset.of(p, "assets", ctx.artifacts());
+    for (Map.Entry<String, String> arch : AurPackage.ARCHES) {
+      PlatformAsset a = assets.get(arch.getKey());
+      if (a != null) {
+        sources.put(arch.getValue(), new AurPackage.Source(a.name(), a.url() == null ? "(known after apply)" : a.url(),
+            a.sha256() == null ? "(known after build)" : a.sha256()));
+      }
+    }
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException(p + ": assets has neither linux-amd64 nor linux-arm64; the AUR package needs one");
+    }
+    List<String> license = strings(p.list("license"));
+    if (license.isEmpty()) {
+      license = ctx.release().license() == null ? List.of("custom") : List.of(ctx.release().license());
+    }
+    List<String> provides = p.attributes().containsKey("provides") ? strings(p.list("provides"))
+        : name.equals(bare) ? List.of() : List.of(bare);
+    List<String> conflicts = p.attributes().containsKey("conflicts") ? strings(p.list("conflicts"))
+        : name.equals(bare) ? List.of() : List.of(bare);
+    return new AurPackage(name, ctx.release().version(), pkgrel,
+        p.string("description", ctx.release().description()), p.string("url", ctx.release().homepage()),
+        license, strings(p.list("depends")), provides, conflicts, sources,
+        p.string("binary", ctx.release().name()));
+  }
+
+  private static int firstPkgrel(Publication p) {
+    Object v = p.attributes().get("pkgrel");
+    return v == null ? 1 : new java.math.BigDecimal(v.toString()).intValueExact();
+  }
+
+  private static List<String> strings(List<Object> values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(String.valueOf(v)));
+    return out;
+  }
+
+  @Override
+  public DesiredState desired(Publication p) {
+    AurPackage pkg = build(p, firstPkgrel(p));
+    Map<String, String> items = new LinkedHashMap<>(pkg.items());
+    Map<String, PlatformAsset> assets = PlatformAsset.of(p, "assets", ctx.artifacts());
+    for (Map.Entry<String, String> arch : AurPackage.ARCHES) {
+      PlatformAsset a = assets.get(arch.getKey());
+      if (a != null && a.url() == null) {
+        items.put("source_" + arch.getValue(), null);
+      }
+      if (a != null && a.sha256() == null) {
+        items.put("sha256sums_" + arch.getValue(), null);
+      }
+    }
+    return new DesiredState(ctx.release().version(), items, Map.of());
+  }
+
+  @Override
+  public RegistryState read(Publication p) throws RegistryException {
+    String name = pkgname(p);
+    String rpc = ctx.endpoint("rpc");
+    HttpUrl url = HttpUrl.get(rpc + "/rpc/v5/info").newBuilder().addQueryParameter("arg[]", name).build();
+    JsonNode info = getJson(url, "read package " + name);
+    if ("error".equals(info.path("type").asText())) {
+      throw new RegistryException(REGISTRY, "read package " + name, 200, "RPC error: " + info.path("error").asText(),
+          "check the package name");
+    }
+    if (info.path("resultcount").asInt() == 0) {
+      return RegistryState.absent(rpc + "/packages/" + name);
+    }
+    JsonNode result = info.path("results").get(0);
+    String pkgbase = result.path("PackageBase").asText(name);
+    String version = result.path("Version").asText();
+    String pkgver = pkgver(version);
+    HttpUrl plain = HttpUrl.get(rpc + "/cgit/aur.git/plain/.SRCINFO").newBuilder().addQueryParameter("h", pkgbase).build();
+    String srcinfo = getText(plain, "read .SRCINFO of " + pkgbase);
+    Map<String, String> items = Map.of();
+    if (srcinfo != null) {
+      SrcInfo parsed = SrcInfo.parse(srcinfo);
+      if (ctx.release().version().equals(parsed.first("pkgver"))) {
+        items = AurPackage.items(parsed);
+      }
+    }
+    return new RegistryState(true, List.of(pkgver), pkgver, items, Map.of("Version", version), null,
+        rpc + "/packages/" + name);
+  }
+
+  /** {@code [epoch:]pkgver-pkgrel} to pkgver. */
+  static String pkgver(String version) {
+    String v = version.contains(":") ? version.substring(version.indexOf(':') + 1) : version;
+    int dash = v.lastIndexOf('-');
+    return dash < 0 ? v : v.substring(0, dash);
+  }
+
+  private JsonNode getJson(HttpUrl url, String operation) throws RegistryException {
+    String text = getText(url, operation);
+    if (text == null) {
+      throw new RegistryException(REGISTRY, operation, 404, "the RPC is not at " + url.newBuilder().query(null).build(),
+          "check the rpc setting");
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 200, "the RPC answered something that is not JSON", true,
+          "try again later", e);
+    }
+  }
+
+  /** The body, or null on 404. */
+  private String getText(HttpUrl url, String operation) throws RegistryException {
+    try (Response r = ctx.http().newCall(new Request.Builder().url(url).build()).execute()) {
+      if (r.code() == 404) {
+        return null;
+      }
+      if (!r.isSuccessful()) {
+        throw new RegistryException(REGISTRY, operation, r.code(), "unexpected answer from " + url.host(),
+            r.code() == 429 ? "the AUR allows 4000 RPC requests a day: try again tomorrow" : "try again later");
+      }
+      return r.body().string();
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, "no answer from " + url.host() + ": " + e.getMessage(),
+          true, "check the network and try again", e);
+    }
+  }
+
+  private String repoUrl(Publication p) {
+    return ctx.endpoint("git") + "/" + pkgname(p) + ".git";
+  }
+
+  private static boolean overHttp(String url) {
+    String u = url.toLowerCase(Locale.ROOT);
+    return u.startsWith("http://") || u.startsWith("https://");
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication p) {
+    String repo = repoUrl(p);
+    if (!overHttp(repo)) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "pushing to " + repo
+          + " needs SSH, which this build of fanout cannot do yet: set the git setting to an https URL");
+    }
+    Secret token = p.secret("token");
+    if (!token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING, "no AUR token: set " + token.source());
+    }
+    HttpUrl url = HttpUrl.get(repo + "/info/refs").newBuilder().addQueryParameter("service", "git-receive-pack").build();
+    Request request = new Request.Builder().url(url)
+        .header("Authorization", Credentials.basic("aur", token.reveal())).build();
+    try (Response r = ctx.http().newCall(request).execute()) {
+      return switch (r.code()) {
+        case 200 -> CredentialCheck.ok("may push to " + repo);
+        case 401 -> new CredentialCheck(CredentialCheck.Status.INVALID, "the AUR does not accept the token from "
+            + token.source() + " (401): set a valid one");
+        case 403 -> new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token from " + token.source()
+            + " may not push to " + pkgname(p) + " (403): ask the maintainer to add you as a co-maintainer");
+        default -> new CredentialCheck(CredentialCheck.Status.ERROR, "push check answered " + r.code());
+      };
+    } catch (IOException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "no answer from " + url.host() + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public PublishResult publish(Publication p, RegistryState before) throws RegistryException, IOException {
+    String name = pkgname(p);
+    DesiredState desired = desired(p);
+    if (!desired.fullyKnown()) {
+      throw new RegistryException(REGISTRY, "publish " + name, 0, "download URLs or checksums are not known yet",
+          false, "publish the github_release first and build the artifacts", null);
+    }
+    String repo = repoUrl(p);
+    if (!overHttp(repo)) {
+      throw new RegistryException(REGISTRY, "publish " + name, 0, "pushing over SSH (" + repo + ") is not supported yet",
+          false, "set the aur provider's git setting to an https URL", null);
+    }
+    Secret token = p.secret("token");
+    UsernamePasswordCredentialsProvider credentials = new UsernamePasswordCredentialsProvider("aur",
+        token.isSet() ? token.reveal() : "");
+    Path dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur")), name + "-");
+    try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
+        .setCredentialsProvider(credentials).call()) {
+      int pkgrel = firstPkgrel(p);
+      Path srcinfoFile = dir.resolve(".SRCINFO");
+      if (Files.isRegularFile(srcinfoFile)) {
+        SrcInfo there = SrcInfo.parse(Files.readString(srcinfoFile, StandardCharsets.UTF_8));
+        if (ctx.release().version().equals(there.first("pkgver"))) {
+          if (AurPackage.items(there).equals(desired.items())) {
+            return new PublishResult(List.of(), name + " " + there.fullVersion() + " is already in the AUR");
+          }
+          pkgrel = Integer.parseInt(there.first("pkgrel")) + 1;
+        }
+      }
+      AurPackage pkg = build(p, pkgrel);
+      Files.writeString(dir.resolve("PKGBUILD"), pkg.pkgbuild(), StandardCharsets.UTF_8);
+      Files.writeString(srcinfoFile, pkg.srcinfo(), StandardCharsets.UTF_8);
+      git.add().addFilepattern("PKGBUILD").addFilepattern(".SRCINFO").call();
+      String full = pkg.pkgver() + "-" + pkg.pkgrel();
+      git.commit().setMessage("Update to " + full).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call();
+      Iterable<PushResult> results = git.push().setRemote("origin")
+          .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials).call();
+      for (PushResult result : results) {
+        for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+          if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+            throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
+                + update.getStatus() + "): " + result.getMessages().strip(), false,
+                update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+                    ? "someone pushed meanwhile: run again" : "fix what the AUR names and run again", null);
+          }
+        }
+      }
+      return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
+    } catch (GitAPIException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      boolean auth = message.contains("not authorized") || message.contains("Authentication");
+      throw new RegistryException(REGISTRY, "push " + name, auth ? 401 : 0, message, !auth,
+          auth ? "set a valid token for the AUR" : "check the git setting and the network", e);
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+}

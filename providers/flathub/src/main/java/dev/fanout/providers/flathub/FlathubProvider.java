@@ -1,0 +1,205 @@
+package dev.fanout.providers.flathub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.model.Publication;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.github_release.GithubApi;
+import dev.fanout.providers.winget.ManifestRepo;
+import dev.fanout.providers.winget.PlatformAsset;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A Flathub app. Reading fetches the manifest and metainfo from {@code flathub/{app-id}}
+ * (the version is the metainfo's newest release) and looks for the open pull request;
+ * publishing proposes both files from a fork: to {@code flathub/flathub}'s {@code new-pr}
+ * branch for a new app, to the app's own repository for an update.
+ */
+final class FlathubProvider implements Provider {
+
+  static final String REGISTRY = "flathub";
+  static final String ORG = "flathub";
+  static final String NEW_APP_BASE = "new-pr";
+
+  private final ProviderContext ctx;
+
+  FlathubProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  private ManifestRepo repo(Publication p) {
+    return new ManifestRepo(new GithubApi(ctx.http(), ctx.endpoint("api_url"), p.secret("token"), REGISTRY), REGISTRY);
+  }
+
+  FlathubManifest build(Publication p, List<FlathubManifest.Release> releases) {
+    String appId = p.string("app_id");
+    if (appId == null) {
+      throw new IllegalArgumentException(p + ": app_id is required");
+    }
+    String command = p.string("command", ctx.release().name());
+    Map<String, FlathubManifest.Source> sources = new LinkedHashMap<>();
+    Map<String, PlatformAsset> assets = PlatformAsset.of(p, "assets", ctx.artifacts());
+    for (Map.Entry<String, String> arch : FlathubManifest.ARCHES) {
+      PlatformAsset a = assets.get(arch.getKey());
+      if (a != null) {
+        String name = a.name().toLowerCase(Locale.ROOT);
+        sources.put(arch.getValue(), new FlathubManifest.Source(a.url(), a.sha256(),
+            name.endsWith(".tar.gz") || name.endsWith(".tgz") || name.endsWith(".tar.xz") || name.endsWith(".zip")));
+      }
+    }
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException(p + ": assets has neither linux-amd64 nor linux-arm64");
+    }
+    List<String> finishArgs = new ArrayList<>();
+    p.list("finish_args").forEach(o -> finishArgs.add(String.valueOf(o)));
+    if (!p.attributes().containsKey("finish_args")) {
+      finishArgs.addAll(List.of("--share=network", "--filesystem=home"));
+    }
+    String summary = p.string("summary", ctx.release().description() == null ? ctx.release().name() : ctx.release().description());
+    return new FlathubManifest(appId, p.string("runtime_version", "24.08"), command, finishArgs, sources,
+        p.string("binary", command), ctx.release().name(), summary,
+        p.string("license", ctx.release().license() == null ? "LicenseRef-proprietary" : ctx.release().license()),
+        ctx.release().homepage(), releases);
+  }
+
+  private FlathubManifest build(Publication p) {
+    return build(p, List.of(new FlathubManifest.Release(ctx.release().version(), releaseDate(p))));
+  }
+
+  private static String releaseDate(Publication p) {
+    return p.string("release_date", LocalDate.now(ZoneOffset.UTC).toString());
+  }
+
+  static String appRepo(String appId) {
+    return ORG + "/" + appId;
+  }
+
+  static String newAppTitle(String appId) {
+    return "Add " + appId;
+  }
+
+  static String updateTitle(String appId, String version) {
+    return "Update " + appId + " to " + version;
+  }
+
+  @Override
+  public DesiredState desired(Publication p) {
+    return new DesiredState(ctx.release().version(), build(p).items(), Map.of());
+  }
+
+  @Override
+  public RegistryState read(Publication p) throws RegistryException {
+    FlathubManifest m = build(p);
+    ManifestRepo repo = repo(p);
+    String appRepo = appRepo(m.appId());
+    boolean newApp = p.bool("new_app", false);
+    JsonNode pr = newApp ? repo.openPull(ORG + "/flathub", newAppTitle(m.appId()))
+        : repo.openPull(appRepo, updateTitle(m.appId(), ctx.release().version()));
+    String inProgress = pr == null ? null : "pull request #" + pr.path("number").asInt() + " open: " + pr.path("html_url").asText();
+    String location = repo.api().apiUrl() + "/repos/" + appRepo;
+    byte[] manifest = repo.read(appRepo, null, m.manifestPath());
+    if (manifest == null) {
+      return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);
+    }
+    byte[] metainfo = repo.read(appRepo, null, m.metainfoPath());
+    try {
+      List<FlathubManifest.Release> releases = metainfo == null ? List.of() : FlathubManifest.releases(metainfo);
+      List<String> versions = new ArrayList<>();
+      releases.forEach(r -> versions.add(0, r.version()));
+      String current = releases.isEmpty() ? null : releases.get(0).version();
+      Map<String, String> items = ctx.release().version().equals(current) ? FlathubManifest.items(manifest) : Map.of();
+      return new RegistryState(true, versions, current, items, Map.of(), inProgress, location);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, "read " + appRepo, 200, e.getMessage(), false,
+          "fix the manifest or metainfo in " + appRepo, e);
+    }
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication p) {
+    return repo(p).api().checkCredentials();
+  }
+
+  @Override
+  public PublishResult publish(Publication p, RegistryState before) throws RegistryException, IOException {
+    FlathubManifest wanted = build(p);
+    DesiredState desired = new DesiredState(ctx.release().version(), wanted.items(), Map.of());
+    if (!desired.fullyKnown()) {
+      throw new RegistryException(REGISTRY, "publish " + wanted.appId(), 0, "download URLs or checksums are not known yet",
+          false, "publish the github_release first and build the artifacts", null);
+    }
+    if (ctx.release().version().equals(before.currentVersion()) && desired.items().equals(before.items())) {
+      return new PublishResult(List.of(), wanted.appId() + " " + ctx.release().version() + " is already on Flathub");
+    }
+    boolean newApp = p.bool("new_app", false);
+    if (newApp && before.packageExists()) {
+      throw new RegistryException(REGISTRY, "publish " + wanted.appId(), 0, wanted.appId() + " is on Flathub already",
+          false, "set new_app = false to update " + appRepo(wanted.appId()), null);
+    }
+    ManifestRepo repo = repo(p);
+    String title = newApp ? newAppTitle(wanted.appId()) : updateTitle(wanted.appId(), ctx.release().version());
+    // Keep the releases the metainfo lists already; this version goes on top.
+    List<FlathubManifest.Release> releases = new ArrayList<>();
+    releases.add(new FlathubManifest.Release(ctx.release().version(), releaseDate(p)));
+    byte[] existing = newApp ? null : repo.read(appRepo(wanted.appId()), null, wanted.metainfoPath());
+    if (existing != null) {
+      for (FlathubManifest.Release r : FlathubManifest.releases(existing)) {
+        if (r.version().equals(ctx.release().version())) {
+          releases.set(0, r);
+        } else {
+          releases.add(r);
+        }
+      }
+    }
+    if (p.string("release_date") == null && before.inProgress() != null) {
+      // A re-run on another day keeps the date the open pull request proposes, so it writes nothing.
+      String proposed = proposedDate(repo, newApp ? ORG + "/flathub" : appRepo(wanted.appId()), title, wanted.metainfoPath());
+      if (proposed != null) {
+        releases.set(0, new FlathubManifest.Release(ctx.release().version(), proposed));
+      }
+    }
+    FlathubManifest m = build(p, releases);
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(m.manifestPath(), m.manifestYaml().getBytes(StandardCharsets.UTF_8));
+    files.put(m.metainfoPath(), m.metainfoXml().getBytes(StandardCharsets.UTF_8));
+    ManifestRepo.Change change = new ManifestRepo.Change(files, newApp ? m.appId() : "update-" + ctx.release().version(),
+        title, title, "Generated by fanout from the release's binaries.");
+    ManifestRepo.Outcome outcome = newApp
+        ? repo.propose(ORG + "/flathub", NEW_APP_BASE, null, change)
+        : repo.propose(appRepo(m.appId()), null, null, change);
+    return new PublishResult(outcome.written(), outcome.written().isEmpty()
+        ? "pull request already open: " + outcome.pullRequestUrl() : "pull request: " + outcome.pullRequestUrl());
+  }
+
+  /** The date the open pull request's metainfo gives this version, or null. */
+  private String proposedDate(ManifestRepo repo, String target, String title, String metainfoPath)
+      throws RegistryException, IOException {
+    JsonNode pr = repo.openPull(target, title);
+    if (pr == null) {
+      return null;
+    }
+    byte[] metainfo = repo.read(pr.path("head").path("repo").path("full_name").asText(),
+        pr.path("head").path("ref").asText(), metainfoPath);
+    if (metainfo == null) {
+      return null;
+    }
+    for (FlathubManifest.Release r : FlathubManifest.releases(metainfo)) {
+      if (r.version().equals(ctx.release().version())) {
+        return r.date();
+      }
+    }
+    return null;
+  }
+}

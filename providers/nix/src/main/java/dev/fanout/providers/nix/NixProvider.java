@@ -1,0 +1,149 @@
+package dev.fanout.providers.nix;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.model.Publication;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.github_release.GithubApi;
+import dev.fanout.providers.winget.ManifestRepo;
+import dev.fanout.providers.winget.PlatformAsset;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A Nix package. Reading fetches {@code package.nix} from the repository's default branch
+ * and, in pull-request mode, looks for an open pull request for the version (nixpkgs titles:
+ * {@code pname: init at V}, {@code pname: A -> V}); publishing proposes the file from a
+ * fork, or commits it straight to an overlay repository.
+ */
+final class NixProvider implements Provider {
+
+  static final String REGISTRY = "nix";
+
+  private final ProviderContext ctx;
+
+  NixProvider(ProviderContext ctx) {
+    this.ctx = ctx;
+  }
+
+  private ManifestRepo repo(Publication p) {
+    return new ManifestRepo(new GithubApi(ctx.http(), ctx.endpoint("api_url"), p.secret("token"), REGISTRY), REGISTRY);
+  }
+
+  private static String repository(Publication p) {
+    String repository = p.string("repository", "NixOS/nixpkgs");
+    if (!repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException(p + ": repository must be \"owner/repo\", not '" + repository + "'");
+    }
+    return repository;
+  }
+
+  private static boolean commitMode(Publication p) {
+    String mode = p.string("mode", "pull_request");
+    if (!mode.equals("pull_request") && !mode.equals("commit")) {
+      throw new IllegalArgumentException(p + ": mode must be \"pull_request\" or \"commit\", not '" + mode + "'");
+    }
+    return mode.equals("commit");
+  }
+
+  NixPackage build(Publication p) {
+    String pname = p.string("pname");
+    if (pname == null) {
+      throw new IllegalArgumentException(p + ": pname is required");
+    }
+    Map<String, NixPackage.Source> sources = new LinkedHashMap<>();
+    Map<String, PlatformAsset> assets = PlatformAsset.of(p, "assets", ctx.artifacts());
+    for (Map.Entry<String, String> system : NixPackage.SYSTEMS) {
+      PlatformAsset a = assets.get(system.getKey());
+      if (a != null) {
+        String name = a.name().toLowerCase(Locale.ROOT);
+        sources.put(system.getValue(), new NixPackage.Source(a.url(), a.sha256(),
+            name.endsWith(".tar.gz") || name.endsWith(".tgz") || name.endsWith(".tar.xz")));
+      }
+    }
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException(p + ": assets has no linux or darwin amd64/arm64 entry");
+    }
+    return new NixPackage(pname, ctx.release().version(), sources,
+        p.string("description", ctx.release().description()), p.string("homepage", ctx.release().homepage()),
+        NixPackage.license(p.string("license", ctx.release().license())), p.string("main_program", pname),
+        p.string("binary", pname));
+  }
+
+  @Override
+  public DesiredState desired(Publication p) {
+    return new DesiredState(ctx.release().version(), build(p).items(), Map.of());
+  }
+
+  /** Any open nixpkgs-style pull request that brings pname to this version. */
+  private static Predicate<String> titleFor(String pname, String version) {
+    return t -> t.startsWith(pname + ": ") && t.endsWith(" " + version);
+  }
+
+  @Override
+  public RegistryState read(Publication p) throws RegistryException {
+    NixPackage pkg = build(p);
+    ManifestRepo repo = repo(p);
+    String repository = repository(p);
+    String path = NixPackage.path(pkg.pname());
+    String location = repo.api().apiUrl() + "/repos/" + repository + "/contents/" + path;
+    byte[] file = repo.read(repository, null, path);
+    JsonNode pr = commitMode(p) ? null : repo.openPull(repository, titleFor(pkg.pname(), pkg.version()));
+    String inProgress = pr == null ? null : "pull request #" + pr.path("number").asInt() + " open: " + pr.path("html_url").asText();
+    if (file == null) {
+      return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);
+    }
+    String nix = new String(file, StandardCharsets.UTF_8);
+    String version = NixPackage.version(nix);
+    Map<String, String> items = pkg.version().equals(version) ? NixPackage.items(nix) : Map.of();
+    return new RegistryState(true, version == null ? List.of() : List.of(version), version, items, Map.of(),
+        inProgress, location);
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication p) {
+    return repo(p).api().checkCredentials();
+  }
+
+  @Override
+  public PublishResult publish(Publication p, RegistryState before) throws RegistryException {
+    NixPackage pkg = build(p);
+    DesiredState desired = new DesiredState(pkg.version(), pkg.items(), Map.of());
+    if (!desired.fullyKnown()) {
+      throw new RegistryException(REGISTRY, "publish " + pkg.pname(), 0, "download URLs or hashes are not known yet",
+          false, "publish the github_release first and build the artifacts", null);
+    }
+    if (pkg.version().equals(before.currentVersion()) && desired.items().equals(before.items())) {
+      return new PublishResult(List.of(), pkg.pname() + " " + pkg.version() + " is already in " + repository(p));
+    }
+    String title = before.currentVersion() == null ? pkg.pname() + ": init at " + pkg.version()
+        : before.currentVersion().equals(pkg.version()) ? pkg.pname() + ": update hashes of " + pkg.version()
+        : pkg.pname() + ": " + before.currentVersion() + " -> " + pkg.version();
+    Map<String, byte[]> files = Map.of(NixPackage.path(pkg.pname()), pkg.nix().getBytes(StandardCharsets.UTF_8));
+    ManifestRepo repo = repo(p);
+    if (commitMode(p)) {
+      ManifestRepo.Outcome outcome = repo.commit(repository(p), p.string("branch"), files, title);
+      return new PublishResult(outcome.written(), outcome.written().isEmpty() ? "nothing to commit" : "committed: " + title);
+    }
+    if (before.inProgress() != null) {
+      // Keep the open pull request's title: a re-run only refreshes its branch.
+      JsonNode open = repo.openPull(repository(p), titleFor(pkg.pname(), pkg.version()));
+      if (open != null) {
+        title = open.path("title").asText(title);
+      }
+    }
+    ManifestRepo.Change change = new ManifestRepo.Change(files, pkg.pname() + "-" + pkg.version(), title, title,
+        "Generated by fanout from the release's binaries.\n\n- [x] Tested, as applicable: hashes from the release artifacts");
+    ManifestRepo.Outcome outcome = repo.propose(repository(p), null, null, change);
+    return new PublishResult(outcome.written(), outcome.written().isEmpty()
+        ? "pull request already open: " + outcome.pullRequestUrl() : "pull request: " + outcome.pullRequestUrl());
+  }
+}

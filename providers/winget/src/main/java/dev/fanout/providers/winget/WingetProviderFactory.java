@@ -1,0 +1,66 @@
+package dev.fanout.providers.winget;
+
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Schema;
+import java.util.Map;
+
+/** {@code winget}: a pull request adding the release's manifests to microsoft/winget-pkgs. */
+public final class WingetProviderFactory implements ProviderFactory {
+
+  @Override
+  public String type() {
+    return "winget";
+  }
+
+  @Override
+  public String description() {
+    return "A WinGet package: proposes the version, installer and locale manifests to winget-pkgs by pull request";
+  }
+
+  @Override
+  public Schema schema() {
+    return Schema.builder()
+        .required("identifier", Schema.Type.STRING, "the PackageIdentifier, such as \"ContextLite.ContextLite\"")
+        .required("assets", Schema.Type.MAP, "github_release's assets: platform to {name, url, artifact}; windows-amd64 and windows-arm64 are used")
+        .optional("publisher", Schema.Type.STRING, "the Publisher; default the identifier's first part")
+        .optional("package_name", Schema.Type.STRING, "the PackageName; default the release's name")
+        .optional("license", Schema.Type.STRING, "the License; default the release's license")
+        .optional("short_description", Schema.Type.STRING, "the ShortDescription; default the release's description")
+        .optional("command", Schema.Type.STRING, "the command users type; default the release's name")
+        .optional("upstream", Schema.Type.STRING, "the repository the pull request goes to; default microsoft/winget-pkgs")
+        .optional("fork_owner", Schema.Type.STRING, "who holds the fork; default the token's user")
+        .build();
+  }
+
+  @Override
+  public String settingsBlock() {
+    return "github";
+  }
+
+  @Override
+  public Schema settingsSchema() {
+    return GithubSettings.schema();
+  }
+
+  @Override
+  public Map<String, String> endpoints() {
+    return GithubSettings.endpoints();
+  }
+
+  @Override
+  public Map<String, String> sandboxEndpoints() {
+    return GithubSettings.sandboxEndpoints();
+  }
+
+  @Override
+  public boolean mutable() {
+    return true;
+  }
+
+  @Override
+  public Provider create(ProviderContext context) {
+    return new WingetProvider(context);
+  }
+}
