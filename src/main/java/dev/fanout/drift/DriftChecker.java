@@ -68,7 +68,8 @@ public final class DriftChecker {
       }
       RegistryState s = t.state();
       String mine = latest.get(a);
-      int behind = mine == null ? allVersions.size() : allVersions.tailSet(mine, false).size();
+      int behind = mine == null ? (s.inProgress() != null ? 0 : allVersions.size())
+          : allVersions.tailSet(mine, false).size();
       boolean holds = s.holds(version);
       String status = "in agreement";
       if (!holds) {

@@ -67,6 +67,25 @@ public final class GithubEmulator implements Emulator {
     this.git = new GitRepos(context.stateDir().resolve("repos"));
     this.meta = context.stateDir().resolve("meta");
     Files.createDirectories(meta);
+    upstreams();
+  }
+
+  /**
+   * The public repositories that release flows open pull requests against exist on GitHub
+   * before anyone publishes; so they do in every sandbox: winget-pkgs, nixpkgs, and flathub
+   * with its {@code new-pr} branch for new apps.
+   */
+  private void upstreams() throws IOException {
+    for (String[] r : new String[][] {{"microsoft", "winget-pkgs"}, {"NixOS", "nixpkgs"}, {"flathub", "flathub"}}) {
+      if (git.create(r[0], r[1])) {
+        git.commitFile(r[0], r[1], GitRepos.DEFAULT_BRANCH, "README.md",
+            ("# " + r[1] + "\n").getBytes(StandardCharsets.UTF_8), "Initial commit");
+      }
+    }
+    org.eclipse.jgit.lib.ObjectId main = git.branch("flathub", "flathub", GitRepos.DEFAULT_BRANCH);
+    if (main != null && git.branch("flathub", "flathub", "new-pr") == null) {
+      git.createRef("flathub", "flathub", "refs/heads/new-pr", main);
+    }
   }
 
   @Override

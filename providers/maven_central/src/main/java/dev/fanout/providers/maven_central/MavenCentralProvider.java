@@ -106,6 +106,25 @@ final class MavenCentralProvider implements Provider {
         : RegistryState.absent(location);
   }
 
+  private EphemeralKey sandboxKey;
+
+  /** The signing key; under --sandbox with none set, a throwaway key made for this run. */
+  private synchronized Secret signingKey(Publication publication) throws IOException {
+    Secret key = publication.secret("signing_key");
+    if (key.isSet() || !ctx.sandbox()) {
+      return key;
+    }
+    if (sandboxKey == null) {
+      sandboxKey = EphemeralKey.generate("Fanout Sandbox <sandbox@fanout.invalid>", "sandbox");
+    }
+    return new Secret("a throwaway sandbox key", sandboxKey.armoredSecret());
+  }
+
+  private Secret signingPassword(Publication publication) throws IOException {
+    return sandboxKey != null && !publication.secret("signing_key").isSet()
+        ? new Secret("sandbox", sandboxKey.password()) : publication.secret("signing_password");
+  }
+
   @Override
   public CredentialCheck checkCredentials(Publication publication) {
     Secret token = publication.secret("token");
@@ -115,13 +134,18 @@ final class MavenCentralProvider implements Provider {
           : "no portal token: " + token.source() + " is not set")
           + "; generate a user token on https://central.sonatype.com/account");
     }
-    Secret key = publication.secret("signing_key");
+    Secret key;
+    try {
+      key = signingKey(publication);
+    } catch (IOException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "cannot make a sandbox signing key: " + e.getMessage());
+    }
     if (!key.isSet()) {
       return new CredentialCheck(CredentialCheck.Status.MISSING, "no signing key: " + key.source()
           + " is not set; Central rejects unsigned files (export one with gpg --armor --export-secret-keys)");
     }
     try {
-      PgpSigner.load(key.reveal(), publication.secret("signing_password").reveal());
+      PgpSigner.load(key.reveal(), signingPassword(publication).reveal());
     } catch (IOException e) {
       return new CredentialCheck(CredentialCheck.Status.INVALID, e.getMessage());
     }
@@ -162,11 +186,11 @@ final class MavenCentralProvider implements Provider {
     if (before.holds(c.version())) {
       return new PublishResult(List.of(), c.purl() + " is already on " + before.location());
     }
-    Secret key = publication.secret("signing_key");
+    Secret key = signingKey(publication);
     if (!key.isSet()) {
       throw new IOException("cannot sign " + c.purl() + ": " + key.source() + " is not set");
     }
-    PgpSigner signer = PgpSigner.load(key.reveal(), publication.secret("signing_password").reveal());
+    PgpSigner signer = PgpSigner.load(key.reveal(), signingPassword(publication).reveal());
     Map<String, byte[]> files = new TreeMap<>();
     files.put(c.file(".pom"), pom(publication, c));
     files.put(c.file(".jar"), jar(publication));
