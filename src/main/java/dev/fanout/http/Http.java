@@ -59,6 +59,9 @@ public final class Http {
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))
         .callTimeout(Duration.ofMinutes(10))
+        // OkHttp would silently resend a write whose connection dropped; the first one may
+        // have landed. Reads are retried by Retry below; writes by apply, after a read.
+        .retryOnConnectionFailure(false)
         .addInterceptor(new UserAgent("fanout/" + version + " (+https://github.com/fanout-dev/fanout)"))
         .addInterceptor(new Retry(policy))
         .addInterceptor(new Pacing(policy.minIntervalByHost()))
