@@ -56,9 +56,19 @@ public final class Walker {
   }
 
   /** Limits and retry policy of one run. */
-  public record Options(int parallelism, int attempts, Duration nodeDeadline, Map<String, Integer> perRegistry) {
+  /**
+   * @param upstreamPublications run the publications a planned target depends on (as
+   *     {@code --target} does); false runs only the planned ones and their builds, which is
+   *     how the sandbox seeds a registry state where a dependent exists without its hub
+   */
+  public record Options(int parallelism, int attempts, Duration nodeDeadline, Map<String, Integer> perRegistry,
+      boolean upstreamPublications) {
     public static Options standard(int parallelism) {
-      return new Options(parallelism, 4, Duration.ofMinutes(15), Map.of("crates", 1));
+      return new Options(parallelism, 4, Duration.ofMinutes(15), Map.of("crates", 1), true);
+    }
+
+    public Options withoutUpstreamPublications() {
+      return new Options(parallelism, attempts, nodeDeadline, perRegistry, false);
     }
   }
 
@@ -85,7 +95,11 @@ public final class Walker {
         writers.add(c.address());
       }
     }
-    return ws.graph().closure(writers);
+    Set<Address> nodes = ws.graph().closure(writers);
+    if (!options.upstreamPublications()) {
+      nodes.removeIf(a -> ws.graph().kind(a) == ReleaseGraph.Kind.PUBLICATION && !writers.contains(a));
+    }
+    return nodes;
   }
 
   public ApplyResult run() throws InterruptedException {
@@ -105,10 +119,12 @@ public final class Walker {
       }
     }
     Map<Address, Integer> waiting = new LinkedHashMap<>();
+    dependents.clear();
     for (Address a : graph.order()) {
       if (toRun.contains(a)) {
-        long deps = graph.dependencies(a).stream().filter(e -> toRun.contains(e.to())).count();
-        waiting.put(a, (int) deps);
+        Set<Address> deps = nearestInRun(a, toRun);
+        deps.forEach(d -> dependents.computeIfAbsent(d, k -> new java.util.TreeSet<>()).add(a));
+        waiting.put(a, deps.size());
         journal.record(a, "planned", plannedDetail(a));
       }
     }
@@ -150,12 +166,38 @@ public final class Walker {
     return new ApplyResult(plan.release(), plan.version(), results, (System.nanoTime() - started) / 1_000_000);
   }
 
+  /** In-run dependents of each in-run node, through nodes that do not run. */
+  private final Map<Address, Set<Address>> dependents = new HashMap<>();
+
+  /**
+   * What {@code a} must wait for among the nodes that run: its dependencies, and where one
+   * does not run (an upstream publication left out), that one's dependencies in turn, so a
+   * target never starts before the builds it needs through it.
+   */
+  private Set<Address> nearestInRun(Address a, Set<Address> toRun) {
+    Set<Address> out = new java.util.TreeSet<>();
+    java.util.ArrayDeque<Address> todo = new java.util.ArrayDeque<>();
+    Set<Address> seen = new java.util.HashSet<>();
+    ws.graph().dependencies(a).forEach(e -> todo.add(e.to()));
+    while (!todo.isEmpty()) {
+      Address d = todo.pop();
+      if (!seen.add(d)) {
+        continue;
+      }
+      if (toRun.contains(d)) {
+        out.add(d);
+      } else {
+        ws.graph().dependencies(d).forEach(e -> todo.add(e.to()));
+      }
+    }
+    return out;
+  }
+
   /** Releases the dependents of a finished node, or blocks them (and theirs) when it did not succeed. */
   private void cascade(NodeResult r, ReleaseGraph graph, Set<Address> toRun, Map<Address, Integer> waiting,
       Map<Address, NodeResult> byNode, List<NodeResult> results, List<Address> ready) {
-    for (Edge e : graph.dependents(r.address())) {
-      Address dependent = e.from();
-      if (!toRun.contains(dependent) || byNode.containsKey(dependent)) {
+    for (Address dependent : dependents.getOrDefault(r.address(), Set.of())) {
+      if (byNode.containsKey(dependent)) {
         continue;
       }
       if (!r.status().ok()) {

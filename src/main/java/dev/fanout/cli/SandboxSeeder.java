@@ -57,8 +57,7 @@ final class SandboxSeeder {
               targets.add(a);
             }
           }
-          Set<Address> scope = ws.graph().closure(targets);
-          scope.retainAll(ws.config().publications().keySet());
+          Set<Address> scope = targets;
           Plan plan = Planner.plan(ws, new Refresher(ws, 10).refresh(scope, n -> { }), scope, true);
           ApplyResult result;
           try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), "seed", ws.redactor())) {
@@ -70,7 +69,7 @@ final class SandboxSeeder {
               @Override
               public void finished(NodeResult r) {
               }
-            }, Walker.Options.standard(10)).run();
+            }, Walker.Options.standard(10).withoutUpstreamPublications()).run();
           }
           if (!result.success()) {
             NodeResult bad = result.nodes().stream().filter(n -> !n.status().ok()).findFirst().orElseThrow();

@@ -27,7 +27,8 @@ class ApplyCommandTest {
   @Test
   void auditApplyPublishesOnlyWhatIsMissingAndASecondApplyWritesNothing() throws Exception {
     FanoutRun f = new FanoutRun(temp, "contextlite");
-    assertEquals(2, f.sandboxed("plan", "--scenario", "audit", "--detailed-exitcode").exit());
+    FanoutRun.Result seeded = f.sandboxed("plan", "--scenario", "audit", "--detailed-exitcode");
+    assertEquals(2, seeded.exit(), seeded.all());
     Map<String, Long> before = writesByRegistry(f);
 
     FanoutRun.Result apply = f.sandboxed("apply", "--auto-approve");

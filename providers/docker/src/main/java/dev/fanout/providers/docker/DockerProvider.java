@@ -78,9 +78,13 @@ final class DockerProvider implements Provider {
     String repository = repository(publication);
     DistributionClient client = client(publication);
     try {
-      if (client.authenticate(true) == DistributionClient.AuthOutcome.REJECTED) {
+      DistributionClient.AuthOutcome outcome = client.authenticate(true);
+      if (outcome == DistributionClient.AuthOutcome.REJECTED) {
         return new CredentialCheck(CredentialCheck.Status.INVALID,
             "the registry refused the token (" + token.source() + "): create a new access token");
+      }
+      if (outcome == DistributionClient.AuthOutcome.NO_AUTH_NEEDED) {
+        return CredentialCheck.ok("the registry at " + ctx.endpoint("registry") + " asks for no credentials");
       }
       // A token endpoint may grant less than asked: the token's access claim says what it got.
       // No upload is started to find out: a plan writes nothing.

@@ -205,8 +205,10 @@ class MavenCentralProviderTest {
     settings.put("signing_key", new Secret("env GPG_KEY", null));
     Publication noKey = new Publication(noToken.address(), noToken.type(), noToken.attributes(), settings);
 
-    CredentialCheck missingToken = provider.checkCredentials(noToken);
-    CredentialCheck missingKey = provider.checkCredentials(noKey);
+    // Against the real portal (not the sandbox, where a throwaway key signs when none is set).
+    Provider real = provider(false);
+    CredentialCheck missingToken = real.checkCredentials(noToken);
+    CredentialCheck missingKey = real.checkCredentials(noKey);
 
     assertEquals(CredentialCheck.Status.MISSING, missingToken.status());
     assertTrue(missingToken.detail().contains("env CENTRAL_TOKEN"), missingToken.detail());
@@ -266,10 +268,14 @@ class MavenCentralProviderTest {
   }
 
   private MavenCentralProvider provider() {
+    return provider(true);
+  }
+
+  private MavenCentralProvider provider(boolean sandboxed) {
     String url = sandbox.url("maven_central");
     return new MavenCentralProvider(new ProviderContext(Http.client("test", Http.Policy.standard()),
         Map.of("portal", url, "repository", url),
         new Release("contextlite", "1.0.35", "literal", "Context for LLMs", "https://example.org", "MIT", Map.of()),
-        artifacts, dir.resolve("work"), true));
+        artifacts, dir.resolve("work"), sandboxed));
   }
 }
