@@ -60,7 +60,9 @@ NEWLINE       : NL -> channel(HIDDEN);
 WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
 
 // Anything else is one bad character: the parser reports it with its position.
-UNTERMINATED_COMMENT : '/*' .*? EOF;
+// Only text without a "*/" may run to the end of the file: with '.*? EOF' this rule would
+// out-match (longest match wins) every block comment that is followed by more text.
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 BAD_CHAR : .;
 
 fragment DIGIT       : [0-9];

@@ -40,6 +40,12 @@ public final class Syntax {
       Map.entry(FanoutLexer.IN, "'in'"), Map.entry(FanoutLexer.IF, "'if'"),
       Map.entry(Token.EOF, "the end of the file"));
 
+  /** Tokens that need a value after them: a line ending right after one has lost its value. */
+  private static final Set<Integer> WANTS_VALUE = Set.of(FanoutLexer.ASSIGN, FanoutLexer.EQEQ, FanoutLexer.NEQ,
+      FanoutLexer.LE, FanoutLexer.GE, FanoutLexer.LT, FanoutLexer.GT, FanoutLexer.ANDAND, FanoutLexer.OROR,
+      FanoutLexer.PLUS, FanoutLexer.MINUS, FanoutLexer.STAR, FanoutLexer.SLASH, FanoutLexer.PERCENT,
+      FanoutLexer.QUESTION, FanoutLexer.COLON, FanoutLexer.FATARROW, FanoutLexer.BANG);
+
   private Syntax() {
   }
 
@@ -88,7 +94,8 @@ public final class Syntax {
         return;
       }
       Token token = offending instanceof Token t ? t : null;
-      int width = token == null || token.getText() == null ? 1 : Math.max(1, token.getText().length());
+      int width = token == null || token.getText() == null || token.getType() == Token.EOF ? 1
+          : Math.max(1, token.getText().codePointCount(0, token.getText().length()));
       SourceRange range = new SourceRange(fileName, line, column + 1, line, column + width);
       if (token == null) {
         out.add(Diagnostic.error("Invalid character", "This character cannot start anything in a release file.", range));
@@ -104,11 +111,69 @@ public final class Syntax {
         case FanoutLexer.BAD_CHAR -> out.add(Diagnostic.error("Invalid character " + found,
             hintFor(token.getText()), range));
         default -> {
+          if (token.getType() == Token.EOF && out.stream().anyMatch(Diagnostic::isError)) {
+            // An end of file "inside a block" after an earlier error is an echo of the parser's recovery.
+            return;
+          }
+          if (recognizer instanceof FanoutParser p) {
+            Diagnostic specific = specific(p, token, found);
+            if (specific != null) {
+              out.add(specific);
+              return;
+            }
+          }
           String expected = recognizer instanceof FanoutParser p ? expected(p.getExpectedTokens()) : null;
           out.add(Diagnostic.error("Unexpected " + found,
               expected == null ? "This does not fit here." : "Expected " + expected + ".", range));
         }
       }
+    }
+
+    /**
+     * The common mistakes, said in their own words and placed where the fix goes rather than
+     * where the parser noticed: a value missing after '=' or an operator, an interpolation or
+     * a block never closed, a '=' missing between a name and its value.
+     */
+    private Diagnostic specific(FanoutParser p, Token token, String found) {
+      IntervalSet expected = p.getExpectedTokens();
+      Token previous = p.getTokenStream().index() > 0 ? p.getTokenStream().LT(-1) : null;
+      if (previous != null && expected.contains(FanoutLexer.NUMBER) && expected.contains(FanoutLexer.QUOTE)
+          && WANTS_VALUE.contains(previous.getType())) {
+        return Diagnostic.error("Missing value after '" + previous.getText() + "'",
+            "Expected a value (a string, number, list, map, name or call) after it; found " + found + ".",
+            range(previous));
+      }
+      for (ParserRuleContext c = p.getContext(); c != null; c = c.getParent()) {
+        if (c instanceof FanoutParser.InterpolationContext in && expected.contains(FanoutLexer.RBRACE)) {
+          Token start = in.INTERP_START().getSymbol();
+          return Diagnostic.error("Unclosed interpolation",
+              "The '${' here has no closing '}'; found " + found + " instead. Write \"${name}\".", range(start));
+        }
+        if (c instanceof FanoutParser.BlockContext b) {
+          if (token.getType() == Token.EOF && b.LBRACE() != null) {
+            Token open = b.LBRACE().getSymbol();
+            return Diagnostic.error("Missing '}'",
+                "The " + (b.type == null ? "" : b.type.getText() + " ") + "block opened here is never closed: "
+                + "the file ends first. Add '}' after its last line.", range(open));
+          }
+          if (b.LBRACE() == null && expected.contains(FanoutLexer.LBRACE) && !b.label().isEmpty()) {
+            Token name = b.start;
+            Token value = b.label(0).start;
+            return Diagnostic.error("Missing '=' or '{'",
+                "\"" + name.getText() + "\" is followed by " + b.label(0).getText() + ", then " + found
+                + ". To set an attribute write " + name.getText() + " = " + b.label(0).getText()
+                + "; to open a block put '{' after its name on the same line.", range(value));
+          }
+          break;
+        }
+      }
+      return null;
+    }
+
+    private SourceRange range(Token t) {
+      int width = t.getType() == Token.EOF ? 1 : Math.max(1, t.getText().codePointCount(0, t.getText().length()));
+      return new SourceRange(fileName, t.getLine(), t.getCharPositionInLine() + 1, t.getLine(),
+          t.getCharPositionInLine() + width);
     }
 
     private static String hintFor(String c) {
@@ -150,6 +215,10 @@ public final class Syntax {
         if (w != null) {
           words.add(w);
         }
+      }
+      // for, in and if are names too where a name is expected.
+      if (words.contains("a name")) {
+        words.removeAll(List.of("'for'", "'in'", "'if'"));
       }
       // An expression can start with many tokens; saying "an expression" reads better.
       if (words.contains("a number") && words.contains("a string") && words.contains("'['")) {
