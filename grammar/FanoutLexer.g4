@@ -70,7 +70,9 @@ fragment NL          : '\r'? '\n';
 
 mode TEMPLATE;
 INTERP_START : '${' -> pushMode(DEFAULT_MODE);
-TEXT         : (~["\\$\r\n] | '\\' ~[\r\n] | '$$' | '$' { _input.LA(1) != '{' }?)+;
+// "$$" is a literal '$' (so "$${" writes "${"); a lone '$' may not be followed by '{' or
+// '$', or "$$${x}" could split either way and the longest match would swallow the ${x}.
+TEXT         : (~["\\$\r\n] | '\\' ~[\r\n] | '$$' | '$' { _input.LA(1) != '{' && _input.LA(1) != '$' }?)+;
 QUOTE_END    : '"' -> popMode;
 // A line break before the closing quote: the string was never closed.
 UNTERMINATED : '\r'? '\n' -> popMode;
