@@ -708,6 +708,15 @@ public final class ConfigLoader {
           continue;
         }
         String prefix = ref.entity().substring(0, ref.entity().indexOf('.') + 1);
+        if (prefix.isEmpty()) {
+          // Only "release" has no dot: the release block itself is missing (reported on its own).
+          if (entities.values().stream().noneMatch(x -> x.kind().equals("release"))) {
+            diagnostics.add(Diagnostic.error("Reference to the release, but there is no release block",
+                "Declare it: release \"name\" { version = \"1.0.0\" }.", ref.range()));
+          }
+          ok = false;
+          continue;
+        }
         if (ref.entity().startsWith("var.")) {
           Set<String> names = variables.keySet();
           String wanted = ref.entity().substring(4);
@@ -1051,6 +1060,9 @@ public final class ConfigLoader {
 
     private Instance build(Address address, Map<String, Object> attrs, Ast.Block b) {
       List<String> command = strings(attrs.get("command"));
+      if (b.attribute("command") == null) {
+        return null; // reported as a missing required attribute
+      }
       if (command.isEmpty()) {
         diagnostics.add(Diagnostic.error("Empty build command", "command needs at least the program to run.",
             b.attribute("command").value().range()));
