@@ -30,7 +30,7 @@ class FormatterProperties {
     return r.text();
   }
 
-  @Property(tries = 600)
+  @Property(tries = 500)
   void formattingIsIdempotent(@ForAll("releaseFiles") ReleaseText.Generated file) {
     String once = format(file.text());
     String twice = format(once);
@@ -38,7 +38,7 @@ class FormatterProperties {
     assertEquals(once, twice, "input:\n" + file.text());
   }
 
-  @Property(tries = 600)
+  @Property(tries = 500)
   void formattingKeepsTheMeaning(@ForAll("releaseFiles") ReleaseText.Generated file) {
     String formatted = format(file.text());
 
@@ -50,7 +50,7 @@ class FormatterProperties {
         "input:\n" + file.text() + "\nformatted:\n" + formatted);
   }
 
-  @Property(tries = 600)
+  @Property(tries = 500)
   void everyCommentSurvivesFormatting(@ForAll("releaseFiles") ReleaseText.Generated file) {
     String formatted = format(file.text());
 

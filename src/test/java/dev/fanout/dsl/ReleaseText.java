@@ -63,6 +63,12 @@ final class ReleaseText {
     if (chance(30)) {
       blankLines();
     }
+    if (chance(5)) {
+      // Top-level attributes parse (the checker rejects them).
+      out.append(pick(NAMES)).append(" = ");
+      expr(2);
+      out.append('\n');
+    }
     int blocks = 1 + random.nextInt(5);
     for (int i = 0; i < blocks; i++) {
       if (chance(30)) {
@@ -116,10 +122,26 @@ final class ReleaseText {
     }
     maybeSpace();
     out.append('{');
+    if (chance(10)) {
+      // A one-line block: { name = value }
+      if (chance(70)) {
+        space();
+        out.append(pick(NAMES)).append(" = ");
+        expr(3);
+      }
+      space();
+      out.append('}');
+      lineEnd();
+      return;
+    }
     lineEnd();
     depth++;
     int attributes = random.nextInt(5);
     for (int i = 0; i < attributes; i++) {
+      if (chance(5) && depth < 3) {
+        block(); // nested: the checker rejects it, the formatter must still lay it out
+        continue;
+      }
       if (chance(15)) {
         ownLineComment();
       }
@@ -212,7 +234,15 @@ final class ReleaseText {
         operand(level);
         space();
         out.append(pick(BINARY));
-        space();
+        if (chance(10)) {
+          // The expression goes on on the next line, after a comment.
+          space();
+          lineComment();
+          out.append('\n');
+          indent();
+        } else {
+          space();
+        }
         operand(level);
       }
       case 9 -> {
