@@ -992,6 +992,16 @@ public final class ConfigLoader {
               "Each entry names a build, artifact or publication, such as npm.main; this one does not.", item.range()));
           continue;
         }
+        String type = key.substring(0, key.indexOf('.'));
+        String name = key.substring(key.indexOf('.') + 1);
+        List<Address> off = disabled.stream().filter(a -> a.type().equals(type) && a.name().equals(name)).toList();
+        if (!off.isEmpty() && !blocksByType.getOrDefault(type, Map.of()).containsKey(name)) {
+          // A disabled block has no value to evaluate; the edge is dropped later with a warning.
+          for (Address t : off) {
+            edges.add(new Edge(address, t, "depends_on " + t, item.range().toString()));
+          }
+          continue;
+        }
         Evaluator ev = new Evaluator(functions);
         Object target = eval(ev, item, scope);
         List<Address> targets = new ArrayList<>();

@@ -217,22 +217,56 @@ final class Functions {
         return a;
       }
     }
-    // A function of a secret is a secret: trimprefix(env("TOKEN"), "x") stays hidden.
-    Secret secret = null;
+    // A function of a secret is a secret: trimprefix(env("TOKEN"), "x") stays hidden, and so
+    // does every string of split(",", env("TOKEN")), or join() would reveal them again.
     List<Object> plain = new ArrayList<>(args);
-    if (!call.name().equals("env") && !call.name().equals("coalesce")) {
-      for (int i = 0; i < plain.size(); i++) {
-        if (plain.get(i) instanceof Secret s) {
-          if (!s.isSet()) {
-            return s;
-          }
-          secret = s;
-          plain.set(i, s.reveal());
-        }
-      }
+    if (call.name().equals("env") || call.name().equals("coalesce")) {
+      return spec.fn().apply(plain, call);
+    }
+    Secret[] secret = new Secret[1];
+    for (int i = 0; i < plain.size(); i++) {
+      plain.set(i, reveal(plain.get(i), secret));
+    }
+    if (secret[0] != null && !secret[0].isSet()) {
+      return secret[0];
     }
     Object result = spec.fn().apply(plain, call);
-    return secret != null && result instanceof String s ? new Secret(secret.source(), s) : result;
+    return secret[0] == null ? result : hide(result, secret[0].source());
+  }
+
+  /** The value with its secrets revealed (inside lists and maps too); the first secret goes into {@code found}. */
+  private static Object reveal(Object v, Secret[] found) {
+    if (v instanceof Secret s) {
+      if (found[0] == null || found[0].isSet() && !s.isSet()) {
+        found[0] = s;
+      }
+      return s.reveal();
+    } else if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(reveal(x, found)));
+      return out;
+    } else if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, reveal(x, found)));
+      return out;
+    }
+    return v;
+  }
+
+  /** Every string in the value made a secret again. */
+  private static Object hide(Object v, String source) {
+    if (v instanceof String s) {
+      return new Secret(source, s);
+    } else if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(hide(x, source)));
+      return out;
+    } else if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, hide(x, source)));
+      return out;
+    }
+    return v;
   }
 
   private static String str(List<Object> a, int i, Ast.Call c) throws EvalException {
