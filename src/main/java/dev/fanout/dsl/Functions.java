@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The functions a release file may call. Each checks its arguments and says what it wanted;
@@ -236,37 +237,34 @@ final class Functions {
 
   /** The value with its secrets revealed (inside lists and maps too); the first secret goes into {@code found}. */
   private static Object reveal(Object v, Secret[] found) {
-    if (v instanceof Secret s) {
-      if (found[0] == null || found[0].isSet() && !s.isSet()) {
-        found[0] = s;
+    return deep(v, x -> {
+      if (x instanceof Secret s) {
+        if (found[0] == null || found[0].isSet() && !s.isSet()) {
+          found[0] = s;
+        }
+        return s.reveal();
       }
-      return s.reveal();
-    } else if (v instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      l.forEach(x -> out.add(reveal(x, found)));
-      return out;
-    } else if (v instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(k, reveal(x, found)));
-      return out;
-    }
-    return v;
+      return x;
+    });
   }
 
   /** Every string in the value made a secret again. */
   private static Object hide(Object v, String source) {
-    if (v instanceof String s) {
-      return new Secret(source, s);
-    } else if (v instanceof List<?> l) {
+    return deep(v, x -> x instanceof String s ? new Secret(source, s) : x);
+  }
+
+  /** The value with {@code leaf} applied to everything that is not a list or a map. */
+  private static Object deep(Object v, UnaryOperator<Object> leaf) {
+    if (v instanceof List<?> l) {
       List<Object> out = new ArrayList<>(l.size());
-      l.forEach(x -> out.add(hide(x, source)));
+      l.forEach(x -> out.add(deep(x, leaf)));
       return out;
     } else if (v instanceof Map<?, ?> m) {
       Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(k, hide(x, source)));
+      m.forEach((k, x) -> out.put(k, deep(x, leaf)));
       return out;
     }
-    return v;
+    return leaf.apply(v);
   }
 
   private static String str(List<Object> a, int i, Ast.Call c) throws EvalException {

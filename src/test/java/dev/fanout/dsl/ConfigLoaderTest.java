@@ -41,6 +41,20 @@ class ConfigLoaderTest {
       }
       """;
 
+  /** A release, one artifact, and the GitHub release that carries it. */
+  private static final String HUB = RELEASE + """
+      artifact "bin" {
+        sources = ["bin/demo"]
+      }
+
+      github_release "main" {
+        repository = "me/demo"
+        tag        = "v1.2.3"
+        assets     = [artifact.bin]
+      }
+
+      """;
+
   private ConfigLoader.Result load(String text, Map<String, String> env, Map<String, String> vars) throws IOException {
     Files.writeString(dir.resolve("release.fanout"), text);
     return new ConfigLoader(PROVIDERS, vars, env, p -> null).load(dir);
@@ -254,17 +268,7 @@ class ConfigLoaderTest {
 
   @Test
   void dependsOnMakesAnEdgeThatSaysWhyAndWhere() throws IOException {
-    Config c = config(RELEASE + """
-        artifact "bin" {
-          sources = ["bin/demo"]
-        }
-
-        github_release "main" {
-          repository = "me/demo"
-          tag        = "v1.2.3"
-          assets     = [artifact.bin]
-        }
-
+    Config c = config(HUB + """
         npm "demo" {
           package    = "demo"
           binaries   = [artifact.bin]
@@ -282,17 +286,7 @@ class ConfigLoaderTest {
 
   @Test
   void aReferenceToAGithubReleaseExportMakesAnEdgeWithTheReference() throws IOException {
-    Config c = config(RELEASE + """
-        artifact "bin" {
-          sources = ["bin/demo"]
-        }
-
-        github_release "main" {
-          repository = "me/demo"
-          tag        = "v1.2.3"
-          assets     = [artifact.bin]
-        }
-
+    Config c = config(HUB + """
         npm "demo" {
           package     = "demo"
           binaries    = [artifact.bin]
