@@ -182,6 +182,7 @@ public final class Syntax {
         case ";" -> "Attributes end at the end of the line; no ';' is needed.";
         case "&" -> "Did you mean '&&'?";
         case "|" -> "Did you mean '||'?";
+        case "\r" -> "A carriage return without a line feed: save the file with LF (or CRLF) line endings.";
         default -> "This character cannot start anything in a release file.";
       };
     }
