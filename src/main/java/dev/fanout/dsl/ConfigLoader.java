@@ -142,7 +142,15 @@ public final class ConfigLoader {
       // The trees of files with syntax errors are partial: checking them would only echo the errors.
       return new Result(null, List.copyOf(diagnostics), sources);
     }
-    Config config = new Resolver(dir, files, parsed).resolve();
+    Config config;
+    try {
+      config = new Resolver(dir, files, parsed).resolve();
+    } catch (StackOverflowError e) {
+      // Syntax limits the nesting; this is the last guard so that no input ends in a crash.
+      diagnostics.add(Diagnostic.error("Too deeply nested to evaluate",
+          "Split the deepest expressions into locals.", SourceRange.at(display(files.get(0)), 1, 1)));
+      config = null;
+    }
     return new Result(hasErrors() ? null : config, List.copyOf(diagnostics), sources);
   }
 

@@ -24,6 +24,9 @@ public final class Syntax {
 
   /** Beyond this many syntax errors in one file the rest are mostly echoes of the first. */
   private static final int MAX_ERRORS_PER_FILE = 10;
+  /** Deeper nesting than any release needs; see {@link #tooDeep}. */
+  private static final int MAX_DEPTH = 64;
+  private static final int MAX_OPERATORS = 256;
 
   private static final Map<Integer, String> WORDS = Map.ofEntries(
       Map.entry(FanoutLexer.LBRACE, "'{'"), Map.entry(FanoutLexer.RBRACE, "'}'"),
@@ -66,13 +69,70 @@ public final class Syntax {
     Errors errors = new Errors(fileName, diagnostics);
     lexer.removeErrorListeners();
     lexer.addErrorListener(errors);
-    FanoutParser parser = new FanoutParser(new CommonTokenStream(lexer));
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    tokens.fill();
+    Diagnostic tooDeep = tooDeep(fileName, tokens.getTokens());
+    if (tooDeep != null) {
+      diagnostics.add(tooDeep);
+      return new Result(new Ast.File(fileName, List.of(), List.of()), diagnostics);
+    }
+    FanoutParser parser = new FanoutParser(tokens);
     parser.removeErrorListeners();
     parser.addErrorListener(errors);
-    FanoutParser.FileContext tree = parser.file();
-    Builder builder = new Builder(fileName, diagnostics);
-    Ast.File file = builder.file(tree);
-    return new Result(file, diagnostics);
+    try {
+      FanoutParser.FileContext tree = parser.file();
+      Builder builder = new Builder(fileName, diagnostics);
+      Ast.File file = builder.file(tree);
+      return new Result(file, diagnostics);
+    } catch (StackOverflowError e) {
+      // The limits below keep real files far from this; it is the last guard, not the rule.
+      diagnostics.add(Diagnostic.error("Too deeply nested", "This file nests expressions too deeply to read.",
+          SourceRange.at(fileName, 1, 1)));
+      return new Result(new Ast.File(fileName, List.of(), List.of()), diagnostics);
+    }
+  }
+
+  /**
+   * Nesting beyond any real release file (brackets, strings in interpolations, signs, long
+   * operator chains) would overflow the stack of the recursive parser and evaluator: it is
+   * refused up front with its place.
+   */
+  private static Diagnostic tooDeep(String fileName, List<Token> tokens) {
+    int depth = 0;
+    int unary = 0;
+    int operators = 0;
+    for (Token t : tokens) {
+      if (t.getChannel() != Token.DEFAULT_CHANNEL) {
+        continue;
+      }
+      int type = t.getType();
+      switch (type) {
+        case FanoutLexer.LBRACE, FanoutLexer.LBRACK, FanoutLexer.LPAREN, FanoutLexer.INTERP_START, FanoutLexer.QUOTE -> {
+          depth++;
+          operators = 0;
+        }
+        case FanoutLexer.RBRACE, FanoutLexer.RBRACK, FanoutLexer.RPAREN, FanoutLexer.QUOTE_END,
+            FanoutLexer.UNTERMINATED -> {
+          depth = Math.max(0, depth - 1);
+          operators = 0;
+        }
+        case FanoutLexer.ASSIGN, FanoutLexer.COMMA, FanoutLexer.COLON, FanoutLexer.QUESTION, FanoutLexer.FATARROW ->
+            operators = 0;
+        default -> { }
+      }
+      unary = type == FanoutLexer.MINUS || type == FanoutLexer.BANG ? unary + 1 : 0;
+      if (WANTS_VALUE.contains(type)) {
+        operators++;
+      }
+      if (depth > MAX_DEPTH || unary > MAX_DEPTH || operators > MAX_OPERATORS) {
+        return Diagnostic.error("Too deeply nested",
+            depth > MAX_DEPTH ? "Brackets, braces and strings nest more than " + MAX_DEPTH + " levels deep here."
+            : unary > MAX_DEPTH ? "More than " + MAX_DEPTH + " signs ('-' or '!') follow each other here."
+            : "More than " + MAX_OPERATORS + " operators in a row here; split the expression with locals.",
+            SourceRange.at(fileName, t.getLine(), t.getCharPositionInLine() + 1));
+      }
+    }
+    return null;
   }
 
   /** Turns ANTLR's syntax errors into diagnostics with words a person reads. */

@@ -124,7 +124,7 @@ class NoCrashProperties {
     tokens.forEach(text::append);
   }
 
-  @Property(tries = 500)
+  @Property(tries = 300)
   void damagedExamplesGiveDiagnosticsNotExceptions(@ForAll("damagedExamples") String text) {
     assertTimeoutPreemptively(LIMIT, () -> {
       Syntax.Result parsed = Syntax.parse("release.fanout", text);
@@ -156,6 +156,22 @@ class NoCrashProperties {
       Formatter.format("release.fanout", text);
       checkDiagnostics(load(text.getBytes(StandardCharsets.UTF_8)).diagnostics(), text);
     }, () -> "took too long on:\n" + text);
+  }
+
+  @Property(tries = 40)
+  void deepNestingAndLongChainsGiveDiagnosticsNotStackOverflows(@ForAll("deepExpressions") String expression) {
+    String text = "release \"demo\" {\n  version     = \"1.0.0\"\n  description = " + expression + "\n}\n";
+    assertTimeoutPreemptively(Duration.ofSeconds(3), () -> {
+      checkDiagnostics(Syntax.parse("release.fanout", text).diagnostics(), text);
+      Formatter.format("release.fanout", text);
+      checkDiagnostics(load(text.getBytes(StandardCharsets.UTF_8)).diagnostics(), text);
+    }, () -> "took too long on an expression of " + expression.length() + " characters");
+  }
+
+  @Provide
+  Arbitrary<String> deepExpressions() {
+    Arbitrary<String> opener = Arbitraries.of("[", "(", "-", "!", "{a = ", "\"${", "f(", "1 + ", "[for x in y : ");
+    return Arbitraries.integers().between(10, 5000).flatMap(n -> opener.list().ofSize(n).map(l -> String.join("", l) + "1"));
   }
 
   @Provide
