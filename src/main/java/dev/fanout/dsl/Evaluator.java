@@ -335,12 +335,12 @@ final class Evaluator {
         throw new EvalException("Invalid list index", "A list is indexed by a whole number, not " + typeName(key) + ".",
             at.key().range());
       }
-      int i = n.intValue();
-      if (i < 0 || i >= l.size()) {
-        throw new EvalException("Index " + i + " is out of range",
+      // Compared as numbers first: intValue() of 4294967296 would wrap around to 0.
+      if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(l.size())) >= 0) {
+        throw new EvalException("Index " + text(n) + " is out of range",
             "The list has " + l.size() + " element" + (l.size() == 1 ? "" : "s") + ".", at.key().range());
       }
-      return checked(l.get(i));
+      return checked(l.get(n.intValue()));
     }
     if (target instanceof Map<?, ?> m) {
       String k = text(key);
@@ -410,9 +410,10 @@ final class Evaluator {
           "It was given " + typeName(left) + " and " + typeName(right) + "." + hint, b.range());
     }
     return switch (b.op()) {
-      case "+" -> l.add(r);
-      case "-" -> l.subtract(r);
-      case "*" -> l.multiply(r);
+      // 34 significant digits: exact for anything a release computes, and 1e999 + 1 stays small.
+      case "+" -> l.add(r, MathContext.DECIMAL128);
+      case "-" -> l.subtract(r, MathContext.DECIMAL128);
+      case "*" -> l.multiply(r, MathContext.DECIMAL128);
       case "/", "%" -> {
         if (r.signum() == 0) {
           throw new EvalException("Division by zero", "The right side of '" + b.op() + "' is zero.", b.right().range());

@@ -167,7 +167,12 @@ final class Functions {
     def("tostring", 1, 1, "tostring(42)", (a, c) -> a.get(0) == null ? null : str(a, 0, c));
     def("tonumber", 1, 1, "tonumber(\"42\")", (a, c) -> {
       try {
-        return a.get(0) instanceof BigDecimal n ? n : new BigDecimal(str(a, 0, c).trim());
+        BigDecimal n = a.get(0) instanceof BigDecimal d ? d : new BigDecimal(str(a, 0, c).trim());
+        if (Math.abs((long) n.precision() - n.scale()) > 1000 || Math.abs((long) n.scale()) > 1000) {
+          throw new EvalException("Number out of range",
+              "Numbers may have up to 1000 digits before or after the point.", c.range());
+        }
+        return n;
       } catch (NumberFormatException e) {
         throw new EvalException("Not a number: \"" + str(a, 0, c) + "\"", "tonumber() needs digits, as in \"42\".", c.range());
       }
@@ -178,7 +183,7 @@ final class Functions {
       String s = str(a, 0, c);
       int from = Math.max(0, Math.min(s.length(), num(a, 1, c)));
       int len = num(a, 2, c);
-      int to = len < 0 ? s.length() : Math.min(s.length(), from + len);
+      int to = len < 0 ? s.length() : (int) Math.min(s.length(), (long) from + len);
       return s.substring(from, to);
     });
     def("git_tag", 0, 0, "git_tag()", (a, c) -> {
@@ -281,7 +286,8 @@ final class Functions {
 
   private static int num(List<Object> a, int i, Ast.Call c) throws EvalException {
     if (a.get(i) instanceof BigDecimal n) {
-      return n.intValue();
+      // Clamped, not wrapped: substr("abc", 0, 4294967296) means "to the end", not "none".
+      return n.max(BigDecimal.valueOf(Integer.MIN_VALUE)).min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValue();
     }
     throw new EvalException("Argument " + (i + 1) + " of " + c.name() + "() must be a number",
         "It is " + Evaluator.typeName(a.get(i)) + ".", c.args().get(i).range());

@@ -27,6 +27,7 @@ public final class Syntax {
   /** Deeper nesting than any release needs; see {@link #tooDeep}. */
   private static final int MAX_DEPTH = 64;
   private static final int MAX_OPERATORS = 256;
+  private static final int MAX_MAGNITUDE = 1000;
 
   private static final Map<Integer, String> WORDS = Map.ofEntries(
       Map.entry(FanoutLexer.LBRACE, "'{'"), Map.entry(FanoutLexer.RBRACE, "'}'"),
@@ -464,7 +465,15 @@ public final class Syntax {
       SourceRange r = range(ctx);
       if (ctx instanceof FanoutParser.NumberContext n) {
         try {
-          return new Ast.Literal(new BigDecimal(n.NUMBER().getText()), r);
+          BigDecimal value = new BigDecimal(n.NUMBER().getText());
+          // Beyond this a number is a typo, and printing 1e999999999 would take a billion digits.
+          if (Math.abs((long) value.precision() - value.scale()) > MAX_MAGNITUDE
+              || Math.abs((long) value.scale()) > MAX_MAGNITUDE) {
+            diagnostics.add(Diagnostic.error("Number out of range '" + n.getText() + "'",
+                "Numbers may have up to " + MAX_MAGNITUDE + " digits before or after the point.", r));
+            return new Ast.Literal(BigDecimal.ZERO, r);
+          }
+          return new Ast.Literal(value, r);
         } catch (NumberFormatException e) {
           diagnostics.add(Diagnostic.error("Invalid number '" + n.getText() + "'", "Write numbers like 3, 2.5 or 1e3.", r));
           return new Ast.Literal(BigDecimal.ZERO, r);

@@ -124,6 +124,16 @@ class EvaluatorTest {
   }
 
   @Test
+  void hugeNumbersAreComparedNotWrappedAround() throws EvalException {
+    Diagnostic index = error("var.list[4294967296]");
+
+    assertEquals("Index 4294967296 is out of range", index.summary());
+    assertEquals("bc", eval("substr(\"abc\", 1, 4294967296)"));
+    assertEquals("Number out of range", error("tonumber(\"1e999999999\")").summary());
+    assertEquals(0, new BigDecimal("1e999").compareTo((BigDecimal) eval("1e999 + 1")), "rounded to 34 digits");
+  }
+
+  @Test
   void aValueThatFailedBeforeStopsSilently() {
     EvalException e = assertThrows(EvalException.class, () -> eval("\"x${var.failed}\""));
 
