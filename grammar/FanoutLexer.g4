@@ -60,7 +60,9 @@ NEWLINE       : NL -> channel(HIDDEN);
 WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
 
 // Anything else is one bad character: the parser reports it with its position.
-UNTERMINATED_COMMENT : '/*' .*? EOF;
+// Only text without a "*/" may run to the end of the file: with '.*? EOF' this rule would
+// out-match (longest match wins) every block comment that is followed by more text.
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 BAD_CHAR : .;
 
 fragment DIGIT       : [0-9];
@@ -68,7 +70,9 @@ fragment NL          : '\r'? '\n';
 
 mode TEMPLATE;
 INTERP_START : '${' -> pushMode(DEFAULT_MODE);
-TEXT         : (~["\\$\r\n] | '\\' ~[\r\n] | '$$' | '$' { _input.LA(1) != '{' }?)+;
+// "$$" is a literal '$' (so "$${" writes "${"); a lone '$' may not be followed by '{' or
+// '$', or "$$${x}" could split either way and the longest match would swallow the ${x}.
+TEXT         : (~["\\$\r\n] | '\\' ~[\r\n] | '$$' | '$' { _input.LA(1) != '{' && _input.LA(1) != '$' }?)+;
 QUOTE_END    : '"' -> popMode;
 // A line break before the closing quote: the string was never closed.
 UNTERMINATED : '\r'? '\n' -> popMode;

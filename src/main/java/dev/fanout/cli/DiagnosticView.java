@@ -47,8 +47,9 @@ final class DiagnosticView {
     if (text == null) {
       return null;
     }
-    String[] lines = text.split("\r?\n|\r", -1);
-    return number >= 1 && number <= lines.length ? lines[number - 1] : null;
+    // Lines as the parser counts them: only '\n' ends one (a lone '\r' is a character in it).
+    String[] lines = text.split("\n", -1);
+    return number >= 1 && number <= lines.length ? lines[number - 1].replaceAll("\r$", "").replace('\r', ' ') : null;
   }
 
   /** {@code {valid, error_count, warning_count, diagnostics: [...]}}, as Terraform's validate -json. */

@@ -145,7 +145,19 @@ public final class ConfigLoader {
       diagnostics.add(Diagnostic.error("No release block", "A release file needs at least a release block:\n"
           + "  release \"name\" {\n    version = \"1.0.0\"\n  }", SourceRange.at(display(files.get(0)), 1, 1)));
     }
-    Config config = new Resolver(dir, files, parsed).resolve();
+    if (hasErrors()) {
+      // The trees of files with syntax errors are partial: checking them would only echo the errors.
+      return new Result(null, List.copyOf(diagnostics), sources);
+    }
+    Config config;
+    try {
+      config = new Resolver(dir, files, parsed).resolve();
+    } catch (StackOverflowError e) {
+      // Syntax limits the nesting; this is the last guard so that no input ends in a crash.
+      diagnostics.add(Diagnostic.error("Too deeply nested to evaluate",
+          "Split the deepest expressions into locals.", SourceRange.at(display(files.get(0)), 1, 1)));
+      config = null;
+    }
     return new Result(hasErrors() ? null : config, List.copyOf(diagnostics), sources);
   }
 
@@ -408,6 +420,7 @@ public final class ConfigLoader {
         }
         String name = e.block().label(0);
         declared.add(name);
+        int before = diagnostics.size();
         Ast.Attribute typeAttr = e.block().attribute("type");
         VarType type = typeAttr == null ? VarType.ANY : VarType.of(typeAttr.value(), diagnostics);
         Object value;
@@ -427,7 +440,11 @@ public final class ConfigLoader {
               + ", or give it a default.", e.block().typeRange()));
           value = null;
         }
-        variables.put(name, sensitive && value != null ? new Secret("variable " + name, Evaluator.text(value)) : value);
+        if (diagnostics.size() > before) {
+          value = Evaluator.Failed.VALUE;
+        }
+        variables.put(name, sensitive && value != null && value != Evaluator.Failed.VALUE
+            ? new Secret("variable " + name, Evaluator.text(value)) : value);
       }
       for (String given : vars.keySet()) {
         if (!declared.contains(given)) {
@@ -510,6 +527,16 @@ public final class ConfigLoader {
           continue;
         }
         members.addAll(scc);
+        if (selfLoop) {
+          String self = scc.iterator().next();
+          StaticRef ref = why.getOrDefault(self, Map.of()).get(self);
+          Entity entity = entities.get(self);
+          diagnostics.add(Diagnostic.error("Self-reference: " + self + " refers to itself",
+              self + " uses " + (ref == null ? "itself" : ref.text()) + (ref == null ? "" : " at " + ref.range())
+              + ", so it would need its own value before it has one. Remove the reference.",
+              entity == null ? null : entity.range()));
+          continue;
+        }
         List<String> path = cyclePath(graph, new TreeSet<>(scc));
         StringBuilder detail = new StringBuilder("The blocks refer to each other in a circle, so none can go first:\n  ");
         detail.append(String.join(" -> ", path));
@@ -651,9 +678,31 @@ public final class ConfigLoader {
     }
 
     private void evaluate(Entity e) {
-      if (!checkRefsDeclared(e)) {
-        return;
+      if (checkRefsDeclared(e)) {
+        evaluateChecked(e);
       }
+      // What failed stays visible as failed, so its users stay silent instead of adding
+      // "unknown attribute" errors for a block that does exist.
+      switch (e.kind()) {
+        case "local" -> locals.putIfAbsent(e.local().name(), Evaluator.Failed.VALUE);
+        case "release" -> {
+          if (release == null) {
+            releaseValue.putIfAbsent("name", e.block().label(0));
+            e.block().attributes().forEach(a -> releaseValue.putIfAbsent(a.name(), Evaluator.Failed.VALUE));
+            RELEASE.names().forEach(n -> releaseValue.putIfAbsent(n, Evaluator.Failed.VALUE));
+          }
+        }
+        case "provider", "variable" -> { }
+        default -> {
+          Address whole = new Address(e.kind(), e.block().label(0), null);
+          if (!disabled.contains(whole)) {
+            blocksByType.computeIfAbsent(e.kind(), k -> new TreeMap<>()).putIfAbsent(e.block().label(0), Evaluator.Failed.VALUE);
+          }
+        }
+      }
+    }
+
+    private void evaluateChecked(Entity e) {
       switch (e.kind()) {
         case "local" -> {
           Evaluator ev = new Evaluator(functions);
@@ -674,6 +723,15 @@ public final class ConfigLoader {
           continue;
         }
         String prefix = ref.entity().substring(0, ref.entity().indexOf('.') + 1);
+        if (prefix.isEmpty()) {
+          // Only "release" has no dot: the release block itself is missing (reported on its own).
+          if (entities.values().stream().noneMatch(x -> x.kind().equals("release"))) {
+            diagnostics.add(Diagnostic.error("Reference to the release, but there is no release block",
+                "Declare it: release \"name\" { version = \"1.0.0\" }.", ref.range()));
+          }
+          ok = false;
+          continue;
+        }
         if (ref.entity().startsWith("var.")) {
           Set<String> names = variables.keySet();
           String wanted = ref.entity().substring(4);
@@ -695,8 +753,10 @@ public final class ConfigLoader {
       try {
         return ev.evaluate(expr, scope);
       } catch (EvalException ex) {
-        diagnostics.add(ex.diagnostic());
-        return Failed.VALUE;
+        if (ex.diagnostic() != null) {
+          diagnostics.add(ex.diagnostic());
+        }
+        return Evaluator.Failed.VALUE;
       }
     }
 
@@ -710,7 +770,7 @@ public final class ConfigLoader {
             "It comes from env(), which Fanout hides; use a variable (--var version=...) instead.", b.attribute("version").range()));
         return;
       }
-      if (version == Failed.VALUE || attrs.containsValue(Failed.VALUE)) {
+      if (version == Evaluator.Failed.VALUE || attrs.containsValue(Evaluator.Failed.VALUE) || !checkTypes(b, RELEASE, attrs)) {
         return;
       }
       if (!(version instanceof String v) || v.isBlank()) {
@@ -720,9 +780,11 @@ public final class ConfigLoader {
         }
         return;
       }
-      if (!v.matches("[0-9A-Za-z][0-9A-Za-z.+_-]*")) {
+      // Every registry takes this shape (semver, PEP 440, OCI tags): a digit first, then
+      // runs of letters and digits joined by single separators.
+      if (!v.matches("[0-9][0-9A-Za-z]*([.+_-][0-9A-Za-z]+)*")) {
         diagnostics.add(Diagnostic.error("Invalid version \"" + v + "\"",
-            "Versions hold letters, digits and . + _ - (such as 1.0.35 or 2.0.0-rc.1)."
+            "A version starts with a digit and holds letters and digits joined by single . + _ - (such as 1.0.35 or 2.0.0-rc.1)."
             + (v.startsWith("v") ? " Did you mean to strip the \"v\"? trimprefix(git_tag(), \"v\")" : ""),
             b.attribute("version").value().range()));
         return;
@@ -759,6 +821,9 @@ public final class ConfigLoader {
       Evaluator ev = new Evaluator(functions);
       Map<String, Object> attrs = attributes(ev, b, scope());
       Schema schema = schemaOf("provider", b.label(0));
+      if (attrs.containsValue(Evaluator.Failed.VALUE) || !checkTypes(b, schema, attrs)) {
+        return;
+      }
       for (Schema.Attribute s : schema.attributes().values()) {
         Object v = attrs.get(s.name());
         if (s.sensitive() && v instanceof String literal) {
@@ -797,7 +862,7 @@ public final class ConfigLoader {
       }
       Evaluator ev = new Evaluator(functions);
       Object coll = eval(ev, forEach.value(), scope());
-      if (coll == Failed.VALUE) {
+      if (coll == Evaluator.Failed.VALUE) {
         return;
       }
       Map<String, Object> elements = forEachElements(coll, forEach);
@@ -812,15 +877,21 @@ public final class ConfigLoader {
         }
         each.put("key", el.getKey());
         each.put("value", el.getValue());
-        Instance inst = instance(e, new Address(type, name, el.getKey()), scope().with(Map.of("each", each)));
+        Address address = new Address(type, name, el.getKey());
+        Instance inst = instance(e, address, scope().with(Map.of("each", each)));
         if (inst != null) {
           byKey.put(el.getKey(), inst);
+        } else if (!disabled.contains(address)) {
+          byKey.put(el.getKey(), Evaluator.Failed.VALUE);
         }
       }
       // for_each edges from the collection itself, as in for_each = artifact.binary
       for (Evaluator.Dependency d : ev.dependencies()) {
         for (Object inst : byKey.values()) {
-          Address from = ((Instance) inst).address();
+          if (!(inst instanceof Instance instance)) {
+            continue;
+          }
+          Address from = instance.address();
           edges.add(new Edge(from, d.target(), "for_each over " + d.target(), d.where().toString()));
         }
       }
@@ -879,7 +950,7 @@ public final class ConfigLoader {
       Ast.Attribute enabledAttr = b.attribute("enabled");
       if (enabledAttr != null) {
         Object enabled = eval(ev, enabledAttr.value(), scope);
-        if (enabled == Failed.VALUE) {
+        if (enabled == Evaluator.Failed.VALUE) {
           return null;
         }
         if (!(enabled instanceof Boolean)) {
@@ -893,7 +964,7 @@ public final class ConfigLoader {
         }
       }
       Map<String, Object> attrs = attributes(ev, b, scope);
-      if (attrs.containsValue(Failed.VALUE)) {
+      if (attrs.containsValue(Evaluator.Failed.VALUE)) {
         return null;
       }
       Schema schema = schemaOf(e.kind(), b.label(0));
@@ -934,6 +1005,16 @@ public final class ConfigLoader {
         if (key == null || key.startsWith("var.") || key.startsWith("local.") || key.equals("release")) {
           diagnostics.add(Diagnostic.error("depends_on entry is not a block",
               "Each entry names a build, artifact or publication, such as npm.main; this one does not.", item.range()));
+          continue;
+        }
+        String type = key.substring(0, key.indexOf('.'));
+        String name = key.substring(key.indexOf('.') + 1);
+        List<Address> off = disabled.stream().filter(a -> a.type().equals(type) && a.name().equals(name)).toList();
+        if (!off.isEmpty() && !blocksByType.getOrDefault(type, Map.of()).containsKey(name)) {
+          // A disabled block has no value to evaluate; the edge is dropped later with a warning.
+          for (Address t : off) {
+            edges.add(new Edge(address, t, "depends_on " + t, item.range().toString()));
+          }
           continue;
         }
         Evaluator ev = new Evaluator(functions);
@@ -1004,6 +1085,9 @@ public final class ConfigLoader {
 
     private Instance build(Address address, Map<String, Object> attrs, Ast.Block b) {
       List<String> command = strings(attrs.get("command"));
+      if (b.attribute("command") == null) {
+        return null; // reported as a missing required attribute
+      }
       if (command.isEmpty()) {
         diagnostics.add(Diagnostic.error("Empty build command", "command needs at least the program to run.",
             b.attribute("command").value().range()));
@@ -1099,10 +1183,8 @@ public final class ConfigLoader {
     }
   }
 
-  private enum Failed { VALUE }
-
   private static String str(Object o) {
-    return o == null || o == Failed.VALUE ? null : o instanceof Secret s ? s.reveal() : Evaluator.text(o);
+    return o == null || o == Evaluator.Failed.VALUE ? null : o instanceof Secret s ? s.reveal() : Evaluator.text(o);
   }
 
   static Schema union(Schema a, Schema b) {

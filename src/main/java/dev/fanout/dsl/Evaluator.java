@@ -54,6 +54,20 @@ final class Evaluator {
 
   private enum Missing { INSTANCE }
 
+  /**
+   * The value of something that failed and was reported: a variable without a value, a
+   * block with an error. Using it stops the user's expression silently, so one mistake
+   * gives one message rather than one per reference.
+   */
+  enum Failed { VALUE }
+
+  private static Object checked(Object v) throws EvalException {
+    if (v == Failed.VALUE) {
+      throw EvalException.alreadyReported();
+    }
+    return v;
+  }
+
   private final Functions functions;
   private final List<Dependency> dependencies = new ArrayList<>();
 
@@ -70,7 +84,10 @@ final class Evaluator {
     return finish(eval(expr, scope), expr.range());
   }
 
-  private Object finish(Object value, SourceRange where) {
+  private Object finish(Object value, SourceRange where) throws EvalException {
+    if (value == Failed.VALUE) {
+      throw EvalException.alreadyReported();
+    }
     if (value instanceof Instance i) {
       dependencies.add(new Dependency(i.address(), where));
       return new Ref(i.address());
@@ -82,7 +99,9 @@ final class Evaluator {
       return java.util.Collections.unmodifiableList(out);
     } else if (value instanceof Map<?, ?> m) {
       Map<String, Object> out = new LinkedHashMap<>();
-      m.forEach((k, v) -> out.put((String) k, finish(v, where)));
+      for (Map.Entry<?, ?> en : m.entrySet()) {
+        out.put((String) en.getKey(), finish(en.getValue(), where));
+      }
       return java.util.Collections.unmodifiableMap(out);
     }
     return value;
@@ -130,7 +149,7 @@ final class Evaluator {
             "Nothing called \"" + v.name() + "\" is declared here." + Names.didYouMean(v.name(), scope.allNames()),
             v.range());
       }
-      return value;
+      return checked(value);
     } else if (expr instanceof Ast.GetAttr g) {
       return getAttr(eval(g.target(), scope), g.name(), g);
     } else if (expr instanceof Ast.Index i) {
@@ -193,7 +212,7 @@ final class Evaluator {
         v = i.address().toString();
       }
       if (v instanceof List<?> || v instanceof Map<?, ?>) {
-        throw new EvalException("Cannot put a " + typeName(v) + " into a string",
+        throw new EvalException("Cannot put " + typeName(v) + " into a string",
             "Only strings, numbers and booleans can be interpolated; use join() for a list.", e.range());
       }
       out.append(v == null ? "" : text(v));
@@ -289,7 +308,7 @@ final class Evaluator {
             "There is no \"" + name + "\" here." + Names.didYouMean(name, keys(m))
             + (m.isEmpty() ? "" : " Known: " + String.join(", ", keys(m)) + "."), at.range());
       }
-      return m.get(name);
+      return checked(m.get(name));
     }
     if (target instanceof List<?> l) {
       // Attribute access on a list maps over it, as after a splat: list.*.name.
@@ -316,12 +335,12 @@ final class Evaluator {
         throw new EvalException("Invalid list index", "A list is indexed by a whole number, not " + typeName(key) + ".",
             at.key().range());
       }
-      int i = n.intValue();
-      if (i < 0 || i >= l.size()) {
-        throw new EvalException("Index " + i + " is out of range",
+      // Compared as numbers first: intValue() of 4294967296 would wrap around to 0.
+      if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(l.size())) >= 0) {
+        throw new EvalException("Index " + text(n) + " is out of range",
             "The list has " + l.size() + " element" + (l.size() == 1 ? "" : "s") + ".", at.key().range());
       }
-      return l.get(i);
+      return checked(l.get(n.intValue()));
     }
     if (target instanceof Map<?, ?> m) {
       String k = text(key);
@@ -329,7 +348,7 @@ final class Evaluator {
         throw new EvalException("No key \"" + k + "\"",
             "Known keys: " + String.join(", ", keys(m)) + "." + Names.didYouMean(k, keys(m)), at.key().range());
       }
-      return m.get(k);
+      return checked(m.get(k));
     }
     if (target instanceof Instance i) {
       return getAttr(i, text(key), new Ast.GetAttr(at.target(), text(key), at.range()));
@@ -391,9 +410,10 @@ final class Evaluator {
           "It was given " + typeName(left) + " and " + typeName(right) + "." + hint, b.range());
     }
     return switch (b.op()) {
-      case "+" -> l.add(r);
-      case "-" -> l.subtract(r);
-      case "*" -> l.multiply(r);
+      // 34 significant digits: exact for anything a release computes, and 1e999 + 1 stays small.
+      case "+" -> l.add(r, MathContext.DECIMAL128);
+      case "-" -> l.subtract(r, MathContext.DECIMAL128);
+      case "*" -> l.multiply(r, MathContext.DECIMAL128);
       case "/", "%" -> {
         if (r.signum() == 0) {
           throw new EvalException("Division by zero", "The right side of '" + b.op() + "' is zero.", b.right().range());

@@ -147,7 +147,8 @@ public final class Formatter {
         default -> { }
       }
       if (type == FanoutLexer.BLOCK_COMMENT || type == FanoutLexer.LINE_COMMENT) {
-        out = out.stripTrailing();
+        // The formatted file uses LF everywhere, inside multi-line comments too.
+        out = out.stripTrailing().replace("\r\n", "\n").replace('\r', '\n');
         if (type == FanoutLexer.BLOCK_COMMENT) {
           newlines = 0;
         }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The functions a release file may call. Each checks its arguments and says what it wanted;
@@ -166,7 +167,12 @@ final class Functions {
     def("tostring", 1, 1, "tostring(42)", (a, c) -> a.get(0) == null ? null : str(a, 0, c));
     def("tonumber", 1, 1, "tonumber(\"42\")", (a, c) -> {
       try {
-        return a.get(0) instanceof BigDecimal n ? n : new BigDecimal(str(a, 0, c).trim());
+        BigDecimal n = a.get(0) instanceof BigDecimal d ? d : new BigDecimal(str(a, 0, c).trim());
+        if (Math.abs((long) n.precision() - n.scale()) > 1000 || Math.abs((long) n.scale()) > 1000) {
+          throw new EvalException("Number out of range",
+              "Numbers may have up to 1000 digits before or after the point.", c.range());
+        }
+        return n;
       } catch (NumberFormatException e) {
         throw new EvalException("Not a number: \"" + str(a, 0, c) + "\"", "tonumber() needs digits, as in \"42\".", c.range());
       }
@@ -177,7 +183,7 @@ final class Functions {
       String s = str(a, 0, c);
       int from = Math.max(0, Math.min(s.length(), num(a, 1, c)));
       int len = num(a, 2, c);
-      int to = len < 0 ? s.length() : Math.min(s.length(), from + len);
+      int to = len < 0 ? s.length() : (int) Math.min(s.length(), (long) from + len);
       return s.substring(from, to);
     });
     def("git_tag", 0, 0, "git_tag()", (a, c) -> {
@@ -217,22 +223,53 @@ final class Functions {
         return a;
       }
     }
-    // A function of a secret is a secret: trimprefix(env("TOKEN"), "x") stays hidden.
-    Secret secret = null;
+    // A function of a secret is a secret: trimprefix(env("TOKEN"), "x") stays hidden, and so
+    // does every string of split(",", env("TOKEN")), or join() would reveal them again.
     List<Object> plain = new ArrayList<>(args);
-    if (!call.name().equals("env") && !call.name().equals("coalesce")) {
-      for (int i = 0; i < plain.size(); i++) {
-        if (plain.get(i) instanceof Secret s) {
-          if (!s.isSet()) {
-            return s;
-          }
-          secret = s;
-          plain.set(i, s.reveal());
-        }
-      }
+    if (call.name().equals("env") || call.name().equals("coalesce")) {
+      return spec.fn().apply(plain, call);
+    }
+    Secret[] secret = new Secret[1];
+    for (int i = 0; i < plain.size(); i++) {
+      plain.set(i, reveal(plain.get(i), secret));
+    }
+    if (secret[0] != null && !secret[0].isSet()) {
+      return secret[0];
     }
     Object result = spec.fn().apply(plain, call);
-    return secret != null && result instanceof String s ? new Secret(secret.source(), s) : result;
+    return secret[0] == null ? result : hide(result, secret[0].source());
+  }
+
+  /** The value with its secrets revealed (inside lists and maps too); the first secret goes into {@code found}. */
+  private static Object reveal(Object v, Secret[] found) {
+    return deep(v, x -> {
+      if (x instanceof Secret s) {
+        if (found[0] == null || found[0].isSet() && !s.isSet()) {
+          found[0] = s;
+        }
+        return s.reveal();
+      }
+      return x;
+    });
+  }
+
+  /** Every string in the value made a secret again. */
+  private static Object hide(Object v, String source) {
+    return deep(v, x -> x instanceof String s ? new Secret(source, s) : x);
+  }
+
+  /** The value with {@code leaf} applied to everything that is not a list or a map. */
+  private static Object deep(Object v, UnaryOperator<Object> leaf) {
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(deep(x, leaf)));
+      return out;
+    } else if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, deep(x, leaf)));
+      return out;
+    }
+    return leaf.apply(v);
   }
 
   private static String str(List<Object> a, int i, Ast.Call c) throws EvalException {
@@ -249,7 +286,8 @@ final class Functions {
 
   private static int num(List<Object> a, int i, Ast.Call c) throws EvalException {
     if (a.get(i) instanceof BigDecimal n) {
-      return n.intValue();
+      // Clamped, not wrapped: substr("abc", 0, 4294967296) means "to the end", not "none".
+      return n.max(BigDecimal.valueOf(Integer.MIN_VALUE)).min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValue();
     }
     throw new EvalException("Argument " + (i + 1) + " of " + c.name() + "() must be a number",
         "It is " + Evaluator.typeName(a.get(i)) + ".", c.args().get(i).range());

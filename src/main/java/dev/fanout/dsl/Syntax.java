@@ -24,6 +24,10 @@ public final class Syntax {
 
   /** Beyond this many syntax errors in one file the rest are mostly echoes of the first. */
   private static final int MAX_ERRORS_PER_FILE = 10;
+  /** Deeper nesting than any release needs; see {@link #tooDeep}. */
+  private static final int MAX_DEPTH = 64;
+  private static final int MAX_OPERATORS = 256;
+  private static final int MAX_MAGNITUDE = 1000;
 
   private static final Map<Integer, String> WORDS = Map.ofEntries(
       Map.entry(FanoutLexer.LBRACE, "'{'"), Map.entry(FanoutLexer.RBRACE, "'}'"),
@@ -39,6 +43,12 @@ public final class Syntax {
       Map.entry(FanoutLexer.NULL, "null"), Map.entry(FanoutLexer.FOR, "'for'"),
       Map.entry(FanoutLexer.IN, "'in'"), Map.entry(FanoutLexer.IF, "'if'"),
       Map.entry(Token.EOF, "the end of the file"));
+
+  /** Tokens that need a value after them: a line ending right after one has lost its value. */
+  private static final Set<Integer> WANTS_VALUE = Set.of(FanoutLexer.ASSIGN, FanoutLexer.EQEQ, FanoutLexer.NEQ,
+      FanoutLexer.LE, FanoutLexer.GE, FanoutLexer.LT, FanoutLexer.GT, FanoutLexer.ANDAND, FanoutLexer.OROR,
+      FanoutLexer.PLUS, FanoutLexer.MINUS, FanoutLexer.STAR, FanoutLexer.SLASH, FanoutLexer.PERCENT,
+      FanoutLexer.QUESTION, FanoutLexer.COLON, FanoutLexer.FATARROW, FanoutLexer.BANG);
 
   private Syntax() {
   }
@@ -60,13 +70,70 @@ public final class Syntax {
     Errors errors = new Errors(fileName, diagnostics);
     lexer.removeErrorListeners();
     lexer.addErrorListener(errors);
-    FanoutParser parser = new FanoutParser(new CommonTokenStream(lexer));
+    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    tokens.fill();
+    Diagnostic tooDeep = tooDeep(fileName, tokens.getTokens());
+    if (tooDeep != null) {
+      diagnostics.add(tooDeep);
+      return new Result(new Ast.File(fileName, List.of(), List.of()), diagnostics);
+    }
+    FanoutParser parser = new FanoutParser(tokens);
     parser.removeErrorListeners();
     parser.addErrorListener(errors);
-    FanoutParser.FileContext tree = parser.file();
-    Builder builder = new Builder(fileName, diagnostics);
-    Ast.File file = builder.file(tree);
-    return new Result(file, diagnostics);
+    try {
+      FanoutParser.FileContext tree = parser.file();
+      Builder builder = new Builder(fileName, diagnostics);
+      Ast.File file = builder.file(tree);
+      return new Result(file, diagnostics);
+    } catch (StackOverflowError e) {
+      // The limits below keep real files far from this; it is the last guard, not the rule.
+      diagnostics.add(Diagnostic.error("Too deeply nested", "This file nests expressions too deeply to read.",
+          SourceRange.at(fileName, 1, 1)));
+      return new Result(new Ast.File(fileName, List.of(), List.of()), diagnostics);
+    }
+  }
+
+  /**
+   * Nesting beyond any real release file (brackets, strings in interpolations, signs, long
+   * operator chains) would overflow the stack of the recursive parser and evaluator: it is
+   * refused up front with its place.
+   */
+  private static Diagnostic tooDeep(String fileName, List<Token> tokens) {
+    int depth = 0;
+    int unary = 0;
+    int operators = 0;
+    for (Token t : tokens) {
+      if (t.getChannel() != Token.DEFAULT_CHANNEL) {
+        continue;
+      }
+      int type = t.getType();
+      switch (type) {
+        case FanoutLexer.LBRACE, FanoutLexer.LBRACK, FanoutLexer.LPAREN, FanoutLexer.INTERP_START, FanoutLexer.QUOTE -> {
+          depth++;
+          operators = 0;
+        }
+        case FanoutLexer.RBRACE, FanoutLexer.RBRACK, FanoutLexer.RPAREN, FanoutLexer.QUOTE_END,
+            FanoutLexer.UNTERMINATED -> {
+          depth = Math.max(0, depth - 1);
+          operators = 0;
+        }
+        case FanoutLexer.ASSIGN, FanoutLexer.COMMA, FanoutLexer.COLON, FanoutLexer.QUESTION, FanoutLexer.FATARROW ->
+            operators = 0;
+        default -> { }
+      }
+      unary = type == FanoutLexer.MINUS || type == FanoutLexer.BANG ? unary + 1 : 0;
+      if (WANTS_VALUE.contains(type)) {
+        operators++;
+      }
+      if (depth > MAX_DEPTH || unary > MAX_DEPTH || operators > MAX_OPERATORS) {
+        return Diagnostic.error("Too deeply nested",
+            depth > MAX_DEPTH ? "Brackets, braces and strings nest more than " + MAX_DEPTH + " levels deep here."
+            : unary > MAX_DEPTH ? "More than " + MAX_DEPTH + " signs ('-' or '!') follow each other here."
+            : "More than " + MAX_OPERATORS + " operators in a row here; split the expression with locals.",
+            SourceRange.at(fileName, t.getLine(), t.getCharPositionInLine() + 1));
+      }
+    }
+    return null;
   }
 
   /** Turns ANTLR's syntax errors into diagnostics with words a person reads. */
@@ -88,7 +155,8 @@ public final class Syntax {
         return;
       }
       Token token = offending instanceof Token t ? t : null;
-      int width = token == null || token.getText() == null ? 1 : Math.max(1, token.getText().length());
+      int width = token == null || token.getText() == null || token.getType() == Token.EOF ? 1
+          : Math.max(1, token.getText().codePointCount(0, token.getText().length()));
       SourceRange range = new SourceRange(fileName, line, column + 1, line, column + width);
       if (token == null) {
         out.add(Diagnostic.error("Invalid character", "This character cannot start anything in a release file.", range));
@@ -104,11 +172,69 @@ public final class Syntax {
         case FanoutLexer.BAD_CHAR -> out.add(Diagnostic.error("Invalid character " + found,
             hintFor(token.getText()), range));
         default -> {
+          if (token.getType() == Token.EOF && out.stream().anyMatch(Diagnostic::isError)) {
+            // An end of file "inside a block" after an earlier error is an echo of the parser's recovery.
+            return;
+          }
+          if (recognizer instanceof FanoutParser p) {
+            Diagnostic specific = specific(p, token, found);
+            if (specific != null) {
+              out.add(specific);
+              return;
+            }
+          }
           String expected = recognizer instanceof FanoutParser p ? expected(p.getExpectedTokens()) : null;
           out.add(Diagnostic.error("Unexpected " + found,
               expected == null ? "This does not fit here." : "Expected " + expected + ".", range));
         }
       }
+    }
+
+    /**
+     * The common mistakes, said in their own words and placed where the fix goes rather than
+     * where the parser noticed: a value missing after '=' or an operator, an interpolation or
+     * a block never closed, a '=' missing between a name and its value.
+     */
+    private Diagnostic specific(FanoutParser p, Token token, String found) {
+      IntervalSet expected = p.getExpectedTokens();
+      Token previous = p.getTokenStream().index() > 0 ? p.getTokenStream().LT(-1) : null;
+      if (previous != null && expected.contains(FanoutLexer.NUMBER) && expected.contains(FanoutLexer.QUOTE)
+          && WANTS_VALUE.contains(previous.getType())) {
+        return Diagnostic.error("Missing value after '" + previous.getText() + "'",
+            "Expected a value (a string, number, list, map, name or call) after it; found " + found + ".",
+            range(previous));
+      }
+      for (ParserRuleContext c = p.getContext(); c != null; c = c.getParent()) {
+        if (c instanceof FanoutParser.InterpolationContext in && expected.contains(FanoutLexer.RBRACE)) {
+          Token start = in.INTERP_START().getSymbol();
+          return Diagnostic.error("Unclosed interpolation",
+              "The '${' here has no closing '}'; found " + found + " instead. Write \"${name}\".", range(start));
+        }
+        if (c instanceof FanoutParser.BlockContext b) {
+          if (token.getType() == Token.EOF && b.LBRACE() != null) {
+            Token open = b.LBRACE().getSymbol();
+            return Diagnostic.error("Missing '}'",
+                "The " + (b.type == null ? "" : b.type.getText() + " ") + "block opened here is never closed: "
+                + "the file ends first. Add '}' after its last line.", range(open));
+          }
+          if (b.LBRACE() == null && expected.contains(FanoutLexer.LBRACE) && !b.label().isEmpty()) {
+            Token name = b.start;
+            Token value = b.label(0).start;
+            return Diagnostic.error("Missing '=' or '{'",
+                "\"" + name.getText() + "\" is followed by " + b.label(0).getText() + ", then " + found
+                + ". To set an attribute write " + name.getText() + " = " + b.label(0).getText()
+                + "; to open a block put '{' after its name on the same line.", range(value));
+          }
+          break;
+        }
+      }
+      return null;
+    }
+
+    private SourceRange range(Token t) {
+      int width = t.getType() == Token.EOF ? 1 : Math.max(1, t.getText().codePointCount(0, t.getText().length()));
+      return new SourceRange(fileName, t.getLine(), t.getCharPositionInLine() + 1, t.getLine(),
+          t.getCharPositionInLine() + width);
     }
 
     private static String hintFor(String c) {
@@ -117,6 +243,7 @@ public final class Syntax {
         case ";" -> "Attributes end at the end of the line; no ';' is needed.";
         case "&" -> "Did you mean '&&'?";
         case "|" -> "Did you mean '||'?";
+        case "\r" -> "A carriage return without a line feed: save the file with LF (or CRLF) line endings.";
         default -> "This character cannot start anything in a release file.";
       };
     }
@@ -150,6 +277,10 @@ public final class Syntax {
         if (w != null) {
           words.add(w);
         }
+      }
+      // for, in and if are names too where a name is expected.
+      if (words.contains("a name")) {
+        words.removeAll(List.of("'for'", "'in'", "'if'"));
       }
       // An expression can start with many tokens; saying "an expression" reads better.
       if (words.contains("a number") && words.contains("a string") && words.contains("'['")) {
@@ -334,7 +465,15 @@ public final class Syntax {
       SourceRange r = range(ctx);
       if (ctx instanceof FanoutParser.NumberContext n) {
         try {
-          return new Ast.Literal(new BigDecimal(n.NUMBER().getText()), r);
+          BigDecimal value = new BigDecimal(n.NUMBER().getText());
+          // Beyond this a number is a typo, and printing 1e999999999 would take a billion digits.
+          if (Math.abs((long) value.precision() - value.scale()) > MAX_MAGNITUDE
+              || Math.abs((long) value.scale()) > MAX_MAGNITUDE) {
+            diagnostics.add(Diagnostic.error("Number out of range '" + n.getText() + "'",
+                "Numbers may have up to " + MAX_MAGNITUDE + " digits before or after the point.", r));
+            return new Ast.Literal(BigDecimal.ZERO, r);
+          }
+          return new Ast.Literal(value, r);
         } catch (NumberFormatException e) {
           diagnostics.add(Diagnostic.error("Invalid number '" + n.getText() + "'", "Write numbers like 3, 2.5 or 1e3.", r));
           return new Ast.Literal(BigDecimal.ZERO, r);
