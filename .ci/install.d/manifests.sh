@@ -5,8 +5,8 @@
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
-command -v makepkg >/dev/null 2>&1 || need+=(makepkg=6.0.2-3)
-command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin=2.8.0-1.1+b1)
+command -v makepkg >/dev/null 2>&1 || need+=(makepkg)
+command -v nix-instantiate >/dev/null 2>&1 || need+=(nix-bin)
 [ ${#need[@]} -eq 0 ] && exit 0
 mkdir -p /var/lib/apt/periodic
 [ -f /var/lib/apt/periodic/fanout-updated ] || { apt-get update -qq && touch /var/lib/apt/periodic/fanout-updated; }

@@ -12,4 +12,4 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  skopeo=1.9.3+ds1-1+b10 docker-registry=2.8.2+ds1-1 >/dev/null
+  skopeo docker-registry >/dev/null

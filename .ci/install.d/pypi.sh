@@ -9,4 +9,4 @@ fi
 mkdir -p /var/lib/apt/periodic
 [ -f /var/lib/apt/periodic/fanout-updated ] || { apt-get update -qq && touch /var/lib/apt/periodic/fanout-updated; }
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  twine=4.0.2-1 python3-pip=23.0.1+dfsg-1 >/dev/null
+  twine python3-pip >/dev/null
