@@ -141,7 +141,8 @@ public final class Sandbox implements AutoCloseable {
     MockResponse.Builder out = new MockResponse.Builder();
     if ("before".equals(effect.drop())) {
       log.record(emulator.registry(), request.method(), request.rawPath(), 0, write, millis(started), effect.description());
-      return out.onRequestStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+      // The emulator is never asked; the client sees the connection close with no answer.
+      return out.onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
     }
     if (effect.status() != null) {
       Map<String, Object> error = Map.of("errors", List.of(Map.of("code", "SANDBOX_FAULT",

@@ -117,9 +117,31 @@ final class GithubReleaseProvider implements Provider {
     String tag = tag(p);
     GithubApi api = api(p);
     String location = api.apiUrl() + "/repos/" + repo + "/releases/tags/" + tag;
-    JsonNode release = findRelease(api, repo, tag);
+    // One list answers both questions: which versions are out (for drift and lag) and this tag's release.
+    String version = ctx.release().version();
+    String prefix = tag.endsWith(version) ? tag.substring(0, tag.length() - version.length()) : null;
+    List<String> versions = new java.util.ArrayList<>();
+    JsonNode release = null;
+    GithubApi.Answer list = api.get("/repos/" + repo + "/releases?per_page=100", "list releases");
+    if (list.ok()) {
+      for (JsonNode r : list.json()) {
+        String t = r.path("tag_name").asText();
+        if (t.equals(tag)) {
+          release = r;
+        }
+        if (!r.path("draft").asBoolean() && prefix != null && t.startsWith(prefix) && t.length() > prefix.length()) {
+          versions.add(0, t.substring(prefix.length()));
+        }
+      }
+    } else if (list.status() != 404) {
+      throw api.failure("list releases", list);
+    }
+    if (release == null && list.ok() && list.json().size() >= 100) {
+      release = findRelease(api, repo, tag);
+    }
     if (release == null) {
-      return RegistryState.absent(location);
+      return versions.isEmpty() ? RegistryState.absent(location)
+          : new RegistryState(true, versions, null, Map.of(), Map.of(), null, location);
     }
     Map<String, Long> localSizes = new LinkedHashMap<>();
     Map<String, String> localSha = new LinkedHashMap<>();
@@ -137,8 +159,10 @@ final class GithubReleaseProvider implements Provider {
     }
     boolean draft = release.path("draft").asBoolean();
     items.put(DRAFT_ITEM, String.valueOf(draft));
-    String version = ctx.release().version();
-    return new RegistryState(true, draft ? List.of() : List.of(version), draft ? null : version, items, Map.of(),
+    if (!draft && !versions.contains(version)) {
+      versions.add(version);
+    }
+    return new RegistryState(true, versions, draft ? null : version, items, Map.of(),
         draft ? "draft release " + tag + " (not published yet)" : null,
         release.path("html_url").asText(location));
   }
