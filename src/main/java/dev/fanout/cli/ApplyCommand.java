@@ -159,7 +159,8 @@ final class ApplyCommand implements Callable<Integer> {
     try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), runId, ws.redactor())) {
       journal.record(null, "apply_start", plan.release() + " " + plan.version());
       event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
-      result = new Walker(ws, plan, journal, listener(ws), Walker.Options.standard(run.parallelism)).run();
+      result = new Walker(ws, plan, journal, listener(ws, plan.changes().size()),
+          Walker.Options.standard(run.parallelism)).run();
       journal.record(null, "apply_end", Report.successLine(result));
     }
     String text = ws.redactor().redact(Report.text(result));
@@ -182,14 +183,16 @@ final class ApplyCommand implements Callable<Integer> {
     return result.success() ? ExitCode.OK : ExitCode.ERROR;
   }
 
-  private Walker.Listener listener(Workspace ws) {
+  private Walker.Listener listener(Workspace ws, int targets) {
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    long started = System.nanoTime();
     return new Walker.Listener() {
       @Override
       public void started(Address node) {
         if (run.json) {
           event(Map.of("type", "apply_progress", "address", node.toString(), "state", "started"));
         } else if (ws.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
-          line(node + ": publishing...");
+          line(prefix(done.get()) + node + ": publishing...");
         }
       }
 
@@ -207,10 +210,18 @@ final class ApplyCommand implements Callable<Integer> {
           e.put("duration_ms", r.millis());
           event(e);
         } else if (ws.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION || !r.status().ok()) {
-          line(r.address() + ": " + status + (r.millis() > 0 ? " after " + r.millis() / 100 / 10.0 + "s" : "")
+          int n = ws.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION
+              ? done.incrementAndGet() : done.get();
+          line(prefix(n) + r.address() + ": " + status + (r.millis() > 0 ? " after " + r.millis() / 100 / 10.0 + "s" : "")
               + (r.status().ok() ? "" : ": " + (r.step() == null ? "" : r.step() + ": ") + r.detail())
               + (r.rootCause() == null ? "" : "; root cause: " + r.rootCause()));
         }
+      }
+
+      /** {@code [3/14 12.5s]}: targets done of all, and time since the start. */
+      private String prefix(int n) {
+        return String.format(java.util.Locale.ROOT, "[%d/%d %4.1fs] ", n, targets,
+            (System.nanoTime() - started) / 1e9);
       }
 
       private void line(String s) {
