@@ -59,6 +59,11 @@ public final class Http {
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))
         .callTimeout(Duration.ofMinutes(10))
+        // OkHttp would otherwise silently send a POST or PUT again when the connection drops
+        // after the registry took it: a second write of the same version (seen as a second
+        // OCI manifest PUT, a 422 from a tap). Reads are retried by Retry below; writes only by
+        // the apply stage, after reading the registry again.
+        .retryOnConnectionFailure(false)
         .addInterceptor(new UserAgent("fanout/" + version + " (+https://github.com/fanout-dev/fanout)"))
         .addInterceptor(new Retry(policy))
         .addInterceptor(new Pacing(policy.minIntervalByHost()))

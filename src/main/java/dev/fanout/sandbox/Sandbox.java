@@ -141,7 +141,10 @@ public final class Sandbox implements AutoCloseable {
     MockResponse.Builder out = new MockResponse.Builder();
     if ("before".equals(effect.drop())) {
       log.record(emulator.registry(), request.method(), request.rawPath(), 0, write, millis(started), effect.description());
-      return out.onRequestStart(SocketEffect.ShutdownConnection.INSTANCE).build();
+      // The dispatcher runs after the request was read, so an onRequestStart effect never fires
+      // and the client got an empty 200 (a lost write looked like a success). Closing the
+      // connection instead of answering is what the client sees of a reset before the response.
+      return out.onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
     }
     if (effect.status() != null) {
       Map<String, Object> error = Map.of("errors", List.of(Map.of("code", "SANDBOX_FAULT",
