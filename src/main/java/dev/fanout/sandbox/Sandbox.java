@@ -40,6 +40,18 @@ public final class Sandbox implements AutoCloseable {
 
   private record Running(Emulator emulator, MockWebServer server, String baseUrl) { }
 
+  /**
+   * One host per sandbox folder at a time. Every emulator keeps its registry in memory and
+   * writes it through to the folder, so two hosts over one folder (two applies started
+   * together, in one JVM or two) each answered from a stale copy: with --lock-timeout the
+   * second apply published every target again, and each host overwrote the other's files.
+   * A second host waits for the first to close (an OS file lock, freed even by kill -9).
+   */
+  private static final Map<Path, java.util.concurrent.Semaphore> HOSTS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long CLAIM_TIMEOUT_MS = 5 * 60_000;
+  private java.util.concurrent.Semaphore claimedHere;
+  private java.nio.channels.FileChannel claimChannel;
+
   private Sandbox(Path dir) throws IOException {
     this.dir = dir;
     this.log = new RequestLog(dir.resolve("requests.jsonl"));
@@ -59,6 +71,7 @@ public final class Sandbox implements AutoCloseable {
     Sandbox sandbox = new Sandbox(dir);
     sandbox.scenario = chosen;
     try {
+      sandbox.claim();
       Map<String, Integer> ports = sandbox.ports();
       for (Emulator emulator : emulators) {
         sandbox.startOne(emulator, chosen.tokens(), ports.getOrDefault(emulator.registry(), 0));
@@ -69,6 +82,35 @@ public final class Sandbox implements AutoCloseable {
       throw e;
     }
     return sandbox;
+  }
+
+  /** Waits until no other host serves this folder; see {@link #HOSTS}. */
+  private void claim() throws IOException {
+    long deadline = System.currentTimeMillis() + CLAIM_TIMEOUT_MS;
+    java.util.concurrent.Semaphore local = HOSTS.computeIfAbsent(dir.toAbsolutePath().normalize(),
+        k -> new java.util.concurrent.Semaphore(1));
+    try {
+      if (!local.tryAcquire(CLAIM_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        throw new IOException(busy());
+      }
+      claimedHere = local;
+      claimChannel = java.nio.channels.FileChannel.open(dir.resolve("host.lock"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+      while (claimChannel.tryLock() == null) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IOException(busy());
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for the sandbox in " + dir);
+    }
+  }
+
+  private String busy() {
+    return "the sandbox in " + dir + " has been in use by another fanout run for " + CLAIM_TIMEOUT_MS / 60_000
+        + " minutes; wait for it to end, or give this run its own folder with --sandbox=DIR";
   }
 
   /**
@@ -257,10 +299,21 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    for (Running r : running.values()) {
-      r.server().close();
+    try {
+      for (Running r : running.values()) {
+        r.server().close();
+      }
+      log.close();
+    } finally {
+      if (claimChannel != null) {
+        claimChannel.close();   // frees the file lock
+        claimChannel = null;
+      }
+      if (claimedHere != null) {
+        claimedHere.release();
+        claimedHere = null;
+      }
     }
-    log.close();
   }
 
   private static long millis(long startedNanos) {

@@ -68,7 +68,13 @@ class SecretsDrill {
     try (Stream<Path> all = Files.walk(tmp)) {
       for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
         files++;
-        scan(tmp.relativize(f).toString(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1), hits);
+        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        if (f.getFileName().toString().equals("requests.jsonl")) {
+          // The log quotes the fault rule it applied, and this drill's rule holds a token on
+          // purpose (a registry echoing it back); what the sandbox logged itself is scanned.
+          text = text.replaceAll("\"fault\":\"(\\\\.|[^\"\\\\])*\"", "");
+        }
+        scan(tmp.relativize(f).toString(), text, hits);
       }
     }
     List<String> problems = new ArrayList<>(hits);
