@@ -52,10 +52,20 @@ class CrashDrill {
       List<String> where = new ArrayList<>();
       int trialKills = 0;
       for (int k = 0; k < KILLS_PER_TRIAL; k++) {
-        long delay = 800 + random.nextInt(6500);
+        // One kill in four lands anywhere from the start (plan, builds); the others a random
+        // time after the run's apply_start, when the writes happen.
+        boolean duringPlan = random.nextInt(4) == 0;
+        long delay = duringPlan ? 300 + random.nextInt(2500) : random.nextInt(3500);
         List<String> before = Drills.runIds(journal);
         Process p = start(example, sandbox, dir.resolve("killed-" + k + ".log"));
-        boolean finished = p.waitFor(delay, TimeUnit.MILLISECONDS);
+        boolean finished;
+        if (duringPlan) {
+          finished = p.waitFor(delay, TimeUnit.MILLISECONDS);
+        } else {
+          finished = waitForNewRun(p, journal, before.size());
+          finished = finished || p.waitFor(delay, TimeUnit.MILLISECONDS);
+        }
+        String label = (duringPlan ? delay + " ms after start" : delay + " ms after apply_start");
         if (!finished) {
           p.destroyForcibly();   // SIGKILL: no shutdown hooks, no finally blocks
           p.waitFor();
@@ -63,9 +73,9 @@ class CrashDrill {
           List<String> after = new ArrayList<>(Drills.runIds(journal));
           after.removeAll(before);
           killedRuns.addAll(after);
-          where.add(delay + " ms: " + lastEvent(journal, after));
+          where.add(label + ": " + lastEvent(journal, after));
         } else {
-          where.add(delay + " ms: finished first (exit " + p.exitValue() + ")");
+          where.add(label + ": finished first (exit " + p.exitValue() + ")");
         }
       }
       landed += trialKills;
@@ -105,10 +115,11 @@ class CrashDrill {
         survived += trialKills;
       } else {
         failures.add("trial " + trial + " (kills at " + where + "): " + problems);
+        keepEvidence(dir, "crash-trial-" + trial);
       }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("trial", trial);
-      row.put("killed at (ms after start: last journal event)", String.join("; ", where));
+      row.put("kills (when: last journal event)", String.join("; ", where));
       row.put("re-runs to finish", reruns);
       row.put("ok", problems.isEmpty() ? "yes" : "NO: " + String.join("; ", problems));
       table.add(row);
@@ -129,10 +140,41 @@ class CrashDrill {
     List<String> cmd = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
         "-cp", System.getProperty("java.class.path"), "dev.fanout.cli.Main",
         "apply", example.toString(), "--sandbox=" + sandbox, "--auto-approve", "--no-color");
+    Path ports = sandbox.resolve("ports.json");
+    if (Files.exists(ports)) {
+      // Evidence for a failed trial: the ports each run found (the formula URLs depend on them).
+      Files.copy(ports, log.resolveSibling(log.getFileName() + ".ports-before.json"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(example.getParent().toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.endsWith("_TOKEN"));
     return pb.start();
+  }
+
+  /** Waits until the process's run appears in the journal; true when the process ended first. */
+  private static boolean waitForNewRun(Process p, Path journal, int runsBefore) throws InterruptedException {
+    while (Drills.runIds(journal).size() <= runsBefore) {
+      if (p.waitFor(20, TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Copies a failed trial's logs, journal and request log to target/drills for a person to read. */
+  static void keepEvidence(Path dir, String name) throws java.io.IOException {
+    Path to = Drills.figuresDir().resolve("evidence").resolve(name);
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String n = f.getFileName().toString();
+        if (Files.isRegularFile(f) && (n.endsWith(".log") || n.endsWith(".jsonl") || n.endsWith(".json"))) {
+          Path target = to.resolve(dir.relativize(f).toString());
+          Files.createDirectories(target.getParent());
+          Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   private static String lastEvent(Path journal, List<String> runs) {
