@@ -136,8 +136,8 @@ class CrashDrill {
   }
 
   private static Process start(Path example, Path sandbox, Path log) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = List.of(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
         "-cp", System.getProperty("java.class.path"), "dev.fanout.cli.Main",
         "apply", example.toString(), "--sandbox=" + sandbox, "--auto-approve", "--no-color");
     Path ports = sandbox.resolve("ports.json");
