@@ -137,7 +137,15 @@ public final class ConfigLoader {
         continue;
       }
       sources.put(name, text);
-      Syntax.Result r = Syntax.parse(name, text);
+      Syntax.Result r;
+      try {
+        r = Syntax.parse(name, text);
+      } catch (StackOverflowError tooDeep) {
+        // Found by the fuzz drill: brackets nested some hundreds deep overflow the parser's stack.
+        diagnostics.add(Diagnostic.error("Nesting too deep", "Brackets, calls or blocks in " + name
+            + " nest deeper than Fanout can read; flatten the expression.", SourceRange.at(name, 1, 1)));
+        continue;
+      }
       diagnostics.addAll(r.diagnostics());
       parsed.add(r.file());
     }
@@ -145,7 +153,19 @@ public final class ConfigLoader {
       diagnostics.add(Diagnostic.error("No release block", "A release file needs at least a release block:\n"
           + "  release \"name\" {\n    version = \"1.0.0\"\n  }", SourceRange.at(display(files.get(0)), 1, 1)));
     }
-    Config config = new Resolver(dir, files, parsed).resolve();
+    boolean syntaxErrors = hasErrors();
+    Config config;
+    try {
+      config = new Resolver(dir, files, parsed).resolve();
+    } catch (RuntimeException | StackOverflowError e) {
+      // Found by the fuzz drill: error recovery leaves holes (null expressions, references
+      // without a dot) in the tree of a file that does not parse, and the resolver expects
+      // whole trees. The syntax errors already say what to fix; without any, it is a bug.
+      if (!syntaxErrors) {
+        throw e;
+      }
+      config = null;
+    }
     return new Result(hasErrors() ? null : config, List.copyOf(diagnostics), sources);
   }
 

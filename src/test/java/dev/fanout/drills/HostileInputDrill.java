@@ -103,7 +103,14 @@ class HostileInputDrill {
     for (int i = 0; i < (Drills.full() ? 300 : 60); i++) {
       String text = mutate(corpus.get(sample.nextInt(corpus.size())), new Random(SEED * 17 + i), i);
       Files.writeString(file, text, StandardCharsets.UTF_8);
-      Drills.Run run = Drills.cli(Map.of(), "validate", dir.toString(), "--no-color");
+      Drills.Run run;
+      try {
+        run = Drills.cli(Map.of(), "validate", dir.toString(), "--no-color");
+      } catch (RuntimeException | StackOverflowError crash) {
+        failures.add("validate of sample " + i + " threw " + crash);
+        keep(100_000 + i, text);
+        continue;
+      }
       rendered++;
       if (run.code() > 1 || run.err().contains("This is a bug in Fanout")) {
         failures.add("validate of sample " + i + " ended with " + run.code() + ": " + run.err());
