@@ -50,6 +50,7 @@ public final class Sandbox implements AutoCloseable {
   private static final Map<Path, java.util.concurrent.Semaphore> HOSTS = new java.util.concurrent.ConcurrentHashMap<>();
   private static final long CLAIM_TIMEOUT_MS = 5 * 60_000;
   private java.util.concurrent.Semaphore claimedHere;
+  private Map<String, String> attached;
   private java.nio.channels.FileChannel claimChannel;
 
   private Sandbox(Path dir) throws IOException {
@@ -68,8 +69,13 @@ public final class Sandbox implements AutoCloseable {
   public static Sandbox start(Path dir, String scenario, List<Emulator> emulators) throws IOException {
     Files.createDirectories(dir);
     Scenario chosen = Scenario.load(scenario);
+    Map<String, String> served = servedByAnotherProcess(dir);
     Sandbox sandbox = new Sandbox(dir);
     sandbox.scenario = chosen;
+    if (served != null) {
+      sandbox.attached = served;
+      return sandbox;
+    }
     try {
       sandbox.claim();
       Map<String, Integer> ports = sandbox.ports();
@@ -82,6 +88,43 @@ public final class Sandbox implements AutoCloseable {
       throw e;
     }
     return sandbox;
+  }
+
+  /**
+   * The URLs of a {@code fanout sandbox serve} that serves this folder from another process,
+   * else null. A plan or apply then uses those registries instead of starting its own
+   * (which would wait for the folder): that is how the crash drill kills an apply without
+   * killing the registries it talks to.
+   */
+  private static Map<String, String> servedByAnotherProcess(Path dir) throws IOException {
+    Path serving = dir.resolve("serving.json");
+    if (!Files.isRegularFile(serving) || HOSTS.containsKey(dir.toAbsolutePath().normalize())
+        && HOSTS.get(dir.toAbsolutePath().normalize()).availablePermits() == 0) {
+      return null;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("host.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock free = ch.tryLock();
+      if (free != null) {
+        free.release();
+        return null;   // left by a server that is gone
+      }
+    } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+      return null;
+    }
+    try {
+      return JSON.readValue(serving.toFile(), new TypeReference<Map<String, String>>() { });
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
+  /** Marks this host as the folder's server for other processes; see {@link #servedByAnotherProcess}. */
+  public void announce() throws IOException {
+    Path tmp = dir.resolve("serving.json.tmp");
+    Files.writeString(tmp, JSON.writeValueAsString(urls()));
+    Files.move(tmp, dir.resolve("serving.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Waits until no other host serves this folder; see {@link #HOSTS}. */
@@ -253,6 +296,9 @@ public final class Sandbox implements AutoCloseable {
 
   /** Registry name to base URL, plus the extra URLs each emulator names ({@code npm.git}...). */
   public Map<String, String> urls() {
+    if (attached != null) {
+      return new TreeMap<>(attached);
+    }
     Map<String, String> urls = new TreeMap<>();
     running.forEach((name, r) -> {
       urls.put(name, r.baseUrl());
@@ -263,6 +309,9 @@ public final class Sandbox implements AutoCloseable {
 
   /** The base URL of one registry's emulator. */
   public String url(String registry) {
+    if (attached != null && attached.containsKey(registry)) {
+      return attached.get(registry);
+    }
     Running r = running.get(registry);
     if (r == null) {
       throw new IllegalArgumentException("no emulator for registry '" + registry + "'; running: " + running.keySet());
@@ -282,7 +331,7 @@ public final class Sandbox implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public List<Map<String, Object>> pendingSeed() {
-    if (Files.exists(dir.resolve(".seeded"))) {
+    if (attached != null || Files.exists(dir.resolve(".seeded"))) {
       return List.of();
     }
     Object seed = scenario.spec().get("seed");
@@ -306,6 +355,7 @@ public final class Sandbox implements AutoCloseable {
       log.close();
     } finally {
       if (claimChannel != null) {
+        Files.deleteIfExists(dir.resolve("serving.json"));
         claimChannel.close();   // frees the file lock
         claimChannel = null;
       }

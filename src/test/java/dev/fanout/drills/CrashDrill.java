@@ -23,13 +23,23 @@ import org.junit.jupiter.api.io.TempDir;
  * run has started nodes without an end, a later run ends them), and the lock the killed
  * process left did not stop the re-run.
  *
- * <p>The process runs the CLI's main class on the test class path, which is the code that
- * goes into target/fanout.jar, so the drill needs no packaged jar (CI tests before packaging).
+ * <p>The registries run in a {@code fanout sandbox serve} process of their own, which the
+ * applies attach to, so a kill takes down Fanout and not the registries (an emulator killed
+ * mid-write is not what a real registry does). The processes run the CLI's main class on the
+ * test class path, the code that goes into target/fanout.jar, so the drill needs no packaged
+ * jar (CI tests before packaging).
  */
 class CrashDrill {
 
   static final long SEED = Long.getLong("fanout.drills.seed", 20261124L);
   static final int KILLS_PER_TRIAL = 2;
+
+  private final List<Process> servers = new ArrayList<>();
+
+  @org.junit.jupiter.api.AfterEach
+  void stopServers() {
+    servers.forEach(Process::destroyForcibly);
+  }
 
   @Test
   void killedAppliesAreFinishedByReRunsWithoutWritingTwice(@TempDir Path tmp) throws Exception {
@@ -48,6 +58,9 @@ class CrashDrill {
       // Slow writes make a run last a few seconds, so a kill lands in the middle of it.
       Drills.writeFaults(sandbox, List.of(Map.of("registry", "*", "operation", "write", "latency_ms", 120),
           Map.of("registry", "*", "operation", "read", "latency_ms", 20)));
+      // The registries live in their own process, as real ones do: only the apply is killed.
+      Process registries = serve(sandbox, dir.resolve("serve.log"));
+      servers.add(registries);
       Set<String> killedRuns = new LinkedHashSet<>();
       List<String> where = new ArrayList<>();
       int trialKills = 0;
@@ -92,6 +105,13 @@ class CrashDrill {
         code = p.exitValue();
       }
       List<String> problems = new ArrayList<>();
+      Drills.Run after = Drills.cli(Map.of(), "plan", example.toString(), "--sandbox=" + sandbox, "--no-color",
+          "--detailed-exitcode");
+      if (after.code() != 0) {
+        problems.add("a plan after the re-run still finds changes: " + after.all());
+      }
+      registries.destroy();
+      registries.waitFor(30, TimeUnit.SECONDS);
       if (code != 0) {
         problems.add("no re-run succeeded; last output: " + tail(dir.resolve("rerun-" + reruns + ".log")));
       }
@@ -135,11 +155,31 @@ class CrashDrill {
     assertEquals(List.of(), failures);
   }
 
+  /** {@code fanout sandbox serve} for the trial's folder; returns once it serves. */
+  private static Process serve(Path sandbox, Path log) throws Exception {
+    Files.createDirectories(sandbox);
+    Process p = new ProcessBuilder(javaCommand("sandbox", "serve", "--dir", sandbox.toString()))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!Files.exists(sandbox.resolve("serving.json"))) {
+      if (!p.isAlive() || System.currentTimeMillis() > deadline) {
+        throw new AssertionError("fanout sandbox serve did not start: " + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+    return p;
+  }
+
+  private static List<String> javaCommand(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        "dev.fanout.cli.Main"));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
   private static Process start(Path example, Path sandbox, Path log) throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = List.of(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-        "-cp", System.getProperty("java.class.path"), "dev.fanout.cli.Main",
-        "apply", example.toString(), "--sandbox=" + sandbox, "--auto-approve", "--no-color");
+    List<String> cmd = javaCommand("apply", example.toString(), "--sandbox=" + sandbox, "--auto-approve", "--no-color");
     Path ports = sandbox.resolve("ports.json");
     if (Files.exists(ports)) {
       // Evidence for a failed trial: the ports each run found (the formula URLs depend on them).

@@ -43,6 +43,19 @@ public final class ReliabilityDoc {
         + "`target/drills/*.json`; do not edit by hand. Regenerate with\n\n"
         + "```sh\nmvn -B -o test -Dtest='*Drill'                      # short (CI) setting\n"
         + "mvn -B -o test -Dtest='*Drill' -Dfanout.drills=full  # long setting\n```\n\n");
+    md.append("## Headline\n\n");
+    md.append("| figure | value | must be |\n| --- | --- | --- |\n");
+    headline(md, drills, "fault-matrix", "cells_passing", "fault matrix cells passing", "cells_run");
+    headline(md, drills, "crash", "crash_points_survived", "kill -9 points survived", "kills_landed_mid_run");
+    long dups = drills.values().stream().mapToLong(f -> f.get("duplicate_writes") instanceof Number n ? n.longValue() : 0)
+        .sum();
+    md.append("| duplicate writes of one version (all drills) | ").append(dups).append(" | 0 |\n");
+    headline(md, drills, "concurrency", "publishers", "publishers among 10 simultaneous applies", null);
+    headline(md, drills, "secrets", "secret_hits", "secret values found in outputs and files", null);
+    headline(md, drills, "fuzz", "fuzz_cases_run", "fuzzed release files run", null);
+    headline(md, drills, "fuzz", "crashes_or_hangs", "fuzz crashes or hangs", null);
+    md.append('\n');
+    md.append("## Drills\n\n");
     md.append("| drill | mode | figures | finished |\n| --- | --- | --- | --- |\n");
     for (Map.Entry<String, Map<String, Object>> d : drills.entrySet()) {
       Map<String, Object> f = d.getValue();
@@ -73,6 +86,22 @@ public final class ReliabilityDoc {
     }
     Files.createDirectories(doc.getParent());
     Files.writeString(doc, md.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static void headline(StringBuilder md, Map<String, Map<String, Object>> drills, String drill, String key,
+      String label, String outOf) {
+    Map<String, Object> f = drills.get(drill);
+    if (f == null) {
+      md.append("| ").append(label).append(" | not run | |\n");
+      return;
+    }
+    String must = switch (key) {
+      case "secret_hits", "crashes_or_hangs" -> "0";
+      case "publishers" -> "1";
+      default -> outOf == null ? "" : "all";
+    };
+    md.append("| ").append(label).append(" (").append(f.get("mode")).append(") | ").append(f.get(key))
+        .append(outOf == null ? "" : " of " + f.get(outOf)).append(" | ").append(must).append(" |\n");
   }
 
   private static void appendTable(StringBuilder md, List<?> rows) {
