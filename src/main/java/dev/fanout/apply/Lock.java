@@ -43,25 +43,41 @@ public final class Lock implements AutoCloseable {
     Path file = stateDir.resolve("lock");
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
+      // Written whole beside the lock, then linked into place (atomic, fails when it exists):
+      // a process killed between creating the lock and writing it used to leave an empty,
+      // unreadable lock that no later run would take over.
+      Path draft = stateDir.resolve("lock." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId());
+      Files.writeString(draft, JSON.writeValueAsString(holder(what)));
+      Map<String, Object> h;
       try {
-        Files.writeString(Files.createFile(file), JSON.writeValueAsString(holder(what)));
+        Files.createLink(file, draft);
         return new Lock(file);
       } catch (FileAlreadyExistsException held) {
-        Map<String, Object> h = read(file);
-        if (h != null && isDeadLocalProcess(h)) {
-          // The holder was killed; its work is recovered by reading the registries again.
-          Files.deleteIfExists(file);
-          continue;
-        }
-        if (Instant.now().isAfter(deadline)) {
-          throw new HeldException(describe(h, file));
-        }
+        h = read(file);
+      } catch (UnsupportedOperationException noLinks) {
+        // A file system without hard links: create, then write, as before.
         try {
-          Thread.sleep(250);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new HeldException("interrupted while waiting for the lock");
+          Files.writeString(Files.createFile(file), JSON.writeValueAsString(holder(what)));
+          return new Lock(file);
+        } catch (FileAlreadyExistsException held) {
+          h = read(file);
         }
+      } finally {
+        Files.deleteIfExists(draft);
+      }
+      if (h != null && isDeadLocalProcess(h)) {
+        // The holder was killed; its work is recovered by reading the registries again.
+        Files.deleteIfExists(file);
+        continue;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new HeldException(describe(h, file));
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new HeldException("interrupted while waiting for the lock");
       }
     }
   }

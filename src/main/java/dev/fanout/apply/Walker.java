@@ -349,8 +349,19 @@ public final class Walker {
             return new NodeResult(a, Status.BLOCKED, "credentials", planned.credentials(), null, 0, written);
           }
           journal.record(a, "writing", String.join("; ", verdict.reasons()));
-          Provider.PublishResult result = provider.publish(p, before);
+          // Set before the write: when its answer is lost and the retry's read finds the
+          // version there, this run published it (it was reported "up to date" before).
           wrote = true;
+          Provider.PublishResult result;
+          try {
+            result = provider.publish(p, before);
+          } catch (IOException e) {
+            // The connection broke during the write (a provider may let OkHttp's IOException
+            // through): the write may have landed, so it is transient like a 5xx, and the
+            // retry reads first. Before, it failed the target as a local "package" error.
+            throw new RegistryException(p.type(), "publish", 0, "connection failed during the write: "
+                + e.getMessage(), true, "it is retried after reading " + location + " again", e);
+          }
           written.addAll(result.written());
           journal.record(a, "wrote", String.join(", ", result.written()));
           RegistryState after = provider.read(p);

@@ -68,7 +68,12 @@ final class ApplyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path savedPlan = isSavedPlan(config.path) ? config.path : null;
     if (savedPlan != null) {
-      config.path = PlanFile.configPath(savedPlan);
+      try {
+        config.path = PlanFile.configPath(savedPlan);
+      } catch (IOException e) {
+        // A damaged plan file is the user's to fix, not a Fanout bug (found by the drills).
+        throw new UserError(e.getMessage());
+      }
     }
     try (Sandbox sandbox = run.startSandbox(config.path, root)) {
       ConfigLoader.Result loaded = RunOptions.load(root, config, sandbox);

@@ -59,6 +59,7 @@ final class SandboxCommand implements Runnable {
       });
       Runtime.getRuntime().addShutdownHook(hook);
       SandboxSeeder.seedIfNeeded(sandbox, root.io.env());
+      sandbox.announce();   // plan and apply --sandbox=DIR now use this server
       root.io.out().println(new ObjectMapper().writeValueAsString(sandbox.urls()));
       root.io.out().flush();
       root.io.err().println("Serving the sandbox from " + dir.toAbsolutePath() + " (scenario " + scenario

@@ -137,7 +137,15 @@ public final class ConfigLoader {
         continue;
       }
       sources.put(name, text);
-      Syntax.Result r = Syntax.parse(name, text);
+      Syntax.Result r;
+      try {
+        r = Syntax.parse(name, text);
+      } catch (StackOverflowError tooDeep) {
+        // Found by the fuzz drill: brackets nested some hundreds deep overflow the parser's stack.
+        diagnostics.add(Diagnostic.error("Nesting too deep", "Brackets, calls or blocks in " + name
+            + " nest deeper than Fanout can read; flatten the expression.", SourceRange.at(name, 1, 1)));
+        continue;
+      }
       diagnostics.addAll(r.diagnostics());
       parsed.add(r.file());
     }

@@ -59,8 +59,10 @@ public final class Http {
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))
         .callTimeout(Duration.ofMinutes(10))
-        // OkHttp would silently resend a write whose connection dropped; the first one may
-        // have landed. Reads are retried by Retry below; writes by apply, after a read.
+        // OkHttp would otherwise silently send a POST or PUT again when the connection drops
+        // after the registry took it: a second write of the same version (seen as a second
+        // OCI manifest PUT, a 422 from a tap). Reads are retried by Retry below; writes only by
+        // the apply stage, after reading the registry again.
         .retryOnConnectionFailure(false)
         .addInterceptor(new UserAgent("fanout/" + version + " (+https://github.com/fanout-dev/fanout)"))
         .addInterceptor(new Retry(policy))
@@ -217,7 +219,7 @@ public final class Http {
     }
   }
 
-  /** Strips credentials on a cross-host hop and refuses them over plain HTTP off loopback. */
+  /** Strips credentials on a cross-origin hop and refuses them over plain HTTP off loopback. */
   static final class CredentialGuard implements Interceptor {
     @Override
     public Response intercept(Chain chain) throws IOException {
@@ -229,7 +231,11 @@ public final class Http {
       }
       Request.Builder out = request.newBuilder();
       HttpUrl origin = request.tag(HttpUrl.class);
-      if (origin != null && !origin.host().equals(request.url().host())) {
+      // Another origin, not only another host: every sandbox registry shares 127.0.0.1 on its
+      // own port, and a redirect to another port (or from https to http) must not carry the
+      // token either (found by the credential guard drill).
+      if (origin != null && (!origin.host().equals(request.url().host()) || origin.port() != request.url().port()
+          || !origin.scheme().equals(request.url().scheme()))) {
         CREDENTIAL_HEADERS.forEach(out::removeHeader);
         return chain.proceed(out.build());
       }

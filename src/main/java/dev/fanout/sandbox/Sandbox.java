@@ -40,6 +40,19 @@ public final class Sandbox implements AutoCloseable {
 
   private record Running(Emulator emulator, MockWebServer server, String baseUrl) { }
 
+  /**
+   * One host per sandbox folder at a time. Every emulator keeps its registry in memory and
+   * writes it through to the folder, so two hosts over one folder (two applies started
+   * together, in one JVM or two) each answered from a stale copy: with --lock-timeout the
+   * second apply published every target again, and each host overwrote the other's files.
+   * A second host waits for the first to close (an OS file lock, freed even by kill -9).
+   */
+  private static final Map<Path, java.util.concurrent.Semaphore> HOSTS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final long CLAIM_TIMEOUT_MS = 5 * 60_000;
+  private java.util.concurrent.Semaphore claimedHere;
+  private Map<String, String> attached;
+  private java.nio.channels.FileChannel claimChannel;
+
   private Sandbox(Path dir) throws IOException {
     this.dir = dir;
     this.log = new RequestLog(dir.resolve("requests.jsonl"));
@@ -56,9 +69,15 @@ public final class Sandbox implements AutoCloseable {
   public static Sandbox start(Path dir, String scenario, List<Emulator> emulators) throws IOException {
     Files.createDirectories(dir);
     Scenario chosen = Scenario.load(scenario);
+    Map<String, String> served = servedByAnotherProcess(dir);
     Sandbox sandbox = new Sandbox(dir);
     sandbox.scenario = chosen;
+    if (served != null) {
+      sandbox.attached = served;
+      return sandbox;
+    }
     try {
+      sandbox.claim();
       Map<String, Integer> ports = sandbox.ports();
       for (Emulator emulator : emulators) {
         sandbox.startOne(emulator, chosen.tokens(), ports.getOrDefault(emulator.registry(), 0));
@@ -69,6 +88,72 @@ public final class Sandbox implements AutoCloseable {
       throw e;
     }
     return sandbox;
+  }
+
+  /**
+   * The URLs of a {@code fanout sandbox serve} that serves this folder from another process,
+   * else null. A plan or apply then uses those registries instead of starting its own
+   * (which would wait for the folder): that is how the crash drill kills an apply without
+   * killing the registries it talks to.
+   */
+  private static Map<String, String> servedByAnotherProcess(Path dir) throws IOException {
+    Path serving = dir.resolve("serving.json");
+    if (!Files.isRegularFile(serving) || HOSTS.containsKey(dir.toAbsolutePath().normalize())
+        && HOSTS.get(dir.toAbsolutePath().normalize()).availablePermits() == 0) {
+      return null;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve("host.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock free = ch.tryLock();
+      if (free != null) {
+        free.release();
+        return null;   // left by a server that is gone
+      }
+    } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+      return null;
+    }
+    try {
+      return JSON.readValue(serving.toFile(), new TypeReference<Map<String, String>>() { });
+    } catch (IOException unreadable) {
+      return null;
+    }
+  }
+
+  /** Marks this host as the folder's server for other processes; see {@link #servedByAnotherProcess}. */
+  public void announce() throws IOException {
+    Path tmp = dir.resolve("serving.json.tmp");
+    Files.writeString(tmp, JSON.writeValueAsString(urls()));
+    Files.move(tmp, dir.resolve("serving.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Waits until no other host serves this folder; see {@link #HOSTS}. */
+  private void claim() throws IOException {
+    long deadline = System.currentTimeMillis() + CLAIM_TIMEOUT_MS;
+    java.util.concurrent.Semaphore local = HOSTS.computeIfAbsent(dir.toAbsolutePath().normalize(),
+        k -> new java.util.concurrent.Semaphore(1));
+    try {
+      if (!local.tryAcquire(CLAIM_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+        throw new IOException(busy());
+      }
+      claimedHere = local;
+      claimChannel = java.nio.channels.FileChannel.open(dir.resolve("host.lock"),
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+      while (claimChannel.tryLock() == null) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IOException(busy());
+        }
+        Thread.sleep(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for the sandbox in " + dir);
+    }
+  }
+
+  private String busy() {
+    return "the sandbox in " + dir + " has been in use by another fanout run for " + CLAIM_TIMEOUT_MS / 60_000
+        + " minutes; wait for it to end, or give this run its own folder with --sandbox=DIR";
   }
 
   /**
@@ -141,7 +226,9 @@ public final class Sandbox implements AutoCloseable {
     MockResponse.Builder out = new MockResponse.Builder();
     if ("before".equals(effect.drop())) {
       log.record(emulator.registry(), request.method(), request.rawPath(), 0, write, millis(started), effect.description());
-      // The emulator is never asked; the client sees the connection close with no answer.
+      // The dispatcher runs after the request was read, so an onRequestStart effect never fires
+      // and the client got an empty 200 (a lost write looked like a success). Closing the
+      // connection instead of answering is what the client sees of a reset before the response.
       return out.onResponseStart(SocketEffect.ShutdownConnection.INSTANCE).build();
     }
     if (effect.status() != null) {
@@ -209,6 +296,9 @@ public final class Sandbox implements AutoCloseable {
 
   /** Registry name to base URL, plus the extra URLs each emulator names ({@code npm.git}...). */
   public Map<String, String> urls() {
+    if (attached != null) {
+      return new TreeMap<>(attached);
+    }
     Map<String, String> urls = new TreeMap<>();
     running.forEach((name, r) -> {
       urls.put(name, r.baseUrl());
@@ -219,6 +309,9 @@ public final class Sandbox implements AutoCloseable {
 
   /** The base URL of one registry's emulator. */
   public String url(String registry) {
+    if (attached != null && attached.containsKey(registry)) {
+      return attached.get(registry);
+    }
     Running r = running.get(registry);
     if (r == null) {
       throw new IllegalArgumentException("no emulator for registry '" + registry + "'; running: " + running.keySet());
@@ -238,7 +331,7 @@ public final class Sandbox implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public List<Map<String, Object>> pendingSeed() {
-    if (Files.exists(dir.resolve(".seeded"))) {
+    if (attached != null || Files.exists(dir.resolve(".seeded"))) {
       return List.of();
     }
     Object seed = scenario.spec().get("seed");
@@ -255,10 +348,22 @@ public final class Sandbox implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    for (Running r : running.values()) {
-      r.server().close();
+    try {
+      for (Running r : running.values()) {
+        r.server().close();
+      }
+      log.close();
+    } finally {
+      if (claimChannel != null) {
+        Files.deleteIfExists(dir.resolve("serving.json"));
+        claimChannel.close();   // frees the file lock
+        claimChannel = null;
+      }
+      if (claimedHere != null) {
+        claimedHere.release();
+        claimedHere = null;
+      }
     }
-    log.close();
   }
 
   private static long millis(long startedNanos) {

@@ -162,8 +162,11 @@ final class GithubReleaseProvider implements Provider {
     if (!draft && !versions.contains(version)) {
       versions.add(version);
     }
+    // A draft is not "in progress" elsewhere: it is what an interrupted publish (a lost answer,
+    // a killed apply) leaves, and publish() finishes it. Marked in progress, every later plan
+    // called it up to date and the release stayed a draft without assets for ever.
     return new RegistryState(true, versions, draft ? null : version, items, Map.of(),
-        draft ? "draft release " + tag + " (not published yet)" : null,
+        null,
         release.path("html_url").asText(location));
   }
 

@@ -1,0 +1,114 @@
+package dev.fanout.drills;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real-looking, distinct credentials for every registry of the example, through a plan
+ * saved to a file, an apply of it with failures, retries and {@code --debug}, and an apply
+ * with reports: none of the values (nor their base64 forms, as Basic auth would carry them)
+ * appears in stdout, stderr, the journal, the saved plan, the reports, the request log or
+ * any other file the runs left. Under the sandbox they are replaced and never sent, so the
+ * publishes succeeding also shows the sandbox never saw them (it accepts only its own tokens).
+ */
+class SecretsDrill {
+
+  static final Map<String, String> SECRETS = Map.of(
+      "NPM_TOKEN", "npm_SECRETnpm9f8e7d6c5b4a3210fedcba98",
+      "GITHUB_TOKEN", "ghp_SECRETgithub0a1b2c3d4e5f6a7b8c9d",
+      "PYPI_TOKEN", "pypi-SECRETpypiAgEIcHlwaS5vcmcCJDk",
+      "CARGO_REGISTRY_TOKEN", "cio_SECRETcrates5e6f7a8b9c0d1e2f3a4b",
+      "DOCKERHUB_TOKEN", "dckr_pat_SECRETdocker_7Hq2Lm9Xz",
+      "GITHUB_PACKAGES_TOKEN", "ghp_SECRETpackagesZZ11yy22xx33ww44");
+
+  @Test
+  void noCredentialValueAppearsInAnyOutputOrFile(@TempDir Path tmp) throws Exception {
+    Path example = Drills.example(tmp);
+    Path sandbox = tmp.resolve("sandbox");
+    Path planFile = tmp.resolve("release.plan");
+    Map<String, String> env = new LinkedHashMap<>(SECRETS);
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    List<Drills.Run> runs = new ArrayList<>();
+
+    runs.add(Drills.cli(env, "plan", example.toString(), "--sandbox=" + sandbox, "--out", planFile.toString(),
+        "--debug", "--no-color"));
+    // Failures and retries: a retried 503, a lost answer, a lasting 401 with the token-like
+    // value echoed back in the error body, and a malformed read.
+    Drills.writeFaults(sandbox, List.of(
+        Map.of("registry", "npm", "operation", "write", "status", 503, "times", 1),
+        Map.of("registry", "pypi", "operation", "write", "drop", "after", "times", 1),
+        Map.of("registry", "crates", "operation", "write", "status", 401,
+            "body", "{\"errors\":[{\"detail\":\"bad token " + SECRETS.get("CARGO_REGISTRY_TOKEN") + "\"}]}"),
+        Map.of("registry", "oci", "operation", "read", "malformed", true, "times", 1)));
+    runs.add(Drills.cli(env, "apply", planFile.toString(), "--sandbox=" + sandbox, "--debug", "--no-color",
+        "--report", tmp.resolve("r.md").toString()));
+    Drills.clearFaults(sandbox);
+    runs.add(Drills.cli(env, "apply", example.toString(), "--sandbox=" + sandbox, "--auto-approve", "--debug",
+        "--json", "--report", tmp.resolve("r.json").toString()));
+    runs.add(Drills.cli(env, "plan", example.toString(), "--sandbox=" + sandbox, "--json", "--debug"));
+
+    List<String> hits = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      scan("run " + (i + 1) + " stdout", runs.get(i).out(), hits);
+      scan("run " + (i + 1) + " stderr", runs.get(i).err(), hits);
+    }
+    int files = 0;
+    try (Stream<Path> all = Files.walk(tmp)) {
+      for (Path f : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
+        files++;
+        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        if (f.getFileName().toString().equals("requests.jsonl")) {
+          // The log quotes the fault rule it applied, and this drill's rule holds a token on
+          // purpose (a registry echoing it back); what the sandbox logged itself is scanned.
+          text = text.replaceAll("\"fault\":\"(\\\\.|[^\"\\\\])*\"", "");
+        }
+        scan(tmp.relativize(f).toString(), text, hits);
+      }
+    }
+    List<String> problems = new ArrayList<>(hits);
+    // The drill must really have been through a failure, a retry and a success.
+    String journal = Files.readString(example.resolve(".fanout/journal.jsonl"));
+    if (!journal.contains("\"event\":\"retry\"") || !journal.contains("\"event\":\"failed\"")) {
+      problems.add("the runs did not go through both a retry and a failure; journal events: "
+          + journal.lines().count());
+    }
+    if (runs.get(2).code() != 0) {
+      problems.add("the apply without faults did not finish: " + runs.get(2).all());
+    }
+    for (String required : List.of("r.md", "r.json", "release.plan")) {
+      if (!Files.exists(tmp.resolve(required))) {
+        problems.add(required + " was not written");
+      }
+    }
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("credentials_seeded", SECRETS.size());
+    figures.put("runs", runs.size());
+    figures.put("files_scanned", files);
+    figures.put("secret_hits", hits.size());
+    Drills.saveFigures("secrets", figures);
+    assertEquals(List.of(), problems);
+  }
+
+  private static void scan(String where, String text, List<String> hits) throws IOException {
+    for (Map.Entry<String, String> s : SECRETS.entrySet()) {
+      for (String form : List.of(s.getValue(), Base64.getEncoder().encodeToString(s.getValue().getBytes(StandardCharsets.UTF_8)),
+          Base64.getEncoder().encodeToString(("__token__:" + s.getValue()).getBytes(StandardCharsets.UTF_8)))) {
+        if (text.contains(form)) {
+          hits.add(s.getKey() + " found in " + where);
+        }
+      }
+    }
+  }
+}
