@@ -104,6 +104,7 @@ public final class DriftChecker {
     }
     if (isReleaseVersion()) {
       checksums(snapshot, findings);
+      binaries(snapshot, findings);
     }
     urls(snapshot, findings);
     return new DriftReport(ws.config().release().name(), version, newestAnywhere, rows, findings,
@@ -189,6 +190,39 @@ public final class DriftChecker {
               "the " + e.getKey() + " asset on " + hub + " differs from the local artifact", local, e.getValue(),
               "a person must decide: the asset was replaced, or the local build is not the released one"));
         }
+      }
+    }
+  }
+
+  /**
+   * The binaries inside packages (npm today) against the local build: the same version must
+   * ship the same bytes everywhere, whatever the package around them.
+   */
+  private void binaries(Snapshot snapshot, List<DriftReport.Finding> findings) {
+    Map<String, String> local = new LinkedHashMap<>();
+    for (Artifact art : ws.config().artifacts().values()) {
+      String sha = ws.artifacts().sha256(art.address());
+      if (sha != null) {
+        local.put(art.platform(), sha);
+      }
+    }
+    for (TargetState t : snapshot.targets().values()) {
+      if (t.state() == null || !t.state().holds(version)
+          || !(ws.provider(t.address()) instanceof dev.fanout.provider.BinaryContents inspector)) {
+        continue;
+      }
+      try {
+        inspector.binaries(ws.publication(t.address()), version).forEach((platform, sha) -> {
+          String want = local.get(platform);
+          if (want != null && !want.equals(sha)) {
+            findings.add(new DriftReport.Finding(DriftReport.Kind.CHECKSUM_DISAGREEMENT, t.address(),
+                "the " + platform + " binary inside " + t.address() + " " + version + " differs from the local artifact",
+                want, sha, "a person must decide: the package holds another build than this one"));
+          }
+        });
+      } catch (dev.fanout.provider.RegistryException | IOException e) {
+        findings.add(new DriftReport.Finding(DriftReport.Kind.UNREADABLE, t.address(),
+            "cannot read the binaries inside " + t.address(), null, null, ws.redactor().redact(e.getMessage())));
       }
     }
   }

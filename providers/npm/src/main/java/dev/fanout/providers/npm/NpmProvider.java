@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * <p>Items are the tarball files ({@code name-1.0.0.tgz}) with their sha512 integrity;
  * pointers are the main package's dist-tags.
  */
-public final class NpmProvider implements Provider {
+public final class NpmProvider implements Provider, dev.fanout.provider.BinaryContents {
 
   /**
    * What differs between registries that speak npm's protocol.
@@ -260,6 +260,40 @@ public final class NpmProvider implements Provider {
 
   private NpmPackageBuilder builder(Publication publication) {
     return new NpmPackageBuilder(publication, ctx.release(), ctx.artifacts());
+  }
+
+  /** The binaries under {@code bin/<os>-<arch>/} of the main package's tarball for the version. */
+  @Override
+  public Map<String, String> binaries(Publication publication, String version) throws RegistryException, IOException {
+    NpmRegistryClient client = client(publication);
+    List<String> names = names(publication, "read");
+    JsonNode doc = client.packument(names.get(names.size() - 1));
+    String url = doc == null ? null : doc.path("versions").path(version).path("dist").path("tarball").asText(null);
+    if (url == null) {
+      return Map.of();
+    }
+    Map<String, String> out = new TreeMap<>();
+    try (org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(client.tarball(url))))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        String[] parts = e.getName().split("/");
+        // package/bin/<os>-<arch>/<file>: the bundled layout's one binary per platform.
+        if (parts.length == 4 && parts[1].equals("bin") && !e.isDirectory()) {
+          java.security.MessageDigest sha = sha256();
+          out.put(parts[2], java.util.HexFormat.of().formatHex(sha.digest(tar.readAllBytes())));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private NpmRegistryClient client(Publication publication) {

@@ -144,6 +144,20 @@ public final class NpmRegistryClient {
     return new RegistryException(registry, operation, a.status(), a.message(), hint);
   }
 
+  /** A tarball's bytes; its URL comes from the packument, on this registry's host. */
+  public byte[] tarball(String url) throws RegistryException {
+    try (Response response = http.newCall(authorized(new Request.Builder().url(url).get()).build()).execute()) {
+      if (!response.isSuccessful()) {
+        throw new RegistryException(registry, "tarball download", response.code(), url + " answered " + response.code(),
+            "check that the version is still published");
+      }
+      return response.body().bytes();
+    } catch (IOException e) {
+      throw new RegistryException(registry, "tarball download", 0, "no answer from " + url + ": " + e.getMessage(),
+          true, "Check the network", e);
+    }
+  }
+
   private Request.Builder get(String path) {
     return authorized(new Request.Builder().url(baseUrl + path).get());
   }
