@@ -61,6 +61,10 @@ public final class Bench {
    */
   public static void main(String[] args) throws Exception {
     Path repo = Path.of("").toAbsolutePath();
+    if (args.length > 0 && args[0].startsWith("--probe-")) {
+      Probes.main(args);
+      return;
+    }
     int reps = 5;
     List<Integer> sizes = List.of(100, 1_000, 10_000);
     List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale");
@@ -125,6 +129,11 @@ public final class Bench {
       t.computeIfAbsent("validate examples/contextlite", k -> new ArrayList<>())
           .add(exec(java(List.of(), "validate", "examples/contextlite"), repo, null).wallMs);
     }
+    List<JsonNode> probes = new ArrayList<>();
+    for (int r = 0; r < reps; r++) {
+      probes.add(JSON.readTree(lastLine(execOk(probe(List.of(), "--probe-startup",
+          repo.resolve("examples/minimal").toString(), work.resolve("startup-sandbox-" + r).toString()), repo, null).out)));
+    }
     StringBuilder s = new StringBuilder("## Start-up\n\n| command | median wall | runs |\n| --- | ---: | --- |\n");
     t.forEach((k, v) -> s.append("| `fanout ").append(k).append("` | ").append(ms(median(v))).append(" | ")
         .append(list(v)).append(" |\n"));
@@ -133,7 +142,14 @@ public final class Bench {
     s.append("\nAppCDS (an archive of the loaded classes, `-XX:ArchiveClassesAtExit` once, then "
         + "`-XX:SharedArchiveFile`) changes `validate examples/minimal` by ")
         .append(percent(shared, plain)).append(".\n\n");
-    return s.toString();
+    s.append("Inside one fresh JVM (launcher flags), the steps a `plan --sandbox` takes before its first request, "
+        + "each timed in process in this order (median of ").append(reps).append("):\n\n| step | median |\n| --- | ---: |\n");
+    for (java.util.Iterator<String> it = probes.get(0).fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      List<Long> v = probes.stream().map(j -> j.get(k).asLong()).toList();
+      s.append("| ").append(k).append(" | ").append(ms(median(v))).append(" |\n");
+    }
+    return s.append("\n").toString();
   }
 
   // ---- refresh: plan against 200 ms on every request
@@ -224,6 +240,7 @@ public final class Bench {
     List<Long> rerunWalls = new ArrayList<>();
     List<Long> rerunPlans = new ArrayList<>();
     List<Long> rerunWrites = new ArrayList<>();
+    List<Long> rerunPublishes = new ArrayList<>();
     List<String> chains = new ArrayList<>();
     for (int r = 0; r < reps; r++) {
       Path dir = copyExample("apply-" + r);
@@ -245,6 +262,7 @@ public final class Bench {
       rerunWalls.add(execOk(java(List.of(), "apply", dir.toString(), "--sandbox=" + sandbox, "--auto-approve",
           "--no-color"), dir, null).wallMs);
       rerunWrites.add(writesSince(sandbox.resolve("requests.jsonl"), before));
+      rerunPublishes.add(publishingWritesSince(sandbox.resolve("requests.jsonl"), before));
       rerunPlans.add(execOk(java(List.of(), "plan", dir.toString(), "--sandbox=" + sandbox, "--no-color"), dir, null).wallMs);
     }
     StringBuilder s = new StringBuilder("## Apply: examples/contextlite into an empty sandbox, " + LATENCY_MS
@@ -266,8 +284,10 @@ public final class Bench {
     s.append("| measure | median | runs |\n| --- | ---: | --- |\n");
     s.append("| `fanout apply` again | ").append(ms(median(rerunWalls))).append(" | ").append(list(rerunWalls)).append(" |\n");
     s.append("| `fanout plan` of the same | ").append(ms(median(rerunPlans))).append(" | ").append(list(rerunPlans)).append(" |\n");
-    s.append("| writes made by the re-run | ").append(Collections.max(rerunWrites)).append(" (max) | ")
+    s.append("| write requests made by the re-run | ").append(Collections.max(rerunWrites)).append(" (max) | ")
         .append(list(rerunWrites).replace(" ms", "")).append(" |\n");
+    s.append("| of which publish something (all but the Docker push probe) | ").append(Collections.max(rerunPublishes))
+        .append(" (max) | ").append(list(rerunPublishes).replace(" ms", "")).append(" |\n");
     s.append("\nRe-run / plan = **").append(ratio(median(rerunWalls), median(rerunPlans))).append("**.\n\n");
     return s.toString();
   }
@@ -357,6 +377,26 @@ public final class Bench {
             .append(rss > 0 ? rss / 1024 + " MB" : "n/a").append(" | ").append(list(walls)).append(" |\n");
       }
     }
+    int largest = sizes.get(sizes.size() - 1);
+    List<JsonNode> breakdown = new ArrayList<>();
+    for (int r = 0; r < Math.min(reps, 3); r++) {
+      breakdown.add(JSON.readTree(lastLine(execOk(probe(List.of("-Xmx512m"), "--probe-scale",
+          work.resolve("scale-" + largest).toString(), work.resolve("scale-probe-sandbox-" + r).toString()),
+          work, null).out)));
+    }
+    s.append("\nWhere the time of `plan` goes at ").append(String.format(Locale.ROOT, "%,d", largest))
+        .append(" publications (in one fresh JVM, launcher flags, `-Xmx512m`, each step timed in process; CPU is "
+            + "the process's CPU time over the step, all threads, sandbox included; median of ")
+        .append(breakdown.size()).append("):\n\n| step | wall | CPU |\n| --- | ---: | ---: |\n");
+    for (java.util.Iterator<String> it = breakdown.get(0).fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (k.endsWith(".cpu")) {
+        continue;
+      }
+      List<Long> wall = breakdown.stream().map(j -> j.get(k).asLong()).toList();
+      List<Long> cpu = breakdown.stream().map(j -> j.path(k + ".cpu").asLong()).toList();
+      s.append("| ").append(k).append(" | ").append(ms(median(wall))).append(" | ").append(ms(median(cpu))).append(" |\n");
+    }
     s.append("\nGrowth (wall time ratio for 10x the publications; 10 would be linear, JVM start-up makes it smaller):\n\n");
     s.append("| command | ").append(String.join(" | ", growthHeads())).append(" |\n| --- |")
         .append(" ---: |".repeat(Math.max(0, sizes.size() - 1))).append("\n");
@@ -439,6 +479,21 @@ public final class Bench {
   }
 
   // ---- processes and files
+
+  /** This harness in a fresh JVM with the launcher's flags, for a probe that times steps in process. */
+  List<String> probe(List<String> extra, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("java"));
+    cmd.addAll(JAVA_OPTS);
+    cmd.addAll(extra);
+    cmd.addAll(List.of("-cp", jar.toString(), repo.resolve("bench/Bench.java").toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  static String lastLine(String out) {
+    String[] l = out.strip().split("\n");
+    return l[l.length - 1];
+  }
 
   record Run(long wallMs, int exit, String out, long maxRssKb) { }
 
@@ -527,6 +582,18 @@ public final class Bench {
     }
   }
 
+  /**
+   * Writes that publish something: every write but the Docker credential probe, which starts
+   * an upload session and cancels it (only a started upload proves push rights) at every plan.
+   */
+  static long publishingWritesSince(Path file, long skip) throws IOException {
+    try (Stream<String> l = Files.lines(file)) {
+      return l.skip(skip).filter(s -> s.contains("\"write\":true"))
+          .filter(s -> !(s.contains("/blobs/uploads/") && (s.contains("\"POST\"") || s.contains("\"DELETE\""))))
+          .count();
+    }
+  }
+
   // ---- figures
 
   static long median(List<Long> v) {
@@ -597,5 +664,105 @@ public final class Bench {
         + "| JVM flags | " + String.join(" ", JAVA_OPTS) + " (the `./fanout` launcher's) |\n"
         + "| load average (1, 5, 15 min) | before: " + loads.get(0) + "; after: {{LOAD_AFTER}} |\n"
         + "| repetitions | " + reps + " (medians; 10,000-publication runs at most 3) |\n";
+  }
+}
+
+/** Steps timed inside one JVM; each prints one JSON line of step name to milliseconds. */
+final class Probes {
+
+  private static final Map<String, Long> OUT = new LinkedHashMap<>();
+  private static long wall0 = System.nanoTime();
+  private static long cpu0 = cpu();
+
+  static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "--probe-startup" -> startup(Path.of(args[1]), Path.of(args[2]));
+      case "--probe-scale" -> scale(Path.of(args[1]), Path.of(args[2]));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+    System.out.println(Bench.JSON.writeValueAsString(OUT));
+  }
+
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1_000_000;
+  }
+
+  static void mark(String step) {
+    long w = System.nanoTime();
+    long c = cpu();
+    OUT.put(step, (w - wall0) / 1_000_000);
+    OUT.put(step + ".cpu", c - cpu0);
+    wall0 = System.nanoTime();
+    cpu0 = cpu();
+  }
+
+  /** What a plan does before its first request: the providers, the HTTP client (TLS), the sandbox, the loader. */
+  static void startup(Path config, Path sandboxDir) throws Exception {
+    wall0 = System.nanoTime();
+    cpu0 = cpu();
+    Providers providers = Providers.load();
+    mark("load the providers (ServiceLoader)");
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init((java.security.KeyStore) null);
+    javax.net.ssl.SSLContext.getInstance("TLS").init(null, tmf.getTrustManagers(), null);
+    mark("TLS alone: trust store (cacerts) and SSLContext");
+    dev.fanout.http.Http.client("bench", dev.fanout.http.Http.Policy.standard());
+    mark("first HTTP client (OkHttp classes and platform, after TLS)");
+    dev.fanout.http.Http.client("bench", dev.fanout.http.Http.Policy.standard());
+    mark("second HTTP client");
+    try (Sandbox sb = Sandbox.start(sandboxDir, "empty")) {
+      mark("start the sandbox (every emulator)");
+      ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
+      mark("load examples/minimal");
+      try (Workspace ws = Workspace.open(r.config(), providers, sb, "bench")) {
+        mark("open the workspace");
+        new Refresher(ws, 10).refresh(ws.config().publications().keySet(), n -> { });
+        mark("refresh (1 target)");
+      }
+    }
+    OUT.keySet().removeIf(k -> k.endsWith(".cpu"));
+  }
+
+  /**
+   * The plan of a large generated release, step by step, then the refresh again warm, and
+   * warm without the credential checks (what checking them once per provider block would give).
+   */
+  static void scale(Path config, Path sandboxDir) throws Exception {
+    try (Sandbox sb = Sandbox.start(sandboxDir, "empty")) {
+      mark("start the sandbox");
+      Providers providers = Providers.load();
+      ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
+      mark("load: parse, check, evaluate");
+      try (Workspace ws = Workspace.open(r.config(), providers, sb, "bench")) {
+        mark("open the workspace (graph, providers)");
+        java.util.Set<Address> scope = new java.util.LinkedHashSet<>(ws.config().publications().keySet());
+        dev.fanout.refresh.Snapshot snap = new Refresher(ws, 10).refresh(scope, n -> { });
+        mark("refresh (credentials, read, desired; parallelism 10)");
+        dev.fanout.plan.Plan plan = dev.fanout.plan.Planner.plan(ws, snap, scope, false);
+        mark("diff (Planner)");
+        dev.fanout.plan.PlanJson.render(plan);
+        mark("render as JSON");
+        new Refresher(ws, 10).refresh(scope, n -> { });
+        mark("refresh again, warm");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        for (Address a : scope) {
+          all.add(pool.submit(() -> {
+            ws.provider(a).read(ws.publication(a));
+            ws.provider(a).desired(ws.publication(a));
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : all) {
+          f.get();
+        }
+        pool.shutdown();
+        mark("warm, read and desired only (no credential checks)");
+        long requests = Bench.lines(sandboxDir.resolve("requests.jsonl"));
+        OUT.put("requests to the sandbox (3 refreshes)", requests);
+      }
+    }
   }
 }
