@@ -38,8 +38,8 @@ public final class Refresher {
    * Types whose credential check depends only on the provider settings (endpoint and token),
    * not on the publication: npm and GitHub Packages ask whoami and the token list, the same
    * two requests for every package. Their check runs once per distinct settings in a run
-   * instead of once per publication: at 10,000 publications those repeated checks were about
-   * 60% of the refresh (docs/performance.md). Docker and GitHub checks name the repository, so
+   * instead of once per publication: those repeated checks were 2 of every 3 requests to these
+   * registries and a third to a half of the refresh's time (docs/performance.md). Docker and GitHub checks name the repository, so
    * they stay per publication. This belongs in the provider SPI once more registries need it.
    */
   static final Set<String> ACCOUNT_CREDENTIALS = Set.of("npm", "github_packages");
@@ -124,7 +124,10 @@ public final class Refresher {
         (System.nanoTime() - started) / 1_000_000);
   }
 
-  /** The check of an account-level type once per settings, the others each time; concurrent callers wait for the first. */
+  /**
+   * The check of an {@link #ACCOUNT_CREDENTIALS} type once per settings, of the others every
+   * time; concurrent callers with the same settings wait for the first one's answer.
+   */
   private CredentialCheck sharedCredentials(Publication p, ProviderFactory f, Provider provider) {
     if (!ACCOUNT_CREDENTIALS.contains(f.type())) {
       return credentials(p, f, provider);
