@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +34,20 @@ public final class Refresher {
   /** Registries that ask for fewer requests at once than the run's parallelism. */
   static final Map<String, Integer> PER_REGISTRY_LIMIT = Map.of("crates", 1);
 
+  /**
+   * Types whose credential check depends only on the provider settings (endpoint and token),
+   * not on the publication: npm and GitHub Packages ask whoami and the token list, the same
+   * two requests for every package. Their check runs once per distinct settings in a run
+   * instead of once per publication: those repeated checks were 2 of every 3 requests to these
+   * registries and a third to a half of the refresh's time (docs/performance.md). Docker and GitHub checks name the repository, so
+   * they stay per publication. This belongs in the provider SPI once more registries need it.
+   */
+  static final Set<String> ACCOUNT_CREDENTIALS = Set.of("npm", "github_packages");
+
   private final Workspace workspace;
   private final int parallelism;
+  /** Credential checks of {@link #ACCOUNT_CREDENTIALS} types, by type and settings. */
+  private final Map<List<Object>, CompletableFuture<CredentialCheck>> accountChecks = new ConcurrentHashMap<>();
 
   public Refresher(Workspace workspace, int parallelism) {
     if (parallelism < 1) {
@@ -89,7 +103,7 @@ public final class Refresher {
     long started = System.nanoTime();
     Publication p = workspace.publication(a);
     Provider provider = workspace.provider(a);
-    CredentialCheck credentials = credentials(p, workspace.factory(a), provider);
+    CredentialCheck credentials = sharedCredentials(p, workspace.factory(a), provider);
     RegistryState state = null;
     String readError = null;
     try {
@@ -108,6 +122,29 @@ public final class Refresher {
     }
     return new TargetState(a, state, readError, credentials, desired, desiredError,
         (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * The check of an {@link #ACCOUNT_CREDENTIALS} type once per settings, of the others every
+   * time; concurrent callers with the same settings wait for the first one's answer.
+   */
+  private CredentialCheck sharedCredentials(Publication p, ProviderFactory f, Provider provider) {
+    if (!ACCOUNT_CREDENTIALS.contains(f.type())) {
+      return credentials(p, f, provider);
+    }
+    CompletableFuture<CredentialCheck> mine = new CompletableFuture<>();
+    CompletableFuture<CredentialCheck> first = accountChecks.putIfAbsent(List.of(f.type(), p.settings()), mine);
+    if (first != null) {
+      return first.join();
+    }
+    try {
+      CredentialCheck c = credentials(p, f, provider);
+      mine.complete(c);
+      return c;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    }
   }
 
   private CredentialCheck credentials(Publication p, ProviderFactory f, Provider provider) {

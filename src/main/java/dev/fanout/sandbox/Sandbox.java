@@ -180,12 +180,14 @@ public final class Sandbox implements AutoCloseable {
 
   private void startOne(Emulator emulator, TokenPolicy tokens, int port) throws IOException {
     MockWebServer server = new MockWebServer();
+    server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.setDispatcher(dispatcherFor(emulator, server));
     try {
       server.start(InetAddress.getLoopbackAddress(), port);
     } catch (java.net.BindException taken) {
       // Someone else has the old port now: take any, and the registry's stored URLs move with it.
       server = new MockWebServer();
+      server.setServerSocketFactory(new NoDelayServerSocketFactory());
       server.setDispatcher(dispatcherFor(emulator, server));
       server.start(InetAddress.getLoopbackAddress(), 0);
     }

@@ -1,0 +1,790 @@
+// The performance harness: measures plan, apply, re-run, scale and start-up, and rewrites
+// docs/performance.md with the medians. Run it with bench/run.sh (never part of mvn verify:
+// timings are not tests). A single source file run by the java launcher against the built
+// jar, so it needs no build of its own.
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.dsl.ConfigLoader;
+import dev.fanout.engine.Workspace;
+import dev.fanout.model.Address;
+import dev.fanout.provider.Providers;
+import dev.fanout.refresh.Refresher;
+import dev.fanout.sandbox.Sandbox;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+public final class Bench {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  /** The JVM flags of the ./fanout launcher, so the figures are what a user gets. */
+  static final List<String> JAVA_OPTS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  static final int LATENCY_MS = 200;
+
+  final Path repo;
+  final Path jar;
+  final Path work;
+  final int reps;
+  final List<Integer> sizes;
+  final List<String> sections;
+  final StringBuilder doc = new StringBuilder();
+  final List<String> loads = new ArrayList<>();
+
+  Bench(Path repo, int reps, List<Integer> sizes, List<String> sections) throws IOException {
+    this.repo = repo;
+    this.jar = repo.resolve("target/fanout.jar");
+    this.work = Files.createTempDirectory("fanout-bench");
+    this.reps = reps;
+    this.sizes = sizes;
+    this.sections = sections;
+  }
+
+  /**
+   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale]
+   * [--out docs/performance.md | --no-write]
+   */
+  public static void main(String[] args) throws Exception {
+    Path repo = Path.of("").toAbsolutePath();
+    if (args.length > 0 && args[0].startsWith("--probe-")) {
+      Probes.main(args);
+      return;
+    }
+    int reps = 5;
+    List<Integer> sizes = List.of(100, 1_000, 10_000);
+    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale");
+    Path out = repo.resolve("docs/performance.md");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--sizes" -> sizes = Stream.of(args[++i].split(",")).map(Integer::parseInt).toList();
+        case "--only" -> sections = List.of(args[++i].split(","));
+        case "--out" -> out = Path.of(args[++i]);
+        case "--no-write" -> out = null;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    Bench b = new Bench(repo, reps, sizes, sections);
+    String body = b.run();
+    if (out != null) {
+      String template = Files.readString(repo.resolve("bench/performance.template.md"));
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Files.writeString(out, template.replace("{{RESULTS}}", body));
+      System.err.println("wrote " + out);
+    }
+    System.out.println(body);
+  }
+
+  String run() throws Exception {
+    loads.add(loadAverage());
+    StringBuilder results = new StringBuilder();
+    if (sections.contains("startup")) {
+      results.append(startup());
+    }
+    if (sections.contains("refresh")) {
+      results.append(refresh());
+    }
+    if (sections.contains("apply") || sections.contains("rerun")) {
+      results.append(apply());
+    }
+    if (sections.contains("scale")) {
+      results.append(scale());
+    }
+    loads.add(loadAverage());
+    return machine().replace("{{LOAD_AFTER}}", loads.get(1)) + "\n" + results;
+  }
+
+  // ---- start-up
+
+  String startup() throws Exception {
+    log("start-up");
+    // The ./fanout launcher maps a class data sharing archive (AppCDS) that its first run after
+    // a build makes; that first run is not timed.
+    List<String> launcher = List.of(repo.resolve("fanout").toString());
+    execOk(concat(launcher, "version"), repo, null);
+    Path mini = work.resolve("startup-minimal");
+    Files.createDirectories(mini);
+    Files.copy(repo.resolve("examples/minimal/release.fanout"), mini.resolve("release.fanout"));
+    Files.createDirectories(mini.resolve("bin"));
+    Files.copy(repo.resolve("examples/minimal/bin/hello-linux-amd64"), mini.resolve("bin/hello-linux-amd64"));
+    Map<String, List<Long>> t = new LinkedHashMap<>();
+    for (int r = 0; r < reps; r++) {
+      for (boolean cds : List.of(false, true)) {
+        List<String> base = cds ? launcher : java(List.of());
+        String how = cds ? " (./fanout, AppCDS)" : " (java -jar)";
+        t.computeIfAbsent("version" + how, k -> new ArrayList<>()).add(execOk(concat(base, "version"), repo, null).wallMs);
+        t.computeIfAbsent("validate examples/minimal" + how, k -> new ArrayList<>())
+            .add(execOk(concat(base, "validate", mini.toString()), repo, null).wallMs);
+        t.computeIfAbsent("plan examples/minimal --sandbox" + how, k -> new ArrayList<>())
+            .add(execOk(concat(base, "plan", mini.toString(), "--sandbox=" + work.resolve("startup-sandbox"), "--no-color"),
+                repo, null).wallMs);
+      }
+    }
+    List<JsonNode> probes = new ArrayList<>();
+    for (int r = 0; r < reps; r++) {
+      probes.add(JSON.readTree(lastLine(execOk(probe(List.of(), "--probe-startup",
+          repo.resolve("examples/minimal").toString(), work.resolve("startup-sandbox-" + r).toString()), repo, null).out)));
+    }
+    StringBuilder s = new StringBuilder("## Start-up\n\n| command | median wall | runs |\n| --- | ---: | --- |\n");
+    t.forEach((k, v) -> s.append("| `").append(k.replace(" (", "` (")).append(" | ").append(ms(median(v))).append(" | ")
+        .append(list(v)).append(" |\n"));
+    s.append("\nAppCDS (the `./fanout` launcher's archive: `-XX:ArchiveClassesAtExit` in one training run after "
+        + "each build, then `-XX:SharedArchiveFile`) changes `version` by ")
+        .append(percent(median(t.get("version (./fanout, AppCDS)")), median(t.get("version (java -jar)"))))
+        .append(", `validate examples/minimal` by ")
+        .append(percent(median(t.get("validate examples/minimal (./fanout, AppCDS)")),
+            median(t.get("validate examples/minimal (java -jar)"))))
+        .append(" and `plan examples/minimal --sandbox` by ")
+        .append(percent(median(t.get("plan examples/minimal --sandbox (./fanout, AppCDS)")),
+            median(t.get("plan examples/minimal --sandbox (java -jar)"))))
+        .append(".\n\n");
+    s.append("Inside one fresh JVM (launcher flags), the steps a `plan --sandbox` takes before its first request, "
+        + "each timed in process in this order (median of ").append(reps).append("):\n\n| step | median |\n| --- | ---: |\n");
+    for (java.util.Iterator<String> it = probes.get(0).fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      List<Long> v = probes.stream().map(j -> j.get(k).asLong()).toList();
+      s.append("| ").append(k).append(" | ").append(ms(median(v))).append(" |\n");
+    }
+    return s.append("\n").toString();
+  }
+
+  // ---- refresh: plan against 200 ms on every request
+
+  String refresh() throws Exception {
+    log("refresh");
+    Path dir = copyExample("refresh");
+    Path sandbox = work.resolve("refresh-sandbox");
+    Files.createDirectories(sandbox);
+    Files.writeString(sandbox.resolve("faults.json"), latencyFault("any"));
+    // In process: each target alone (its reads, one after another), then all of them at 10 and at 1.
+    Map<String, Long> perTarget = new LinkedHashMap<>();
+    List<Long> inSerial = new ArrayList<>();
+    List<Long> inParallel = new ArrayList<>();
+    int requestsPerRun;
+    try (Sandbox sb = Sandbox.start(sandbox, "empty")) {
+      ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of(), Map.of(), p -> null)
+          .withSandbox(sb.urls()).load(dir);
+      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sb, "bench")) {
+        List<Address> targets = new ArrayList<>(ws.config().publications().keySet());
+        Refresher one = new Refresher(ws, 1);
+        Map<Address, List<Long>> each = new LinkedHashMap<>();
+        for (int r = 0; r < reps; r++) {
+          for (Address a : targets) {
+            long t0 = System.nanoTime();
+            one.read(a);
+            each.computeIfAbsent(a, k -> new ArrayList<>()).add(millis(t0));
+          }
+        }
+        each.forEach((a, v) -> perTarget.put(a.toString(), median(v)));
+        long before = lines(sandbox.resolve("requests.jsonl"));
+        for (int r = 0; r < reps; r++) {
+          long t0 = System.nanoTime();
+          new Refresher(ws, 10).refresh(targets, n -> { });
+          inParallel.add(millis(t0));
+          t0 = System.nanoTime();
+          new Refresher(ws, 1).refresh(targets, n -> { });
+          inSerial.add(millis(t0));
+        }
+        requestsPerRun = (int) ((lines(sandbox.resolve("requests.jsonl")) - before) / (2L * reps));
+      }
+    }
+    // The command as a user runs it, JVM start and sandbox start included.
+    List<Long> cli1 = new ArrayList<>();
+    List<Long> cli10 = new ArrayList<>();
+    List<Long> cliInstant = new ArrayList<>();
+    Path instant = work.resolve("refresh-instant");
+    for (int r = 0; r < reps; r++) {
+      cli10.add(execOk(java(List.of(), "plan", dir.toString(), "--sandbox=" + sandbox, "--no-color"), dir, null).wallMs);
+      cli1.add(execOk(java(List.of(), "plan", dir.toString(), "--sandbox=" + sandbox, "--no-color",
+          "--parallelism", "1"), dir, null).wallMs);
+      cliInstant.add(execOk(java(List.of(), "plan", dir.toString(), "--sandbox=" + instant, "--no-color"), dir, null).wallMs);
+    }
+    long slowest = Collections.max(perTarget.values());
+    long sum = perTarget.values().stream().mapToLong(Long::longValue).sum();
+    String slowestName = perTarget.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    StringBuilder s = new StringBuilder("## Refresh: plan of examples/contextlite, " + LATENCY_MS
+        + " ms on every request\n\n");
+    s.append(perTarget.size()).append(" targets, ").append(requestsPerRun).append(" requests per plan.\n\n");
+    s.append("| measure | median | runs |\n| --- | ---: | --- |\n");
+    s.append("| slowest single target alone (").append(slowestName).append(") | ").append(ms(slowest)).append(" | |\n");
+    s.append("| sum of the targets alone | ").append(ms(sum)).append(" | |\n");
+    s.append("| refresh, parallelism 10 (in process) | ").append(ms(median(inParallel))).append(" | ")
+        .append(list(inParallel)).append(" |\n");
+    s.append("| refresh, parallelism 1 (in process) | ").append(ms(median(inSerial))).append(" | ")
+        .append(list(inSerial)).append(" |\n");
+    s.append("| `fanout plan --parallelism 10` (default) | ").append(ms(median(cli10))).append(" | ")
+        .append(list(cli10)).append(" |\n");
+    s.append("| `fanout plan --parallelism 1` | ").append(ms(median(cli1))).append(" | ").append(list(cli1)).append(" |\n");
+    s.append("| `fanout plan`, instant sandbox (fixed cost) | ").append(ms(median(cliInstant))).append(" | ")
+        .append(list(cliInstant)).append(" |\n");
+    s.append("\nRatios: parallelism 1 / 10 = **").append(ratio(median(inSerial), median(inParallel)))
+        .append("** in process, ").append(ratio(median(cli1), median(cli10))).append(" for the command; refresh at 10 / slowest target = **")
+        .append(ratio(median(inParallel), slowest)).append("** (goal: about 1); at 1 / sum of targets = ")
+        .append(ratio(median(inSerial), sum)).append(".\n\nThe targets alone:\n\n| target | median |\n| --- | ---: |\n");
+    perTarget.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> s.append("| ").append(e.getKey()).append(" | ").append(ms(e.getValue())).append(" |\n"));
+    return s.append("\n").toString();
+  }
+
+  // ---- apply against the critical path, then the re-run
+
+  String apply() throws Exception {
+    log("apply");
+    List<Long> walls = new ArrayList<>();
+    List<Long> walks = new ArrayList<>();
+    List<Long> paths = new ArrayList<>();
+    List<Long> rerunWalls = new ArrayList<>();
+    List<Long> rerunPlans = new ArrayList<>();
+    List<Long> rerunWrites = new ArrayList<>();
+    List<Long> rerunPublishes = new ArrayList<>();
+    List<String> chains = new ArrayList<>();
+    for (int r = 0; r < reps; r++) {
+      Path dir = copyExample("apply-" + r);
+      Path sandbox = dir.resolve("sandbox");
+      Files.createDirectories(sandbox);
+      Files.writeString(sandbox.resolve("faults.json"), latencyFault("any"));
+      Path report = dir.resolve("report.json");
+      Run run = execOk(java(List.of(), "apply", dir.toString(), "--sandbox=" + sandbox, "--auto-approve",
+          "--no-color", "--report", report.toString()), dir, null);
+      walls.add(run.wallMs);
+      JsonNode rep = JSON.readTree(report.toFile());
+      walks.add(rep.get("duration_ms").asLong());
+      JsonNode graph = JSON.readTree(execOk(java(List.of(), "graph", dir.toString(), "--format", "json"), dir, null).out);
+      List<String> chain = new ArrayList<>();
+      paths.add(criticalPath(graph, rep, chain));
+      chains.add(String.join(" -> ", chain));
+      // Re-run: everything is published; count the writes it makes and time it against a plan.
+      long before = lines(sandbox.resolve("requests.jsonl"));
+      rerunWalls.add(execOk(java(List.of(), "apply", dir.toString(), "--sandbox=" + sandbox, "--auto-approve",
+          "--no-color"), dir, null).wallMs);
+      rerunWrites.add(writesSince(sandbox.resolve("requests.jsonl"), before));
+      rerunPublishes.add(publishingWritesSince(sandbox.resolve("requests.jsonl"), before));
+      rerunPlans.add(execOk(java(List.of(), "plan", dir.toString(), "--sandbox=" + sandbox, "--no-color"), dir, null).wallMs);
+    }
+    StringBuilder s = new StringBuilder("## Apply: examples/contextlite into an empty sandbox, " + LATENCY_MS
+        + " ms on every request\n\n");
+    s.append("The critical path is the longest chain of the graph weighted by each node's own duration in the "
+        + "same run (from the `--report` JSON); no schedule can finish the walk sooner.\n\n");
+    s.append("| measure | median | runs |\n| --- | ---: | --- |\n");
+    s.append("| critical path | ").append(ms(median(paths))).append(" | ").append(list(paths)).append(" |\n");
+    s.append("| walk (the report's duration) | ").append(ms(median(walks))).append(" | ").append(list(walks)).append(" |\n");
+    s.append("| `fanout apply` wall (JVM, sandbox, plan, walk) | ").append(ms(median(walls))).append(" | ")
+        .append(list(walls)).append(" |\n");
+    List<Long> overhead = new ArrayList<>();
+    for (int i = 0; i < walks.size(); i++) {
+      overhead.add(walks.get(i) * 1000 / Math.max(1, paths.get(i)));
+    }
+    s.append("\nWalk / critical path = **").append(String.format(Locale.ROOT, "%.2f", median(overhead) / 1000.0))
+        .append("** (goal: at most 1.15). Longest chain: ").append(chains.get(0)).append(".\n\n");
+    s.append("## Re-run: apply of a release that is fully published\n\n");
+    s.append("| measure | median | runs |\n| --- | ---: | --- |\n");
+    s.append("| `fanout apply` again | ").append(ms(median(rerunWalls))).append(" | ").append(list(rerunWalls)).append(" |\n");
+    s.append("| `fanout plan` of the same | ").append(ms(median(rerunPlans))).append(" | ").append(list(rerunPlans)).append(" |\n");
+    s.append("| write requests made by the re-run | ").append(Collections.max(rerunWrites)).append(" (max) | ")
+        .append(list(rerunWrites).replace(" ms", "")).append(" |\n");
+    s.append("| of which publish something (all but the Docker push probe) | ").append(Collections.max(rerunPublishes))
+        .append(" (max) | ").append(list(rerunPublishes).replace(" ms", "")).append(" |\n");
+    s.append("\nRe-run / plan = **").append(ratio(median(rerunWalls), median(rerunPlans))).append("**.\n\n");
+    return s.toString();
+  }
+
+  /** The longest chain of the graph weighted by node durations; fills {@code chain} with it. */
+  static long criticalPath(JsonNode graph, JsonNode report, List<String> chain) {
+    Map<String, Long> weight = new HashMap<>();
+    for (JsonNode n : report.get("nodes")) {
+      weight.put(n.get("address").asText(), n.get("duration_ms").asLong());
+    }
+    Map<String, List<String>> next = new HashMap<>();
+    for (JsonNode e : graph.get("edges")) {
+      next.computeIfAbsent(e.get("from").asText(), k -> new ArrayList<>()).add(e.get("to").asText());
+    }
+    Map<String, Long> memo = new HashMap<>();
+    Map<String, String> best = new HashMap<>();
+    long max = 0;
+    String start = null;
+    for (JsonNode n : graph.get("nodes")) {
+      String a = n.get("address").asText();
+      long l = longest(a, weight, next, memo, best);
+      if (l > max) {
+        max = l;
+        start = a;
+      }
+    }
+    for (String a = start; a != null; a = best.get(a)) {
+      chain.add(a);
+    }
+    return max;
+  }
+
+  private static long longest(String a, Map<String, Long> weight, Map<String, List<String>> next,
+      Map<String, Long> memo, Map<String, String> best) {
+    Long known = memo.get(a);
+    if (known != null) {
+      return known;
+    }
+    long tail = 0;
+    for (String n : next.getOrDefault(a, List.of())) {
+      long l = longest(n, weight, next, memo, best);
+      if (l > tail) {
+        tail = l;
+        best.put(a, n);
+      }
+    }
+    long total = weight.getOrDefault(a, 0L) + tail;
+    memo.put(a, total);
+    return total;
+  }
+
+  // ---- scale: generated configurations against an instant sandbox
+
+  String scale() throws Exception {
+    log("scale");
+    StringBuilder s = new StringBuilder("## Scale: generated configurations, instant sandbox, `-Xmx512m`\n\n");
+    s.append("Publications are packages x registries (npm, pypi, github_packages in turn) over two shared "
+        + "artifacts. Peak heap is the largest heap in use seen by the GC log (before each collection and at "
+        + "exit); RSS is the process's peak resident memory.\n\n");
+    s.append("| publications | command | median wall | peak heap | peak RSS | runs |\n| ---: | --- | ---: | ---: | ---: | --- |\n");
+    Map<String, Map<Integer, Long>> medians = new LinkedHashMap<>();
+    for (int n : sizes) {
+      Path dir = work.resolve("scale-" + n);
+      generate(dir, n);
+      int repsHere = n >= 10_000 ? Math.min(reps, 3) : reps;
+      for (String command : List.of("validate", "graph", "plan")) {
+        List<Long> walls = new ArrayList<>();
+        long heap = 0;
+        long rss = 0;
+        for (int r = 0; r < repsHere; r++) {
+          Path gc = work.resolve("gc-" + n + "-" + command + "-" + r + ".log");
+          List<String> opts = List.of("-Xmx512m", "-Xlog:gc,gc+heap+exit:file=" + gc);
+          List<String> cmd = switch (command) {
+            case "validate" -> java(opts, "validate", dir.toString());
+            case "graph" -> java(opts, "graph", dir.toString(), "--format", "json");
+            default -> java(opts, "plan", dir.toString(), "--sandbox=" + work.resolve("scale-sandbox-" + n + "-" + r),
+                "--no-color");
+          };
+          Run run = execOk(cmd, dir, null);
+          walls.add(run.wallMs);
+          heap = Math.max(heap, peakHeapKb(gc));
+          rss = Math.max(rss, run.maxRssKb);
+        }
+        medians.computeIfAbsent(command, k -> new LinkedHashMap<>()).put(n, median(walls));
+        s.append("| ").append(String.format(Locale.ROOT, "%,d", n)).append(" | ").append(command).append(" | ")
+            .append(ms(median(walls))).append(" | ").append(heap / 1024).append(" MB | ")
+            .append(rss > 0 ? rss / 1024 + " MB" : "n/a").append(" | ").append(list(walls)).append(" |\n");
+      }
+    }
+    int largest = sizes.get(sizes.size() - 1);
+    List<JsonNode> breakdown = new ArrayList<>();
+    for (int r = 0; r < Math.min(reps, 3); r++) {
+      breakdown.add(JSON.readTree(lastLine(execOk(probe(List.of("-Xmx512m"), "--probe-scale",
+          work.resolve("scale-" + largest).toString(), work.resolve("scale-probe-sandbox-" + r).toString()),
+          work, null).out)));
+    }
+    s.append("\nWhere the time of `plan` goes at ").append(String.format(Locale.ROOT, "%,d", largest))
+        .append(" publications (in one fresh JVM, launcher flags, `-Xmx512m`, each step timed in process; CPU is "
+            + "the process's CPU time over the step, all threads, sandbox included; median of ")
+        .append(breakdown.size()).append("):\n\n| step | wall | CPU |\n| --- | ---: | ---: |\n");
+    for (java.util.Iterator<String> it = breakdown.get(0).fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (k.endsWith(".cpu")) {
+        continue;
+      }
+      if (k.startsWith("requests")) {
+        s.append("| ").append(k).append(" | ").append(median(breakdown.stream().map(j -> j.get(k).asLong()).toList()))
+            .append(" | |\n");
+        continue;
+      }
+      List<Long> wall = breakdown.stream().map(j -> j.get(k).asLong()).toList();
+      List<Long> cpu = breakdown.stream().map(j -> j.path(k + ".cpu").asLong()).toList();
+      s.append("| ").append(k).append(" | ").append(ms(median(wall))).append(" | ").append(ms(median(cpu))).append(" |\n");
+    }
+    s.append("\nGrowth (wall time ratio for 10x the publications; 10 would be linear, JVM start-up makes it smaller):\n\n");
+    s.append("| command | ").append(String.join(" | ", growthHeads())).append(" |\n| --- |")
+        .append(" ---: |".repeat(Math.max(0, sizes.size() - 1))).append("\n");
+    medians.forEach((command, bySize) -> {
+      s.append("| ").append(command);
+      for (int i = 1; i < sizes.size(); i++) {
+        s.append(" | ").append(ratio(bySize.get(sizes.get(i)), bySize.get(sizes.get(i - 1))));
+      }
+      s.append(" |\n");
+    });
+    return s.append("\n").toString();
+  }
+
+  private List<String> growthHeads() {
+    List<String> heads = new ArrayList<>();
+    for (int i = 1; i < sizes.size(); i++) {
+      heads.add(String.format(Locale.ROOT, "%,d / %,d", sizes.get(i), sizes.get(i - 1)));
+    }
+    return heads;
+  }
+
+  /** A release of {@code n} publications over two prebuilt binaries. */
+  static void generate(Path dir, int n) throws IOException {
+    Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(dir.resolve("bin/app-linux-amd64"), "#!/bin/sh\necho app linux\n");
+    Files.writeString(dir.resolve("bin/app-darwin-arm64"), "#!/bin/sh\necho app darwin\n");
+    StringBuilder f = new StringBuilder("""
+        release "scale" {
+          version     = "1.0.0"
+          description = "A generated release for the scale benchmark"
+          license     = "MIT"
+        }
+
+        artifact "linux" {
+          os      = "linux"
+          arch    = "amd64"
+          sources = ["bin/app-linux-amd64"]
+        }
+
+        artifact "darwin" {
+          os      = "darwin"
+          arch    = "arm64"
+          sources = ["bin/app-darwin-arm64"]
+        }
+
+        """);
+    for (int i = 0; i < n; i++) {
+      String name = String.format(Locale.ROOT, "pkg%05d", i / 3);
+      switch (i % 3) {
+        case 0 -> f.append("npm \"").append(name).append("\" {\n  package  = \"").append(name)
+            .append("\"\n  binaries = [artifact.linux, artifact.darwin]\n}\n\n");
+        case 1 -> f.append("pypi \"").append(name).append("\" {\n  project  = \"").append(name)
+            .append("\"\n  binaries = [artifact.linux, artifact.darwin]\n}\n\n");
+        default -> f.append("github_packages \"").append(name).append("\" {\n  package  = \"@scale/").append(name)
+            .append("\"\n  binaries = [artifact.linux, artifact.darwin]\n}\n\n");
+      }
+    }
+    Files.writeString(dir.resolve("release.fanout"), f);
+  }
+
+  static long peakHeapKb(Path gcLog) throws IOException {
+    if (!Files.exists(gcLog)) {
+      return 0;
+    }
+    long peak = 0;
+    long atExit = 0;
+    Pattern pause = Pattern.compile("(\\d+)M->(\\d+)M\\(");
+    Pattern used = Pattern.compile("(new generation|tenured generation)\\s+total \\d+K, used (\\d+)K");
+    for (String line : Files.readAllLines(gcLog)) {
+      Matcher m = pause.matcher(line);
+      if (m.find()) {
+        peak = Math.max(peak, Long.parseLong(m.group(1)) * 1024);
+      }
+      Matcher u = used.matcher(line);
+      if (u.find()) {
+        atExit += Long.parseLong(u.group(2));
+      }
+    }
+    return Math.max(peak, atExit);
+  }
+
+  // ---- processes and files
+
+  /** This harness in a fresh JVM with the launcher's flags, for a probe that times steps in process. */
+  List<String> probe(List<String> extra, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("java"));
+    cmd.addAll(JAVA_OPTS);
+    cmd.addAll(extra);
+    cmd.addAll(List.of("-cp", jar.toString(), repo.resolve("bench/Bench.java").toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  static List<String> concat(List<String> base, String... args) {
+    List<String> all = new ArrayList<>(base);
+    all.addAll(List.of(args));
+    return all;
+  }
+
+  static String lastLine(String out) {
+    String[] l = out.strip().split("\n");
+    return l[l.length - 1];
+  }
+
+  record Run(long wallMs, int exit, String out, long maxRssKb) { }
+
+  List<String> java(List<String> extra, String... args) {
+    List<String> cmd = new ArrayList<>(List.of("java"));
+    cmd.addAll(JAVA_OPTS);
+    cmd.addAll(extra);
+    cmd.addAll(List.of("-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  Run execOk(List<String> cmd, Path dir, Map<String, String> env) throws IOException, InterruptedException {
+    Run r = exec(cmd, dir, env);
+    if (r.exit != 0) {
+      throw new IllegalStateException("exit " + r.exit + " from " + String.join(" ", cmd) + ":\n" + r.out);
+    }
+    return r;
+  }
+
+  /** Runs a command under /usr/bin/time when there is one (for the peak RSS). */
+  Run exec(List<String> cmd, Path dir, Map<String, String> env) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>();
+    Path rssFile = work.resolve("rss.txt");
+    Files.deleteIfExists(rssFile);
+    boolean timed = Files.isExecutable(Path.of("/usr/bin/time"));
+    if (timed) {
+      full.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", rssFile.toString()));
+    }
+    full.addAll(cmd);
+    ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().remove("FANOUT_JAVA_OPTS");
+    if (env != null) {
+      pb.environment().putAll(env);
+    }
+    Path outFile = work.resolve("out.txt");
+    pb.redirectOutput(outFile.toFile());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    int exit = p.waitFor();
+    long wall = millis(t0);
+    long rss = 0;
+    if (timed && Files.exists(rssFile)) {
+      List<String> l = Files.readAllLines(rssFile);
+      rss = l.isEmpty() ? 0 : Long.parseLong(l.get(l.size() - 1).trim());
+    }
+    return new Run(wall, exit, Files.readString(outFile), rss);
+  }
+
+  Path copyExample(String name) throws IOException {
+    Path from = repo.resolve("examples/contextlite");
+    Path to = work.resolve(name);
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path rel = from.relativize(p);
+        if (rel.toString().startsWith(".fanout")) {
+          continue;
+        }
+        Path t = to.resolve(rel.toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    return to;
+  }
+
+  static String latencyFault(String operation) {
+    return "[{\"registry\": \"*\", \"operation\": \"" + operation + "\", \"latency_ms\": " + LATENCY_MS + "}]";
+  }
+
+  static long lines(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (Stream<String> l = Files.lines(file)) {
+      return l.count();
+    }
+  }
+
+  static long writesSince(Path file, long skip) throws IOException {
+    try (Stream<String> l = Files.lines(file)) {
+      return l.skip(skip).filter(s -> s.contains("\"write\":true")).count();
+    }
+  }
+
+  /**
+   * Writes that publish something: every write but the Docker credential probe, which starts
+   * an upload session and cancels it (only a started upload proves push rights) at every plan.
+   */
+  static long publishingWritesSince(Path file, long skip) throws IOException {
+    try (Stream<String> l = Files.lines(file)) {
+      return l.skip(skip).filter(s -> s.contains("\"write\":true"))
+          .filter(s -> !(s.contains("/blobs/uploads/") && (s.contains("\"POST\"") || s.contains("\"DELETE\""))))
+          .count();
+    }
+  }
+
+  // ---- figures
+
+  static long median(List<Long> v) {
+    List<Long> s = new ArrayList<>(v);
+    s.sort(Comparator.naturalOrder());
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  static String ms(long ms) {
+    return ms >= 10_000 ? String.format(Locale.ROOT, "%.1f s", ms / 1000.0) : ms + " ms";
+  }
+
+  static String list(List<Long> v) {
+    return String.join(", ", v.stream().map(x -> String.valueOf(x)).toList()) + " ms";
+  }
+
+  static String ratio(long a, long b) {
+    return String.format(Locale.ROOT, "%.2f", a / (double) Math.max(1, b));
+  }
+
+  static String percent(long now, long base) {
+    double p = (now - base) * 100.0 / Math.max(1, base);
+    return String.format(Locale.ROOT, "%+.0f%% (%d ms -> %d ms)", p, base, now);
+  }
+
+  static long millis(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  static void log(String section) {
+    System.err.println("[bench] " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " " + section + " (load "
+        + loadAverage() + ")");
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return String.valueOf(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+  }
+
+  String machine() throws IOException {
+    String mem = "?";
+    Path meminfo = Path.of("/proc/meminfo");
+    if (Files.exists(meminfo)) {
+      for (String l : Files.readAllLines(meminfo)) {
+        if (l.startsWith("MemTotal:")) {
+          mem = Long.parseLong(l.replaceAll("\\D", "")) / 1024 / 1024 + " GB";
+        }
+      }
+    }
+    String commit = "?";
+    try {
+      commit = exec(List.of("git", "rev-parse", "--short", "HEAD"), repo, null).out.trim();
+    } catch (IOException | InterruptedException e) {
+      // not a checkout: leave it unknown
+    }
+    return "## The machine and the run\n\n"
+        + "| | |\n| --- | --- |\n"
+        + "| date | " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " |\n"
+        + "| commit | " + commit + " |\n"
+        + "| nproc | " + Runtime.getRuntime().availableProcessors() + " |\n"
+        + "| memory | " + mem + " |\n"
+        + "| java | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " |\n"
+        + "| JVM flags | " + String.join(" ", JAVA_OPTS) + " (the `./fanout` launcher's) |\n"
+        + "| load average (1, 5, 15 min) | before: " + loads.get(0) + "; after: {{LOAD_AFTER}} |\n"
+        + "| repetitions | " + reps + " (medians; 10,000-publication runs at most 3) |\n";
+  }
+}
+
+/** Steps timed inside one JVM; each prints one JSON line of step name to milliseconds. */
+final class Probes {
+
+  private static final Map<String, Long> OUT = new LinkedHashMap<>();
+  private static long wall0 = System.nanoTime();
+  private static long cpu0 = cpu();
+
+  static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "--probe-startup" -> startup(Path.of(args[1]), Path.of(args[2]));
+      case "--probe-scale" -> scale(Path.of(args[1]), Path.of(args[2]));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+    System.out.println(Bench.JSON.writeValueAsString(OUT));
+  }
+
+  static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1_000_000;
+  }
+
+  static void mark(String step) {
+    long w = System.nanoTime();
+    long c = cpu();
+    OUT.put(step, (w - wall0) / 1_000_000);
+    OUT.put(step + ".cpu", c - cpu0);
+    wall0 = System.nanoTime();
+    cpu0 = cpu();
+  }
+
+  /** What a plan does before its first request: the providers, the HTTP client (TLS), the sandbox, the loader. */
+  static void startup(Path config, Path sandboxDir) throws Exception {
+    wall0 = System.nanoTime();
+    cpu0 = cpu();
+    Providers providers = Providers.load();
+    mark("load the providers (ServiceLoader)");
+    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init((java.security.KeyStore) null);
+    javax.net.ssl.SSLContext.getInstance("TLS").init(null, tmf.getTrustManagers(), null);
+    mark("TLS alone: trust store (cacerts) and SSLContext");
+    dev.fanout.http.Http.client("bench", dev.fanout.http.Http.Policy.standard());
+    mark("first HTTP client (OkHttp classes and platform, after TLS)");
+    dev.fanout.http.Http.client("bench", dev.fanout.http.Http.Policy.standard());
+    mark("second HTTP client");
+    try (Sandbox sb = Sandbox.start(sandboxDir, "empty")) {
+      mark("start the sandbox (every emulator)");
+      ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
+      mark("load examples/minimal");
+      try (Workspace ws = Workspace.open(r.config(), providers, sb, "bench")) {
+        mark("open the workspace");
+        new Refresher(ws, 10).refresh(ws.config().publications().keySet(), n -> { });
+        mark("refresh (1 target)");
+      }
+    }
+    OUT.keySet().removeIf(k -> k.endsWith(".cpu"));
+  }
+
+  /**
+   * The plan of a large generated release, step by step, then the refresh again warm, and
+   * warm without the credential checks (what checking them once per provider block would give).
+   */
+  static void scale(Path config, Path sandboxDir) throws Exception {
+    try (Sandbox sb = Sandbox.start(sandboxDir, "empty")) {
+      mark("start the sandbox");
+      Providers providers = Providers.load();
+      ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
+      mark("load: parse, check, evaluate");
+      try (Workspace ws = Workspace.open(r.config(), providers, sb, "bench")) {
+        mark("open the workspace (graph, providers)");
+        java.util.Set<Address> scope = new java.util.LinkedHashSet<>(ws.config().publications().keySet());
+        dev.fanout.refresh.Snapshot snap = new Refresher(ws, 10).refresh(scope, n -> { });
+        mark("refresh (credentials, read, desired; parallelism 10)");
+        dev.fanout.plan.Plan plan = dev.fanout.plan.Planner.plan(ws, snap, scope, false);
+        mark("diff (Planner)");
+        dev.fanout.plan.PlanJson.render(plan);
+        mark("render as JSON");
+        new Refresher(ws, 10).refresh(scope, n -> { });
+        mark("refresh again, warm");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        for (Address a : scope) {
+          all.add(pool.submit(() -> {
+            ws.provider(a).read(ws.publication(a));
+            ws.provider(a).desired(ws.publication(a));
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : all) {
+          f.get();
+        }
+        pool.shutdown();
+        mark("warm, read and desired only (no credential checks)");
+        long requests = Bench.lines(sandboxDir.resolve("requests.jsonl"));
+        OUT.put("requests to the sandbox (3 refreshes)", requests);
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env sh
+# Runs the performance harness and rewrites docs/performance.md with the figures.
+#
+#   bench/run.sh                      # everything, 5 repetitions (about 10 minutes on 2 cores)
+#   bench/run.sh --reps 1 --sizes 100,1000 --only scale --no-write   # a quick look
+#
+# Not part of mvn verify: timings are not tests. Run it with the machine as quiet as you can.
+set -e
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+if [ ! -f target/fanout.jar ] || [ -n "$(find src/main grammar providers pom.xml -newer target/fanout.jar -type f -print -quit 2>/dev/null)" ]; then
+  echo "Building Fanout (mvn package)..." >&2
+  mvn -q -B -ntp package -DskipTests >&2
+fi
+exec java -cp target/fanout.jar bench/Bench.java "$@"

@@ -1,0 +1,62 @@
+package dev.fanout.refresh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fanout.dsl.ConfigLoader;
+import dev.fanout.engine.Workspace;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Providers;
+import dev.fanout.providers.npm.NpmEmulator;
+import dev.fanout.sandbox.Sandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RefresherCredentialsTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void npmCredentialsAreCheckedOncePerProviderBlockNotOncePerPackage() throws Exception {
+    // given: three npm packages sharing one provider block, against the npm emulator
+    Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(dir.resolve("bin/app"), "#!/bin/sh\necho app\n");
+    StringBuilder release = new StringBuilder("""
+        release "shared" {
+          version = "1.0.0"
+          license = "MIT"
+        }
+        artifact "app" {
+          os      = "linux"
+          arch    = "amd64"
+          sources = ["bin/app"]
+        }
+        """);
+    for (String name : List.of("one", "two", "three")) {
+      release.append("npm \"").append(name).append("\" {\n  package  = \"").append(name)
+          .append("\"\n  binaries = [artifact.app]\n}\n");
+    }
+    Files.writeString(dir.resolve("release.fanout"), release);
+    Path sandboxDir = dir.resolve("sandbox");
+    try (Sandbox sandbox = Sandbox.start(sandboxDir, "empty", List.of(new NpmEmulator()))) {
+      ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of(), Map.of(), p -> null)
+          .withSandbox(sandbox.urls()).load(dir);
+      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, "test")) {
+        // when
+        Snapshot snapshot = new Refresher(ws, 10).refresh(ws.config().publications().keySet(), n -> { });
+
+        // then: every target has the verdict, and the registry was asked once
+        assertEquals(3, snapshot.targets().size());
+        snapshot.targets().values().forEach(t -> assertEquals(CredentialCheck.Status.OK, t.credentials().status()));
+        try (Stream<String> lines = Files.lines(sandboxDir.resolve("requests.jsonl"))) {
+          assertEquals(1, lines.filter(l -> l.contains("\"path\":\"/-/whoami\"")).count());
+        }
+      }
+    }
+  }
+}
