@@ -805,24 +805,35 @@ public final class ConfigLoader {
       releaseValue.putAll(attrs);
     }
 
+    /** How the version is found, for the plan's first line: literal, variable NAME, git tag, file, expression. */
     private String describeVersionSource(Ast.Attribute a) {
       if (a == null) {
         return "none";
       }
-      String text = a.value().toString();
       if (a.value() instanceof Ast.Literal) {
         return "literal";
       }
-      if (text.contains("git_tag")) {
+      if (calls(a.value(), "git_tag")) {
         return "git tag";
       }
-      if (text.contains("name=file")) {
+      if (calls(a.value(), "file")) {
         return "file";
       }
-      if (text.contains("Variable[name=var")) {
-        return "variable";
+      if (a.value() instanceof Ast.GetAttr g && g.target() instanceof Ast.Variable v && v.name().equals("var")) {
+        return "variable " + g.name();
       }
       return "expression";
+    }
+
+    private boolean calls(Ast.Expr e, String function) {
+      if (e instanceof Ast.Call c) {
+        return c.name().equals(function) || c.args().stream().anyMatch(x -> calls(x, function));
+      } else if (e instanceof Ast.Template t) {
+        return t.parts().stream().anyMatch(p -> p instanceof Ast.Expr x && calls(x, function));
+      } else if (e instanceof Ast.Conditional c) {
+        return calls(c.then(), function) || calls(c.otherwise(), function);
+      }
+      return false;
     }
 
     private void evaluateProvider(Ast.Block b) {
