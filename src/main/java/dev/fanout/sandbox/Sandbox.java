@@ -33,7 +33,7 @@ public final class Sandbox implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
-  private final Map<String, Running> running = new TreeMap<>();
+  private final Map<String, Running> running = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final RequestLog log;
   private final Faults faults;
   private Scenario scenario;
@@ -79,8 +79,32 @@ public final class Sandbox implements AutoCloseable {
     try {
       sandbox.claim();
       Map<String, Integer> ports = sandbox.ports();
-      for (Emulator emulator : emulators) {
-        sandbox.startOne(emulator, chosen.tokens(), ports.getOrDefault(emulator.registry(), 0));
+      // Started side by side: most of a cold start is loading each emulator's classes
+      // (JGit, the XML and YAML mappers), and those load in parallel.
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<?>> started = new java.util.ArrayList<>();
+        for (Emulator emulator : emulators) {
+          started.add(pool.submit(() -> {
+            sandbox.startOne(emulator, chosen.tokens(), ports.getOrDefault(emulator.registry(), 0));
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : started) {
+          try {
+            f.get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+              throw io;
+            }
+            throw new IllegalStateException("an emulator failed to start", e.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the sandbox", e);
+          }
+        }
+      } finally {
+        pool.shutdown();
       }
       sandbox.savePorts();
     } catch (IOException | RuntimeException e) {
