@@ -88,6 +88,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         if (!plan.hasChanges() && plan.changes().stream().noneMatch(c -> c.action() == dev.fanout.plan.Action.UNKNOWN)) {
           boolean clean = plan.changes().stream().allMatch(c -> c.action() == dev.fanout.plan.Action.NO_OP);
+          journalNothingToDo(ws, plan);
           if (run.json) {
             root.io.out().println(JSON.writeValueAsString(Map.of("type", "summary", "changes", 0, "clean", clean)));
           } else {
@@ -142,6 +143,27 @@ final class ApplyCommand implements Callable<Integer> {
       }
     }
     return plan;
+  }
+
+  /**
+   * An apply that finds nothing to publish is journaled too (found by the crash drill): when
+   * a killed run's last writes had landed, this run is the one that closes its unfinished
+   * targets in the history, which before never saw them end.
+   */
+  private static void journalNothingToDo(Workspace ws, Plan plan) throws IOException {
+    try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), UUID.randomUUID().toString(),
+        ws.redactor())) {
+      journal.record(null, "apply_start", plan.release() + " " + plan.version());
+      for (PlannedChange c : plan.changes()) {
+        String event = switch (c.action()) {
+          case NO_OP -> "up_to_date";
+          case DRIFT -> "drift";
+          default -> "blocked";
+        };
+        journal.record(c.address(), event, String.join("; ", c.reasons()));
+      }
+      journal.record(null, "apply_end", "nothing to publish");
+    }
   }
 
   private boolean approved() throws IOException {

@@ -730,6 +730,14 @@ public final class ConfigLoader {
         if (entities.containsKey(ref.entity())) {
           continue;
         }
+        if (ref.entity().indexOf('.') < 0) {
+          // Found by the fuzz drill ("$[each.os}" in a string): a reference without a dot
+          // crashed the message below; it names no block, so say that.
+          diagnostics.add(Diagnostic.error("Unknown reference \"" + ref.text() + "\"",
+              "A reference names a block as type.name, such as var.version or artifact.binary.", ref.range()));
+          ok = false;
+          continue;
+        }
         String prefix = ref.entity().substring(0, ref.entity().indexOf('.') + 1);
         if (prefix.isEmpty()) {
           // Only "release" has no dot: the release block itself is missing (reported on its own).
