@@ -154,7 +154,7 @@ class FaultMatrixDrill {
     assertEquals(List.of(), failures, "cells that did not behave as the table says");
   }
 
-  private static final Pattern LINE = Pattern.compile("^(\\S+): (published|up-to-date|failed|blocked|drift)(.*)$",
+  private static final Pattern LINE = Pattern.compile("^(?:\\[[^\\]]*\\] )?(\\S+): (published|up-to-date|failed|blocked|drift)(.*)$",
       Pattern.MULTILINE);
 
   /** Runs one cell; returns what happened in words and adds anything wrong to problems. */
