@@ -99,7 +99,10 @@ public final class Http {
     public Response intercept(Chain chain) throws IOException {
       Request request = chain.request();
       boolean idempotent = request.method().equals("GET") || request.method().equals("HEAD");
-      int attempts = idempotent ? policy.maxAttempts() : 1;
+      // A 429 means the registry turned the request away unprocessed, so even a write may be
+      // sent again, after the Retry-After it asked for. Any other failure of a write is left to
+      // apply, which reads the registry before trying again.
+      int attempts = policy.maxAttempts();
       IOException lastFailure = null;
       for (int attempt = 1; ; attempt++) {
         Response response;
@@ -107,13 +110,16 @@ public final class Http {
           response = chain.proceed(request);
         } catch (IOException e) {
           lastFailure = e;
-          if (attempt >= attempts || chain.call().isCanceled()) {
+          if (!idempotent || attempt >= attempts || chain.call().isCanceled()) {
             throw e;
           }
           sleep(backoff(attempt, null));
           continue;
         }
-        if (attempt >= attempts || !transientStatus(response)) {
+        // A registry that rate limits says when to come back, so waiting is never wasted: 429s
+        // get three times the attempts, each after the Retry-After (and capped by maxBackoff).
+        int allowed = response.code() == 429 ? attempts * 3 : attempts;
+        if (attempt >= allowed || !transientStatus(response) || !idempotent && response.code() != 429) {
           return response;
         }
         Duration wait = backoff(attempt, response);

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * {@code slow_body_bps} (the response body trickles at that many bytes a second),
  * {@code malformed} (the body is replaced by broken JSON), {@code redirect_to} (a 307 to
  * that base URL, keeping the path). {@code times} limits how many matching requests a rule
- * hits; without it the rule hits every one.
+ * hits; {@code every} hits only every Nth matching request (every 5th: one in five); without
+ * either the rule hits every one.
  */
 final class Faults {
 
@@ -115,6 +116,13 @@ final class Faults {
   }
 
   private boolean take(Map<String, Object> rule) {
+    Object every = rule.get("every");
+    if (every != null) {
+      AtomicInteger seen = hits.computeIfAbsent("every:" + rule, k -> new AtomicInteger());
+      if (seen.incrementAndGet() % Math.max(1, number(every)) != 0) {
+        return false;
+      }
+    }
     Object times = rule.get("times");
     if (times == null) {
       return true;
