@@ -4,7 +4,6 @@ import dev.fanout.engine.Workspace;
 import dev.fanout.graph.ReleaseGraph;
 import dev.fanout.model.Address;
 import dev.fanout.model.BuildStep;
-import dev.fanout.model.Edge;
 import dev.fanout.model.Publication;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Differ;

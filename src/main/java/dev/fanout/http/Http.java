@@ -103,13 +103,11 @@ public final class Http {
       // sent again, after the Retry-After it asked for. Any other failure of a write is left to
       // apply, which reads the registry before trying again.
       int attempts = policy.maxAttempts();
-      IOException lastFailure = null;
       for (int attempt = 1; ; attempt++) {
         Response response;
         try {
           response = chain.proceed(request);
         } catch (IOException e) {
-          lastFailure = e;
           if (!idempotent || attempt >= attempts || chain.call().isCanceled()) {
             throw e;
           }
@@ -130,9 +128,6 @@ public final class Http {
           return chain.proceed(request);
         }
         sleep(wait);
-        if (lastFailure != null) {
-          lastFailure = null;
-        }
       }
     }
 

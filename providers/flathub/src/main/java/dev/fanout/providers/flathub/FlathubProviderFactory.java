@@ -1,23 +1,14 @@
 package dev.fanout.providers.flathub;
 
-import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
-import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
-import dev.fanout.providers.winget.GithubSettings;
-import java.util.Map;
+import dev.fanout.providers.github_release.GithubFileProviderFactory;
 
 /** {@code flathub}: the app's flatpak manifest and metainfo, proposed to Flathub by pull request. */
-public final class FlathubProviderFactory implements ProviderFactory {
+public final class FlathubProviderFactory extends GithubFileProviderFactory {
 
-  @Override
-  public String type() {
-    return "flathub";
-  }
-
-  @Override
-  public String description() {
-    return "A Flathub app: proposes {app-id}.yml and its metainfo to flathub/flathub (new app) or flathub/{app-id}";
+  public FlathubProviderFactory() {
+    // The github provider block, its endpoints and mutability are the shared base's.
+    super("flathub", "A Flathub app: proposes {app-id}.yml and its metainfo to flathub/flathub (new app) or flathub/{app-id}", "the repository", FlathubProvider::new);
   }
 
   @Override
@@ -34,35 +25,5 @@ public final class FlathubProviderFactory implements ProviderFactory {
         .optional("release_date", Schema.Type.STRING, "the metainfo release date (YYYY-MM-DD); default today (UTC)")
         .optional("new_app", Schema.Type.BOOL, "true: submit to flathub/flathub's new-pr branch; false (default): update flathub/{app-id}")
         .build();
-  }
-
-  @Override
-  public String settingsBlock() {
-    return "github";
-  }
-
-  @Override
-  public Schema settingsSchema() {
-    return GithubSettings.schema();
-  }
-
-  @Override
-  public Map<String, String> endpoints() {
-    return GithubSettings.endpoints();
-  }
-
-  @Override
-  public Map<String, String> sandboxEndpoints() {
-    return GithubSettings.sandboxEndpoints();
-  }
-
-  @Override
-  public boolean mutable() {
-    return true;
-  }
-
-  @Override
-  public Provider create(ProviderContext context) {
-    return new FlathubProvider(context);
   }
 }

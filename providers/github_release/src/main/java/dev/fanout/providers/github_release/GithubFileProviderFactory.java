@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The factory of a {@link GithubFileProvider}: a manifest file in a GitHub repository,
- * configured by the {@code github} provider block like {@code github_release}. Taps and
- * buckets are edited in place, so they are mutable.
+ * The factory of a manifest kept in a GitHub repository (tap, bucket, winget-pkgs, nixpkgs,
+ * flathub), configured by the {@code github} provider block like {@code github_release}.
+ * Manifests are edited in place, so they are mutable.
  */
 public abstract class GithubFileProviderFactory implements ProviderFactory {
 

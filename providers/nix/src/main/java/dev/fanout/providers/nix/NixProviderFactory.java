@@ -1,23 +1,14 @@
 package dev.fanout.providers.nix;
 
-import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
-import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
-import dev.fanout.providers.winget.GithubSettings;
-import java.util.Map;
+import dev.fanout.providers.github_release.GithubFileProviderFactory;
 
 /** {@code nix}: a {@code pkgs/by-name} package for nixpkgs (by pull request) or an overlay repository (by commit). */
-public final class NixProviderFactory implements ProviderFactory {
+public final class NixProviderFactory extends GithubFileProviderFactory {
 
-  @Override
-  public String type() {
-    return "nix";
-  }
-
-  @Override
-  public String description() {
-    return "A Nix package: writes pkgs/by-name/../package.nix with the release's binaries and proposes it to nixpkgs";
+  public NixProviderFactory() {
+    // The github provider block, its endpoints and mutability are the shared base's.
+    super("nix", "A Nix package: writes pkgs/by-name/../package.nix with the release's binaries and proposes it to nixpkgs", "the repository", NixProvider::new);
   }
 
   @Override
@@ -34,35 +25,5 @@ public final class NixProviderFactory implements ProviderFactory {
         .optional("mode", Schema.Type.STRING, "\"pull_request\" (default: fork, branch, pull request) or \"commit\" (an overlay or NUR repository you own)")
         .optional("branch", Schema.Type.STRING, "in commit mode, the branch to commit to; default the repository's default branch")
         .build();
-  }
-
-  @Override
-  public String settingsBlock() {
-    return "github";
-  }
-
-  @Override
-  public Schema settingsSchema() {
-    return GithubSettings.schema();
-  }
-
-  @Override
-  public Map<String, String> endpoints() {
-    return GithubSettings.endpoints();
-  }
-
-  @Override
-  public Map<String, String> sandboxEndpoints() {
-    return GithubSettings.sandboxEndpoints();
-  }
-
-  @Override
-  public boolean mutable() {
-    return true;
-  }
-
-  @Override
-  public Provider create(ProviderContext context) {
-    return new NixProvider(context);
   }
 }

@@ -138,7 +138,7 @@ final class WingetProvider implements Provider {
       throw new RegistryException(REGISTRY, "read " + m.installerPath(), 200, "not valid YAML: " + e.getMessage(),
           false, "fix the manifest in " + upstream, e);
     }
-    String location = repo.api().apiUrl().equals(GithubSettings.DEFAULT_API)
+    String location = repo.api().apiUrl().equals("https://api.github.com")
         ? "https://github.com/" + upstream + "/tree/master/" + m.dir() : repo.api().apiUrl() + "/repos/" + upstream + "/contents/" + m.dir();
     return new RegistryState(!versions.isEmpty(), versions, versions.isEmpty() ? null : versions.get(versions.size() - 1),
         items, Map.of(), pr == null ? null : "pull request #" + pr.path("number").asInt() + " open: " + pr.path("html_url").asText(),

@@ -1,22 +1,14 @@
 package dev.fanout.providers.winget;
 
-import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
-import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
-import java.util.Map;
+import dev.fanout.providers.github_release.GithubFileProviderFactory;
 
 /** {@code winget}: a pull request adding the release's manifests to microsoft/winget-pkgs. */
-public final class WingetProviderFactory implements ProviderFactory {
+public final class WingetProviderFactory extends GithubFileProviderFactory {
 
-  @Override
-  public String type() {
-    return "winget";
-  }
-
-  @Override
-  public String description() {
-    return "A WinGet package: proposes the version, installer and locale manifests to winget-pkgs by pull request";
+  public WingetProviderFactory() {
+    // The github provider block, its endpoints and mutability are the shared base's.
+    super("winget", "A WinGet package: proposes the version, installer and locale manifests to winget-pkgs by pull request", "the repository", WingetProvider::new);
   }
 
   @Override
@@ -32,35 +24,5 @@ public final class WingetProviderFactory implements ProviderFactory {
         .optional("upstream", Schema.Type.STRING, "the repository the pull request goes to; default microsoft/winget-pkgs")
         .optional("fork_owner", Schema.Type.STRING, "who holds the fork; default the token's user")
         .build();
-  }
-
-  @Override
-  public String settingsBlock() {
-    return "github";
-  }
-
-  @Override
-  public Schema settingsSchema() {
-    return GithubSettings.schema();
-  }
-
-  @Override
-  public Map<String, String> endpoints() {
-    return GithubSettings.endpoints();
-  }
-
-  @Override
-  public Map<String, String> sandboxEndpoints() {
-    return GithubSettings.sandboxEndpoints();
-  }
-
-  @Override
-  public boolean mutable() {
-    return true;
-  }
-
-  @Override
-  public Provider create(ProviderContext context) {
-    return new WingetProvider(context);
   }
 }
