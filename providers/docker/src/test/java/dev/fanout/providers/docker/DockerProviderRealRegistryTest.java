@@ -13,6 +13,7 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.testing.DockerRegistry;
 import dev.fanout.testing.TestArtifacts;
 import dev.fanout.testing.Tools;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class DockerProviderRealRegistryTest {
   @Test
   void publishToDistributionShowsBothArchitecturesInSkopeoAndARerunPushesNothing() throws Exception {
     Tools.require("skopeo", "apt-get install skopeo");
-    try (DockerRegistryProcess registry = DockerRegistryProcess.start(dir.resolve("registry"))) {
+    try (DockerRegistry registry = DockerRegistry.start()) {
       TestArtifacts artifacts = DockerProviderTest.binaries(dir.resolve("bin"), "v1");
       Publication pub = DockerProviderTest.publication(artifacts, "any-token");
       Provider provider = new DockerProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
@@ -52,7 +53,7 @@ class DockerProviderRealRegistryTest {
       assertEquals(desired.items(), after.items());
       assertEquals(List.of(), second.written());
 
-      String image = "docker://" + registry.url().substring("http://".length()) + "/contextlite/contextlite:1.0.35";
+      String image = "docker://" + registry.hostPort() + "/contextlite/contextlite:1.0.35";
       Tools.Result raw = Tools.run(dir, Map.of("HOME", dir.toString()), "skopeo", "inspect", "--raw", "--tls-verify=false", image);
       assertEquals(0, raw.exit(), raw.output());
       JsonNode index = JSON.readTree(raw.output());

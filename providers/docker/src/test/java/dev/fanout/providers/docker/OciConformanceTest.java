@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.DockerRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class OciConformanceTest {
   @Test
   void emulatorAnswersTheSameRequestsLikeDistribution28() throws Exception {
     List<String> real;
-    try (DockerRegistryProcess registry = DockerRegistryProcess.start(dir.resolve("real"))) {
+    try (DockerRegistry registry = DockerRegistry.start()) {
       real = new Session(registry.url(), null).run();
     }
     List<String> emulated;

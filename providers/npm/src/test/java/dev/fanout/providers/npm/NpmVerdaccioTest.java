@@ -3,30 +3,19 @@ package dev.fanout.providers.npm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.testing.Tools;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.fanout.testing.Verdaccio;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,101 +27,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NpmVerdaccioTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final OkHttpClient HTTP = Http.client("test", Http.Policy.standard());
 
   @TempDir
   static Path tmp;
-  static Process verdaccio;
+  static Verdaccio verdaccio;
   static String url;
   static String token;
 
   @BeforeAll
   static void start() throws Exception {
-    Tools.require("npm", "apt-get install npm");
-    Path bin = verdaccioBin();
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path home = tmp.resolve("verdaccio");
-    Files.createDirectories(home);
-    Files.writeString(home.resolve("config.yaml"), """
-        storage: ./storage
-        auth:
-          htpasswd:
-            file: ./htpasswd
-            max_users: 100
-        uplinks: {}
-        packages:
-          '**':
-            access: $all
-            publish: $authenticated
-            unpublish: $authenticated
-        web:
-          enable: false
-        log: {type: stdout, format: pretty, level: warn}
-        """);
-    url = "http://127.0.0.1:" + port;
-    verdaccio = new ProcessBuilder(bin.toString(), "--config", home.resolve("config.yaml").toString(),
-        "--listen", "127.0.0.1:" + port)
-        .directory(home.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("verdaccio.log").toFile())
-        .start();
-    waitUntilUp(home.resolve("verdaccio.log"));
-    token = createUser("fanout", "fanout-password-1");
+    verdaccio = Verdaccio.start();
+    url = verdaccio.url();
+    token = verdaccio.createUser("fanout", "fanout-password-1");
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (verdaccio != null) {
-      verdaccio.destroy();
-      if (!verdaccio.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        verdaccio.destroyForcibly();
-      }
-    }
-  }
-
-  private static Path verdaccioBin() {
-    String dir = System.getenv().getOrDefault("FANOUT_VERDACCIO_DIR",
-        System.getProperty("user.home") + "/.cache/fanout/verdaccio");
-    Path bin = Path.of(dir, "node_modules", ".bin", "verdaccio");
-    if (!Files.isExecutable(bin)) {
-      String message = "Verdaccio is not installed at " + bin + " (run .ci/install.d/npm.sh)";
-      if (System.getenv("CI") != null) {
-        throw new AssertionError(message);
-      }
-      assumeTrue(false, message);
-    }
-    return bin;
-  }
-
-  private static void waitUntilUp(Path log) throws Exception {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(40));
-    while (Instant.now().isBefore(deadline)) {
-      if (!verdaccio.isAlive()) {
-        throw new AssertionError("Verdaccio exited: " + Files.readString(log));
-      }
-      try (Response r = HTTP.newCall(new Request.Builder().url(url + "/-/ping").build()).execute()) {
-        if (r.code() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("Verdaccio did not start in 40 s: " + Files.readString(log));
-  }
-
-  /** Verdaccio's user creation: {@code PUT /-/user/org.couchdb.user:NAME} answers with a token. */
-  private static String createUser(String name, String password) throws IOException {
-    byte[] body = JSON.writeValueAsBytes(Map.of("name", name, "password", password));
-    Request put = new Request.Builder().url(url + "/-/user/org.couchdb.user:" + name)
-        .put(RequestBody.create(body, MediaType.get("application/json"))).build();
-    try (Response r = HTTP.newCall(put).execute()) {
-      JsonNode answer = JSON.readTree(r.body().bytes());
-      assertEquals(201, r.code(), answer.toString());
-      return answer.path("token").asText();
+      verdaccio.close();
     }
   }
 
