@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,9 @@ import okhttp3.Request;
 import okhttp3.Response;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -34,7 +37,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * An AUR package. Reading asks the RPC for the package and cgit for its {@code .SRCINFO}
- * (two requests); publishing clones the package repository, writes {@code PKGBUILD} and
+ * (two requests), or, with {@code rpc = "none"}, the package's git repository itself; publishing clones the package repository, writes {@code PKGBUILD} and
  * {@code .SRCINFO}, commits and pushes to {@code master}. The same pkgver with other
  * content is published as the next pkgrel, as Arch packagers do.
  */
@@ -120,6 +123,9 @@ final class AurProvider implements Provider {
   public RegistryState read(Publication p) throws RegistryException {
     String name = pkgname(p);
     String rpc = ctx.endpoint("rpc");
+    if (AurProviderFactory.NO_RPC.equals(rpc)) {
+      return readFromGit(p);
+    }
     HttpUrl url = HttpUrl.get(rpc + "/rpc/v5/info").newBuilder().addQueryParameter("arg[]", name).build();
     JsonNode info = getJson(url, "read package " + name);
     if ("error".equals(info.path("type").asText())) {
@@ -144,6 +150,69 @@ final class AurProvider implements Provider {
     }
     return new RegistryState(true, List.of(pkgver), pkgver, items, Map.of("Version", version), null,
         rpc + "/packages/" + name);
+  }
+
+  /**
+   * Without aurweb in front of the repositories (a self-hosted AUR-style git server), the
+   * package is what master of its repository holds: {@code ls-remote}, then a shallow fetch
+   * of master to read its {@code .SRCINFO}. Reads are anonymous, as AUR clones are; the
+   * token is offered only if the server asks.
+   */
+  private RegistryState readFromGit(Publication p) throws RegistryException {
+    String name = pkgname(p);
+    String repo = repoUrl(p);
+    String operation = "read package " + name;
+    UsernamePasswordCredentialsProvider credentials = credentials(p);
+    Path dir = null;
+    try {
+      Collection<Ref> heads = Git.lsRemoteRepository().setRemote(repo).setHeads(true).setCredentialsProvider(credentials)
+          .call();
+      if (heads.stream().noneMatch(r -> r.getName().equals(Constants.R_HEADS + AurRepos.BRANCH))) {
+        return RegistryState.absent(repo);
+      }
+      dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur-read")), name + "-");
+      try (Git git = Git.init().setBare(true).setDirectory(dir.resolve(name + ".git").toFile()).call()) {
+        git.fetch().setRemote(repo).setDepth(1).setCredentialsProvider(credentials)
+            .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + AurRepos.BRANCH + ":" + Constants.R_HEADS + AurRepos.BRANCH))
+            .call();
+      }
+      byte[] srcinfo = new AurRepos(dir).file(name, ".SRCINFO");
+      if (srcinfo == null) {
+        throw new RegistryException(REGISTRY, operation, 0, "master of " + repo + " has no .SRCINFO", false,
+            "push a PKGBUILD with its .SRCINFO, or point the git setting at the AUR-style server", null);
+      }
+      SrcInfo parsed = SrcInfo.parse(new String(srcinfo, StandardCharsets.UTF_8));
+      String pkgver = parsed.first("pkgver");
+      Map<String, String> items = ctx.release().version().equals(pkgver) ? AurPackage.items(parsed) : Map.of();
+      return new RegistryState(true, List.of(pkgver), pkgver, items, Map.of("Version", parsed.fullVersion()), null, repo);
+    } catch (GitAPIException e) {
+      if (e instanceof org.eclipse.jgit.api.errors.InvalidRemoteException
+          || e.getCause() instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
+        return RegistryState.absent(repo);   // no repository: on an AUR-style server, no package
+      }
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      boolean auth = message.contains("not authorized") || message.contains("Authentication");
+      throw new RegistryException(REGISTRY, operation, auth ? 401 : 0, message, !auth,
+          auth ? "set a valid token for the AUR" : "check the git setting and the network", e);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, "could not read " + repo + ": " + e.getMessage(), true,
+          "try again", e);
+    } finally {
+      deleteQuietly(dir);
+    }
+  }
+
+  private static UsernamePasswordCredentialsProvider credentials(Publication p) {
+    Secret token = p.secret("token");
+    return new UsernamePasswordCredentialsProvider("aur", token.isSet() ? token.reveal() : "");
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      deleteTree(dir);
+    } catch (IOException leftBehind) {
+      // a work folder under .fanout; the next run's temp folder has another name
+    }
   }
 
   /** {@code [epoch:]pkgver-pkgrel} to pkgver. */
@@ -234,9 +303,7 @@ final class AurProvider implements Provider {
       throw new RegistryException(REGISTRY, "publish " + name, 0, "pushing over SSH (" + repo + ") is not supported yet",
           false, "set the aur provider's git setting to an https URL", null);
     }
-    Secret token = p.secret("token");
-    UsernamePasswordCredentialsProvider credentials = new UsernamePasswordCredentialsProvider("aur",
-        token.isSet() ? token.reveal() : "");
+    UsernamePasswordCredentialsProvider credentials = credentials(p);
     Path dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur")), name + "-");
     try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
         .setCredentialsProvider(credentials).call()) {
@@ -281,7 +348,7 @@ final class AurProvider implements Provider {
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
+    if (dir == null || !Files.exists(dir)) {
       return;
     }
     try (var walk = Files.walk(dir)) {

@@ -11,6 +11,8 @@ public final class AurProviderFactory implements ProviderFactory {
 
   static final String DEFAULT_RPC = "https://aur.archlinux.org";
   static final String DEFAULT_GIT = "ssh://aur@aur.archlinux.org";
+  /** The rpc setting for a git server without aurweb in front: packages are read from their repositories. */
+  static final String NO_RPC = "none";
 
   @Override
   public String type() {
@@ -41,7 +43,8 @@ public final class AurProviderFactory implements ProviderFactory {
   @Override
   public Schema settingsSchema() {
     return Schema.builder()
-        .optional("rpc", Schema.Type.STRING, "the AUR web and RPC; default " + DEFAULT_RPC)
+        .optional("rpc", Schema.Type.STRING, "the AUR web and RPC; default " + DEFAULT_RPC + "; \"" + NO_RPC
+            + "\" for a git server without aurweb, whose packages are read from their git repositories")
         .optional("git", Schema.Type.STRING, "where the package repositories are pushed; default " + DEFAULT_GIT
             + " (an http(s) URL pushes with the token as the password)")
         .sensitive("token", "the password for an http(s) git URL")

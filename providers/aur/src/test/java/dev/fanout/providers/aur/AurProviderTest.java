@@ -56,8 +56,12 @@ class AurProviderTest {
   }
 
   private Provider provider(String version) {
+    return provider(version, sandbox.url("aur"));
+  }
+
+  private Provider provider(String version, String rpc) {
     return new AurProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
-        Map.of("rpc", sandbox.url("aur"), "git", sandbox.urls().get("aur.git")),
+        Map.of("rpc", rpc, "git", sandbox.urls().get("aur.git")),
         new Release("contextlite", version, "literal", "Context for  LLMs", "https://example.org", "MIT", Map.of()),
         artifacts, tmp.resolve("work"), true));
   }
@@ -168,6 +172,32 @@ class AurProviderTest {
     RegistryState after = provider.read(p);
     assertEquals("1.0.35-2", after.pointers().get("Version"));
     assertEquals(desired.items(), after.items());
+  }
+
+  @Test
+  void withoutAnRpcReadComesFromTheGitRepositoryAndAgreesWithTheRpc() throws Exception {
+    // given a server without aurweb: only the repositories
+    Provider gitOnly = provider("1.0.35", AurProviderFactory.NO_RPC);
+    Publication p = publication("1.0.35");
+    RegistryState before = gitOnly.read(p);
+    Provider old = provider("1.0.34", AurProviderFactory.NO_RPC);
+    old.publish(publication("1.0.34"), old.read(publication("1.0.34")));
+    RegistryState older = gitOnly.read(p);
+
+    // when the release is published and read again
+    Provider.PublishResult result = gitOnly.publish(p, older);
+    RegistryState after = gitOnly.read(p);
+    Provider.PublishResult again = gitOnly.publish(p, after);
+
+    // then the repository says what the RPC says
+    assertFalse(before.packageExists());
+    assertEquals("1.0.34", older.currentVersion());
+    assertTrue(older.items().isEmpty());
+    assertEquals(List.of("PKGBUILD", ".SRCINFO"), result.written());
+    assertEquals(gitOnly.desired(p).items(), after.items());
+    assertEquals("1.0.35-1", after.pointers().get("Version"));
+    assertEquals(provider("1.0.35").read(p).items(), after.items());
+    assertTrue(again.written().isEmpty(), again.detail());
   }
 
   @Test
