@@ -16,7 +16,6 @@ import dev.fanout.plan.PlanFile;
 import dev.fanout.plan.PlanJson;
 import dev.fanout.plan.PlannedChange;
 import dev.fanout.plan.Planner;
-import dev.fanout.provider.Providers;
 import dev.fanout.refresh.Refresher;
 import dev.fanout.refresh.TargetState;
 import dev.fanout.sandbox.Sandbox;
@@ -76,11 +75,11 @@ final class ApplyCommand implements Callable<Integer> {
       }
     }
     try (Sandbox sandbox = run.startSandbox(config.path, root)) {
-      ConfigLoader.Result loaded = RunOptions.load(root, config, sandbox);
+      ConfigLoader.Result loaded = run.load(root, config, sandbox);
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version());
+      try (Workspace ws = run.open(loaded, sandbox);
           Lock lock = lock(ws)) {
         Plan plan = savedPlan != null ? checkSaved(savedPlan, ws) : PlanCommand.plan(root, run, ws);
         if (!run.json) {

@@ -7,7 +7,6 @@ import dev.fanout.drift.DriftReport;
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.engine.Workspace;
 import dev.fanout.model.Address;
-import dev.fanout.provider.Providers;
 import dev.fanout.refresh.Refresher;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.sandbox.Sandbox;
@@ -55,11 +54,11 @@ final class DriftCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Sandbox sandbox = run.startSandbox(config.path, root)) {
-      ConfigLoader.Result loaded = RunOptions.load(root, config, sandbox);
+      ConfigLoader.Result loaded = run.load(root, config, sandbox);
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version())) {
+      try (Workspace ws = run.open(loaded, sandbox)) {
         Set<Address> scope = run.scope(ws);
         Snapshot snapshot = new Refresher(ws, run.parallelism).refresh(scope, n -> { });
         DriftReport r = new DriftChecker(ws, version).check(snapshot);

@@ -7,7 +7,6 @@ import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
 import dev.fanout.plan.PlanJson;
 import dev.fanout.plan.Planner;
-import dev.fanout.provider.Providers;
 import dev.fanout.refresh.Refresher;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.sandbox.Sandbox;
@@ -43,11 +42,11 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Sandbox sandbox = run.startSandbox(config.path, root)) {
-      ConfigLoader.Result loaded = RunOptions.load(root, config, sandbox);
+      ConfigLoader.Result loaded = run.load(root, config, sandbox);
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version())) {
+      try (Workspace ws = run.open(loaded, sandbox)) {
         Plan plan = plan(root, run, ws);
         if (out != null) {
           PlanFile.write(plan, out, ws.stateDir());

@@ -21,6 +21,12 @@ final class RunOptions {
           + " in DIR (default: .fanout/sandbox beside the release files).")
   String sandbox;
 
+  @Option(names = "--sandbox-except", split = ",", paramLabel = "TYPE",
+      description = "With --sandbox: these publication types (such as npm,docker,aur) keep the registries the release"
+          + " files name and their own credentials; everything else goes to the sandbox. A sandbox token is never"
+          + " sent to them, nor their credentials to the sandbox.")
+  List<String> sandboxExcept = List.of();
+
   @Option(names = "--scenario", defaultValue = "empty", paramLabel = "NAME",
       description = "With --sandbox: the state a new sandbox starts from: empty or audit (default: ${DEFAULT-VALUE}).")
   String scenario;
@@ -42,7 +48,30 @@ final class RunOptions {
     return Files.isDirectory(abs) ? abs : abs.getParent();
   }
 
+  /** The publication types {@code --sandbox-except} keeps on their real registries; checked before anything starts. */
+  Set<String> realTypes() {
+    if (sandboxExcept.isEmpty()) {
+      return Set.of();
+    }
+    if (sandbox == null) {
+      throw new UserError("--sandbox-except only works with --sandbox: without it every target goes to its real"
+          + " registry already.");
+    }
+    Set<String> known = Providers.load().all().keySet();
+    Set<String> out = new LinkedHashSet<>();
+    for (String type : sandboxExcept) {
+      String t = type.trim();
+      if (!known.contains(t)) {
+        throw new UserError("--sandbox-except " + t + ": there is no publication type \"" + t + "\"."
+            + dev.fanout.dsl.Names.didYouMean(t, known) + " Types: " + String.join(", ", known) + ".");
+      }
+      out.add(t);
+    }
+    return out;
+  }
+
   Sandbox startSandbox(Path configPath, Main.Root root) throws IOException, InterruptedException {
+    realTypes();
     if (sandbox == null) {
       return null;
     }
@@ -60,6 +89,11 @@ final class RunOptions {
       throw e;
     }
     return started;
+  }
+
+  /** The workspace of a loaded configuration, with the sandbox (if any) and the types kept real. */
+  Workspace open(ConfigLoader.Result loaded, Sandbox sandbox) {
+    return Workspace.open(loaded.config(), Providers.load(), sandbox, realTypes(), VersionCommand.version());
   }
 
   /** The publications to plan: all, or the --target ones and what they need. */
@@ -83,10 +117,10 @@ final class RunOptions {
     return closure;
   }
 
-  static ConfigLoader.Result load(Main.Root root, ConfigOptions config, Sandbox sandbox) {
+  ConfigLoader.Result load(Main.Root root, ConfigOptions config, Sandbox sandbox) {
     ConfigLoader loader = new ConfigLoader(Providers.load(), config.vars(), root.io.env(), ConfigOptions::gitTag);
     if (sandbox != null) {
-      loader.withSandbox(sandbox.urls());
+      loader.withSandbox(sandbox.urls(), realTypes());
     }
     ConfigLoader.Result result = loader.load(config.path);
     if (!result.diagnostics().isEmpty()) {

@@ -100,6 +100,7 @@ public final class ConfigLoader {
   private final Map<String, String> env;
   private final java.util.function.Function<Path, String> gitTag;
   private Map<String, String> sandboxUrls;
+  private Set<String> realTypes = Set.of();
 
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
@@ -118,7 +119,13 @@ public final class ConfigLoader {
 
   /** Under {@code --sandbox}: the sandbox's URLs, so exported URLs point at it. */
   public ConfigLoader withSandbox(Map<String, String> urls) {
+    return withSandbox(urls, Set.of());
+  }
+
+  /** Under {@code --sandbox} with {@code --sandbox-except}: these publication types export their real URLs. */
+  public ConfigLoader withSandbox(Map<String, String> urls, Set<String> realTypes) {
     this.sandboxUrls = urls == null ? null : Map.copyOf(urls);
+    this.realTypes = Set.copyOf(realTypes);
     return this;
   }
 
@@ -1171,7 +1178,7 @@ public final class ConfigLoader {
       attrs.forEach((k, v) -> view.put(k, v));
       view.put("version", release == null ? Unknown.AFTER_APPLY : release.version());
       view.putAll(factory.exports(p, new ProviderFactory.ExportContext(release, artifacts::get,
-          dev.fanout.provider.Endpoints.resolve(factory, providerSettings, sandboxUrls))));
+          dev.fanout.provider.Endpoints.resolve(factory, providerSettings, realTypes.contains(type) ? null : sandboxUrls))));
       return new Instance(address, view, null);
     }
 

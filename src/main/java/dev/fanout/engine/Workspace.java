@@ -16,14 +16,17 @@ import dev.fanout.sandbox.TokenPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okhttp3.OkHttpClient;
 
 /**
  * Everything a plan or apply of one configuration works with: the graph, the artifacts,
  * one HTTP client, one provider per publication (pointed at the sandbox under
- * {@code --sandbox}), and the redactor that keeps secrets out of every output.
+ * {@code --sandbox}, except the types kept real with {@code --sandbox-except}), and the
+ * redactor that keeps secrets out of every output.
  */
 public final class Workspace implements AutoCloseable {
 
@@ -35,9 +38,11 @@ public final class Workspace implements AutoCloseable {
   private final Map<Address, Publication> publications = new LinkedHashMap<>();
   private final Map<Address, Provider> providers = new LinkedHashMap<>();
   private final Map<Address, ProviderFactory> factories = new LinkedHashMap<>();
+  private final Map<Address, Map<String, String>> endpoints = new LinkedHashMap<>();
+  private final Set<Address> sandboxed = new LinkedHashSet<>();
   private final Redactor redactor;
 
-  private Workspace(Config config, Providers catalog, Sandbox sandbox, String version) {
+  private Workspace(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes, String version) {
     this.config = config;
     this.graph = ReleaseGraph.of(config);
     this.artifacts = new LocalArtifacts(config.dir(), config.artifacts());
@@ -46,14 +51,20 @@ public final class Workspace implements AutoCloseable {
     List<Object> secretSources = new ArrayList<>();
     for (Publication p : config.publications().values()) {
       ProviderFactory f = catalog.get(p.type());
-      Publication effective = sandbox == null ? p : forSandbox(p, f);
+      boolean toSandbox = sandbox != null && !realTypes.contains(p.type());
+      Publication effective = toSandbox ? forSandbox(p, f) : sandbox != null ? besideSandbox(p, f) : p;
+      Map<String, String> urls = Endpoints.resolve(f, effective.settings(), toSandbox ? sandbox.urls() : null);
       publications.put(p.address(), effective);
       factories.put(p.address(), f);
+      endpoints.put(p.address(), urls);
+      if (toSandbox) {
+        sandboxed.add(p.address());
+      }
       secretSources.add(p.settings());
       secretSources.add(p.attributes());
       Path work = stateDir().resolve("work").resolve(p.address().toString().replaceAll("[^A-Za-z0-9._-]", "_"));
-      providers.put(p.address(), f.create(new ProviderContext(http, endpoints(f, effective), config.release(),
-          artifacts, work, sandbox != null, config.dir())));
+      providers.put(p.address(), f.create(new ProviderContext(http, urls, config.release(),
+          artifacts, work, toSandbox, config.dir())));
     }
     this.redactor = Redactor.of(secretSources);
   }
@@ -63,7 +74,16 @@ public final class Workspace implements AutoCloseable {
    * @param version Fanout's version, for the User-Agent
    */
   public static Workspace open(Config config, Providers catalog, Sandbox sandbox, String version) {
-    return new Workspace(config, catalog, sandbox, version);
+    return new Workspace(config, catalog, sandbox, Set.of(), version);
+  }
+
+  /**
+   * @param realTypes under {@code --sandbox}: the publication types that keep their configured
+   *     endpoints and credentials ({@code --sandbox-except}); the rest go to the sandbox
+   */
+  public static Workspace open(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes,
+      String version) {
+    return new Workspace(config, catalog, sandbox, Set.copyOf(realTypes), version);
   }
 
   /**
@@ -82,8 +102,23 @@ public final class Workspace implements AutoCloseable {
     return new Publication(p.address(), p.type(), p.attributes(), settings);
   }
 
-  private Map<String, String> endpoints(ProviderFactory f, Publication p) {
-    return Endpoints.resolve(f, p.settings(), sandbox == null ? null : sandbox.urls());
+  /**
+   * A publication kept on its real registry while the rest run in the sandbox: its own
+   * credential, unless that is a sandbox token, which a real registry never gets (it is
+   * dropped, so the credential check says it is missing).
+   */
+  private static Publication besideSandbox(Publication p, ProviderFactory f) {
+    String credential = f.credentialSetting();
+    if (credential == null) {
+      return p;
+    }
+    Secret given = p.secret(credential);
+    if (!given.isSet() || !given.reveal().startsWith("fanout-sandbox-")) {
+      return p;
+    }
+    Map<String, Object> settings = new LinkedHashMap<>(p.settings());
+    settings.put(credential, new Secret(given.source() + " (a sandbox token: never sent to a real registry)", null));
+    return new Publication(p.address(), p.type(), p.attributes(), settings);
   }
 
   public Config config() {
@@ -125,10 +160,12 @@ public final class Workspace implements AutoCloseable {
   /** Where a registry is, for people: the first endpoint's host. */
   public String location(Address a) {
     ProviderFactory f = factories.get(a);
-    Map<String, String> eps = endpoints(f, publications.get(a));
-    String url = eps.values().stream().findFirst().orElse("");
-    return sandbox != null ? f.sandboxEndpoints().values().stream().sorted().findFirst().orElse(f.type()) + " (sandbox)"
-        : url.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+    if (sandboxed.contains(a)) {
+      return f.sandboxEndpoints().values().stream().sorted().findFirst().orElse(f.type()) + " (sandbox)";
+    }
+    // Only URLs: a setting such as the AUR's rpc = "none" names no host.
+    String url = endpoints.get(a).values().stream().filter(u -> u.contains("://")).findFirst().orElse("");
+    return url.replaceFirst("^[a-z+]+://([^@/]*@)?", "").replaceFirst("/.*$", "");
   }
 
   /** {@code DIR/.fanout}: journal, lock, work folders. */
