@@ -102,7 +102,11 @@ public final class Verdaccio implements AutoCloseable {
     return JSON.readTree(r.body()).path("token").asText();
   }
 
-  /** Every request Verdaccio logged, oldest first (a request may be logged twice: once per handler). */
+  /**
+   * Every request Verdaccio received, oldest first, from its "requested" log lines. Its
+   * answer lines cannot be told apart reliably (each request gets a provisional one and a
+   * final one, with no id to pair them), so the status is 0: not known.
+   */
   public List<ServerRequest> requests() {
     List<ServerRequest> out = new ArrayList<>();
     for (String line : LocalServers.lines(dir.resolve("verdaccio.log"))) {
@@ -112,11 +116,10 @@ public final class Verdaccio implements AutoCloseable {
       } catch (IOException notJson) {
         continue;
       }
-      JsonNode request = entry.path("request");
-      if (request.isObject() && entry.has("status")) {
+      JsonNode request = entry.path("req");
+      if (request.isObject() && entry.path("msg").asText().contains(" requested '")) {
         String method = request.path("method").asText();
-        out.add(new ServerRequest(method, request.path("url").asText(), entry.path("status").asInt(),
-            ServerRequest.writeMethod(method)));
+        out.add(new ServerRequest(method, request.path("url").asText(), 0, ServerRequest.writeMethod(method)));
       }
     }
     return out;
