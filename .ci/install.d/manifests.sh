@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The manifests slice (aur, winget, nix, flathub): the AUR tests compare the generated
 # .SRCINFO with `makepkg --printsrcinfo`, the nix tests check package.nix with
-# `nix-instantiate --parse`, and the emulator tests push with the real git client.
+# `nix-instantiate --parse`, and the emulator tests push with the real git client. The
+# real-servers drill serves bare repositories with `git http-backend`, which comes with git.
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
