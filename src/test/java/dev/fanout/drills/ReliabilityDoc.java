@@ -50,6 +50,8 @@ public final class ReliabilityDoc {
     long dups = drills.values().stream().mapToLong(f -> f.get("duplicate_writes") instanceof Number n ? n.longValue() : 0)
         .sum();
     md.append("| duplicate writes of one version (all drills) | ").append(dups).append(" | 0 |\n");
+    headline(md, drills, "real-servers", "targets_published",
+        "contextlite targets published (npm, docker, aur on real servers)", "targets");
     headline(md, drills, "concurrency", "publishers", "publishers among 10 simultaneous applies", null);
     headline(md, drills, "secrets", "secret_hits", "secret values found in outputs and files", null);
     headline(md, drills, "fuzz", "fuzz_cases_run", "fuzzed release files run", null);
