@@ -96,8 +96,7 @@ public final class Workspace implements AutoCloseable {
     String credential = f.credentialSetting();
     if (credential != null) {
       Secret given = p.secret(credential);
-      boolean sandboxToken = given.isSet() && given.reveal().startsWith("fanout-sandbox-");
-      settings.put(credential, sandboxToken ? given : new Secret("sandbox token", TokenPolicy.SANDBOX_TOKEN));
+      settings.put(credential, isSandboxToken(given) ? given : new Secret("sandbox token", TokenPolicy.SANDBOX_TOKEN));
     }
     return new Publication(p.address(), p.type(), p.attributes(), settings);
   }
@@ -113,12 +112,16 @@ public final class Workspace implements AutoCloseable {
       return p;
     }
     Secret given = p.secret(credential);
-    if (!given.isSet() || !given.reveal().startsWith("fanout-sandbox-")) {
+    if (!isSandboxToken(given)) {
       return p;
     }
     Map<String, Object> settings = new LinkedHashMap<>(p.settings());
     settings.put(credential, new Secret(given.source() + " (a sandbox token: never sent to a real registry)", null));
     return new Publication(p.address(), p.type(), p.attributes(), settings);
+  }
+
+  private static boolean isSandboxToken(Secret s) {
+    return s.isSet() && s.reveal().startsWith("fanout-sandbox-");
   }
 
   public Config config() {
