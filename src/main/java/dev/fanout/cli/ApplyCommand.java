@@ -80,7 +80,8 @@ final class ApplyCommand implements Callable<Integer> {
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version());
+      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version(),
+          run.httpPolicy());
           Lock lock = lock(ws)) {
         Plan plan = savedPlan != null ? checkSaved(savedPlan, ws) : PlanCommand.plan(root, run, ws);
         if (!run.json) {

@@ -59,7 +59,8 @@ final class DriftCommand implements Callable<Integer> {
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version())) {
+      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version(),
+          run.httpPolicy())) {
         Set<Address> scope = run.scope(ws);
         Snapshot snapshot = new Refresher(ws, run.parallelism).refresh(scope, n -> { });
         DriftReport r = new DriftChecker(ws, version).check(snapshot);

@@ -47,7 +47,8 @@ final class PlanCommand implements Callable<Integer> {
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version())) {
+      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version(),
+          run.httpPolicy())) {
         Plan plan = plan(root, run, ws);
         if (out != null) {
           PlanFile.write(plan, out, ws.stateDir());

@@ -37,11 +37,11 @@ public final class Workspace implements AutoCloseable {
   private final Map<Address, ProviderFactory> factories = new LinkedHashMap<>();
   private final Redactor redactor;
 
-  private Workspace(Config config, Providers catalog, Sandbox sandbox, String version) {
+  private Workspace(Config config, Providers catalog, Sandbox sandbox, String version, Http.Policy policy) {
     this.config = config;
     this.graph = ReleaseGraph.of(config);
     this.artifacts = new LocalArtifacts(config.dir(), config.artifacts());
-    this.http = Http.client(version, Http.Policy.standard());
+    this.http = Http.client(version, policy);
     this.sandbox = sandbox;
     List<Object> secretSources = new ArrayList<>();
     for (Publication p : config.publications().values()) {
@@ -63,7 +63,12 @@ public final class Workspace implements AutoCloseable {
    * @param version Fanout's version, for the User-Agent
    */
   public static Workspace open(Config config, Providers catalog, Sandbox sandbox, String version) {
-    return new Workspace(config, catalog, sandbox, version);
+    return open(config, catalog, sandbox, version, Http.Policy.standard());
+  }
+
+  /** As {@link #open(Config, Providers, Sandbox, String)}, with the HTTP client's retry and timeout settings. */
+  public static Workspace open(Config config, Providers catalog, Sandbox sandbox, String version, Http.Policy policy) {
+    return new Workspace(config, catalog, sandbox, version, policy);
   }
 
   /**
