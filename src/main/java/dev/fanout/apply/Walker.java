@@ -323,7 +323,14 @@ public final class Walker {
       for (int attempt = 1; attempt <= options.attempts() && System.nanoTime() < deadline; attempt++) {
         if (attempt > 1) {
           journal.record(a, "retry", "attempt " + attempt + " after: " + last.getMessage());
-          Thread.sleep(backoff(attempt, last));
+          long wait = backoff(attempt, last);
+          if (wrote && timedOut(last)) {
+            // The registry may still be working on the write we stopped waiting for, and would
+            // take it after our read found nothing: a second write of the version. Give it
+            // twice as long as it already had before reading again.
+            wait = Math.max(wait, 2L * ws.http().readTimeoutMillis());
+          }
+          Thread.sleep(wait);
         }
         try {
           RegistryState before = provider.read(p);
@@ -399,6 +406,17 @@ public final class Walker {
       parts.add(i.item() + " " + (i.before() == null ? "missing" : i.before()) + " vs " + i.after());
     }
     return String.join(", ", parts);
+  }
+
+  /** Did the request fail because the registry stayed silent longer than the client waits? */
+  static boolean timedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException
+          || (t instanceof java.io.InterruptedIOException && "timeout".equals(t.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long backoff(int attempt, RegistryException last) {

@@ -2,12 +2,14 @@ package dev.fanout.cli;
 
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.engine.Workspace;
+import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.provider.Providers;
 import dev.fanout.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,12 +37,26 @@ final class RunOptions {
       description = "How many registries to talk to at once (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
+  @Option(names = "--http-timeout", defaultValue = "60s", paramLabel = "DURATION",
+      description = "How long a registry may stay silent before a request counts as failed: a read is retried,"
+          + " a write is checked by reading the registry again (default: ${DEFAULT-VALUE}; 500ms, 30s, 2m).")
+  String httpTimeout;
+
   @Option(names = "--target", paramLabel = "ADDRESS",
       description = "Limit the run to this target and what it needs (repeatable).")
   List<String> targets = List.of();
 
   @Option(names = "--json", description = "Machine-readable output.")
   boolean json;
+
+  /** The shared HTTP client's settings, with --http-timeout. */
+  Http.Policy httpPolicy() {
+    Duration timeout = ApplyCommand.parseDuration(httpTimeout);
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new UserError("--http-timeout must be more than zero, not " + httpTimeout);
+    }
+    return Http.Policy.standard().withReadTimeout(timeout);
+  }
 
   /** The folder the release files are in. */
   static Path configDir(Path path) {
@@ -93,7 +109,8 @@ final class RunOptions {
 
   /** The workspace of a loaded configuration, with the sandbox (if any) and the types kept real. */
   Workspace open(ConfigLoader.Result loaded, Sandbox sandbox) {
-    return Workspace.open(loaded.config(), Providers.load(), sandbox, realTypes(), VersionCommand.version());
+    return Workspace.open(loaded.config(), Providers.load(), sandbox, realTypes(), VersionCommand.version(),
+        httpPolicy());
   }
 
   /** The publications to plan: all, or the --target ones and what they need. */

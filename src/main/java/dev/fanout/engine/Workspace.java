@@ -42,11 +42,12 @@ public final class Workspace implements AutoCloseable {
   private final Set<Address> sandboxed = new LinkedHashSet<>();
   private final Redactor redactor;
 
-  private Workspace(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes, String version) {
+  private Workspace(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes, String version,
+      Http.Policy policy) {
     this.config = config;
     this.graph = ReleaseGraph.of(config);
     this.artifacts = new LocalArtifacts(config.dir(), config.artifacts());
-    this.http = Http.client(version, Http.Policy.standard());
+    this.http = Http.client(version, policy);
     this.sandbox = sandbox;
     List<Object> secretSources = new ArrayList<>();
     for (Publication p : config.publications().values()) {
@@ -74,7 +75,7 @@ public final class Workspace implements AutoCloseable {
    * @param version Fanout's version, for the User-Agent
    */
   public static Workspace open(Config config, Providers catalog, Sandbox sandbox, String version) {
-    return new Workspace(config, catalog, sandbox, Set.of(), version);
+    return new Workspace(config, catalog, sandbox, Set.of(), version, Http.Policy.standard());
   }
 
   /**
@@ -83,7 +84,13 @@ public final class Workspace implements AutoCloseable {
    */
   public static Workspace open(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes,
       String version) {
-    return new Workspace(config, catalog, sandbox, Set.copyOf(realTypes), version);
+    return open(config, catalog, sandbox, realTypes, version, Http.Policy.standard());
+  }
+
+  /** As above, with the HTTP client's retry and timeout settings (--http-timeout). */
+  public static Workspace open(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes,
+      String version, Http.Policy policy) {
+    return new Workspace(config, catalog, sandbox, Set.copyOf(realTypes), version, policy);
   }
 
   /**

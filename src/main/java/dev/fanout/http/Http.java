@@ -39,12 +39,28 @@ public final class Http {
   private Http() {
   }
 
-  /** Retry and pacing settings. */
-  public record Policy(int maxAttempts, Duration maxBackoff, Map<String, Duration> minIntervalByHost) {
+  /**
+   * Retry, pacing and timeout settings.
+   *
+   * @param readTimeout how long a registry may stay silent before the request counts as failed:
+   *     a read is then retried here, a write is left to apply (which reads the registry again)
+   */
+  public record Policy(int maxAttempts, Duration maxBackoff, Map<String, Duration> minIntervalByHost,
+      Duration readTimeout) {
+    public Policy {
+      if (readTimeout.isNegative() || readTimeout.isZero()) {
+        throw new IllegalArgumentException("read timeout must be positive, not " + readTimeout);
+      }
+    }
+
     public static Policy standard() {
       // crates.io asks crawlers and tools for at most one request a second.
       return new Policy(4, Duration.ofSeconds(30), Map.of("crates.io", Duration.ofSeconds(1),
-          "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO));
+          "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO), Duration.ofSeconds(60));
+    }
+
+    public Policy withReadTimeout(Duration timeout) {
+      return new Policy(maxAttempts, maxBackoff, minIntervalByHost, timeout);
     }
   }
 
@@ -56,8 +72,8 @@ public final class Http {
         .dispatcher(dispatcher)
         .connectionPool(new ConnectionPool(16, 1, TimeUnit.MINUTES))
         .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofSeconds(60))
-        .writeTimeout(Duration.ofSeconds(60))
+        .readTimeout(policy.readTimeout())
+        .writeTimeout(policy.readTimeout())
         .callTimeout(Duration.ofMinutes(10))
         // OkHttp would otherwise silently send a POST or PUT again when the connection drops
         // after the registry took it: a second write of the same version (seen as a second

@@ -81,6 +81,29 @@ class PlanCommandTest {
   }
 
   @Test
+  void readSilentLongerThanHttpTimeoutIsRetriedAndPlanned() throws Exception {
+    FanoutRun f = new FanoutRun(temp, "contextlite");
+    f.faults("[{\"registry\": \"npm\", \"operation\": \"read\", \"latency_ms\": 1500, \"times\": 1}]");
+
+    FanoutRun.Result plan = f.sandboxed("plan", "--json", "--http-timeout", "500ms", "--target", "npm.contextlite");
+
+    assertEquals(0, plan.exit(), plan.all());
+    assertEquals("create", FanoutRun.change(plan, "npm.contextlite").get("action").asText());
+    long npmReads = f.requests().stream().filter(r -> r.get("registry").asText().equals("npm")).count();
+    assertTrue(npmReads > 1, "the silent read was sent again: " + npmReads + " npm requests");
+  }
+
+  @Test
+  void httpTimeoutOfZeroIsRefusedWithTheOptionNamed() throws Exception {
+    FanoutRun f = new FanoutRun(temp, "contextlite");
+
+    FanoutRun.Result plan = f.sandboxed("plan", "--http-timeout", "0s");
+
+    assertEquals(1, plan.exit(), plan.all());
+    assertTrue(plan.err().contains("--http-timeout must be more than zero"), plan.err());
+  }
+
+  @Test
   void publishedFileWithOtherBytesThanTheLocalArtifactPlansDriftWithBothChecksums() throws Exception {
     FanoutRun f = new FanoutRun(temp, "contextlite");
     assertEquals(0, f.sandboxed("apply", "--auto-approve", "--target", "npm.contextlite").exit());

@@ -49,8 +49,13 @@ final class Drills {
 
   /** Copies examples/contextlite into {@code into}/contextlite, without any earlier run's state. */
   static Path example(Path into) throws IOException {
-    Path from = repo().resolve("examples/contextlite");
-    Path to = into.resolve("contextlite");
+    return example(into, "contextlite");
+  }
+
+  /** Copies examples/{@code name} into {@code into}/{@code name}, without any earlier run's state. */
+  static Path example(Path into, String name) throws IOException {
+    Path from = repo().resolve("examples").resolve(name);
+    Path to = into.resolve(name);
     try (Stream<Path> files = Files.walk(from)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Path rel = from.relativize(f);
@@ -149,9 +154,69 @@ final class Drills {
         Write.of("github", "POST", "/releases/\\d+/assets$", 6)));
     WRITES.put("homebrew.contextlite", List.of(Write.of("github", "PUT", "/contents/Formula/", 1)));
     WRITES.put("scoop.contextlite", List.of(Write.of("github", "PUT", "/contents/bucket/", 1)));
+    WRITES.put("chocolatey.contextlite", List.of(Write.of("chocolatey", "PUT", "^/api/v2/package/?$", 1)));
+    // Git-based registries: the files of the version, then the pull request that proposes them.
+    WRITES.put("winget.contextlite", List.of(Write.of("github", "PUT", "/contents/manifests/c/ContextLite/", 3),
+        Write.of("github", "POST", "^/repos/microsoft/winget-pkgs/pulls$", 1)));
+    WRITES.put("nix.contextlite", List.of(Write.of("github", "PUT", "/contents/pkgs/by-name/co/contextlite/", 1),
+        Write.of("github", "POST", "^/repos/NixOS/nixpkgs/pulls$", 1)));
+    WRITES.put("flathub.contextlite", List.of(
+        Write.of("github", "PUT", "/contents/io\\.github\\.MichaelAKuykendall\\.ContextLite\\.", 2),
+        Write.of("github", "POST", "^/repos/flathub/flathub/pulls$", 1)));
+    WRITES.put("aur.contextlite", List.of(Write.of("aur", "POST", "/git-receive-pack$", 1)));
+    // Neither an upload nor a push is a publication: the store refuses a second push of the same
+    // bytes in review (no new revision). A release points a channel at a revision: that is one.
+    WRITES.put("snap.contextlite", List.of(Write.of("snap", "POST", "^/dev/api/snap-release/?$", 2)));
   }
 
-  /** Target -> successful publishing writes in the sandbox's whole history. */
+  /**
+   * The publishing writes of targets of the other examples (examples/java-library). For Maven
+   * Central an upload is not a publication either: the Portal publishes a component once and
+   * fails any other deployment of it in validation, and its API cannot find a deployment whose
+   * answer was lost. So its publications are counted from the Portal's own state, below.
+   */
+  static final Map<String, List<Write>> OTHER_WRITES = Map.of("maven_central.greeter", List.of());
+
+  /** Deployments the Maven Central emulator took to PUBLISHED, from its state files. */
+  static int publishedDeployments(Path sandbox) {
+    Path dir = sandbox.resolve("maven_central").resolve("deployments");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      int n = 0;
+      for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".json"))::iterator) {
+        // The emulator's AUTOMATIC steps: PENDING, VALIDATING, VALIDATED, PUBLISHING, PUBLISHED.
+        Map<String, Object> d = JSON.readValue(f.toFile(), new TypeReference<Map<String, Object>>() { });
+        if ("AUTOMATIC".equals(d.get("publishingType")) && Integer.valueOf(4).equals(d.get("step"))) {
+          n++;
+        }
+      }
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<Write> writesOf(String target) {
+    List<Write> writes = WRITES.containsKey(target) ? WRITES.get(target) : OTHER_WRITES.get(target);
+    if (writes == null) {
+      throw new IllegalArgumentException("no publishing writes known for " + target);
+    }
+    return writes;
+  }
+
+  /** Successful publishing writes of one target in the sandbox's whole history. */
+  static int publishingWrites(Path sandbox, String target) {
+    List<Map<String, Object>> requests = jsonLines(sandbox.resolve("requests.jsonl")).stream()
+        .filter(r -> !r.containsKey("torn")).toList();
+    if (target.startsWith("maven_central.")) {
+      return publishedDeployments(sandbox);
+    }
+    return writesOf(target).stream().mapToInt(w -> (int) requests.stream().filter(w::matches).count()).sum();
+  }
+
+  /** Target of the contextlite example -> successful publishing writes in the sandbox's whole history. */
   static Map<String, Integer> publishingWrites(Path sandbox) {
     List<Map<String, Object>> requests = jsonLines(sandbox.resolve("requests.jsonl")).stream()
         .filter(r -> !r.containsKey("torn")).toList();
@@ -167,7 +232,7 @@ final class Drills {
   }
 
   static int perRelease(String target) {
-    return WRITES.get(target).stream().mapToInt(Write::perRelease).sum();
+    return target.startsWith("maven_central.") ? 1 : writesOf(target).stream().mapToInt(Write::perRelease).sum();
   }
 
   /**
@@ -178,7 +243,12 @@ final class Drills {
     List<Map<String, Object>> requests = jsonLines(sandbox.resolve("requests.jsonl")).stream()
         .filter(r -> !r.containsKey("torn")).toList();
     List<String> dups = new ArrayList<>();
-    WRITES.forEach((target, writes) -> {
+    Map<String, List<Write>> all = new LinkedHashMap<>(WRITES);
+    all.putAll(OTHER_WRITES);
+    if (publishedDeployments(sandbox) > 1) {
+      dups.add("maven_central: " + publishedDeployments(sandbox) + " deployments published (one release makes 1)");
+    }
+    all.forEach((target, writes) -> {
       for (Write w : writes) {
         long n = requests.stream().filter(w::matches).count();
         if (n > w.perRelease()) {

@@ -339,9 +339,17 @@ final class AurProvider implements Provider {
       return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
     } catch (GitAPIException e) {
       String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      boolean auth = message.contains("not authorized") || message.contains("Authentication");
-      throw new RegistryException(REGISTRY, "push " + name, auth ? 401 : 0, message, !auth,
-          auth ? "set a valid token for the AUR" : "check the git setting and the network", e);
+      // JGit names the HTTP answer only in words: "not authorized" or "authentication not
+      // supported" for a 401, "... not permitted" for a 403. Both last; anything else may pass.
+      String lower = message.toLowerCase(java.util.Locale.ROOT);
+      int status = lower.contains("not permitted") ? 403
+          : lower.contains("not authorized") || lower.contains("authentication") ? 401 : 0;
+      String hint = switch (status) {
+        case 401 -> "set a valid token for the AUR";
+        case 403 -> "the token may not push to " + name + ": ask the maintainer to add you as a co-maintainer";
+        default -> "check the git setting and the network";
+      };
+      throw new RegistryException(REGISTRY, "push " + name, status, message, status == 0, hint, e);
     } finally {
       deleteTree(dir);
     }

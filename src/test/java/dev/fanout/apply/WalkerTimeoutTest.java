@@ -1,0 +1,34 @@
+package dev.fanout.apply;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.provider.RegistryException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** Which failed writes make the walker wait for a registry that may still be working on them. */
+class WalkerTimeoutTest {
+
+  @Test
+  void aSilentRegistryBehindARegistryExceptionCountsAsTimedOut() {
+    RegistryException e = new RegistryException("oci", "publish", 0, "connection failed during the write", true,
+        "it is retried", new SocketTimeoutException("Read timed out"));
+
+    assertTrue(Walker.timedOut(e));
+  }
+
+  @Test
+  void okHttpsCallTimeoutCountsAsTimedOut() {
+    assertTrue(Walker.timedOut(new IOException("wrapped", new InterruptedIOException("timeout"))));
+  }
+
+  @Test
+  void aResetOrAnHttpStatusIsNoTimeout() {
+    assertFalse(Walker.timedOut(new RegistryException("npm", "publish", 0, "reset", true, null,
+        new IOException("Connection reset"))));
+    assertFalse(Walker.timedOut(new RegistryException("npm", "publish", 503, "unavailable", true, null, null)));
+  }
+}
