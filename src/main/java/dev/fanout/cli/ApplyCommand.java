@@ -41,6 +41,8 @@ import picocli.CommandLine.ParentCommand;
         "  fanout plan . --out release.plan && fanout apply release.plan",
         "  fanout apply . --auto-approve --report report.md"})
 final class ApplyCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -31,6 +31,8 @@ import picocli.CommandLine.ParentCommand;
     footer = {"", "Examples:", "  fanout drift examples/contextlite --sandbox",
         "  fanout drift . --json --report drift.md", "  fanout drift . --all-versions 5"})
 final class DriftCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;

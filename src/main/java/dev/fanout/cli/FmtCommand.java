@@ -19,6 +19,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "fmt", description = "Rewrite release files in the canonical layout (comments are kept).",
     footer = {"", "Examples:", "  fanout fmt examples/", "  fanout fmt --check --diff release.fanout"})
 final class FmtCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;

@@ -12,6 +12,8 @@ import picocli.CommandLine.ParentCommand;
     + " Only do this when no apply runs: two applies at once can publish twice.",
     footer = {"", "Example:", "  fanout force-unlock examples/contextlite"})
 final class ForceUnlockCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;

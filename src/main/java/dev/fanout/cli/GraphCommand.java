@@ -13,6 +13,8 @@ import picocli.CommandLine.ParentCommand;
     footer = {"", "Examples:", "  fanout graph examples/contextlite --format dot | dot -Tsvg > graph.svg",
         "  fanout graph examples/contextlite --format mermaid"})
 final class GraphCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   /** Output formats. */
   enum Format { dot, mermaid, json }

@@ -23,6 +23,8 @@ import picocli.CommandLine.ParentCommand;
     footer = {"", "Examples:", "  fanout plan examples/contextlite --sandbox",
         "  fanout plan . --detailed-exitcode --out release.plan", "  fanout plan . --target npm.contextlite --json"})
 final class PlanCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;

@@ -14,6 +14,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = SandboxCommand.Serve.class,
     footer = {"", "Example:", "  fanout sandbox serve --dir /tmp/sandbox --scenario audit"})
 final class SandboxCommand implements Runnable {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;
@@ -29,6 +31,8 @@ final class SandboxCommand implements Runnable {
       footer = {"", "Example:", "  fanout sandbox serve --dir .fanout/sandbox --scenario audit",
           "  curl -s $(fanout ... | jq -r .npm)/contextlite"})
   static final class Serve implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    HelpOption helpOption;
 
     @ParentCommand
     SandboxCommand parent;

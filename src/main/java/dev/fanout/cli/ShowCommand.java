@@ -15,6 +15,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "show", description = "Show a saved plan (made with fanout plan --out FILE).",
     footer = {"", "Example:", "  fanout show release.plan --json"})
 final class ShowCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;

@@ -11,6 +11,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "validate", description = "Check release files without asking any registry.",
     footer = {"", "Examples:", "  fanout validate examples/contextlite", "  fanout validate release.fanout --json"})
 final class ValidateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;

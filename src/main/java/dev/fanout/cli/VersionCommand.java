@@ -11,6 +11,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code fanout version}. */
 @Command(name = "version", description = "Print Fanout's version.", footer = {"", "Example:", "  fanout version"})
 final class VersionCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  HelpOption helpOption;
 
   @ParentCommand
   Main.Root root;
