@@ -91,7 +91,13 @@ record FlathubManifest(String appId, String runtimeVersion, String command, List
       }
       list.add(src);
     });
-    list.add(new LinkedHashMap<>(Map.of("type", "file", "path", metainfoPath())));
+    // Put in order: a LinkedHashMap copied from Map.of takes Map.of's order, which differs from
+    // one JVM to the next, and a re-run then rewrote the manifest with its keys swapped (found
+    // by the crash drill: a second write of the same version).
+    Map<String, Object> metainfo = new LinkedHashMap<>();
+    metainfo.put("type", "file");
+    metainfo.put("path", metainfoPath());
+    list.add(metainfo);
     module.put("sources", list);
     m.put("modules", List.of(module));
     try {

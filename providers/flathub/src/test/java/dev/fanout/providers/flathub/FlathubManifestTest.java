@@ -88,4 +88,12 @@ class FlathubManifestTest {
   void malformedMetainfoIsAnError() {
     assertThrows(java.io.IOException.class, () -> FlathubManifest.releases("<component><releases>".getBytes(StandardCharsets.UTF_8)));
   }
+
+  @Test
+  void metainfoSourceKeysComeInAFixedOrderSoEveryRunWritesTheSameBytes() {
+    String yaml = manifest(true).manifestYaml();
+
+    assertTrue(yaml.contains("- type: \"file\"\n      path: ") || yaml.matches("(?s).*- type: \"?file\"?\n\s+path: .*"),
+        yaml);
+  }
 }
