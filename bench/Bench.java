@@ -640,7 +640,7 @@ public final class Bench {
     sizes.forEach(n -> releases.add(String.valueOf(n)));
     Path json = work.resolve("jmh.json");
     // Modest settings keep the section to a few minutes; the template's Method says how to run it in full.
-    execOk(List.of("java", "-cp", benchmarks.toString(), "org.openjdk.jmh.Main", "-f", "1", "-wi", "3", "-i", "5",
+    execOk(List.of("java", "-cp", benchmarks.toString(), "org.openjdk.jmh.Main", "-f", "1", "-wi", "2", "-i", "5",
         "-w", "1s", "-r", "1s", "-p", "release=" + String.join(",", releases), "-rf", "json", "-rff", json.toString()),
         repo, null);
     Map<String, Integer> publications = new HashMap<>();
@@ -651,7 +651,7 @@ public final class Bench {
     Map<String, Map<String, Long>> medians = new LinkedHashMap<>();
     StringBuilder s = new StringBuilder("## JMH: the inner pieces, in process\n\n");
     s.append("Steady state in one forked JVM with JMH's default flags (C2, not the launcher's C1 only), average time "
-        + "per operation: 3 warm-up and 5 measured iterations of 1 s. The median is of the 5 iterations; the error is "
+        + "per operation: 2 warm-up and 5 measured iterations of 1 s. The median is of the 5 iterations; the error is "
         + "JMH's 99.9% interval of the mean. Per publication is the median divided by the release's publications.\n\n");
     s.append("| piece | release | publications | median | mean ± error | per publication |\n"
         + "| --- | --- | ---: | ---: | ---: | ---: |\n");
