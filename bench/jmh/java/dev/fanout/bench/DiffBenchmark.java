@@ -2,18 +2,15 @@ package dev.fanout.bench;
 
 import dev.fanout.engine.Workspace;
 import dev.fanout.model.Address;
-import dev.fanout.model.Config;
 import dev.fanout.plan.Differ;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.Planner;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
-import dev.fanout.provider.Providers;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.refresh.TargetState;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,19 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -45,18 +30,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * from the real records, one target in four in each state a registry can be in: absent,
  * up to date, at an older version, holding the version with other content.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class DiffBenchmark {
+public class DiffBenchmark extends ReleaseBenchmark {
 
-  @Param(Releases.DEFAULT)
-  public String release;
-
-  private Path dir;
   private Workspace workspace;
   private Snapshot snapshot;
   private Set<Address> scope;
@@ -65,11 +40,8 @@ public class DiffBenchmark {
   /** One Differ call's inputs, resolved in setup so that {@code differ} times the comparison alone. */
   private record Target(RegistryState state, DesiredState desired, boolean mutable, String location) { }
 
-  @Setup
-  public void setUp() throws NoSuchAlgorithmException {
-    dir = Releases.folder(release);
-    Providers providers = Providers.load();
-    Config config = Releases.load(providers, dir);
+  @Override
+  protected void prepare() throws NoSuchAlgorithmException {
     // No sandbox and no request: opening makes the providers and the HTTP client, nothing is sent.
     workspace = Workspace.open(config, providers, null, "jmh");
     String version = config.release().version();
@@ -99,10 +71,9 @@ public class DiffBenchmark {
     scope = new LinkedHashSet<>(config.publications().keySet());
   }
 
-  @TearDown
-  public void tearDown() {
+  @Override
+  protected void finish() {
     workspace.close();
-    Releases.discard(release, dir);
   }
 
   @Benchmark

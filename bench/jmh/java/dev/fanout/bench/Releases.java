@@ -95,8 +95,6 @@ final class Releases {
    */
   private static void write(Path dir, int publications) throws IOException {
     Files.createDirectories(dir.resolve("bin"));
-    Files.writeString(dir.resolve("bin/app-linux-amd64"), "#!/bin/sh\necho app linux\n");
-    Files.writeString(dir.resolve("bin/app-darwin-arm64"), "#!/bin/sh\necho app darwin\n");
     StringBuilder text = new StringBuilder("""
         release "scale" {
           version = "1.0.0"
@@ -105,6 +103,7 @@ final class Releases {
 
         """);
     for (String[] platform : new String[][] {{"linux", "amd64"}, {"darwin", "arm64"}}) {
+      Files.writeString(dir.resolve("bin/app-" + platform[0] + "-" + platform[1]), "#!/bin/sh\necho app " + platform[0] + "\n");
       text.append(String.format(Locale.ROOT, "artifact \"%1$s\" {%n  os = \"%1$s\"%n  arch = \"%2$s\"%n"
           + "  sources = [\"bin/app-%1$s-%2$s\"]%n}%n%n", platform[0], platform[1]));
     }
