@@ -56,7 +56,7 @@ public final class Bench {
   }
 
   /**
-   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale]
+   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale,jmh]
    * [--out docs/performance.md | --no-write]
    */
   public static void main(String[] args) throws Exception {
@@ -67,7 +67,7 @@ public final class Bench {
     }
     int reps = 5;
     List<Integer> sizes = List.of(100, 1_000, 10_000);
-    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale");
+    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale", "jmh");
     Path out = repo.resolve("docs/performance.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -104,6 +104,9 @@ public final class Bench {
     }
     if (sections.contains("scale")) {
       results.append(scale());
+    }
+    if (sections.contains("jmh")) {
+      results.append(jmh());
     }
     loads.add(loadAverage());
     return machine().replace("{{LOAD_AFTER}}", loads.get(1)) + "\n" + results;
@@ -614,6 +617,113 @@ public final class Bench {
           .filter(s -> !(s.contains("/blobs/uploads/") && (s.contains("\"POST\"") || s.contains("\"DELETE\""))))
           .count();
     }
+  }
+
+  // ---- jmh: the inner pieces in process (bench/jmh, Maven profile jmh)
+
+  /** What each benchmark method measures, for the table. */
+  static final Map<String, String> JMH_PIECES = Map.of(
+      "LoadBenchmark.parse", "parse (text to syntax tree)",
+      "LoadBenchmark.load", "load (read, parse, check, evaluate)",
+      "GraphBenchmark.build", "graph (ReleaseGraph.of)",
+      "DiffBenchmark.differ", "diff (Differ, every target)",
+      "DiffBenchmark.plan", "plan (Planner: diff, blocks, fingerprints)");
+
+  String jmh() throws Exception {
+    log("jmh");
+    Path benchmarks = repo.resolve("target/jmh/benchmarks.jar");
+    if (stale(benchmarks, "src/main", "grammar", "providers", "bench/jmh", "pom.xml")) {
+      log("jmh: building target/jmh/benchmarks.jar (mvn -Pjmh package)");
+      execOk(List.of("mvn", "-q", "-B", "-ntp", "-Pjmh", "package", "-Dmaven.test.skip=true"), repo, null);
+    }
+    List<String> releases = new ArrayList<>(List.of("contextlite"));
+    sizes.forEach(n -> releases.add(String.valueOf(n)));
+    Path json = work.resolve("jmh.json");
+    // Modest settings keep the section to a few minutes; the template's Method says how to run it in full.
+    execOk(List.of("java", "-cp", benchmarks.toString(), "org.openjdk.jmh.Main", "-f", "1", "-wi", "2", "-i", "5",
+        "-w", "1s", "-r", "1s", "-p", "release=" + String.join(",", releases), "-rf", "json", "-rff", json.toString()),
+        repo, null);
+    Map<String, Integer> publications = new HashMap<>();
+    publications.put("contextlite", new ConfigLoader(Providers.load(), Map.of(), Map.of(), p -> null)
+        .load(repo.resolve("examples/contextlite")).config().publications().size());
+    sizes.forEach(n -> publications.put(String.valueOf(n), n));
+    // benchmark -> release -> median of the measurement iterations, in nanoseconds per operation
+    Map<String, Map<String, Long>> medians = new LinkedHashMap<>();
+    StringBuilder s = new StringBuilder("## JMH: the inner pieces, in process\n\n");
+    s.append("Steady state in one forked JVM with JMH's default flags (C2, not the launcher's C1 only), average time "
+        + "per operation: 2 warm-up and 5 measured iterations of 1 s. The median is of the 5 iterations; the error is "
+        + "JMH's 99.9% interval of the mean. Per publication is the median divided by the release's publications.\n\n");
+    s.append("| piece | release | publications | median | mean ± error | per publication |\n"
+        + "| --- | --- | ---: | ---: | ---: | ---: |\n");
+    for (JsonNode r : JSON.readTree(json.toFile())) {
+      String name = r.get("benchmark").asText().replaceFirst("^.*\\.(\\w+\\.\\w+)$", "$1");
+      String release = r.get("params").get("release").asText();
+      JsonNode metric = r.get("primaryMetric");
+      double toNanos = nanosPer(metric.get("scoreUnit").asText());
+      List<Long> iterations = new ArrayList<>();
+      metric.get("rawData").forEach(fork -> fork.forEach(v -> iterations.add(Math.round(v.asDouble() * toNanos))));
+      long median = median(iterations);
+      medians.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(release, median);
+      int n = publications.get(release);
+      s.append("| ").append(JMH_PIECES.getOrDefault(name, name)).append(" | ").append(release).append(" | ")
+          .append(String.format(Locale.ROOT, "%,d", n)).append(" | ").append(nanos(median)).append(" | ")
+          .append(nanos(Math.round(metric.get("score").asDouble() * toNanos))).append(" ± ")
+          .append(nanos(Math.round(metric.get("scoreError").asDouble() * toNanos))).append(" | ")
+          .append(nanos(median / n)).append(" |\n");
+    }
+    s.append("\nGrowth (median time per operation for 10x the publications; 10 is linear, more is superlinear):\n\n");
+    s.append("| piece | ").append(String.join(" | ", growthHeads())).append(" |\n| --- |")
+        .append(" ---: |".repeat(Math.max(0, sizes.size() - 1))).append("\n");
+    medians.forEach((name, byRelease) -> {
+      s.append("| ").append(JMH_PIECES.getOrDefault(name, name));
+      for (int i = 1; i < sizes.size(); i++) {
+        s.append(" | ").append(ratio(byRelease.get(String.valueOf(sizes.get(i))), byRelease.get(String.valueOf(sizes.get(i - 1)))));
+      }
+      s.append(" |\n");
+    });
+    String largest = String.valueOf(sizes.get(sizes.size() - 1));
+    long load = medians.get("LoadBenchmark.load").get(largest);
+    long parse = medians.get("LoadBenchmark.parse").get(largest);
+    long graph = medians.get("GraphBenchmark.build").get(largest);
+    long plan = medians.get("DiffBenchmark.plan").get(largest);
+    long total = load + graph + plan;
+    s.append(String.format(Locale.ROOT, "%nAt %,d publications the in-process steps besides the refresh take %s: "
+        + "load %s (%d%%; of it parse %s, check and evaluate %s), graph %s (%d%%), plan %s (%d%%).%n%n",
+        publications.get(largest), nanos(total), nanos(load), load * 100 / total, nanos(parse), nanos(load - parse),
+        nanos(graph), graph * 100 / total, nanos(plan), plan * 100 / total));
+    return s.toString();
+  }
+
+  /** Whether the jar is missing or older than any file under the given paths. */
+  boolean stale(Path jar, String... paths) throws IOException {
+    if (!Files.exists(jar)) {
+      return true;
+    }
+    long built = Files.getLastModifiedTime(jar).toMillis();
+    for (String p : paths) {
+      try (Stream<Path> all = Files.walk(repo.resolve(p))) {
+        if (all.anyMatch(f -> f.toFile().lastModified() > built)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static double nanosPer(String jmhUnit) {
+    return switch (jmhUnit) {
+      case "ns/op" -> 1;
+      case "us/op" -> 1e3;
+      case "ms/op" -> 1e6;
+      case "s/op" -> 1e9;
+      default -> throw new IllegalArgumentException("unexpected JMH unit " + jmhUnit + " (the benchmarks use avgt)");
+    };
+  }
+
+  static String nanos(long ns) {
+    return ns >= 10_000_000 ? String.format(Locale.ROOT, "%,d ms", ns / 1_000_000)
+        : ns >= 1_000_000 ? String.format(Locale.ROOT, "%.2f ms", ns / 1e6)
+        : ns >= 1_000 ? String.format(Locale.ROOT, "%.1f µs", ns / 1e3) : ns + " ns";
   }
 
   // ---- figures

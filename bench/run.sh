@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # Runs the performance harness and rewrites docs/performance.md with the figures.
 #
-#   bench/run.sh                      # everything, 5 repetitions (about 10 minutes on 2 cores)
+#   bench/run.sh                      # everything, 5 repetitions (about 15 minutes on 2 cores)
+#   bench/run.sh --only jmh --no-write   # the JMH benchmarks of parse, load, graph, diff alone
 #   bench/run.sh --reps 1 --sizes 100,1000 --only scale --no-write   # a quick look
 #
 # Not part of mvn verify: timings are not tests. Run it with the machine as quiet as you can.
