@@ -112,10 +112,6 @@ record NpmFolder(Path dir, Map<String, Object> manifest, byte[] packageJson) {
     List<String> out = new ArrayList<>();
     if (manifest.get("main") instanceof String main) {
       out.add(normal(main));
-      // npm resolves a main without extension as Node would: main.js
-      if (!main.endsWith(".js")) {
-        out.add(normal(main) + ".js");
-      }
     }
     Object bin = manifest.get("bin");
     if (bin instanceof String s) {
