@@ -2,22 +2,17 @@ package dev.fanout.providers.npm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
-import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
-import dev.fanout.provider.RegistryState;
-import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
 import dev.fanout.testing.Tools;
@@ -35,32 +30,20 @@ import java.util.zip.GZIPInputStream;
 import okhttp3.OkHttpClient;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code npm "x" { directory = "..." }}: a package folder packed as npm pack would, then published. */
-class NpmDirectoryTest {
+/**
+ * {@code npm "x" { directory = "..." }}: a package folder packed as npm pack packs it, and the
+ * block's refusals. Publishing one is in {@link NpmProviderTest}.
+ */
+class NpmFolderTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = new ObjectMapper();
   private static final OkHttpClient HTTP = Http.client("test", Http.Policy.standard());
 
   @TempDir
   static Path tmp;
-  static Sandbox sandbox;
-  static String url;
-
-  @BeforeAll
-  static void start() throws IOException {
-    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new NpmEmulator()));
-    url = sandbox.url("npm");
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    sandbox.close();
-  }
 
   /** A package with a {@code files} list, main, bin, and litter npm never packs. */
   static Path listedPackage(Path root, String name, String version) throws IOException {
@@ -108,7 +91,7 @@ class NpmDirectoryTest {
   }
 
   /** The tarball's entries: path without {@code package/} to unix mode, and to content. */
-  private static Map<String, Integer> entries(byte[] tgz, Map<String, String> contents) throws IOException {
+  static Map<String, Integer> entries(byte[] tgz, Map<String, String> contents) throws IOException {
     Map<String, Integer> out = new TreeMap<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(tgz)))) {
       for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
@@ -122,7 +105,7 @@ class NpmDirectoryTest {
     return out;
   }
 
-  private static Publication publication(String pkg, Map<String, Object> attributes) {
+  static Publication publication(String pkg, Map<String, Object> attributes) {
     Map<String, Object> attrs = new LinkedHashMap<>();
     attrs.put("package", pkg);
     attrs.putAll(attributes);
@@ -130,15 +113,17 @@ class NpmDirectoryTest {
         Map.of("token", new Secret("env NPM_TOKEN", TokenPolicy.SANDBOX_TOKEN)));
   }
 
-  private static ProviderContext context(Path configDir, String version) {
-    return new ProviderContext(HTTP, Map.of("registry", url),
+  /** A context whose relative paths resolve against {@code configDir}, for {@code registryUrl}. */
+  static ProviderContext context(Path configDir, String registryUrl, String version) {
+    return new ProviderContext(HTTP, Map.of("registry", registryUrl),
         new Release("web", version, "literal", "desc", null, "MIT", Map.of()), new TestArtifacts(),
         configDir.resolve(".fanout"), true, configDir);
   }
 
   private static NpmTarball pack(Path configDir, String pkg, String directory, String version) throws IOException {
     Publication p = publication(pkg, Map.of("directory", directory));
-    return new NpmPackageBuilder(p, context(configDir, version).release(), new TestArtifacts(), configDir).build().get(0);
+    ProviderContext ctx = context(configDir, "http://127.0.0.1:9", version);
+    return new NpmPackageBuilder(p, ctx.release(), ctx.artifacts(), configDir).build().get(0);
   }
 
   @Test
@@ -191,57 +176,6 @@ class NpmDirectoryTest {
   }
 
   @Test
-  void publishIntoTheEmulatorThenARerunIsUpToDateAndReadsBackThePackage() throws Exception {
-    // given
-    Path root = tmp.resolve("publish");
-    listedPackage(root, "@bench/web", "1.0.0");
-    Publication p = publication("@bench/web", Map.of("directory", "packages/web"));
-    Provider provider = new NpmProviderFactory().create(context(root, "1.0.0"));
-
-    // when
-    Provider.PublishResult result = provider.publish(p, provider.read(p));
-    RegistryState after = provider.read(p);
-    Provider.PublishResult again = provider.publish(p, after);
-    NpmRegistryClient client = new NpmRegistryClient(HTTP, "npm", url, p.secret("token"));
-    JsonNode version = client.packument("@bench/web").path("versions").path("1.0.0");
-    Map<String, String> contents = new TreeMap<>();
-    entries(client.tarball(version.path("dist").path("tarball").asText()), contents);
-
-    // then
-    assertEquals(List.of("web-1.0.0.tgz", "dist-tag latest"), result.written());
-    assertEquals(provider.desired(p).items(), after.items());
-    assertEquals(Map.of("latest", "1.0.0"), after.pointers());
-    assertEquals(List.of(), again.written());
-    assertTrue(again.detail().contains("nothing to publish"), again.detail());
-    assertEquals("bin/web.js", version.path("bin").path("web").asText());
-    assertEquals("// lib/a.js\n", contents.get("lib/a.js"));
-    assertFalse(contents.containsKey("test/web.test.js"));
-  }
-
-  @Test
-  void aPackageJsonWithAnotherVersionIsPublishedAtTheReleaseVersionWithANote() throws Exception {
-    // given
-    Path root = tmp.resolve("other-version");
-    listedPackage(root, "other-version", "0.0.0-development");
-    Publication p = publication("other-version", Map.of("directory", "packages/web"));
-    Provider provider = new NpmProviderFactory().create(context(root, "2.1.0"));
-
-    // when
-    Provider.PublishResult result = provider.publish(p, provider.read(p));
-    NpmRegistryClient client = new NpmRegistryClient(HTTP, "npm", url, p.secret("token"));
-    JsonNode doc = client.packument("other-version");
-    Map<String, String> contents = new TreeMap<>();
-    entries(client.tarball(doc.path("versions").path("2.1.0").path("dist").path("tarball").asText()), contents);
-
-    // then
-    assertTrue(result.detail().contains("packages/web/package.json says version 0.0.0-development; published as "
-        + "the release's 2.1.0"), result.detail());
-    assertEquals("2.1.0", JSON.readTree(contents.get("package.json")).path("version").asText());
-    assertEquals("index.js", JSON.readTree(contents.get("package.json")).path("main").asText());
-    assertTrue(doc.path("versions").path("0.0.0-development").isMissingNode());
-  }
-
-  @Test
   void bothOrNeitherOfBinariesAndDirectoryIsRefusedByName() {
     // given
     Publication both = publication("web", Map.of("directory", "packages/web", "binaries", List.of()));
@@ -256,7 +190,7 @@ class NpmDirectoryTest {
     IllegalArgumentException launcherError = assertThrows(IllegalArgumentException.class,
         () -> NpmPackageBuilder.directory(launcher));
     RegistryException readError = assertThrows(RegistryException.class,
-        () -> new NpmProviderFactory().create(context(tmp, "1.0.0")).read(neither));
+        () -> new NpmProviderFactory().create(context(tmp, "http://127.0.0.1:9", "1.0.0")).read(neither));
 
     // then
     assertEquals("npm.web: set exactly one of 'binaries' (the release's binaries with a launcher) or 'directory' "
