@@ -851,6 +851,7 @@ final class Peers {
         new Tool("Fanout", "this commit", "fanout apply --auto-approve"));
     Map<String, List<Long>> walls = new LinkedHashMap<>();
     Map<String, Long> rss = new HashMap<>();
+    Map<String, List<String>> loads = new LinkedHashMap<>();
     String loadBefore = Bench.loadAverage();
     for (int r = 0; r < b.reps; r++) {
       // The order turns each repetition so that no tool always runs first or last on a machine
@@ -858,12 +859,13 @@ final class Peers {
       for (int i = 0; i < tools.size(); i++) {
         Tool t = tools.get((i + r) % tools.size());
         Bench.log("peers: " + t.name() + " " + (r + 1) + "/" + b.reps);
+        loads.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(Bench.loadAverage().split(" ")[0]);
         Bench.Run run = publish(t, seeded, mono, "run-" + r + "-" + t.name());
         walls.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(run.wallMs());
         rss.merge(t.name(), run.maxRssKb(), Math::max);
       }
     }
-    return report(tools, walls, rss, loadBefore);
+    return report(tools, walls, rss, loads, loadBefore);
   }
 
   // ---- the peers and Verdaccio, installed pinned outside the work tree
@@ -961,6 +963,14 @@ final class Peers {
             access: $all
             publish: $authenticated
             unpublish: $authenticated
+        # JWT API tokens, Verdaccio's recommended setting: its legacy tokens carry the password,
+        # and every authenticated request then costs a bcrypt on Verdaccio's one thread, which
+        # made the registry, not the tools, the measure.
+        security:
+          api:
+            jwt:
+              sign:
+                expiresIn: 7d
         web:
           enable: false
         log: {type: stdout, format: pretty, level: warn}
@@ -1125,8 +1135,8 @@ final class Peers {
 
   // ---- the section
 
-  String report(List<Tool> tools, Map<String, List<Long>> walls, Map<String, Long> rss, String loadBefore)
-      throws Exception {
+  String report(List<Tool> tools, Map<String, List<Long>> walls, Map<String, Long> rss,
+      Map<String, List<String>> loads, String loadBefore) throws Exception {
     long fanout = Bench.median(walls.get("Fanout"));
     StringBuilder s = new StringBuilder("## Peers: the missing " + (PACKAGES - PUBLISHED) + " of a " + PACKAGES
         + "-package monorepo into Verdaccio\n\n");
@@ -1134,15 +1144,16 @@ final class Peers {
             .toFile()).get("version").asText())
         .append(" on loopback, Node ").append(b.execOk(List.of("node", "--version"), dir, null).out().strip())
         .append(", npm ").append(Bench.lastLine(b.execOk(List.of("npm", "--version"), dir, null).out()).strip())
-        .append(". Load average ").append(loadBefore).append(" before the section, ").append(Bench.loadAverage())
+        .append(". Load average ").append(loadBefore).append(" before the timed runs, ").append(Bench.loadAverage())
         .append(" after. Every run checked afterwards: all ").append(PACKAGES).append(" packages at ")
         .append(VERSION).append(" with their tarball served.\n\n");
-    s.append("| tool | version | command | median wall | runs | peak RSS (largest process) |\n")
-        .append("| --- | --- | --- | ---: | --- | ---: |\n");
+    s.append("| tool | version | command | median wall | runs | load (1 min) at each start | peak RSS "
+        + "(largest process) |\n| --- | --- | --- | ---: | --- | --- | ---: |\n");
     for (Tool t : tools) {
       List<Long> v = walls.get(t.name());
       s.append("| ").append(t.name()).append(" | ").append(t.version()).append(" | `").append(t.command())
           .append("` | ").append(Bench.ms(Bench.median(v))).append(" | ").append(Bench.list(v)).append(" | ")
+          .append(String.join(", ", loads.get(t.name()))).append(" | ")
           .append(rss.get(t.name()) > 0 ? rss.get(t.name()) / 1024 + " MB" : "n/a").append(" |\n");
     }
     s.append("\nRatios of the medians: changesets / Fanout = **")

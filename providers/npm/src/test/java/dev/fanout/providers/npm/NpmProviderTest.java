@@ -57,6 +57,7 @@ class NpmProviderTest {
     sandbox.close();
   }
 
+  /** @param fixtures the binaries behind the publication; null for a folder package */
   private record Setup(NpmFixtures fixtures, Publication publication, Provider provider) { }
 
   private static Setup setup(String dir, String pkg, String token, Map<String, Object> extra) {
@@ -171,21 +172,19 @@ class NpmProviderTest {
   @Test
   void publishIntoTheEmulatorThenARerunIsUpToDateAndReadsBackThePackage() throws Exception {
     // given
-    Path root = tmp.resolve("directory-publish");
-    NpmFolderTest.listedPackage(root, "@bench/web", "1.0.0");
-    Publication p = NpmFolderTest.publication("@bench/web", Map.of("directory", "packages/web"));
-    Provider provider = new NpmProviderFactory().create(NpmFolderTest.context(root, url, "1.0.0"));
+    Setup s = folderSetup("directory-publish", "@bench/web", "1.0.0", "1.0.0");
+    Provider provider = s.provider();
 
     // when
-    Provider.PublishResult result = provider.publish(p, provider.read(p));
-    RegistryState after = provider.read(p);
-    Provider.PublishResult again = provider.publish(p, after);
+    Provider.PublishResult result = provider.publish(s.publication(), provider.read(s.publication()));
+    RegistryState after = provider.read(s.publication());
+    Provider.PublishResult again = provider.publish(s.publication(), after);
     Map<String, String> contents = new TreeMap<>();
-    JsonNode version = readBack(p, "@bench/web", "1.0.0", contents);
+    JsonNode version = readBack(s.publication(), "@bench/web", "1.0.0", contents);
 
     // then
     assertEquals(List.of("web-1.0.0.tgz", "dist-tag latest"), result.written());
-    assertEquals(provider.desired(p).items(), after.items());
+    assertEquals(provider.desired(s.publication()).items(), after.items());
     assertEquals(Map.of("latest", "1.0.0"), after.pointers());
     assertEquals(List.of(), again.written());
     assertTrue(again.detail().contains("nothing to publish"), again.detail());
@@ -196,17 +195,14 @@ class NpmProviderTest {
 
   @Test
   void aPackageJsonWithAnotherVersionIsPublishedAtTheReleaseVersionWithANote() throws Exception {
-    // given
-    Path root = tmp.resolve("directory-other-version");
-    NpmFolderTest.listedPackage(root, "other-version", "0.0.0-development");
-    Publication p = NpmFolderTest.publication("other-version", Map.of("directory", "packages/web"));
-    Provider provider = new NpmProviderFactory().create(NpmFolderTest.context(root, url, "2.1.0"));
+    // given: package.json says a placeholder version, the release says 2.1.0
+    Setup s = folderSetup("directory-other-version", "other-version", "0.0.0-development", "2.1.0");
 
     // when
-    Provider.PublishResult result = provider.publish(p, provider.read(p));
+    Provider.PublishResult result = s.provider().publish(s.publication(), s.provider().read(s.publication()));
     Map<String, String> contents = new TreeMap<>();
-    JsonNode published = readBack(p, "other-version", "2.1.0", contents);
-    JsonNode doc = new NpmRegistryClient(HTTP, "npm", url, p.secret("token")).packument("other-version");
+    JsonNode published = readBack(s.publication(), "other-version", "2.1.0", contents);
+    JsonNode doc = new NpmRegistryClient(HTTP, "npm", url, s.publication().secret("token")).packument("other-version");
 
     // then
     assertTrue(result.detail().contains("packages/web/package.json says version 0.0.0-development; published as "
@@ -215,6 +211,14 @@ class NpmProviderTest {
     assertEquals("index.js", NpmFolderTest.JSON.readTree(contents.get("package.json")).path("main").asText());
     assertEquals("2.1.0", published.path("version").asText());
     assertTrue(doc.path("versions").path("0.0.0-development").isMissingNode());
+  }
+
+  /** A folder package {@code pkg} whose package.json says {@code declared}, in a release at {@code version}. */
+  private static Setup folderSetup(String dir, String pkg, String declared, String version) throws IOException {
+    Path root = tmp.resolve(dir);
+    NpmFolderTest.listedPackage(root, pkg, declared);
+    return new Setup(null, NpmFolderTest.publication(pkg, Map.of("directory", "packages/web")),
+        new NpmProviderFactory().create(NpmFolderTest.context(root, url, version)));
   }
 
   /** The version's manifest as the registry shows it; its tarball's files into {@code contents}. */
