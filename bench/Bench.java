@@ -951,30 +951,7 @@ final class Peers {
     Bench.log("peers: seed " + PUBLISHED + " of " + PACKAGES);
     Path home = dir.resolve("verdaccio-seed");
     Files.createDirectories(home);
-    Files.writeString(home.resolve("config.yaml"), """
-        storage: ./storage
-        auth:
-          htpasswd:
-            file: ./htpasswd
-            max_users: 100
-        uplinks: {}
-        packages:
-          '**':
-            access: $all
-            publish: $authenticated
-            unpublish: $authenticated
-        # JWT API tokens, Verdaccio's recommended setting: its legacy tokens carry the password,
-        # and every authenticated request then costs a bcrypt on Verdaccio's one thread, which
-        # made the registry, not the tools, the measure.
-        security:
-          api:
-            jwt:
-              sign:
-                expiresIn: 7d
-        web:
-          enable: false
-        log: {type: stdout, format: pretty, level: warn}
-        """);
+    Files.copy(b.repo.resolve("bench/peers/verdaccio.yaml"), home.resolve("config.yaml"));
     Path seedConfig = dir.resolve("seed-release");
     Files.createDirectories(seedConfig);
     List<String> first = new ArrayList<>();
