@@ -31,10 +31,10 @@ public final class NpmProviderFactory implements ProviderFactory {
   public static Schema packageSchema() {
     return Schema.builder()
         .required("package", Schema.Type.STRING, "the package name, scoped (@scope/name) or not")
-        .optional("binaries", Schema.Type.ARTIFACTS,
-            "the binaries to ship, artifacts with os and arch (one of binaries or directory)")
+        .optional("binaries", Schema.Type.ARTIFACTS, "the binaries to ship, artifacts with os and arch")
         .optional("directory", Schema.Type.STRING, "a package folder with package.json, relative to the release "
-            + "file, packed like npm pack at the release's version (one of binaries or directory)")
+            + "file, packed like npm pack at the release's version")
+        .exactlyOne("binaries", "directory")
         .optional("launcher", Schema.Type.STRING, "the command name; defaults to the name without its scope")
         .optional("dist_tags", Schema.Type.LIST, "the dist-tags to point at the version; defaults to [\"latest\"]")
         .optional("access", Schema.Type.STRING, "\"public\" (the default) or \"restricted\"")

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.dsl.ConfigLoader;
+import dev.fanout.dsl.Diagnostic;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.Providers;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -173,6 +176,48 @@ class NpmFolderTest {
     // then
     assertArrayEquals(first.bytes(), second.bytes());
     assertEquals(first.integrity(), second.integrity());
+  }
+
+  @Test
+  void validateReportsABlockWithBothOrNeitherOfBinariesAndDirectory() throws Exception {
+    // given
+    Path dir = tmp.resolve("validate");
+    write(dir, "release.fanout", """
+        release "x" {
+          version = "1.0.0"
+        }
+
+        artifact "bin" {
+          os      = "linux"
+          arch    = "amd64"
+          sources = ["bin/x"]
+        }
+
+        npm "both" {
+          package   = "both"
+          directory = "packages/both"
+          binaries  = [artifact.bin]
+        }
+
+        npm "neither" {
+          package = "neither"
+        }
+
+        npm "folder" {
+          package   = "folder"
+          directory = "packages/folder"
+        }
+        """);
+
+    // when
+    List<Diagnostic> diagnostics = new ConfigLoader(Providers.load(), Map.of(), Map.of(), q -> null).load(dir)
+        .diagnostics();
+
+    // then
+    List<String> errors = diagnostics.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR)
+        .map(d -> d.summary() + " | " + d.detail().substring(0, d.detail().indexOf('.') + 1)).toList();
+    assertEquals(List.of("Set exactly one of \"binaries\" or \"directory\" | npm \"both\" sets binaries and directory.",
+        "Set exactly one of \"binaries\" or \"directory\" | npm \"neither\" sets none of them."), errors);
   }
 
   @Test
