@@ -56,7 +56,7 @@ public final class Bench {
   }
 
   /**
-   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale,jmh]
+   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale,jmh,peers]
    * [--out docs/performance.md | --no-write]
    */
   public static void main(String[] args) throws Exception {
@@ -67,7 +67,7 @@ public final class Bench {
     }
     int reps = 5;
     List<Integer> sizes = List.of(100, 1_000, 10_000);
-    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale", "jmh");
+    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale", "jmh", "peers");
     Path out = repo.resolve("docs/performance.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -107,6 +107,9 @@ public final class Bench {
     }
     if (sections.contains("jmh")) {
       results.append(jmh());
+    }
+    if (sections.contains("peers")) {
+      results.append(new Peers(this).run());
     }
     loads.add(loadAverage());
     return machine().replace("{{LOAD_AFTER}}", loads.get(1)) + "\n" + results;
@@ -896,5 +899,353 @@ final class Probes {
         OUT.put("requests to the sandbox (3 refreshes)", requests);
       }
     }
+  }
+}
+
+/**
+ * The peers, side by side: a monorepo of 200 npm packages of which 150 are already on a local
+ * Verdaccio, and each tool publishes the missing 50. Every run starts from the same seeded
+ * storage (a fresh copy, Verdaccio restarted, neither timed) and is checked afterwards: a run
+ * that leaves any package without 1.0.0 is a failure, not a figure.
+ */
+final class Peers {
+
+  static final int PACKAGES = 200;
+  static final int PUBLISHED = 150;
+  static final String SCOPE = "@bench";
+  static final String VERSION = "1.0.0";
+  /** Verdaccio's user for every tool; its token is signed with a secret kept in the storage copy. */
+  static final String USER = "bench";
+  static final String PASSWORD = "bench-password-1";
+
+  /** A tool under comparison: how it is named in the table and the command that publishes. */
+  record Tool(String name, String version, String command) { }
+
+  /** A Verdaccio process on its own port, serving one copy of the storage. */
+  record Verdaccio(Process process, String url, Path home) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  final Bench b;
+  final Path dir;
+  final Path peersHome;
+  final Path verdaccioHome;
+  final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+  /** The seed's token: valid on every copy, since Verdaccio signs it with a secret kept in the storage. */
+  String token;
+
+  Peers(Bench b) {
+    this.b = b;
+    this.dir = b.work.resolve("peers");
+    String cache = System.getProperty("user.home") + "/.cache/fanout";
+    this.peersHome = Path.of(System.getenv().getOrDefault("FANOUT_PEERS_DIR", cache + "/peers"));
+    this.verdaccioHome = Path.of(System.getenv().getOrDefault("FANOUT_VERDACCIO_DIR", cache + "/verdaccio"));
+  }
+
+  String run() throws Exception {
+    Bench.log("peers: install");
+    install();
+    Files.createDirectories(dir);
+    Path mono = dir.resolve("mono");
+    monorepo(mono);
+    Path seeded = seed(mono);
+    List<Tool> tools = List.of(
+        new Tool("changesets", version("@changesets/cli"), "changeset publish --no-git-tag"),
+        new Tool("Lerna", version("lerna"), "lerna publish from-package --yes"),
+        new Tool("Fanout", "this commit", "fanout apply --auto-approve"));
+    Map<String, List<Long>> walls = new LinkedHashMap<>();
+    Map<String, Long> rss = new HashMap<>();
+    Map<String, List<String>> loads = new LinkedHashMap<>();
+    String loadBefore = Bench.loadAverage();
+    for (int r = 0; r < b.reps; r++) {
+      // The order turns each repetition so that no tool always runs first or last on a machine
+      // whose load drifts.
+      for (int i = 0; i < tools.size(); i++) {
+        Tool t = tools.get((i + r) % tools.size());
+        Bench.log("peers: " + t.name() + " " + (r + 1) + "/" + b.reps);
+        loads.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(Bench.loadAverage().split(" ")[0]);
+        Bench.Run run = publish(t, seeded, mono, "run-" + r + "-" + t.name());
+        walls.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(run.wallMs());
+        rss.merge(t.name(), run.maxRssKb(), Math::max);
+      }
+    }
+    return report(tools, walls, rss, loads, loadBefore);
+  }
+
+  // ---- the peers and Verdaccio, installed pinned outside the work tree
+
+  /** npm ci of bench/peers into the cache folder, again whenever the pinned lock file changes. */
+  void install() throws Exception {
+    Path lock = b.repo.resolve("bench/peers/package-lock.json");
+    Path installedLock = peersHome.resolve("package-lock.json");
+    boolean current = Files.exists(peersHome.resolve("node_modules/.package-lock.json")) && Files.exists(installedLock)
+        && Files.mismatch(lock, installedLock) == -1;
+    if (!current) {
+      Files.createDirectories(peersHome);
+      Files.copy(b.repo.resolve("bench/peers/package.json"), peersHome.resolve("package.json"),
+          StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(lock, installedLock, StandardCopyOption.REPLACE_EXISTING);
+      b.execOk(List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), peersHome, null);
+    }
+    if (!Files.isExecutable(verdaccioHome.resolve("node_modules/.bin/verdaccio"))) {
+      b.execOk(List.of("bash", b.repo.resolve(".ci/install.d/npm.sh").toString()), b.repo, null);
+    }
+  }
+
+  String version(String pkg) throws IOException {
+    return Bench.JSON.readTree(peersHome.resolve("node_modules/" + pkg + "/package.json").toFile()).get("version").asText();
+  }
+
+  // ---- the monorepo
+
+  static String pkg(int i) {
+    return String.format(Locale.ROOT, "pkg-%03d", i);
+  }
+
+  /**
+   * 200 packages under packages/, npm workspaces, lerna.json, .changeset/config.json, and a
+   * git repository with everything committed (Lerna checks the working tree), plus the
+   * release file Fanout reads: one npm block over the package folders.
+   */
+  void monorepo(Path mono) throws Exception {
+    Files.createDirectories(mono.resolve(".changeset"));
+    Files.writeString(mono.resolve("package.json"),
+        "{\n  \"name\": \"bench-monorepo\",\n  \"private\": true,\n  \"workspaces\": [\"packages/*\"]\n}\n");
+    Files.writeString(mono.resolve("lerna.json"),
+        "{\n  \"version\": \"independent\",\n  \"packages\": [\"packages/*\"],\n  \"npmClient\": \"npm\"\n}\n");
+    Files.writeString(mono.resolve(".changeset/config.json"), "{\n  \"changelog\": false,\n  \"commit\": false,\n"
+        + "  \"access\": \"public\",\n  \"baseBranch\": \"main\",\n  \"updateInternalDependencies\": \"patch\",\n"
+        + "  \"ignore\": []\n}\n");
+    Files.writeString(mono.resolve(".gitignore"), "node_modules\n.fanout\n");
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < PACKAGES; i++) {
+      Path p = mono.resolve("packages/" + pkg(i));
+      Files.createDirectories(p);
+      Files.writeString(p.resolve("package.json"), "{\n  \"name\": \"" + SCOPE + "/" + pkg(i) + "\",\n  \"version\": \""
+          + VERSION + "\",\n  \"description\": \"Package " + i + " of the peers benchmark\",\n"
+          + "  \"main\": \"index.js\",\n  \"license\": \"MIT\"\n}\n");
+      Files.writeString(p.resolve("index.js"), "module.exports = function () {\n  return " + i + ";\n};\n");
+      names.add("\"" + pkg(i) + "\"");
+    }
+    Files.writeString(mono.resolve("release.fanout"), releaseFile(names, "packages/"));
+    Map<String, String> git = Map.of("GIT_AUTHOR_NAME", "bench", "GIT_AUTHOR_EMAIL", "bench@localhost",
+        "GIT_COMMITTER_NAME", "bench", "GIT_COMMITTER_EMAIL", "bench@localhost");
+    for (List<String> cmd : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "-A"),
+        List.of("git", "commit", "-q", "-m", "the peers benchmark's monorepo"))) {
+      b.execOk(cmd, mono, git);
+    }
+  }
+
+  /** One npm block over the folders; the registry comes in as a variable, the token from the environment. */
+  static String releaseFile(List<String> names, String prefix) {
+    return "release \"bench\" {\n  version = \"" + VERSION + "\"\n}\n\n"
+        + "variable \"registry\" {\n  type = string\n}\n\n"
+        + "provider \"npm\" {\n  registry = var.registry\n  token    = env(\"NPM_TOKEN\")\n}\n\n"
+        + "npm \"pkg\" {\n  for_each  = [" + String.join(", ", names) + "]\n"
+        + "  package   = \"" + SCOPE + "/${each.key}\"\n  directory = \"" + prefix + "${each.key}\"\n}\n";
+  }
+
+  // ---- Verdaccio: seeded once, then a fresh copy of the seed for every run
+
+  /**
+   * Verdaccio's home with the first 150 packages published (by Fanout, from a release file of
+   * only those; not timed), checked to hold exactly those 150.
+   */
+  Path seed(Path mono) throws Exception {
+    Bench.log("peers: seed " + PUBLISHED + " of " + PACKAGES);
+    Path home = dir.resolve("verdaccio-seed");
+    Files.createDirectories(home);
+    Files.copy(b.repo.resolve("bench/peers/verdaccio.yaml"), home.resolve("config.yaml"));
+    Path seedConfig = dir.resolve("seed-release");
+    Files.createDirectories(seedConfig);
+    List<String> first = new ArrayList<>();
+    for (int i = 0; i < PUBLISHED; i++) {
+      first.add("\"" + pkg(i) + "\"");
+    }
+    Files.writeString(seedConfig.resolve("release.fanout"),
+        releaseFile(first, seedConfig.relativize(mono.resolve("packages")) + "/"));
+    try (Verdaccio v = start(home)) {
+      token = login(v);
+      Bench.Run run = b.execOk(b.java(List.of(), "apply", seedConfig.toString(), "--auto-approve", "--no-color"),
+          seedConfig, Map.of("NPM_TOKEN", token, "FANOUT_VAR_registry", v.url()));
+      System.err.println("[bench] seeded in " + Bench.ms(run.wallMs()));
+      int[] present = present(v);
+      if (present[0] != PUBLISHED || present[1] != PACKAGES - PUBLISHED) {
+        throw new IllegalStateException("the seed holds " + present[0] + " packages at " + VERSION + ", not " + PUBLISHED);
+      }
+    }
+    return home;
+  }
+
+  Verdaccio start(Path home) throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+    Path log = home.resolve("verdaccio.log");
+    Process p = new ProcessBuilder(verdaccioHome.resolve("node_modules/.bin/verdaccio").toString(),
+        "--config", home.resolve("config.yaml").toString(), "--listen", "127.0.0.1:" + port)
+        .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Verdaccio v = new Verdaccio(p, url, home);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("Verdaccio exited: " + Files.readString(log));
+      }
+      try {
+        if (get(url + "/-/ping").statusCode() == 200) {
+          return v;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(200);
+    }
+    v.close();
+    throw new IllegalStateException("Verdaccio did not start in 60 s: " + Files.readString(log));
+  }
+
+  /** Verdaccio's adduser: the user and its token. */
+  String login(Verdaccio v) throws Exception {
+    String body = Bench.JSON.writeValueAsString(Map.of("name", USER, "password", PASSWORD));
+    java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(v.url() + "/-/user/org.couchdb.user:" + USER))
+        .header("content-type", "application/json")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("Verdaccio refused the user (HTTP " + r.statusCode() + "): " + r.body());
+    }
+    return Bench.JSON.readTree(r.body()).get("token").asText();
+  }
+
+  java.net.http.HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * How many packages the registry holds at 1.0.0 with {@code latest} on it and a tarball it
+   * serves, and how many it does not hold at all; a package in neither state is a failure.
+   */
+  int[] present(Verdaccio v) throws Exception {
+    int at = 0;
+    int absent = 0;
+    for (int i = 0; i < PACKAGES; i++) {
+      String name = SCOPE + "/" + pkg(i);
+      java.net.http.HttpResponse<String> r = get(v.url() + "/" + name.replace("/", "%2f"));
+      if (r.statusCode() == 404) {
+        absent++;
+        continue;
+      }
+      JsonNode doc = Bench.JSON.readTree(r.body());
+      String tarball = doc.path("versions").path(VERSION).path("dist").path("tarball").asText("");
+      if (r.statusCode() != 200 || !VERSION.equals(doc.path("dist-tags").path("latest").asText())
+          || tarball.isEmpty() || get(tarball).statusCode() != 200) {
+        throw new IllegalStateException(name + " is on the registry but not at " + VERSION + " (HTTP "
+            + r.statusCode() + "): " + r.body());
+      }
+      at++;
+    }
+    return new int[] {at, absent};
+  }
+
+  // ---- one timed run
+
+  /**
+   * Restores the seed, starts Verdaccio, runs the tool on a fresh copy of the monorepo with a
+   * cold npm cache, and checks that all 200 are there afterwards. Only the command is timed.
+   */
+  Bench.Run publish(Tool t, Path seeded, Path mono, String name) throws Exception {
+    Path runDir = dir.resolve(name);
+    Path home = runDir.resolve("verdaccio");
+    copyTree(seeded, home);
+    Files.deleteIfExists(home.resolve("verdaccio.log"));
+    Path repo = runDir.resolve("mono");
+    copyTree(mono, repo);
+    try (Verdaccio v = start(home)) {
+      String host = v.url().replaceFirst("^http:", "");
+      Path npmrc = runDir.resolve("npmrc");
+      Files.writeString(npmrc, "registry=" + v.url() + "/\n" + host + "/:_authToken=" + token + "\n");
+      Map<String, String> env = new HashMap<>();
+      env.put("npm_config_userconfig", npmrc.toString());
+      env.put("npm_config_registry", v.url() + "/");
+      env.put("npm_config_cache", runDir.resolve("npm-cache").toString());
+      env.put("npm_config_update_notifier", "false");
+      env.put("npm_config_audit", "false");
+      env.put("npm_config_fund", "false");
+      // Lerna runs on Nx: no daemon and no cloud, as in a CI job.
+      env.put("NX_DAEMON", "false");
+      env.put("NX_NO_CLOUD", "true");
+      env.put("NPM_TOKEN", token);
+      env.put("FANOUT_VAR_registry", v.url());
+      Path bin = peersHome.resolve("node_modules/.bin");
+      List<String> cmd = switch (t.name()) {
+        case "changesets" -> List.of(bin.resolve("changeset").toString(), "publish", "--no-git-tag");
+        case "Lerna" -> List.of(bin.resolve("lerna").toString(), "publish", "from-package", "--yes",
+            "--registry", v.url() + "/");
+        default -> b.java(List.of(), "apply", repo.toString(), "--auto-approve", "--no-color");
+      };
+      Bench.Run run = b.exec(cmd, repo, env);
+      Files.writeString(runDir.resolve("output.txt"), run.out());
+      if (run.exit() != 0) {
+        throw new IllegalStateException(t.name() + " failed (exit " + run.exit() + "): " + run.out());
+      }
+      int[] present = present(v);
+      if (present[0] != PACKAGES) {
+        throw new IllegalStateException(t.name() + " left " + present[1] + " of " + PACKAGES + " packages unpublished; "
+            + "its output is in " + runDir.resolve("output.txt"));
+      }
+      return run;
+    }
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  // ---- the section
+
+  String report(List<Tool> tools, Map<String, List<Long>> walls, Map<String, Long> rss,
+      Map<String, List<String>> loads, String loadBefore) throws Exception {
+    long fanout = Bench.median(walls.get("Fanout"));
+    StringBuilder s = new StringBuilder("## Peers: the missing " + (PACKAGES - PUBLISHED) + " of a " + PACKAGES
+        + "-package monorepo into Verdaccio\n\n");
+    s.append("Verdaccio ").append(Bench.JSON.readTree(verdaccioHome.resolve("node_modules/verdaccio/package.json")
+            .toFile()).get("version").asText())
+        .append(" on loopback, Node ").append(b.execOk(List.of("node", "--version"), dir, null).out().strip())
+        .append(", npm ").append(Bench.lastLine(b.execOk(List.of("npm", "--version"), dir, null).out()).strip())
+        .append(". Load average ").append(loadBefore).append(" before the timed runs, ").append(Bench.loadAverage())
+        .append(" after. Every run checked afterwards: all ").append(PACKAGES).append(" packages at ")
+        .append(VERSION).append(" with their tarball served.\n\n");
+    s.append("| tool | version | command | median wall | runs | load (1 min) at each start | peak RSS "
+        + "(largest process) |\n| --- | --- | --- | ---: | --- | --- | ---: |\n");
+    for (Tool t : tools) {
+      List<Long> v = walls.get(t.name());
+      s.append("| ").append(t.name()).append(" | ").append(t.version()).append(" | `").append(t.command())
+          .append("` | ").append(Bench.ms(Bench.median(v))).append(" | ").append(Bench.list(v)).append(" | ")
+          .append(String.join(", ", loads.get(t.name()))).append(" | ")
+          .append(rss.get(t.name()) > 0 ? rss.get(t.name()) / 1024 + " MB" : "n/a").append(" |\n");
+    }
+    s.append("\nRatios of the medians: changesets / Fanout = **")
+        .append(Bench.ratio(Bench.median(walls.get("changesets")), fanout)).append("**, Lerna / Fanout = **")
+        .append(Bench.ratio(Bench.median(walls.get("Lerna")), fanout)).append("**.\n\n");
+    return s.toString();
   }
 }

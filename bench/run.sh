@@ -1,9 +1,13 @@
 #!/usr/bin/env sh
 # Runs the performance harness and rewrites docs/performance.md with the figures.
 #
-#   bench/run.sh                      # everything, 5 repetitions (about 15 minutes on 2 cores)
+#   bench/run.sh                      # everything, 5 repetitions (about 15 minutes on 2 cores, plus the peers: changesets is slow)
 #   bench/run.sh --only jmh --no-write   # the JMH benchmarks of parse, load, graph, diff alone
 #   bench/run.sh --reps 1 --sizes 100,1000 --only scale --no-write   # a quick look
+#   bench/run.sh --only peers --reps 3 --no-write   # changesets, Lerna and Fanout side by side
+#
+# The peers section needs node and npm: it installs the pinned peers (bench/peers) into
+# ~/.cache/fanout/peers with npm ci on first use, and Verdaccio with .ci/install.d/npm.sh.
 #
 # Not part of mvn verify: timings are not tests. Run it with the machine as quiet as you can.
 set -e

@@ -423,6 +423,16 @@ public final class ConfigLoader {
               type + " \"" + b.label(0) + "\" needs " + s.name() + ": " + s.description() + ".", b.typeRange()));
         }
       }
+      for (List<String> group : schema.exactlyOne()) {
+        List<String> set = group.stream().filter(n -> b.attribute(n) != null).toList();
+        if (set.size() != 1) {
+          diagnostics.add(Diagnostic.error("Set exactly one of " + String.join(" or ", group.stream()
+                  .map(n -> "\"" + n + "\"").toList()),
+              type + " \"" + b.label(0) + "\" sets " + (set.isEmpty() ? "none of them" : String.join(" and ", set))
+                  + ". " + String.join("; ", group.stream().map(n -> n + ": " + schema.attributes().get(n).description())
+                  .toList()) + ".", b.typeRange()));
+        }
+      }
     }
 
     // ---- variables

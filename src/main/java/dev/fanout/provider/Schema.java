@@ -7,8 +7,11 @@ import java.util.Map;
 /**
  * The attributes a block accepts. The checker validates blocks against it: unknown names
  * (with "did you mean"), missing required attributes and wrong types.
+ *
+ * @param exactlyOne groups of attributes of which a block must set exactly one, such as an
+ *     npm block's {@code binaries} and {@code directory}
  */
-public record Schema(Map<String, Attribute> attributes) {
+public record Schema(Map<String, Attribute> attributes, List<List<String>> exactlyOne) {
 
   /** The type of an attribute's value. */
   public enum Type {
@@ -24,6 +27,11 @@ public record Schema(Map<String, Attribute> attributes) {
 
   public Schema {
     attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    exactlyOne = exactlyOne.stream().map(List::copyOf).toList();
+  }
+
+  public Schema(Map<String, Attribute> attributes) {
+    this(attributes, List.of());
   }
 
   public static Builder builder() {
@@ -37,6 +45,7 @@ public record Schema(Map<String, Attribute> attributes) {
   /** Builds a schema in declaration order. */
   public static final class Builder {
     private final Map<String, Attribute> attributes = new LinkedHashMap<>();
+    private final List<List<String>> exactlyOne = new java.util.ArrayList<>();
 
     public Builder required(String name, Type type, String description) {
       attributes.put(name, new Attribute(name, type, true, false, description));
@@ -53,8 +62,14 @@ public record Schema(Map<String, Attribute> attributes) {
       return this;
     }
 
+    /** A block must set exactly one of these (optional) attributes. */
+    public Builder exactlyOne(String... names) {
+      exactlyOne.add(List.of(names));
+      return this;
+    }
+
     public Schema build() {
-      return new Schema(attributes);
+      return new Schema(attributes, exactlyOne);
     }
   }
 }

@@ -41,6 +41,9 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * one. {@code optional} (as esbuild does): one package per platform, {@code <name>-<os>-<arch>}
  * with {@code os}/{@code cpu} so npm installs only the matching one, and a main package that
  * lists them as {@code optionalDependencies} and holds the launcher.
+ *
+ * <p>Or, with {@code directory} instead of {@code binaries}, a package folder packed as it is
+ * ({@link NpmFolder}), at the release's version.
  */
 public final class NpmPackageBuilder {
 
@@ -55,11 +58,41 @@ public final class NpmPackageBuilder {
   private final Publication publication;
   private final Release release;
   private final ArtifactStore artifacts;
+  private final Path configDir;
 
   public NpmPackageBuilder(Publication publication, Release release, ArtifactStore artifacts) {
+    this(publication, release, artifacts, Path.of("").toAbsolutePath());
+  }
+
+  /** @param configDir the folder of the release files, which {@code directory} is relative to */
+  public NpmPackageBuilder(Publication publication, Release release, ArtifactStore artifacts, Path configDir) {
     this.publication = publication;
     this.release = release;
     this.artifacts = artifacts;
+    this.configDir = configDir;
+  }
+
+  /**
+   * The package folder of a {@code directory} publication, or null for a {@code binaries} one;
+   * exactly one of the two must be set.
+   */
+  public static String directory(Publication publication) {
+    boolean binaries = publication.attributes().get("binaries") != null;
+    String directory = publication.string("directory");
+    if (binaries == (directory != null)) {
+      throw new IllegalArgumentException(publication + ": set exactly one of 'binaries' (the release's binaries with "
+          + "a launcher) or 'directory' (a package folder published as it is); " + (binaries ? "both are" : "neither is")
+          + " set");
+    }
+    if (directory != null) {
+      for (String attribute : List.of("launcher", "mode", "description", "keywords")) {
+        if (publication.attributes().get(attribute) != null) {
+          throw new IllegalArgumentException(publication + ": '" + attribute + "' applies to 'binaries' only; with "
+              + "'directory', package.json says it");
+        }
+      }
+    }
+    return directory;
   }
 
   /** The package name the publication declares. */
@@ -90,6 +123,9 @@ public final class NpmPackageBuilder {
   /** The packages to publish, in publish order: platform packages before the main one that needs them. */
   public List<NpmTarball> build() throws IOException {
     String name = packageName(publication);
+    if (directory(publication) != null) {
+      return List.of(folder(name));
+    }
     String launcher = publication.string("launcher", NpmNames.bareName(name));
     List<Binary> binaries = binaries(launcher);
     if (mode(publication).equals("bundled")) {
@@ -109,7 +145,7 @@ public final class NpmPackageBuilder {
   /** The package names {@link #build} makes, in the same order, without reading any file. */
   public List<String> packageNames() {
     String name = packageName(publication);
-    if (mode(publication).equals("bundled")) {
+    if (directory(publication) != null || mode(publication).equals("bundled")) {
       return List.of(name);
     }
     List<String> out = new ArrayList<>();
@@ -161,6 +197,51 @@ public final class NpmPackageBuilder {
       files.put("bin/" + b.platform() + "/" + b.fileName(), new Entry(Files.readAllBytes(b.file().get()), EXEC_MODE));
     }
     return finish(name, manifest, complete ? files : null);
+  }
+
+  /**
+   * The folder's package at the release's version: the release is the single source of truth,
+   * so a package.json that says another version is packed with the release's (as the crates
+   * provider does with Cargo.toml), and {@link #versionNote} tells the user.
+   */
+  private NpmTarball folder(String name) throws IOException {
+    Path dir = configDir.resolve(directory(publication));
+    NpmFolder folder = NpmFolder.read(dir);
+    if (!name.equals(folder.name())) {
+      throw new IllegalArgumentException(publication + ": package = \"" + name + "\" but " + dir
+          + "/package.json names \"" + folder.name() + "\"");
+    }
+    if (folder.isPrivate()) {
+      throw new IllegalArgumentException(publication + ": " + dir + "/package.json is \"private\": true, which npm "
+          + "refuses to publish");
+    }
+    Map<String, Object> manifest = new LinkedHashMap<>(folder.manifest());
+    byte[] packageJson = folder.packageJson();
+    if (!release.version().equals(folder.version())) {
+      manifest.put("version", release.version());
+      packageJson = json(manifest).getBytes(StandardCharsets.UTF_8);
+    }
+    Map<String, Entry> files = new TreeMap<>();
+    for (Map.Entry<String, byte[]> e : folder.contents(packageJson).entrySet()) {
+      files.put(e.getKey(), new Entry(e.getValue(), folder.mode(e.getKey())));
+    }
+    byte[] tgz = tarball(files);
+    return new NpmTarball(name, release.version(), NpmNames.tarballFile(name, release.version()), tgz, integrity(tgz),
+        shasum(tgz), manifest);
+  }
+
+  /**
+   * For a {@code directory} publication whose package.json says another version than the
+   * release: a note for the report that the release's version was published. Null otherwise.
+   */
+  public String versionNote() throws IOException {
+    String directory = directory(publication);
+    if (directory == null) {
+      return null;
+    }
+    String declared = NpmFolder.read(configDir.resolve(directory)).version();
+    return release.version().equals(declared) ? null
+        : directory + "/package.json says version " + declared + "; published as the release's " + release.version();
   }
 
   private NpmTarball platformPackage(String platformName, Binary b) throws IOException {

@@ -203,6 +203,10 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
     }
     String detail = written.isEmpty() ? "nothing to publish: " + main.packageName() + "@" + version + " is there"
         : "published " + String.join(", ", written);
+    String versionNote = builder(publication).versionNote();
+    if (versionNote != null && !written.isEmpty()) {
+      notes.add(versionNote);
+    }
     if (!notes.isEmpty()) {
       detail += " (" + String.join("; ", notes) + ")";
     }
@@ -259,7 +263,7 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
   }
 
   private NpmPackageBuilder builder(Publication publication) {
-    return new NpmPackageBuilder(publication, ctx.release(), ctx.artifacts());
+    return new NpmPackageBuilder(publication, ctx.release(), ctx.artifacts(), ctx.configDir());
   }
 
   /** The binaries under {@code bin/<os>-<arch>/} of the main package's tarball for the version. */

@@ -6,7 +6,10 @@ import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import java.util.Map;
 
-/** The {@code npm} block: a release's binaries as npm packages with a Node launcher. */
+/**
+ * The {@code npm} block: a release's binaries as npm packages with a Node launcher, or a
+ * package folder (a JavaScript package of a monorepo) published as it is.
+ */
 public final class NpmProviderFactory implements ProviderFactory {
 
   @Override
@@ -16,7 +19,7 @@ public final class NpmProviderFactory implements ProviderFactory {
 
   @Override
   public String description() {
-    return "npm packages that install the release's binaries with a Node launcher";
+    return "npm packages: the release's binaries with a Node launcher, or a package folder as it is";
   }
 
   @Override
@@ -28,7 +31,10 @@ public final class NpmProviderFactory implements ProviderFactory {
   public static Schema packageSchema() {
     return Schema.builder()
         .required("package", Schema.Type.STRING, "the package name, scoped (@scope/name) or not")
-        .required("binaries", Schema.Type.ARTIFACTS, "the binaries to ship, artifacts with os and arch")
+        .optional("binaries", Schema.Type.ARTIFACTS, "the binaries to ship, artifacts with os and arch")
+        .optional("directory", Schema.Type.STRING, "a package folder with package.json, relative to the release "
+            + "file, packed like npm pack at the release's version")
+        .exactlyOne("binaries", "directory")
         .optional("launcher", Schema.Type.STRING, "the command name; defaults to the name without its scope")
         .optional("dist_tags", Schema.Type.LIST, "the dist-tags to point at the version; defaults to [\"latest\"]")
         .optional("access", Schema.Type.STRING, "\"public\" (the default) or \"restricted\"")

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
@@ -27,6 +29,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The npm provider against the npm emulator. */
 class NpmProviderTest {
+
+  private static final OkHttpClient HTTP = Http.client("test", Http.Policy.standard());
 
   @TempDir
   static Path tmp;
@@ -51,6 +57,7 @@ class NpmProviderTest {
     sandbox.close();
   }
 
+  /** @param fixtures the binaries behind the publication; null for a folder package */
   private record Setup(NpmFixtures fixtures, Publication publication, Provider provider) { }
 
   private static Setup setup(String dir, String pkg, String token, Map<String, Object> extra) {
@@ -160,6 +167,67 @@ class NpmProviderTest {
     assertEquals(List.of("1.0.0", "1.1.0"), state.versions());
     assertFalse(state.holds("1.2.0"));
     assertTrue(state.items().isEmpty());
+  }
+
+  @Test
+  void publishIntoTheEmulatorThenARerunIsUpToDateAndReadsBackThePackage() throws Exception {
+    // given
+    Setup s = folderSetup("directory-publish", "@bench/web", "1.0.0", "1.0.0");
+    Provider provider = s.provider();
+
+    // when
+    Provider.PublishResult result = provider.publish(s.publication(), provider.read(s.publication()));
+    RegistryState after = provider.read(s.publication());
+    Provider.PublishResult again = provider.publish(s.publication(), after);
+    Map<String, String> contents = new TreeMap<>();
+    JsonNode version = readBack(s.publication(), "@bench/web", "1.0.0", contents);
+
+    // then
+    assertEquals(List.of("web-1.0.0.tgz", "dist-tag latest"), result.written());
+    assertEquals(provider.desired(s.publication()).items(), after.items());
+    assertEquals(Map.of("latest", "1.0.0"), after.pointers());
+    assertEquals(List.of(), again.written());
+    assertTrue(again.detail().contains("nothing to publish"), again.detail());
+    assertEquals("bin/web.js", version.path("bin").path("web").asText());
+    assertEquals("// lib/a.js\n", contents.get("lib/a.js"));
+    assertFalse(contents.containsKey("test/web.test.js"));
+  }
+
+  @Test
+  void aPackageJsonWithAnotherVersionIsPublishedAtTheReleaseVersionWithANote() throws Exception {
+    // given: package.json says a placeholder version, the release says 2.1.0
+    Setup s = folderSetup("directory-other-version", "other-version", "0.0.0-development", "2.1.0");
+
+    // when
+    Provider.PublishResult result = s.provider().publish(s.publication(), s.provider().read(s.publication()));
+    Map<String, String> contents = new TreeMap<>();
+    JsonNode published = readBack(s.publication(), "other-version", "2.1.0", contents);
+    JsonNode doc = new NpmRegistryClient(HTTP, "npm", url, s.publication().secret("token")).packument("other-version");
+
+    // then
+    assertTrue(result.detail().contains("packages/web/package.json says version 0.0.0-development; published as "
+        + "the release's 2.1.0"), result.detail());
+    assertEquals("2.1.0", NpmFolderTest.JSON.readTree(contents.get("package.json")).path("version").asText());
+    assertEquals("index.js", NpmFolderTest.JSON.readTree(contents.get("package.json")).path("main").asText());
+    assertEquals("2.1.0", published.path("version").asText());
+    assertTrue(doc.path("versions").path("0.0.0-development").isMissingNode());
+  }
+
+  /** A folder package {@code pkg} whose package.json says {@code declared}, in a release at {@code version}. */
+  private static Setup folderSetup(String dir, String pkg, String declared, String version) throws IOException {
+    Path root = tmp.resolve(dir);
+    NpmFolderTest.listedPackage(root, pkg, declared);
+    return new Setup(null, NpmFolderTest.publication(pkg, Map.of("directory", "packages/web")),
+        new NpmProviderFactory().create(NpmFolderTest.context(root, url, version)));
+  }
+
+  /** The version's manifest as the registry shows it; its tarball's files into {@code contents}. */
+  private static JsonNode readBack(Publication p, String name, String version, Map<String, String> contents)
+      throws Exception {
+    NpmRegistryClient client = new NpmRegistryClient(HTTP, "npm", url, p.secret("token"));
+    JsonNode manifest = client.packument(name).path("versions").path(version);
+    NpmFolderTest.entries(client.tarball(manifest.path("dist").path("tarball").asText()), contents);
+    return manifest;
   }
 
   private static void setupAndPublish(String dir, String pkg, String version) throws Exception {
