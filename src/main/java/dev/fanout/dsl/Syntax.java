@@ -91,7 +91,6 @@ public final class Syntax {
       diagnostics.addAll(built);
       return new Result(new Ast.File(fileName, items.blocks, items.attributes), diagnostics);
     } catch (StackOverflowError e) {
-      diagnostics.addAll(built);
       // The limits below keep real files far from this; it is the last guard, not the rule.
       diagnostics.add(Diagnostic.error("Too deeply nested", "This file nests expressions too deeply to read.",
           SourceRange.at(fileName, 1, 1)));
@@ -384,17 +383,7 @@ public final class Syntax {
       List<Ast.Attribute> attributes = new ArrayList<>();
       List<Ast.Block> blocks = new ArrayList<>();
       for (FanoutParser.ItemContext item : ctx.item()) {
-        if (item.block() != null) {
-          Ast.Block b = block(item.block());
-          if (b != null) {
-            blocks.add(b);
-          }
-        } else if (item.attribute() != null) {
-          Ast.Attribute a = attribute(item.attribute());
-          if (a != null) {
-            attributes.add(a);
-          }
-        }
+        item(item, blocks, attributes);
       }
       return new Ast.Block(ctx.type.getText(), labels, attributes, blocks, range(ctx), range(ctx.type));
     }
