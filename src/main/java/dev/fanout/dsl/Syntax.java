@@ -14,6 +14,8 @@ import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.runtime.tree.ErrorNode;
+import org.antlr.v4.runtime.tree.ParseTreeListener;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
@@ -80,11 +82,14 @@ public final class Syntax {
     FanoutParser parser = new FanoutParser(tokens);
     parser.removeErrorListeners();
     parser.addErrorListener(errors);
+    // Builder diagnostics follow the syntax errors, as when the tree was built first.
+    List<Diagnostic> built = new ArrayList<>();
+    ItemsAsParsed items = new ItemsAsParsed(new Builder(fileName, built));
+    parser.addParseListener(items);
     try {
-      FanoutParser.FileContext tree = parser.file();
-      Builder builder = new Builder(fileName, diagnostics);
-      Ast.File file = builder.file(tree);
-      return new Result(file, diagnostics);
+      parser.file();
+      diagnostics.addAll(built);
+      return new Result(new Ast.File(fileName, items.blocks, items.attributes), diagnostics);
     } catch (StackOverflowError e) {
       // The limits below keep real files far from this; it is the last guard, not the rule.
       diagnostics.add(Diagnostic.error("Too deeply nested", "This file nests expressions too deeply to read.",
@@ -300,6 +305,45 @@ public final class Syntax {
   }
 
   /** Parse tree to {@link Ast}. Tolerates the partial trees ANTLR builds after an error. */
+  /**
+   * Builds each top-level item into the AST as soon as the parser finishes it, then drops
+   * the item's parse tree from the file's. The whole tree of a large file (10,000 blocks:
+   * over 100 MB of rule contexts and child lists) used to stay alive until the end of the
+   * parse, and the young collector copied it again and again; now each item's tree dies
+   * young. The parse itself is unchanged: a listener only watches.
+   */
+  private static final class ItemsAsParsed implements ParseTreeListener {
+    private final Builder builder;
+    final List<Ast.Block> blocks = new ArrayList<>();
+    final List<Ast.Attribute> attributes = new ArrayList<>();
+
+    ItemsAsParsed(Builder builder) {
+      this.builder = builder;
+    }
+
+    @Override
+    public void exitEveryRule(ParserRuleContext ctx) {
+      if (ctx instanceof FanoutParser.ItemContext item && item.getParent() instanceof FanoutParser.FileContext file) {
+        builder.item(item, blocks, attributes);
+        if (file.getChild(file.getChildCount() - 1) == item) {
+          file.removeLastChild();
+        }
+      }
+    }
+
+    @Override
+    public void enterEveryRule(ParserRuleContext ctx) {
+    }
+
+    @Override
+    public void visitTerminal(TerminalNode node) {
+    }
+
+    @Override
+    public void visitErrorNode(ErrorNode node) {
+    }
+  }
+
   private static final class Builder {
     private final String fileName;
     private final List<Diagnostic> diagnostics;
@@ -309,23 +353,18 @@ public final class Syntax {
       this.diagnostics = diagnostics;
     }
 
-    Ast.File file(FanoutParser.FileContext ctx) {
-      List<Ast.Block> blocks = new ArrayList<>();
-      List<Ast.Attribute> attributes = new ArrayList<>();
-      for (FanoutParser.ItemContext item : ctx.item()) {
-        if (item.block() != null) {
-          Ast.Block b = block(item.block());
-          if (b != null) {
-            blocks.add(b);
-          }
-        } else if (item.attribute() != null) {
-          Ast.Attribute a = attribute(item.attribute());
-          if (a != null) {
-            attributes.add(a);
-          }
+    void item(FanoutParser.ItemContext item, List<Ast.Block> blocks, List<Ast.Attribute> attributes) {
+      if (item.block() != null) {
+        Ast.Block b = block(item.block());
+        if (b != null) {
+          blocks.add(b);
+        }
+      } else if (item.attribute() != null) {
+        Ast.Attribute a = attribute(item.attribute());
+        if (a != null) {
+          attributes.add(a);
         }
       }
-      return new Ast.File(fileName, blocks, attributes);
     }
 
     Ast.Block block(FanoutParser.BlockContext ctx) {
@@ -344,17 +383,7 @@ public final class Syntax {
       List<Ast.Attribute> attributes = new ArrayList<>();
       List<Ast.Block> blocks = new ArrayList<>();
       for (FanoutParser.ItemContext item : ctx.item()) {
-        if (item.block() != null) {
-          Ast.Block b = block(item.block());
-          if (b != null) {
-            blocks.add(b);
-          }
-        } else if (item.attribute() != null) {
-          Ast.Attribute a = attribute(item.attribute());
-          if (a != null) {
-            attributes.add(a);
-          }
-        }
+        item(item, blocks, attributes);
       }
       return new Ast.Block(ctx.type.getText(), labels, attributes, blocks, range(ctx), range(ctx.type));
     }

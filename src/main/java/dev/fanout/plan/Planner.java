@@ -72,8 +72,10 @@ public final class Planner {
     List<String> reasons = new ArrayList<>(v.reasons());
     Action action = v.action();
     if (action.writes()) {
-      String blockedBy = dependencyBlock(ws, a, earlier);
-      List<String> missing = missingArtifacts(ws, p);
+      // One walk of the graph serves both questions.
+      Set<Address> ancestors = ws.graph().ancestors(a);
+      String blockedBy = dependencyBlock(ws, a, ancestors, earlier);
+      List<String> missing = missingArtifacts(ws, ancestors);
       if (blockedBy != null) {
         action = Action.BLOCKED;
         reasons.add(0, "blocked: " + blockedBy);
@@ -91,8 +93,9 @@ public final class Planner {
   }
 
   /** The first dependency (direct or not) that is blocked or drifted, with why. */
-  private static String dependencyBlock(Workspace ws, Address a, Map<Address, PlannedChange> earlier) {
-    for (Address dep : ws.graph().ancestors(a)) {
+  private static String dependencyBlock(Workspace ws, Address a, Set<Address> ancestors,
+      Map<Address, PlannedChange> earlier) {
+    for (Address dep : ancestors) {
       PlannedChange c = earlier.get(dep);
       if (c != null && (c.action() == Action.BLOCKED || c.action() == Action.DRIFT)) {
         Edge why = ws.graph().dependencies(a).stream().filter(e -> e.to().equals(dep)).findFirst().orElse(null);
@@ -102,9 +105,9 @@ public final class Planner {
     return null;
   }
 
-  private static List<String> missingArtifacts(Workspace ws, Publication p) {
+  private static List<String> missingArtifacts(Workspace ws, Set<Address> ancestors) {
     List<String> missing = new ArrayList<>();
-    for (Address dep : ws.graph().ancestors(p.address())) {
+    for (Address dep : ancestors) {
       if (dep.type().equals("artifact") && !ws.artifacts().obtainable(dep)) {
         missing.add(dep.toString());
       }

@@ -39,8 +39,12 @@ final class RequestLog implements AutoCloseable {
       line.put("fault", fault);
     }
     try {
-      out.write(JSON.writeValueAsBytes(line));
-      out.write('\n');
+      byte[] json = JSON.writeValueAsBytes(line);
+      byte[] withNewline = java.util.Arrays.copyOf(json, json.length + 1);
+      withNewline[json.length] = '\n';
+      // One write, so one system call per request under the lock (the stream is unbuffered);
+      // the log was about a sixth of the sandbox's CPU samples at 10,000 publications.
+      out.write(withNewline);
       out.flush();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot append to requests.jsonl", e);
