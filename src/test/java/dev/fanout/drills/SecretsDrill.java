@@ -25,13 +25,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsDrill {
 
-  static final Map<String, String> SECRETS = Map.of(
-      "NPM_TOKEN", "npm_SECRETnpm9f8e7d6c5b4a3210fedcba98",
-      "GITHUB_TOKEN", "ghp_SECRETgithub0a1b2c3d4e5f6a7b8c9d",
-      "PYPI_TOKEN", "pypi-SECRETpypiAgEIcHlwaS5vcmcCJDk",
-      "CARGO_REGISTRY_TOKEN", "cio_SECRETcrates5e6f7a8b9c0d1e2f3a4b",
-      "DOCKERHUB_TOKEN", "dckr_pat_SECRETdocker_7Hq2Lm9Xz",
-      "GITHUB_PACKAGES_TOKEN", "ghp_SECRETpackagesZZ11yy22xx33ww44");
+  /** A distinct value for every credential the two examples read, so a hit names its source. */
+  static final Map<String, String> SECRETS = Map.ofEntries(
+      Map.entry("NPM_TOKEN", "npm_SECRETnpm9f8e7d6c5b4a3210fedcba98"),
+      Map.entry("GITHUB_TOKEN", "ghp_SECRETgithub0a1b2c3d4e5f6a7b8c9d"),
+      Map.entry("PYPI_TOKEN", "pypi-SECRETpypiAgEIcHlwaS5vcmcCJDk"),
+      Map.entry("CARGO_REGISTRY_TOKEN", "cio_SECRETcrates5e6f7a8b9c0d1e2f3a4b"),
+      Map.entry("DOCKERHUB_TOKEN", "dckr_pat_SECRETdocker_7Hq2Lm9Xz"),
+      Map.entry("GITHUB_PACKAGES_TOKEN", "ghp_SECRETpackagesZZ11yy22xx33ww44"),
+      Map.entry("CHOCOLATEY_API_KEY", "SECRETchoco-7b1e4f2a-9c3d-4e5f-8a6b"),
+      Map.entry("SNAPCRAFT_STORE_CREDENTIALS", "SECRETsnapMDAxY2xvY2F0aW9uIHNuYXBjcmFmdA"),
+      Map.entry("AUR_TOKEN", "SECRETaur_4d5e6f7a8b9c0d1e2f3a"),
+      Map.entry("CENTRAL_TOKEN", "SECRETcentralZXhhbXBsZV91c2VybmFtZTpw"),
+      Map.entry("MAVEN_GPG_PASSPHRASE", "SECRETgpg-correct-horse-battery"));
 
   @Test
   void noCredentialValueAppearsInAnyOutputOrFile(@TempDir Path tmp) throws Exception {
@@ -58,6 +64,12 @@ class SecretsDrill {
     runs.add(Drills.cli(env, "apply", example.toString(), "--sandbox=" + sandbox, "--auto-approve", "--debug",
         "--json", "--report", tmp.resolve("r.json").toString()));
     runs.add(Drills.cli(env, "plan", example.toString(), "--sandbox=" + sandbox, "--json", "--debug"));
+    // Maven Central's credentials live in the other example: its token and signing passphrase.
+    Path library = Drills.example(tmp, "java-library");
+    Path librarySandbox = tmp.resolve("sandbox-library");
+    runs.add(Drills.cli(env, "apply", library.toString(), "--sandbox=" + librarySandbox, "--auto-approve", "--debug",
+        "--report", tmp.resolve("library.md").toString()));
+    runs.add(Drills.cli(env, "drift", library.toString(), "--sandbox=" + librarySandbox, "--debug", "--json"));
 
     List<String> hits = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
@@ -86,6 +98,9 @@ class SecretsDrill {
     }
     if (runs.get(2).code() != 0) {
       problems.add("the apply without faults did not finish: " + runs.get(2).all());
+    }
+    if (runs.get(4).code() != 0) {
+      problems.add("the java-library apply did not finish: " + runs.get(4).all());
     }
     for (String required : List.of("r.md", "r.json", "release.plan")) {
       if (!Files.exists(tmp.resolve(required))) {
