@@ -83,13 +83,8 @@ public final class Workspace implements AutoCloseable {
   /**
    * @param realTypes under {@code --sandbox}: the publication types that keep their configured
    *     endpoints and credentials ({@code --sandbox-except}); the rest go to the sandbox
+   * @param policy the HTTP client's retry and timeout settings (--http-timeout)
    */
-  public static Workspace open(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes,
-      String version) {
-    return open(config, catalog, sandbox, realTypes, version, Http.Policy.standard());
-  }
-
-  /** As above, with the HTTP client's retry and timeout settings (--http-timeout). */
   public static Workspace open(Config config, Providers catalog, Sandbox sandbox, Set<String> realTypes,
       String version, Http.Policy policy) {
     return new Workspace(config, catalog, sandbox, Set.copyOf(realTypes), version, policy);

@@ -190,16 +190,31 @@ final class AurProvider implements Provider {
           || e.getCause() instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
         return RegistryState.absent(repo);   // no repository: on an AUR-style server, no package
       }
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      boolean auth = message.contains("not authorized") || message.contains("Authentication");
-      throw new RegistryException(REGISTRY, operation, auth ? 401 : 0, message, !auth,
-          auth ? "set a valid token for the AUR" : "check the git setting and the network", e);
+      throw gitFailure(operation, name, e);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, "could not read " + repo + ": " + e.getMessage(), true,
           "try again", e);
     } finally {
       deleteQuietly(dir);
     }
+  }
+
+  /**
+   * A failed clone, fetch or push as a registry error. JGit names the HTTP answer only in
+   * words: "not authorized" or "authentication not supported" for a 401, "... not permitted"
+   * for a 403. Both last; anything else (a reset, a 5xx, a redirect git will not follow) may pass.
+   */
+  private static RegistryException gitFailure(String operation, String name, GitAPIException e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    String lower = message.toLowerCase(Locale.ROOT);
+    int status = lower.contains("not permitted") ? 403
+        : lower.contains("not authorized") || lower.contains("authentication") ? 401 : 0;
+    String hint = switch (status) {
+      case 401 -> "set a valid token for the AUR";
+      case 403 -> "the token may not push to " + name + ": ask the maintainer to add you as a co-maintainer";
+      default -> "check the git setting and the network";
+    };
+    return new RegistryException(REGISTRY, operation, status, message, status == 0, hint, e);
   }
 
   private static UsernamePasswordCredentialsProvider credentials(Publication p) {
@@ -338,18 +353,7 @@ final class AurProvider implements Provider {
       }
       return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
     } catch (GitAPIException e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
-      // JGit names the HTTP answer only in words: "not authorized" or "authentication not
-      // supported" for a 401, "... not permitted" for a 403. Both last; anything else may pass.
-      String lower = message.toLowerCase(java.util.Locale.ROOT);
-      int status = lower.contains("not permitted") ? 403
-          : lower.contains("not authorized") || lower.contains("authentication") ? 401 : 0;
-      String hint = switch (status) {
-        case 401 -> "set a valid token for the AUR";
-        case 403 -> "the token may not push to " + name + ": ask the maintainer to add you as a co-maintainer";
-        default -> "check the git setting and the network";
-      };
-      throw new RegistryException(REGISTRY, "push " + name, status, message, status == 0, hint, e);
+      throw gitFailure("push " + name, name, e);
     } finally {
       deleteTree(dir);
     }
