@@ -359,7 +359,9 @@ final class Drills {
     doc.put("finished", java.time.Instant.now().toString());
     doc.putAll(figures);
     Files.writeString(figuresDir().resolve(drill + ".json"), JSON.writeValueAsString(doc));
-    if (mode().equals("full") || System.getProperty("fanout.drills.doc") != null) {
+    // A run of only some fault-matrix targets (while fixing one) must not replace the page's figures.
+    boolean partial = System.getProperty("fanout.matrix.targets") != null;
+    if (!partial && (mode().equals("full") || System.getProperty("fanout.drills.doc") != null)) {
       ReliabilityDoc.write(figuresDir(), repo().resolve("docs").resolve("reliability.md"));
     }
   }
