@@ -6,7 +6,9 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.dsl.ConfigLoader;
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
+import dev.fanout.output.Redactor;
+import dev.fanout.sandbox.SandboxRouting;
 import dev.fanout.model.Address;
 import dev.fanout.provider.Providers;
 import dev.fanout.refresh.Refresher;
@@ -185,9 +187,9 @@ public final class Bench {
     try (Sandbox sb = Sandbox.start(sandbox, "empty")) {
       ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of(), Map.of(), p -> null)
           .withSandbox(sb.urls()).load(dir);
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sb, "bench")) {
+      try (Engine ws = open(loaded.config(), Providers.load(), sb)) {
         List<Address> targets = new ArrayList<>(ws.config().publications().keySet());
-        Refresher one = new Refresher(ws, 1);
+        Refresher one = new Refresher(ws.targets(), 1);
         Map<Address, List<Long>> each = new LinkedHashMap<>();
         for (int r = 0; r < reps; r++) {
           for (Address a : targets) {
@@ -200,10 +202,10 @@ public final class Bench {
         long before = lines(sandbox.resolve("requests.jsonl"));
         for (int r = 0; r < reps; r++) {
           long t0 = System.nanoTime();
-          new Refresher(ws, 10).refresh(targets, n -> { });
+          new Refresher(ws.targets(), 10).refresh(targets, n -> { });
           inParallel.add(millis(t0));
           t0 = System.nanoTime();
-          new Refresher(ws, 1).refresh(targets, n -> { });
+          new Refresher(ws.targets(), 1).refresh(targets, n -> { });
           inSerial.add(millis(t0));
         }
         requestsPerRun = (int) ((lines(sandbox.resolve("requests.jsonl")) - before) / (2L * reps));
@@ -310,6 +312,12 @@ public final class Bench {
   }
 
   /** The longest chain of the graph weighted by node durations; fills {@code chain} with it. */
+  /** The engine on a running sandbox, as {@code --sandbox} opens it. */
+  static Engine open(dev.fanout.model.Config config, Providers providers, Sandbox sb) {
+    return Engine.open(config, providers, Engine.Settings.standard("bench")
+        .withRouting(new SandboxRouting(sb.urls(), java.util.Set.of())), Redactor.none());
+  }
+
   static long criticalPath(JsonNode graph, JsonNode report, List<String> chain) {
     Map<String, Long> weight = new HashMap<>();
     for (JsonNode n : report.get("nodes")) {
@@ -851,9 +859,9 @@ final class Probes {
       mark("start the sandbox (every emulator)");
       ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
       mark("load examples/minimal");
-      try (Workspace ws = Workspace.open(r.config(), providers, sb, "bench")) {
+      try (Engine ws = open(r.config(), providers, sb)) {
         mark("open the workspace");
-        new Refresher(ws, 10).refresh(ws.config().publications().keySet(), n -> { });
+        new Refresher(ws.targets(), 10).refresh(ws.config().publications().keySet(), n -> { });
         mark("refresh (1 target)");
       }
     }
@@ -870,23 +878,23 @@ final class Probes {
       Providers providers = Providers.load();
       ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
       mark("load: parse, check, evaluate");
-      try (Workspace ws = Workspace.open(r.config(), providers, sb, "bench")) {
+      try (Engine ws = open(r.config(), providers, sb)) {
         mark("open the workspace (graph, providers)");
         java.util.Set<Address> scope = new java.util.LinkedHashSet<>(ws.config().publications().keySet());
-        dev.fanout.refresh.Snapshot snap = new Refresher(ws, 10).refresh(scope, n -> { });
+        dev.fanout.refresh.Snapshot snap = new Refresher(ws.targets(), 10).refresh(scope, n -> { });
         mark("refresh (credentials, read, desired; parallelism 10)");
-        dev.fanout.plan.Plan plan = dev.fanout.plan.Planner.plan(ws, snap, scope, false);
+        dev.fanout.plan.Plan plan = ws.plan(snap, scope, false);
         mark("diff (Planner)");
         dev.fanout.plan.PlanJson.render(plan);
         mark("render as JSON");
-        new Refresher(ws, 10).refresh(scope, n -> { });
+        new Refresher(ws.targets(), 10).refresh(scope, n -> { });
         mark("refresh again, warm");
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(10);
         List<java.util.concurrent.Future<?>> all = new ArrayList<>();
         for (Address a : scope) {
           all.add(pool.submit(() -> {
-            ws.provider(a).read(ws.publication(a));
-            ws.provider(a).desired(ws.publication(a));
+            ws.targets().get(a).provider().read(ws.targets().get(a).publication());
+            ws.targets().get(a).provider().desired(ws.targets().get(a).publication());
             return null;
           }));
         }

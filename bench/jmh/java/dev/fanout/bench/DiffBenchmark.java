@@ -1,6 +1,7 @@
 package dev.fanout.bench;
 
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
+import dev.fanout.output.Redactor;
 import dev.fanout.model.Address;
 import dev.fanout.plan.Differ;
 import dev.fanout.plan.Plan;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.infra.Blackhole;
  */
 public class DiffBenchmark extends ReleaseBenchmark {
 
-  private Workspace workspace;
+  private Engine workspace;
   private Snapshot snapshot;
   private Set<Address> scope;
   private List<Target> targets;
@@ -43,13 +44,13 @@ public class DiffBenchmark extends ReleaseBenchmark {
   @Override
   protected void prepare() throws NoSuchAlgorithmException {
     // No sandbox and no request: opening makes the providers and the HTTP client, nothing is sent.
-    workspace = Workspace.open(config, providers, null, "jmh");
+    workspace = Engine.open(config, providers, Engine.Settings.standard("jmh"), Redactor.none());
     String version = config.release().version();
     Map<Address, TargetState> states = new LinkedHashMap<>();
     targets = new ArrayList<>();
     int i = 0;
     for (Address a : config.publications().keySet()) {
-      String location = workspace.location(a);
+      String location = workspace.targets().get(a).location();
       Map<String, String> items = new LinkedHashMap<>();
       items.put(a.name() + "-linux-amd64", digest(a + "linux"));
       items.put(a.name() + "-darwin-arm64", digest(a + "darwin"));
@@ -65,7 +66,7 @@ public class DiffBenchmark extends ReleaseBenchmark {
         }
       };
       states.put(a, new TargetState(a, state, null, CredentialCheck.ok("bench"), desired, null, 1));
-      targets.add(new Target(state, desired, workspace.factory(a).mutable(), location));
+      targets.add(new Target(state, desired, workspace.targets().get(a).traits().mutable(), location));
     }
     snapshot = new Snapshot(states);
     scope = new LinkedHashSet<>(config.publications().keySet());
@@ -85,7 +86,7 @@ public class DiffBenchmark extends ReleaseBenchmark {
 
   @Benchmark
   public Plan plan() {
-    return Planner.plan(workspace, snapshot, scope, false);
+    return workspace.plan(snapshot, scope, false);
   }
 
   private static String digest(String s) throws NoSuchAlgorithmException {

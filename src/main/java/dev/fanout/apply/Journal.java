@@ -1,7 +1,7 @@
 package dev.fanout.apply;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.engine.Redactor;
+import dev.fanout.output.Redactor;
 import dev.fanout.model.Address;
 import java.io.IOException;
 import java.io.UncheckedIOException;

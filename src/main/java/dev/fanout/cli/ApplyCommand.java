@@ -1,33 +1,27 @@
 package dev.fanout.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.apply.Applier;
 import dev.fanout.apply.ApplyResult;
-import dev.fanout.apply.Journal;
 import dev.fanout.apply.Lock;
 import dev.fanout.apply.NodeResult;
 import dev.fanout.apply.Report;
 import dev.fanout.apply.Status;
 import dev.fanout.apply.Walker;
 import dev.fanout.dsl.ConfigLoader;
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
 import dev.fanout.model.Address;
+import dev.fanout.output.Sinks;
+import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
-import dev.fanout.plan.PlanJson;
-import dev.fanout.plan.PlannedChange;
-import dev.fanout.plan.Planner;
-import dev.fanout.refresh.Refresher;
-import dev.fanout.refresh.TargetState;
 import dev.fanout.sandbox.Sandbox;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -81,15 +75,15 @@ final class ApplyCommand implements Callable<Integer> {
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = run.open(loaded, sandbox);
-          Lock lock = lock(ws)) {
-        Plan plan = savedPlan != null ? checkSaved(savedPlan, ws) : PlanCommand.plan(root, run, ws);
+      try (Engine engine = run.open(root, loaded, sandbox);
+          Lock lock = lock(engine)) {
+        Plan plan = savedPlan != null ? checkSaved(savedPlan, engine) : PlanCommand.plan(root, run, engine);
         if (!run.json) {
-          root.io.out().print(ws.redactor().redact(PlanText.render(plan, root.style())));
+          root.io.out().print(PlanText.render(plan, root.style()));
         }
-        if (!plan.hasChanges() && plan.changes().stream().noneMatch(c -> c.action() == dev.fanout.plan.Action.UNKNOWN)) {
-          boolean clean = plan.changes().stream().allMatch(c -> c.action() == dev.fanout.plan.Action.NO_OP);
-          journalNothingToDo(ws, plan);
+        if (!Engine.hasWork(plan)) {
+          boolean clean = plan.changes().stream().allMatch(c -> c.action() == Action.NO_OP);
+          engine.apply(plan, Walker.Listener.NONE, options());
           if (run.json) {
             root.io.out().println(JSON.writeValueAsString(Map.of("type", "summary", "changes", 0, "clean", clean)));
           } else {
@@ -101,69 +95,32 @@ final class ApplyCommand implements Callable<Integer> {
           root.io.err().println("Apply cancelled.");
           return ExitCode.ERROR;
         }
-        return execute(ws, plan);
+        return execute(engine, plan);
       }
     }
+  }
+
+  private Applier.Options options() {
+    return Applier.Options.standard(run.parallelism);
   }
 
   private static boolean isSavedPlan(Path path) {
     return Files.isRegularFile(path) && !path.getFileName().toString().endsWith(".fanout");
   }
 
-  private Lock lock(Workspace ws) throws IOException {
+  private Lock lock(Engine engine) throws IOException {
     try {
-      return Lock.acquire(ws.stateDir(), "apply of " + ws.config().release().name() + " " + ws.config().release().version(),
-          parseDuration(lockTimeout));
+      return engine.lock(parseDuration(lockTimeout));
     } catch (Lock.HeldException e) {
       throw new UserError(e.getMessage());
     }
   }
 
-  /** The saved plan, if nothing changed since: not the configuration, not any target's registry. */
-  private Plan checkSaved(Path file, Workspace ws) throws IOException, InterruptedException {
-    Plan plan;
+  private Plan checkSaved(Path file, Engine engine) throws IOException {
     try {
-      plan = PlanFile.read(file, ws.stateDir());
-    } catch (IOException e) {
+      return engine.checkSaved(PlanFile.read(file, engine.stateDir()), file);
+    } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
-    }
-    if (!plan.configHash().equals(ws.config().hash())) {
-      throw new UserError("Saved plan is stale: the release files or variables changed since " + file
-          + " was made. Make a new plan.");
-    }
-    Refresher refresher = new Refresher(ws, run.parallelism);
-    for (PlannedChange c : plan.changes()) {
-      if (!ws.config().publications().containsKey(c.address())) {
-        throw new UserError("Saved plan is stale: " + c.address() + " is no longer in the release.");
-      }
-      TargetState now = refresher.read(c.address());
-      String fingerprint = Planner.fingerprint(now.state());
-      if (!fingerprint.equals(c.fingerprint())) {
-        throw new UserError("Saved plan is stale: " + c.address() + " changed on " + c.location()
-            + " after the plan was made (another operation published or changed it). Make a new plan.");
-      }
-    }
-    return plan;
-  }
-
-  /**
-   * An apply that finds nothing to publish is journaled too (found by the crash drill): when
-   * a killed run's last writes had landed, this run is the one that closes its unfinished
-   * targets in the history, which before never saw them end.
-   */
-  private static void journalNothingToDo(Workspace ws, Plan plan) throws IOException {
-    try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), UUID.randomUUID().toString(),
-        ws.redactor())) {
-      journal.record(null, "apply_start", plan.release() + " " + plan.version());
-      for (PlannedChange c : plan.changes()) {
-        String event = switch (c.action()) {
-          case NO_OP -> "up_to_date";
-          case DRIFT -> "drift";
-          default -> "blocked";
-        };
-        journal.record(c.address(), event, String.join("; ", c.reasons()));
-      }
-      journal.record(null, "apply_end", "nothing to publish");
     }
   }
 
@@ -181,37 +138,27 @@ final class ApplyCommand implements Callable<Integer> {
     return "yes".equals(answer == null ? null : answer.trim());
   }
 
-  private int execute(Workspace ws, Plan plan) throws IOException, InterruptedException {
-    String runId = UUID.randomUUID().toString();
-    ApplyResult result;
-    try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), runId, ws.redactor())) {
-      journal.record(null, "apply_start", plan.release() + " " + plan.version());
-      event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
-      result = new Walker(ws, plan, journal, listener(ws, plan.changes().size()),
-          Walker.Options.standard(run.parallelism)).run();
-      journal.record(null, "apply_end", Report.successLine(result));
-    }
-    String text = ws.redactor().redact(Report.text(result));
+  private int execute(Engine engine, Plan plan) throws IOException, InterruptedException {
+    event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
+    ApplyResult result = engine.apply(plan, listener(engine, plan.changes().size()), options());
     if (run.json) {
       event(Map.of("type", "summary", "success_rate", Report.successLine(result), "ok", result.success()));
     } else {
       root.io.out().println();
-      root.io.out().print(text);
+      root.io.out().print(Report.text(result));
     }
     if (report != null) {
       String name = report.getFileName().toString();
-      Files.writeString(report, ws.redactor().redact(name.endsWith(".json") ? Report.json(result) : Report.markdown(result)),
-          StandardCharsets.UTF_8);
+      Sinks.write(report, name.endsWith(".json") ? Report.json(result) : Report.markdown(result), root.io.redactor());
     }
     String summary = root.io.env().get("GITHUB_STEP_SUMMARY");
     if (summary != null && !summary.isBlank()) {
-      Files.writeString(Path.of(summary), ws.redactor().redact(Report.markdown(result)), StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Sinks.append(Path.of(summary), Report.markdown(result), root.io.redactor());
     }
     return result.success() ? ExitCode.OK : ExitCode.ERROR;
   }
 
-  private Walker.Listener listener(Workspace ws, int targets) {
+  private Walker.Listener listener(Engine engine, int targets) {
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
     long started = System.nanoTime();
     return new Walker.Listener() {
@@ -219,7 +166,7 @@ final class ApplyCommand implements Callable<Integer> {
       public void started(Address node) {
         if (run.json) {
           event(Map.of("type", "apply_progress", "address", node.toString(), "state", "started"));
-        } else if (ws.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
+        } else if (engine.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
           line(prefix(done.get()) + node + ": publishing...");
         }
       }
@@ -237,8 +184,8 @@ final class ApplyCommand implements Callable<Integer> {
           e.put("root_cause", r.rootCause());
           e.put("duration_ms", r.millis());
           event(e);
-        } else if (ws.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION || !r.status().ok()) {
-          int n = ws.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION
+        } else if (engine.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION || !r.status().ok()) {
+          int n = engine.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION
               ? done.incrementAndGet() : done.get();
           line(prefix(n) + r.address() + ": " + status + (r.millis() > 0 ? " after " + r.millis() / 100 / 10.0 + "s" : "")
               + (r.status().ok() ? "" : ": " + (r.step() == null ? "" : r.step() + ": ") + r.detail())
@@ -254,7 +201,7 @@ final class ApplyCommand implements Callable<Integer> {
 
       private void line(String s) {
         synchronized (root.io) {
-          root.io.out().println(ws.redactor().redact(s));
+          root.io.out().println(s);
         }
       }
     };

@@ -2,7 +2,6 @@ package dev.fanout.cli;
 
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.dsl.Diagnostic;
-import dev.fanout.provider.Providers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,7 +36,20 @@ final class ConfigOptions {
 
   /** Loads and checks the configuration, printing diagnostics to stderr. */
   ConfigLoader.Result load(Main.Root root, boolean printDiagnostics) {
-    ConfigLoader loader = new ConfigLoader(Providers.load(), vars(), root.io.env(), ConfigOptions::gitTag);
+    return load(root, printDiagnostics, null, java.util.Set.of());
+  }
+
+  /**
+   * @param sandboxUrls under {@code --sandbox}, the emulators' URLs (exports such as asset URLs
+   *     name them), else null
+   * @param realTypes the types {@code --sandbox-except} keeps on their real registries
+   */
+  ConfigLoader.Result load(Main.Root root, boolean printDiagnostics, java.util.Map<String, String> sandboxUrls,
+      java.util.Set<String> realTypes) {
+    ConfigLoader loader = new ConfigLoader(root.providers(), vars(), root.io.env(), ConfigOptions::gitTag);
+    if (sandboxUrls != null) {
+      loader.withSandbox(sandboxUrls, realTypes);
+    }
     ConfigLoader.Result result = loader.load(path);
     if (printDiagnostics && !result.diagnostics().isEmpty()) {
       root.io.err().print(DiagnosticView.text(result.diagnostics(), result.sources(), root.style()));

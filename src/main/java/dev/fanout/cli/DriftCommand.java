@@ -2,23 +2,18 @@ package dev.fanout.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.fanout.drift.DriftChecker;
 import dev.fanout.drift.DriftReport;
 import dev.fanout.dsl.ConfigLoader;
-import dev.fanout.engine.Workspace;
-import dev.fanout.model.Address;
-import dev.fanout.refresh.Refresher;
+import dev.fanout.engine.Engine;
+import dev.fanout.output.Sinks;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.sandbox.Sandbox;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,14 +55,13 @@ final class DriftCommand implements Callable<Integer> {
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = run.open(loaded, sandbox)) {
-        Set<Address> scope = run.scope(ws);
-        Snapshot snapshot = new Refresher(ws, run.parallelism).refresh(scope, n -> { });
-        DriftReport r = new DriftChecker(ws, version).check(snapshot);
-        String text = run.json ? json(r, snapshot) : text(r, snapshot, root.style());
-        root.io.out().print(ws.redactor().redact(text));
+      try (Engine engine = run.open(root, loaded, sandbox)) {
+        Engine.Drift drift = engine.drift(run.scope(engine), version);
+        DriftReport r = drift.report();
+        Snapshot snapshot = drift.snapshot();
+        root.io.out().print(run.json ? json(r, snapshot) : text(r, snapshot, root.style()));
         if (report != null) {
-          Files.writeString(report, ws.redactor().redact(markdown(r, snapshot)), StandardCharsets.UTF_8);
+          Sinks.write(report, markdown(r, snapshot), root.io.redactor());
         }
         boolean nothingRead = r.rows().stream().allMatch(row -> row.status().equals("unreadable"));
         if (nothingRead && !r.rows().isEmpty()) {

@@ -1,5 +1,8 @@
 package dev.fanout.cli;
 
+import dev.fanout.output.RedactingWriter;
+import dev.fanout.output.Redactor;
+import dev.fanout.provider.Providers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -27,9 +30,14 @@ public final class Main {
   /** Runs the CLI with the given streams and environment, and returns the exit code. */
   public static int run(OutputStream stdout, OutputStream stderr, Map<String, String> env, boolean interactive,
       BufferedReader stdin, String... args) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
-    Io io = new Io(out, err, Map.copyOf(env), interactive, stdin);
+    // Both streams redact by construction: whatever a command or an error message prints,
+    // a secret the run has learnt cannot reach the terminal or a CI log.
+    Redactor redactor = Redactor.none();
+    PrintWriter out = new PrintWriter(new RedactingWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), redactor),
+        true);
+    PrintWriter err = new PrintWriter(new RedactingWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), redactor),
+        true);
+    Io io = new Io(out, err, Map.copyOf(env), interactive, stdin, redactor);
     CommandLine cli = commandLine(io);
     cli.setOut(out);
     cli.setErr(err);
@@ -107,8 +115,18 @@ public final class Main {
     @Option(names = "--no-color", scope = CommandLine.ScopeType.INHERIT, description = "No colours in the output.")
     boolean noColor;
 
+    private Providers providers;
+
     Root(Io io) {
       this.io = io;
+    }
+
+    /** Every provider on the class path, found once per command. */
+    synchronized Providers providers() {
+      if (providers == null) {
+        providers = Providers.load();
+      }
+      return providers;
     }
 
     Style style() {

@@ -1,14 +1,11 @@
 package dev.fanout.cli;
 
 import dev.fanout.dsl.ConfigLoader;
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
 import dev.fanout.model.Address;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
 import dev.fanout.plan.PlanJson;
-import dev.fanout.plan.Planner;
-import dev.fanout.refresh.Refresher;
-import dev.fanout.refresh.Snapshot;
 import dev.fanout.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.util.Set;
@@ -48,12 +45,12 @@ final class PlanCommand implements Callable<Integer> {
       if (loaded.hasErrors()) {
         return ExitCode.ERROR;
       }
-      try (Workspace ws = run.open(loaded, sandbox)) {
-        Plan plan = plan(root, run, ws);
+      try (Engine engine = run.open(root, loaded, sandbox)) {
+        Plan plan = plan(root, run, engine);
         if (out != null) {
-          PlanFile.write(plan, out, ws.stateDir());
+          PlanFile.write(plan, out, engine.stateDir(), root.io.redactor());
         }
-        root.io.out().print(ws.redactor().redact(run.json ? PlanJson.render(plan) : PlanText.render(plan, root.style())));
+        root.io.out().print(run.json ? PlanJson.render(plan) : PlanText.render(plan, root.style()));
         if (out != null && !run.json) {
           root.io.out().println("Saved the plan to " + out + ". Run it with: fanout apply " + out);
         }
@@ -66,11 +63,11 @@ final class PlanCommand implements Callable<Integer> {
   }
 
   /** Refreshes the scope and plans it, with a progress line on a terminal. */
-  static Plan plan(Main.Root root, RunOptions run, Workspace ws) throws InterruptedException {
-    Set<Address> scope = run.scope(ws);
+  static Plan plan(Main.Root root, RunOptions run, Engine engine) throws InterruptedException {
+    Set<Address> scope = run.scope(engine);
     int total = scope.size();
     boolean progress = root.io.interactive() && !run.json;
-    Snapshot snapshot = new Refresher(ws, run.parallelism).refresh(scope, done -> {
+    Plan plan = engine.plan(scope, !run.targets.isEmpty(), done -> {
       if (progress) {
         synchronized (root.io) {
           root.io.err().print("\rReading registries: " + done + "/" + total + " ");
@@ -82,6 +79,6 @@ final class PlanCommand implements Callable<Integer> {
       root.io.err().print("\r" + " ".repeat(40) + "\r");
       root.io.err().flush();
     }
-    return Planner.plan(ws, snapshot, scope, !run.targets.isEmpty());
+    return plan;
   }
 }

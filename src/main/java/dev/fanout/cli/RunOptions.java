@@ -1,11 +1,12 @@
 package dev.fanout.cli;
 
 import dev.fanout.dsl.ConfigLoader;
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
-import dev.fanout.provider.Providers;
 import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.SandboxRouting;
+import dev.fanout.target.Routing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class RunOptions {
   }
 
   /** The publication types {@code --sandbox-except} keeps on their real registries; checked before anything starts. */
-  Set<String> realTypes() {
+  Set<String> realTypes(Main.Root root) {
     if (sandboxExcept.isEmpty()) {
       return Set.of();
     }
@@ -73,7 +74,7 @@ final class RunOptions {
       throw new UserError("--sandbox-except only works with --sandbox: without it every target goes to its real"
           + " registry already.");
     }
-    Set<String> known = Providers.load().all().keySet();
+    Set<String> known = root.providers().all().keySet();
     Set<String> out = new LinkedHashSet<>();
     for (String type : sandboxExcept) {
       String t = type.trim();
@@ -87,7 +88,7 @@ final class RunOptions {
   }
 
   Sandbox startSandbox(Path configPath, Main.Root root) throws IOException, InterruptedException {
-    realTypes();
+    realTypes(root);
     if (sandbox == null) {
       return null;
     }
@@ -99,7 +100,7 @@ final class RunOptions {
       throw new UserError(e.getMessage() + "; scenarios: empty, audit");
     }
     try {
-      SandboxSeeder.seedIfNeeded(started, root.io.env());
+      SandboxSeeder.seedIfNeeded(started, root.io.env(), root.providers());
     } catch (IOException | RuntimeException | InterruptedException e) {
       started.close();
       throw e;
@@ -107,43 +108,37 @@ final class RunOptions {
     return started;
   }
 
-  /** The workspace of a loaded configuration, with the sandbox (if any) and the types kept real. */
-  Workspace open(ConfigLoader.Result loaded, Sandbox sandbox) {
-    return Workspace.open(loaded.config(), Providers.load(), sandbox, realTypes(), VersionCommand.version(),
-        httpPolicy());
+  /** The engine for a loaded configuration, with the sandbox (if any) and the types kept real. */
+  Engine open(Main.Root root, ConfigLoader.Result loaded, Sandbox sandbox) {
+    Engine.Settings settings = new Engine.Settings(
+        sandbox == null ? Routing.direct() : new SandboxRouting(sandbox.urls(), realTypes(root)),
+        VersionCommand.version(), httpPolicy(), parallelism());
+    return Engine.open(loaded.config(), root.providers(), settings, root.io.redactor());
   }
 
-  /** The publications to plan: all, or the --target ones and what they need. */
-  Set<Address> scope(Workspace ws) {
-    Set<Address> all = new LinkedHashSet<>(ws.config().publications().keySet());
-    if (targets.isEmpty()) {
-      return all;
+  private int parallelism() {
+    if (parallelism < 1) {
+      throw new UserError("--parallelism must be at least 1, not " + parallelism);
     }
-    Set<Address> chosen = new LinkedHashSet<>();
+    return parallelism;
+  }
+
+  /** The publications to work on: all, or the --target ones and what they need. */
+  Set<Address> scope(Engine engine) {
+    List<Address> chosen = new java.util.ArrayList<>();
     for (String t : targets) {
       Address a = Address.parse(t);
-      if (a == null || !ws.graph().nodes().contains(a)) {
-        List<String> names = ws.graph().nodes().stream().map(Address::toString).toList();
+      if (a == null || !engine.graph().nodes().contains(a)) {
+        List<String> names = engine.graph().nodes().stream().map(Address::toString).toList();
         throw new UserError("--target " + t + " names nothing in this release."
             + dev.fanout.dsl.Names.didYouMean(t, names));
       }
       chosen.add(a);
     }
-    Set<Address> closure = ws.graph().closure(chosen);
-    closure.retainAll(all);
-    return closure;
+    return engine.scope(chosen);
   }
 
   ConfigLoader.Result load(Main.Root root, ConfigOptions config, Sandbox sandbox) {
-    ConfigLoader loader = new ConfigLoader(Providers.load(), config.vars(), root.io.env(), ConfigOptions::gitTag);
-    if (sandbox != null) {
-      loader.withSandbox(sandbox.urls(), realTypes());
-    }
-    ConfigLoader.Result result = loader.load(config.path);
-    if (!result.diagnostics().isEmpty()) {
-      root.io.err().print(DiagnosticView.text(result.diagnostics(), result.sources(), root.style()));
-      root.io.err().flush();
-    }
-    return result;
+    return config.load(root, true, sandbox == null ? null : sandbox.urls(), realTypes(root));
   }
 }

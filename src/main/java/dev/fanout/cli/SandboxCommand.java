@@ -62,7 +62,7 @@ final class SandboxCommand implements Runnable {
         stop.countDown();
       });
       Runtime.getRuntime().addShutdownHook(hook);
-      SandboxSeeder.seedIfNeeded(sandbox, root.io.env());
+      SandboxSeeder.seedIfNeeded(sandbox, root.io.env(), root.providers());
       sandbox.announce();   // plan and apply --sandbox=DIR now use this server
       root.io.out().println(new ObjectMapper().writeValueAsString(sandbox.urls()));
       root.io.out().flush();

@@ -1,18 +1,18 @@
 package dev.fanout.cli;
 
+import dev.fanout.apply.Applier;
 import dev.fanout.apply.ApplyResult;
-import dev.fanout.apply.Journal;
 import dev.fanout.apply.NodeResult;
 import dev.fanout.apply.Walker;
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.engine.BundledExample;
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
 import dev.fanout.model.Address;
+import dev.fanout.output.Redactor;
 import dev.fanout.plan.Plan;
-import dev.fanout.plan.Planner;
 import dev.fanout.provider.Providers;
-import dev.fanout.refresh.Refresher;
 import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.SandboxRouting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,8 @@ final class SandboxSeeder {
   private SandboxSeeder() {
   }
 
-  static void seedIfNeeded(Sandbox sandbox, Map<String, String> env) throws IOException, InterruptedException {
+  static void seedIfNeeded(Sandbox sandbox, Map<String, String> env, Providers providers)
+      throws IOException, InterruptedException {
     List<Map<String, Object>> steps = sandbox.pendingSeed();
     if (steps.isEmpty()) {
       if (!Files.exists(sandbox.dir().resolve(".seeded"))) {
@@ -42,35 +43,26 @@ final class SandboxSeeder {
     Path work = Files.createTempDirectory("fanout-seed");
     try {
       Path example = BundledExample.extract(work.resolve("contextlite"));
+      Engine.Settings settings = Engine.Settings.standard(VersionCommand.version())
+          .withRouting(new SandboxRouting(sandbox.urls(), Set.of()));
       for (Map<String, Object> step : steps) {
         String version = String.valueOf(step.get("version"));
-        ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of("version", version), env,
+        ConfigLoader.Result loaded = new ConfigLoader(providers, Map.of("version", version), env,
             ConfigOptions::gitTag).withSandbox(sandbox.urls()).load(example);
         if (loaded.hasErrors()) {
           throw new IOException("the bundled example does not load: " + loaded.diagnostics().get(0).summary());
         }
-        try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, VersionCommand.version())) {
+        try (Engine engine = Engine.open(loaded.config(), providers, settings, Redactor.none())) {
           Set<Address> targets = new LinkedHashSet<>();
           for (Object t : (List<?>) step.get("targets")) {
             Address a = Address.parse(String.valueOf(t));
-            if (a != null && ws.config().publications().containsKey(a)) {
+            if (a != null && engine.config().publications().containsKey(a)) {
               targets.add(a);
             }
           }
-          Set<Address> scope = targets;
-          Plan plan = Planner.plan(ws, new Refresher(ws, 10).refresh(scope, n -> { }), scope, true);
-          ApplyResult result;
-          try (Journal journal = new Journal(ws.stateDir().resolve("journal.jsonl"), "seed", ws.redactor())) {
-            result = new Walker(ws, plan, journal, new Walker.Listener() {
-              @Override
-              public void started(Address node) {
-              }
-
-              @Override
-              public void finished(NodeResult r) {
-              }
-            }, Walker.Options.standard(10).withoutUpstreamPublications()).run();
-          }
+          Plan plan = engine.plan(targets, true, n -> { });
+          ApplyResult result = engine.apply(plan, Walker.Listener.NONE,
+              Applier.Options.standard(10).withoutUpstreamPublications());
           if (!result.success()) {
             NodeResult bad = result.nodes().stream().filter(n -> !n.status().ok()).findFirst().orElseThrow();
             throw new IOException("seeding scenario " + sandbox.scenarioName() + " failed at " + bad.address() + ": "

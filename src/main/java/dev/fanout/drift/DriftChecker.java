@@ -1,14 +1,17 @@
 package dev.fanout.drift;
 
-import dev.fanout.engine.Workspace;
+import dev.fanout.artifact.LocalArtifacts;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
+import dev.fanout.model.Config;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Differ;
 import dev.fanout.plan.PlannedChange;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.refresh.TargetState;
+import dev.fanout.target.Target;
+import dev.fanout.target.Targets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
@@ -27,17 +31,26 @@ import okhttp3.Response;
  */
 public final class DriftChecker {
 
-  private final Workspace ws;
+  private final Config config;
+  private final Targets targets;
+  private final LocalArtifacts artifacts;
+  private final OkHttpClient http;
   private final String version;
 
-  /** @param version the version to check: the release's, or another one held in the registries */
-  public DriftChecker(Workspace ws, String version) {
-    this.ws = ws;
-    this.version = version == null ? ws.config().release().version() : version;
+  /**
+   * @param http for the URLs manifests name: drift checks that they answer
+   * @param version the version to check: the release's, or another one held in the registries
+   */
+  public DriftChecker(Config config, Targets targets, LocalArtifacts artifacts, OkHttpClient http, String version) {
+    this.config = config;
+    this.targets = targets;
+    this.artifacts = artifacts;
+    this.http = http;
+    this.version = version == null ? config.release().version() : version;
   }
 
   private boolean isReleaseVersion() {
-    return version.equals(ws.config().release().version());
+    return version.equals(config.release().version());
   }
 
   public DriftReport check(Snapshot snapshot) {
@@ -58,8 +71,9 @@ public final class DriftChecker {
     List<DriftReport.Row> rows = new ArrayList<>();
     for (TargetState t : snapshot.targets().values()) {
       Address a = t.address();
-      String provider = ws.publication(a).type();
-      String location = ws.location(a);
+      Target target = targets.get(a);
+      String provider = target.type();
+      String location = target.location();
       if (t.state() == null) {
         findings.add(new DriftReport.Finding(DriftReport.Kind.UNREADABLE, a, "cannot read " + location, null, null,
             "check the registry and the credentials: " + t.readError()));
@@ -79,14 +93,14 @@ public final class DriftChecker {
               version, mine == null ? "nothing" : mine, "run fanout apply to publish it"));
         }
       } else if (t.desired() != null && isReleaseVersion()) {
-        Differ.Verdict v = Differ.diff(s, t.desired(), ws.factory(a).mutable(), location);
+        Differ.Verdict v = Differ.diff(s, t.desired(), target.traits().mutable(), location);
         if (v.action() != Action.NO_OP) {
           status = "differs";
           for (PlannedChange.ItemChange i : v.items()) {
             findings.add(new DriftReport.Finding(DriftReport.Kind.CONTENT_MISMATCH, a,
                 i.item() + " of " + version + " on " + location + " is not what the release publishes",
                 i.after(), i.before() == null ? "missing" : i.before(),
-                ws.factory(a).mutable() ? "run fanout apply to update it"
+                target.traits().mutable() ? "run fanout apply to update it"
                     : "a person must decide: the registry cannot overwrite " + version + " (yank it, or release a new version)"));
           }
         }
@@ -107,7 +121,7 @@ public final class DriftChecker {
       binaries(snapshot, findings);
     }
     urls(snapshot, findings);
-    return new DriftReport(ws.config().release().name(), version, newestAnywhere, rows, findings,
+    return new DriftReport(config.release().name(), version, newestAnywhere, rows, findings,
         new ArrayList<>(allVersions.descendingSet()));
   }
 
@@ -130,19 +144,19 @@ public final class DriftChecker {
       String expected = value != null && value.startsWith("sha256:") ? s.items().get("tag:" + newest) : newest;
       if (expected != null && !Objects.equals(expected, value)) {
         findings.add(new DriftReport.Finding(DriftReport.Kind.POINTER, a,
-            "latest on " + ws.location(a) + " does not point at the newest version " + newest, expected, value,
+            "latest on " + targets.get(a).location() + " does not point at the newest version " + newest, expected, value,
             "run fanout apply to move it, or check who moved it"));
       }
     }
   }
 
-  /** Manifest checksums against the GitHub release's assets, and both against the local files. */
+  /** Manifest checksums against the hub's assets (a GitHub release), and both against the local files. */
   private void checksums(Snapshot snapshot, List<DriftReport.Finding> findings) {
     Map<String, String> localByPlatform = new LinkedHashMap<>();
     Map<String, String> platformByName = new LinkedHashMap<>();
-    for (Artifact art : ws.config().artifacts().values()) {
+    for (Artifact art : config.artifacts().values()) {
       platformByName.put(art.name(), art.platform());
-      String sha = ws.artifacts().sha256(art.address());
+      String sha = artifacts.sha256(art.address());
       if (sha != null) {
         localByPlatform.put(art.platform(), sha);
       }
@@ -150,7 +164,7 @@ public final class DriftChecker {
     Map<String, String> releaseByPlatform = new LinkedHashMap<>();
     Address hub = null;
     for (TargetState t : snapshot.targets().values()) {
-      if (t.state() != null && ws.publication(t.address()).type().equals("github_release")) {
+      if (t.state() != null && targets.get(t.address()).traits().hub()) {
         hub = t.address();
         t.state().items().forEach((name, sha) -> {
           if (platformByName.containsKey(name) && sha != null) {
@@ -200,19 +214,19 @@ public final class DriftChecker {
    */
   private void binaries(Snapshot snapshot, List<DriftReport.Finding> findings) {
     Map<String, String> local = new LinkedHashMap<>();
-    for (Artifact art : ws.config().artifacts().values()) {
-      String sha = ws.artifacts().sha256(art.address());
+    for (Artifact art : config.artifacts().values()) {
+      String sha = artifacts.sha256(art.address());
       if (sha != null) {
         local.put(art.platform(), sha);
       }
     }
     for (TargetState t : snapshot.targets().values()) {
       if (t.state() == null || !t.state().holds(version)
-          || !(ws.provider(t.address()) instanceof dev.fanout.provider.BinaryContents inspector)) {
+          || !(targets.get(t.address()).provider() instanceof dev.fanout.provider.BinaryContents inspector)) {
         continue;
       }
       try {
-        inspector.binaries(ws.publication(t.address()), version).forEach((platform, sha) -> {
+        inspector.binaries(targets.get(t.address()).publication(), version).forEach((platform, sha) -> {
           String want = local.get(platform);
           if (want != null && !want.equals(sha)) {
             findings.add(new DriftReport.Finding(DriftReport.Kind.CHECKSUM_DISAGREEMENT, t.address(),
@@ -222,7 +236,7 @@ public final class DriftChecker {
         });
       } catch (dev.fanout.provider.RegistryException | IOException e) {
         findings.add(new DriftReport.Finding(DriftReport.Kind.UNREADABLE, t.address(),
-            "cannot read the binaries inside " + t.address(), null, null, ws.redactor().redact(e.getMessage())));
+            "cannot read the binaries inside " + t.address(), null, null, e.getMessage()));
       }
     }
   }
@@ -249,7 +263,7 @@ public final class DriftChecker {
   }
 
   private int head(String url) {
-    try (Response r = ws.http().newCall(new Request.Builder().url(url).head().build()).execute()) {
+    try (Response r = http.newCall(new Request.Builder().url(url).head().build()).execute()) {
       return r.code();
     } catch (IOException | IllegalArgumentException e) {
       return 0;

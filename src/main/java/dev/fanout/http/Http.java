@@ -21,8 +21,8 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * The one HTTP client every provider uses. It adds a descriptive User-Agent (crates.io
- * refuses requests without one), retries reads on 5xx, 429 and connection failures with
+ * The one HTTP client every provider uses. It adds a descriptive User-Agent (some
+ * registries refuse requests without one), retries reads on 5xx, 429 and connection failures with
  * backoff and jitter (honouring {@code Retry-After} and GitHub's rate-limit headers), spaces
  * requests to hosts that ask for it, and guards credentials: they never cross to another
  * host on a redirect and never travel over plain HTTP except to loopback.
@@ -53,10 +53,16 @@ public final class Http {
       }
     }
 
+    /** No pacing: the engine adds what the providers' traits ask for ({@link #withPacing}). */
     public static Policy standard() {
-      // crates.io asks crawlers and tools for at most one request a second.
-      return new Policy(4, Duration.ofSeconds(30), Map.of("crates.io", Duration.ofSeconds(1),
-          "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO), Duration.ofSeconds(60));
+      return new Policy(4, Duration.ofSeconds(30), Map.of(), Duration.ofSeconds(60));
+    }
+
+    /** Adds the least time between requests to these hosts. */
+    public Policy withPacing(Map<String, Duration> byHost) {
+      Map<String, Duration> all = new java.util.HashMap<>(minIntervalByHost);
+      all.putAll(byHost);
+      return new Policy(maxAttempts, maxBackoff, Map.copyOf(all), readTimeout);
     }
 
     public Policy withReadTimeout(Duration timeout) {

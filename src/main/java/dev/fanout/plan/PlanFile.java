@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fanout.model.Address;
+import dev.fanout.output.Redactor;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.RegistryState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +35,10 @@ public final class PlanFile {
   private PlanFile() {
   }
 
-  public static void write(Plan plan, Path file, Path stateDir) throws IOException {
-    Map<String, Object> body = PlanJson.document(plan, true);
+  /** Writes the plan, redacted: a registry's answer quoted in a reason may echo a credential. */
+  public static void write(Plan plan, Path file, Path stateDir, Redactor redactor) throws IOException {
+    Map<String, Object> body = JSON.readValue(redactor.redact(JSON.writeValueAsString(PlanJson.document(plan, true))),
+        new TypeReference<LinkedHashMap<String, Object>>() { });
     String content = JSON.writeValueAsString(body);
     Map<String, Object> sealed = new LinkedHashMap<>(body);
     sealed.put("integrity", "hmac-sha256:" + hmac(key(stateDir), content));
@@ -79,14 +85,40 @@ public final class PlanFile {
       for (Map<String, Object> i : (List<Map<String, Object>>) c.getOrDefault("items", List.of())) {
         items.add(new PlannedChange.ItemChange((String) i.get("item"), (String) i.get("before"), (String) i.get("after")));
       }
+      String location = (String) c.get("location");
       changes.add(new PlannedChange(Address.parse((String) c.get("address")), (String) c.get("provider"),
-          action((String) c.get("action")), (List<String>) c.get("reasons"), (String) c.get("location"), items,
-          (Map<String, Object>) c.get("before"), (Map<String, Object>) c.get("after"), (String) c.get("fingerprint"),
-          (String) c.get("credentials")));
+          action((String) c.get("action")), (List<String>) c.get("reasons"), location, items,
+          registryState((Map<String, Object>) c.get("before"), location),
+          desiredState((Map<String, Object>) c.get("after")), (String) c.get("fingerprint"),
+          credentials((String) c.get("credential_status"), (String) c.get("credential_detail"))));
     }
     return new Plan((String) doc.get("release"), (String) doc.get("version"), (String) doc.get("version_source"),
         (String) doc.get("config_hash"), (String) doc.get("config_path"), changes,
         (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")));
+  }
+
+  /** The inverse of {@link PlanJson#before}: an empty map is a registry that could not be read. */
+  @SuppressWarnings("unchecked")
+  private static RegistryState registryState(Map<String, Object> m, String location) {
+    if (m == null || m.isEmpty()) {
+      return null;
+    }
+    return new RegistryState(Boolean.TRUE.equals(m.get("exists")), (List<String>) m.getOrDefault("versions", List.of()),
+        (String) m.get("version"), (Map<String, String>) m.getOrDefault("items", Map.of()),
+        (Map<String, String>) m.getOrDefault("pointers", Map.of()), (String) m.get("in_progress"), location);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static DesiredState desiredState(Map<String, Object> m) {
+    if (m == null || m.isEmpty()) {
+      return null;
+    }
+    return new DesiredState((String) m.get("version"), (Map<String, String>) m.getOrDefault("items", Map.of()),
+        (Map<String, String>) m.getOrDefault("pointers", Map.of()));
+  }
+
+  private static CredentialCheck credentials(String status, String detail) {
+    return status == null ? null : new CredentialCheck(CredentialCheck.Status.valueOf(status), detail);
   }
 
   private static Action action(String json) {

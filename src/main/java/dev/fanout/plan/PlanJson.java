@@ -2,6 +2,8 @@ package dev.fanout.plan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.RegistryState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +49,11 @@ public final class PlanJson {
       m.put("action", c.action().jsonName());
       m.put("reasons", c.reasons());
       m.put("location", c.location());
-      m.put("credentials", c.credentials());
+      m.put("credentials", c.credentials() == null ? null : c.credentials().describe());
+      if (forFile && c.credentials() != null) {
+        m.put("credential_status", c.credentials().status().name());
+        m.put("credential_detail", c.credentials().detail());
+      }
       List<Map<String, Object>> items = new ArrayList<>();
       for (PlannedChange.ItemChange i : c.items()) {
         Map<String, Object> im = new LinkedHashMap<>();
@@ -57,8 +63,8 @@ public final class PlanJson {
         items.add(im);
       }
       m.put("items", items);
-      m.put("before", c.before());
-      m.put("after", c.after());
+      m.put("before", before(c.before()));
+      m.put("after", after(c.after()));
       if (forFile) {
         m.put("fingerprint", c.fingerprint());
       }
@@ -69,5 +75,31 @@ public final class PlanJson {
     plan.summary().forEach((a, n) -> summary.put(a.jsonName().replace('-', '_'), n));
     doc.put("summary", summary);
     return doc;
+  }
+
+  /** What a registry holds, as the plan shows it; empty when it could not be read. */
+  static Map<String, Object> before(RegistryState s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (s != null) {
+      m.put("exists", s.packageExists());
+      m.put("version", s.currentVersion());
+      m.put("versions", s.versions());
+      m.put("items", s.items());
+      m.put("pointers", s.pointers());
+      if (s.inProgress() != null) {
+        m.put("in_progress", s.inProgress());
+      }
+    }
+    return m;
+  }
+
+  static Map<String, Object> after(DesiredState d) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (d != null) {
+      m.put("version", d.version());
+      m.put("items", d.items());
+      m.put("pointers", d.pointers());
+    }
+    return m;
   }
 }

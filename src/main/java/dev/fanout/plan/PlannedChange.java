@@ -1,24 +1,27 @@
 package dev.fanout.plan;
 
 import dev.fanout.model.Address;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.RegistryState;
 import java.util.List;
-import java.util.Map;
 
 /**
- * One publication's planned action with everything that explains it.
+ * One publication's planned action with everything that explains it. Values, not words:
+ * the views ({@link PlanJson}, the CLI's text) turn them into text.
  *
  * @param provider the provider type, as in the language: {@code npm}, {@code homebrew}
  * @param reasons why, in words a person reads first
  * @param items what differs, item by item (files, tags, manifest fields)
- * @param before what the registry holds: {@code version}, {@code versions}, {@code items}
- * @param after what the release would publish
+ * @param before what the registry holds; null when it could not be read
+ * @param after what the release would publish; null when it could not be worked out
  * @param fingerprint a digest of the registry state this plan was made against; apply of a
  *     saved plan refuses to run when the registry has changed since
- * @param credentials the credential check's outcome, for people
+ * @param credentials the credential check as the registry answered it
  */
 public record PlannedChange(Address address, String provider, Action action, List<String> reasons,
-    String location, List<ItemChange> items, Map<String, Object> before, Map<String, Object> after,
-    String fingerprint, String credentials) {
+    String location, List<ItemChange> items, RegistryState before, DesiredState after,
+    String fingerprint, CredentialCheck credentials) {
 
   public PlannedChange {
     reasons = List.copyOf(reasons);

@@ -28,6 +28,16 @@ public record CredentialCheck(Status status, String detail) {
     }
   }
 
+  /** For people: the status and the detail, such as {@code missing: no credential: NPM_TOKEN is not set}. */
+  public String describe() {
+    return status.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + (detail == null ? "" : ": " + detail);
+  }
+
+  /** Whether the check shows the credential cannot publish (not merely that it could not be checked). */
+  public boolean refuses() {
+    return !status.allowsPublish() && status != Status.ERROR;
+  }
+
   public static CredentialCheck ok(String detail) {
     return new CredentialCheck(Status.OK, detail);
   }

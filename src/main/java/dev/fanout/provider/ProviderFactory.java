@@ -48,12 +48,8 @@ public interface ProviderFactory {
     return "token";
   }
 
-  /**
-   * Whether the target can be changed in place (a formula, a manifest, a tag): then an older
-   * version plans {@code update} and other content plans {@code update}. Immutable registries
-   * (npm, PyPI, crates.io) plan {@code drift} for other content, which needs a person.
-   */
-  boolean mutable();
+  /** What the engine must know to plan and publish to this registry: see {@link Traits}. */
+  Traits traits();
 
   /**
    * Attributes other blocks may reference, computed without the network from the

@@ -3,7 +3,9 @@ package dev.fanout.refresh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fanout.dsl.ConfigLoader;
-import dev.fanout.engine.Workspace;
+import dev.fanout.engine.Engine;
+import dev.fanout.output.Redactor;
+import dev.fanout.sandbox.SandboxRouting;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Providers;
 import dev.fanout.providers.npm.NpmEmulator;
@@ -46,9 +48,12 @@ class RefresherCredentialsTest {
     try (Sandbox sandbox = Sandbox.start(sandboxDir, "empty", List.of(new NpmEmulator()))) {
       ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of(), Map.of(), p -> null)
           .withSandbox(sandbox.urls()).load(dir);
-      try (Workspace ws = Workspace.open(loaded.config(), Providers.load(), sandbox, "test")) {
+      Engine.Settings settings = Engine.Settings.standard("test")
+          .withRouting(new SandboxRouting(sandbox.urls(), java.util.Set.of()));
+      try (Engine engine = Engine.open(loaded.config(), Providers.load(), settings, Redactor.none())) {
         // when
-        Snapshot snapshot = new Refresher(ws, 10).refresh(ws.config().publications().keySet(), n -> { });
+        Snapshot snapshot = new Refresher(engine.targets(), 10).refresh(engine.config().publications().keySet(),
+            n -> { });
 
         // then: every target has the verdict, and the registry was asked once
         assertEquals(3, snapshot.targets().size());

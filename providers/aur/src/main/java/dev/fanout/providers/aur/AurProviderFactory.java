@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /** {@code aur}: a binary package in the Arch User Repository ({@code PKGBUILD} + {@code .SRCINFO}, pushed with git). */
@@ -62,8 +63,8 @@ public final class AurProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return true;
+  public Traits traits() {
+    return Traits.mutableTarget();
   }
 
   @Override

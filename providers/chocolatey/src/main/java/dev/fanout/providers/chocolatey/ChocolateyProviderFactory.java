@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /** {@code chocolatey "ID" {...}}: a Chocolatey package that downloads the Windows asset and checks its sha256. */
@@ -59,8 +60,8 @@ public final class ChocolateyProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return false;
+  public Traits traits() {
+    return Traits.immutable();
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
+import java.time.Duration;
 import java.util.Map;
 
 /** {@code crates "NAME" {...}}: a Rust crate on crates.io, packaged from a Cargo package or given as a .crate. */
@@ -49,8 +51,11 @@ public final class CratesProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return false;
+  public Traits traits() {
+    // crates.io takes one request at a time from a tool and asks crawlers and tools for at
+    // most one request a second to its API and downloads; the sparse index is a CDN.
+    return Traits.immutable().withConcurrency(1).withPacing(Map.of("crates.io", Duration.ofSeconds(1),
+        "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /** Container images on Docker Hub or any registry that follows the OCI distribution spec. */
@@ -59,8 +60,8 @@ public final class DockerProviderFactory implements ProviderFactory {
 
   /** Tags move: a push to an existing tag replaces what it points at. */
   @Override
-  public boolean mutable() {
-    return true;
+  public Traits traits() {
+    return Traits.mutableTarget();
   }
 
   @Override

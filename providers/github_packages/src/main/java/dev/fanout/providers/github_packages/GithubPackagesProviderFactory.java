@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import dev.fanout.providers.npm.NpmProvider;
 import dev.fanout.providers.npm.NpmProviderFactory;
 import java.util.Map;
@@ -55,8 +56,9 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return false;
+  public Traits traits() {
+    // whoami and the token list name no package: one check serves every package.
+    return Traits.immutable().withAccountCredentials();
   }
 
   @Override

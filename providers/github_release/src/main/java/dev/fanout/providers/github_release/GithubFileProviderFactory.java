@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -63,8 +64,8 @@ public abstract class GithubFileProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public final boolean mutable() {
-    return true;
+  public final Traits traits() {
+    return Traits.mutableTarget();
   }
 
   @Override

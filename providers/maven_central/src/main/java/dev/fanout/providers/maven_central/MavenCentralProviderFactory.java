@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /** {@code maven_central "ARTIFACT" {...}}: a signed component on Maven Central through the Central Portal. */
@@ -63,8 +64,8 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return false;
+  public Traits traits() {
+    return Traits.immutable();
   }
 
   @Override

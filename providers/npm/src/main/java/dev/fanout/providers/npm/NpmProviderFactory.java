@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /**
@@ -64,8 +65,9 @@ public final class NpmProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return false;
+  public Traits traits() {
+    // whoami and the token list name no package: one check serves every package.
+    return Traits.immutable().withAccountCredentials();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /** {@code pypi "NAME" {...}}: platform wheels that carry the release's binaries, on PyPI. */
@@ -51,8 +52,8 @@ public final class PypiProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
-    return false;
+  public Traits traits() {
+    return Traits.immutable();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
+import dev.fanout.provider.Traits;
 import java.util.Map;
 
 /** {@code snap "NAME" {...}}: the Linux binaries as snaps in the Snap Store, released to channels. */
@@ -58,9 +59,9 @@ public final class SnapProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public boolean mutable() {
+  public Traits traits() {
     // Channels move from one revision to another.
-    return true;
+    return Traits.mutableTarget();
   }
 
   @Override

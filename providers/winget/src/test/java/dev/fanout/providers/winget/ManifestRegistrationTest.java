@@ -19,7 +19,7 @@ class ManifestRegistrationTest {
     for (String type : java.util.List.of("aur", "winget", "nix", "flathub")) {
       ProviderFactory f = providers.get(type);
       assertEquals(type, f.type());
-      assertTrue(f.mutable(), type);
+      assertTrue(f.traits().mutable(), type);
       assertEquals(f.endpoints().keySet(), f.sandboxEndpoints().keySet(), type);
     }
     assertEquals("github", providers.get("winget").settingsBlock());

@@ -1,4 +1,4 @@
-package dev.fanout.engine;
+package dev.fanout.artifact;
 
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;

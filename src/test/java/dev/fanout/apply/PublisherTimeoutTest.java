@@ -10,25 +10,25 @@ import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Which failed writes make the walker wait for a registry that may still be working on them. */
-class WalkerTimeoutTest {
+class PublisherTimeoutTest {
 
   @Test
   void aSilentRegistryBehindARegistryExceptionCountsAsTimedOut() {
     RegistryException e = new RegistryException("oci", "publish", 0, "connection failed during the write", true,
         "it is retried", new SocketTimeoutException("Read timed out"));
 
-    assertTrue(Walker.timedOut(e));
+    assertTrue(Publisher.timedOut(e));
   }
 
   @Test
   void okHttpsCallTimeoutCountsAsTimedOut() {
-    assertTrue(Walker.timedOut(new IOException("wrapped", new InterruptedIOException("timeout"))));
+    assertTrue(Publisher.timedOut(new IOException("wrapped", new InterruptedIOException("timeout"))));
   }
 
   @Test
   void aResetOrAnHttpStatusIsNoTimeout() {
-    assertFalse(Walker.timedOut(new RegistryException("npm", "publish", 0, "reset", true, null,
+    assertFalse(Publisher.timedOut(new RegistryException("npm", "publish", 0, "reset", true, null,
         new IOException("Connection reset"))));
-    assertFalse(Walker.timedOut(new RegistryException("npm", "publish", 503, "unavailable", true, null, null)));
+    assertFalse(Publisher.timedOut(new RegistryException("npm", "publish", 503, "unavailable", true, null, null)));
   }
 }

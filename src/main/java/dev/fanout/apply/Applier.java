@@ -1,0 +1,132 @@
+package dev.fanout.apply;
+
+import dev.fanout.artifact.LocalArtifacts;
+import dev.fanout.graph.ReleaseGraph;
+import dev.fanout.model.Address;
+import dev.fanout.model.Config;
+import dev.fanout.plan.Action;
+import dev.fanout.plan.Plan;
+import dev.fanout.plan.PlannedChange;
+import dev.fanout.target.Targets;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import okhttp3.OkHttpClient;
+
+/**
+ * Apply of one plan: the targets the plan settled are reported as planned, with no call to
+ * their registry; the others and everything they need are walked, each node by its step
+ * (build, artifact, publish).
+ */
+public final class Applier {
+
+  /**
+   * Limits and retry policy of one run.
+   *
+   * @param upstreamPublications run the publications a planned target depends on (as
+   *     {@code --target} does); false runs only the planned ones and their builds, which is
+   *     how the sandbox seeds a registry state where a dependent exists without its hub
+   */
+  public record Options(int parallelism, int attempts, Duration nodeDeadline, boolean upstreamPublications) {
+    public static Options standard(int parallelism) {
+      return new Options(parallelism, 4, Duration.ofMinutes(15), true);
+    }
+
+    public Options withoutUpstreamPublications() {
+      return new Options(parallelism, attempts, nodeDeadline, false);
+    }
+  }
+
+  private final Config config;
+  private final ReleaseGraph graph;
+  private final Targets targets;
+  private final LocalArtifacts artifacts;
+  private final OkHttpClient http;
+  private final Path stateDir;
+  private final Options options;
+
+  public Applier(Config config, ReleaseGraph graph, Targets targets, LocalArtifacts artifacts, OkHttpClient http,
+      Path stateDir, Options options) {
+    this.config = config;
+    this.graph = graph;
+    this.targets = targets;
+    this.artifacts = artifacts;
+    this.http = http;
+    this.stateDir = stateDir;
+    this.options = options;
+  }
+
+  public ApplyResult apply(Plan plan, Journal journal, Walker.Listener listener) throws InterruptedException {
+    long started = System.nanoTime();
+    Set<Address> toRun = nodesToRun(plan);
+    List<NodeResult> results = new ArrayList<>();
+    for (PlannedChange c : plan.changes()) {
+      if (!toRun.contains(c.address())) {
+        NodeResult r = settled(c);
+        results.add(r);
+        journal.record(c.address(), r.status().name().toLowerCase(Locale.ROOT), r.detail());
+        listener.finished(r);
+      }
+    }
+    for (Address a : graph.order()) {
+      if (toRun.contains(a)) {
+        PlannedChange c = plan.change(a);
+        journal.record(a, "planned", c == null ? graph.kind(a).name().toLowerCase(Locale.ROOT) : c.action().jsonName());
+      }
+    }
+    BuildRunner builds = new BuildRunner(config.dir(), stateDir, options.nodeDeadline());
+    Publisher publisher = new Publisher(targets, plan, journal, options, http.readTimeoutMillis());
+    Walker.Step step = a -> switch (graph.kind(a)) {
+      case BUILD -> builds.build(a, config.builds().get(a));
+      case ARTIFACT -> artifact(a);
+      case PUBLICATION -> publisher.publish(a);
+    };
+    results.addAll(new Walker(graph, journal, listener, options.parallelism()).walk(toRun, step));
+    return new ApplyResult(plan.release(), plan.version(), results, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /** The nodes to run: every publication the plan would write (or could not read), and everything they need. */
+  private Set<Address> nodesToRun(Plan plan) {
+    Set<Address> writers = new LinkedHashSet<>();
+    for (PlannedChange c : plan.changes()) {
+      if (c.action().writes() || c.action() == Action.UNKNOWN) {
+        writers.add(c.address());
+      }
+    }
+    Set<Address> nodes = graph.closure(writers);
+    if (!options.upstreamPublications()) {
+      nodes.removeIf(a -> graph.kind(a) == ReleaseGraph.Kind.PUBLICATION && !writers.contains(a));
+    }
+    return nodes;
+  }
+
+  /** A target the plan settled: up to date, drifted or blocked, reported with the plan's reasons. */
+  private static NodeResult settled(PlannedChange c) {
+    Status s = switch (c.action()) {
+      case NO_OP -> Status.UP_TO_DATE;
+      case DRIFT -> Status.DRIFT;
+      default -> Status.BLOCKED;
+    };
+    return new NodeResult(c.address(), s, s == Status.BLOCKED ? "plan" : null, String.join("; ", c.reasons()),
+        null, 0, List.of());
+  }
+
+  private NodeResult artifact(Address a) {
+    try {
+      Path file = artifacts.resolve(a, http, stateDir.resolve("downloads"));
+      return new NodeResult(a, Status.DONE, null, config.dir().relativize(file.toAbsolutePath()).toString()
+          + " sha256:" + artifacts.sha256(a), null, 0, List.of());
+    } catch (IOException e) {
+      return failed(a, "resolve", e.getMessage());
+    }
+  }
+
+  static NodeResult failed(Address a, String step, String detail) {
+    return new NodeResult(a, Status.FAILED, step, detail, null, 0, List.of());
+  }
+}

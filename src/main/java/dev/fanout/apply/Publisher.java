@@ -1,0 +1,162 @@
+package dev.fanout.apply;
+
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.plan.Action;
+import dev.fanout.plan.Differ;
+import dev.fanout.plan.Plan;
+import dev.fanout.plan.PlannedChange;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import dev.fanout.target.Target;
+import dev.fanout.target.Targets;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The publish step of apply. A publication is never written twice: right before a write its
+ * registry is read again and compared with what the release would publish, a transient
+ * failure is retried only after another read (the first attempt may have landed), and after
+ * the write the registry is read once more to verify it.
+ */
+final class Publisher {
+
+  private final Targets targets;
+  private final Plan plan;
+  private final Journal journal;
+  private final Applier.Options options;
+  private final long readTimeoutMillis;
+  /** Each registry's {@code concurrency} trait, shared by all its targets in the run. */
+  private final Map<String, Semaphore> registryLimits = new ConcurrentHashMap<>();
+
+  Publisher(Targets targets, Plan plan, Journal journal, Applier.Options options, long readTimeoutMillis) {
+    this.targets = targets;
+    this.plan = plan;
+    this.journal = journal;
+    this.options = options;
+    this.readTimeoutMillis = readTimeoutMillis;
+  }
+
+  NodeResult publish(Address a) throws InterruptedException {
+    Target target = targets.get(a);
+    Publication p = target.publication();
+    Provider provider = target.provider();
+    boolean mutable = target.traits().mutable();
+    String location = target.location();
+    Semaphore limit = registryLimits.computeIfAbsent(p.type(), t -> new Semaphore(target.traits().concurrency()));
+    long deadline = System.nanoTime() + options.nodeDeadline().toNanos();
+    RegistryException last = null;
+    boolean wrote = false;
+    List<String> written = new ArrayList<>();
+    limit.acquire();
+    try {
+      for (int attempt = 1; attempt <= options.attempts() && System.nanoTime() < deadline; attempt++) {
+        if (attempt > 1) {
+          journal.record(a, "retry", "attempt " + attempt + " after: " + last.getMessage());
+          long wait = backoff(attempt, last);
+          if (wrote && timedOut(last)) {
+            // The registry may still be working on the write we stopped waiting for, and would
+            // take it after our read found nothing: a second write of the version. Give it
+            // twice as long as it already had before reading again.
+            wait = Math.max(wait, 2L * readTimeoutMillis);
+          }
+          Thread.sleep(wait);
+        }
+        try {
+          RegistryState before = provider.read(p);
+          DesiredState desired = provider.desired(p);
+          Differ.Verdict verdict = Differ.diff(before, desired, mutable, location);
+          switch (verdict.action()) {
+            case NO_OP -> {
+              return new NodeResult(a, wrote ? Status.PUBLISHED : Status.UP_TO_DATE, null,
+                  wrote ? "published (confirmed by a read after a retry)" : String.join("; ", verdict.reasons()),
+                  null, 0, written);
+            }
+            case DRIFT -> {
+              return new NodeResult(a, Status.DRIFT, "read", String.join("; ", verdict.reasons()) + ": "
+                  + describe(verdict.items()), null, 0, written);
+            }
+            default -> { }
+          }
+          PlannedChange planned = plan.change(a);
+          if (planned != null && planned.credentials() != null && planned.credentials().refuses()) {
+            return new NodeResult(a, Status.BLOCKED, "credentials", planned.credentials().describe(), null, 0, written);
+          }
+          journal.record(a, "writing", String.join("; ", verdict.reasons()));
+          // Set before the write: when its answer is lost and the retry's read finds the
+          // version there, this run published it (it was reported "up to date" before).
+          wrote = true;
+          Provider.PublishResult result;
+          try {
+            result = provider.publish(p, before);
+          } catch (IOException e) {
+            // The connection broke during the write (a provider may let OkHttp's IOException
+            // through): the write may have landed, so it is transient like a 5xx, and the
+            // retry reads first. Before, it failed the target as a local "package" error.
+            throw new RegistryException(p.type(), "publish", 0, "connection failed during the write: "
+                + e.getMessage(), true, "it is retried after reading " + location + " again", e);
+          }
+          written.addAll(result.written());
+          journal.record(a, "wrote", String.join(", ", result.written()));
+          RegistryState after = provider.read(p);
+          Differ.Verdict check = Differ.diff(after, desired, mutable, location);
+          if (check.action() != Action.NO_OP) {
+            return Applier.failed(a, "verify", "read back after publishing, " + location + " still differs: "
+                + String.join("; ", check.reasons()) + " " + describe(check.items()));
+          }
+          journal.record(a, "verified", null);
+          return new NodeResult(a, Status.PUBLISHED, null, describeWrite(verdict, result), null, 0, written);
+        } catch (RegistryException e) {
+          last = e;
+          if (!e.isTransient()) {
+            return Applier.failed(a, e.operation(), e.getMessage());
+          }
+        } catch (IOException e) {
+          return Applier.failed(a, "package", e.getMessage());
+        }
+      }
+      return Applier.failed(a, last == null ? "deadline" : last.operation(),
+          "gave up after " + options.attempts() + " attempts: " + (last == null ? "deadline passed" : last.getMessage()));
+    } finally {
+      limit.release();
+    }
+  }
+
+  private static String describeWrite(Differ.Verdict verdict, Provider.PublishResult result) {
+    String what = result.detail() != null ? result.detail()
+        : result.written().isEmpty() ? "published" : "wrote " + String.join(", ", result.written());
+    return what + " (" + String.join("; ", verdict.reasons()) + ")";
+  }
+
+  private static String describe(List<PlannedChange.ItemChange> items) {
+    List<String> parts = new ArrayList<>();
+    for (PlannedChange.ItemChange i : items) {
+      parts.add(i.item() + " " + (i.before() == null ? "missing" : i.before()) + " vs " + i.after());
+    }
+    return String.join(", ", parts);
+  }
+
+  /** Did the request fail because the registry stayed silent longer than the client waits? */
+  static boolean timedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException
+          || (t instanceof java.io.InterruptedIOException && "timeout".equals(t.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long backoff(int attempt, RegistryException last) {
+    long base = 250L << Math.min(attempt - 2, 6);
+    return base + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+}

@@ -1,0 +1,237 @@
+package dev.fanout.engine;
+
+import dev.fanout.apply.Applier;
+import dev.fanout.apply.ApplyResult;
+import dev.fanout.apply.Journal;
+import dev.fanout.apply.Lock;
+import dev.fanout.apply.Report;
+import dev.fanout.apply.Walker;
+import dev.fanout.artifact.LocalArtifacts;
+import dev.fanout.drift.DriftChecker;
+import dev.fanout.drift.DriftReport;
+import dev.fanout.graph.ReleaseGraph;
+import dev.fanout.http.Http;
+import dev.fanout.model.Address;
+import dev.fanout.model.Config;
+import dev.fanout.model.Publication;
+import dev.fanout.output.Redactor;
+import dev.fanout.plan.Action;
+import dev.fanout.plan.Plan;
+import dev.fanout.plan.PlannedChange;
+import dev.fanout.plan.Planner;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Providers;
+import dev.fanout.refresh.Refresher;
+import dev.fanout.refresh.Snapshot;
+import dev.fanout.refresh.TargetState;
+import dev.fanout.target.Routing;
+import dev.fanout.target.Targets;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.IntConsumer;
+import okhttp3.OkHttpClient;
+
+/**
+ * The one place the pipeline is wired, in the manner of Flyway's facade: parse is done by
+ * the caller (it owns the diagnostics); then graph, targets, refresh, plan, apply and drift,
+ * each stage handed the plain values of the one before. The commands, the sandbox's seeder
+ * and the benchmarks all go through here.
+ */
+public final class Engine implements AutoCloseable {
+
+  /**
+   * How a run reaches the registries.
+   *
+   * @param routing where each publication goes: its registry, or the sandbox's emulator
+   * @param version Fanout's version, for the User-Agent
+   * @param http retry and timeout settings ({@code --http-timeout}); pacing comes from the providers
+   */
+  public record Settings(Routing routing, String version, Http.Policy http, int parallelism) {
+    public Settings {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
+      }
+    }
+
+    /** The real registries, standard HTTP settings, ten at a time. */
+    public static Settings standard(String version) {
+      return new Settings(Routing.direct(), version, Http.Policy.standard(), 10);
+    }
+
+    public Settings withRouting(Routing routing) {
+      return new Settings(routing, version, http, parallelism);
+    }
+
+    public Settings withHttp(Http.Policy policy) {
+      return new Settings(routing, version, policy, parallelism);
+    }
+
+    public Settings withParallelism(int n) {
+      return new Settings(routing, version, http, n);
+    }
+  }
+
+  /** What drift found, with the registry reads it was made from. */
+  public record Drift(DriftReport report, Snapshot snapshot) { }
+
+  /** A saved plan that no longer describes the release or its registries. */
+  public static final class StalePlanException extends Exception {
+    StalePlanException(String message) {
+      super(message);
+    }
+  }
+
+  private final Config config;
+  private final ReleaseGraph graph;
+  private final LocalArtifacts artifacts;
+  private final OkHttpClient http;
+  private final Targets targets;
+  private final Redactor redactor;
+  private final int parallelism;
+
+  private Engine(Config config, Providers providers, Settings settings, Redactor redactor) {
+    this.config = config;
+    this.graph = ReleaseGraph.of(config);
+    this.artifacts = new LocalArtifacts(config.dir(), config.artifacts());
+    this.http = Http.client(settings.version(), settings.http().withPacing(pacing(providers)));
+    this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir());
+    this.redactor = redactor;
+    this.parallelism = settings.parallelism();
+    List<Object> secrets = new ArrayList<>();
+    for (Publication p : config.publications().values()) {
+      secrets.add(p.settings());
+      secrets.add(p.attributes());
+    }
+    redactor.learn(secrets);
+  }
+
+  /**
+   * Binds a loaded configuration to its registries. The redactor learns every secret of the
+   * release, so the sinks made with it keep them out.
+   */
+  public static Engine open(Config config, Providers providers, Settings settings, Redactor redactor) {
+    return new Engine(config, providers, settings, redactor);
+  }
+
+  private static Map<String, Duration> pacing(Providers providers) {
+    Map<String, Duration> out = new HashMap<>();
+    for (ProviderFactory f : providers.all().values()) {
+      out.putAll(f.traits().pacing());
+    }
+    return out;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public ReleaseGraph graph() {
+    return graph;
+  }
+
+  public Targets targets() {
+    return targets;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /** {@code DIR/.fanout}: journal, lock, work folders. */
+  public Path stateDir() {
+    return config.dir().resolve(".fanout");
+  }
+
+  /** The publications to work on: all of them, or the chosen nodes' and what they need. */
+  public Set<Address> scope(Collection<Address> chosen) {
+    Set<Address> all = new LinkedHashSet<>(config.publications().keySet());
+    if (chosen.isEmpty()) {
+      return all;
+    }
+    Set<Address> closure = graph.closure(Set.copyOf(chosen));
+    closure.retainAll(all);
+    return closure;
+  }
+
+  /** Reads the scope's registries and plans it; {@code progress} hears how many targets are read. */
+  public Plan plan(Set<Address> scope, boolean partial, IntConsumer progress) throws InterruptedException {
+    return plan(refresh(scope, progress), scope, partial);
+  }
+
+  /** What the scope's registries hold, whether the credentials can write, and what the release would publish. */
+  public Snapshot refresh(Set<Address> scope, IntConsumer progress) throws InterruptedException {
+    return new Refresher(targets, parallelism).refresh(scope, progress);
+  }
+
+  /** The plan for a snapshot already read. */
+  public Plan plan(Snapshot snapshot, Set<Address> scope, boolean partial) {
+    return new Planner(config, graph, targets, artifacts).plan(snapshot, scope, partial);
+  }
+
+  /** The saved plan, if nothing changed since: not the configuration, not any target's registry. */
+  public Plan checkSaved(Plan saved, Path file) throws StalePlanException {
+    if (!saved.configHash().equals(config.hash())) {
+      throw new StalePlanException("Saved plan is stale: the release files or variables changed since " + file
+          + " was made. Make a new plan.");
+    }
+    Refresher refresher = new Refresher(targets, parallelism);
+    for (PlannedChange c : saved.changes()) {
+      if (!config.publications().containsKey(c.address())) {
+        throw new StalePlanException("Saved plan is stale: " + c.address() + " is no longer in the release.");
+      }
+      TargetState now = refresher.read(c.address());
+      if (!Planner.fingerprint(now.state()).equals(c.fingerprint())) {
+        throw new StalePlanException("Saved plan is stale: " + c.address() + " changed on " + c.location()
+            + " after the plan was made (another operation published or changed it). Make a new plan.");
+      }
+    }
+    return saved;
+  }
+
+  /** Whether apply of this plan would write or retry anything. */
+  public static boolean hasWork(Plan plan) {
+    return plan.hasChanges() || plan.changes().stream().anyMatch(c -> c.action() == Action.UNKNOWN);
+  }
+
+  /** One apply of this release at a time; see {@link Lock}. */
+  public Lock lock(Duration timeout) throws IOException, Lock.HeldException {
+    return Lock.acquire(stateDir(), "apply of " + config.release().name() + " " + config.release().version(), timeout);
+  }
+
+  /**
+   * Applies the plan, journaled. A plan with nothing to do is journaled too (found by the
+   * crash drill): when a killed run's last writes had landed, this run is the one that closes
+   * its unfinished targets in the history, which before never saw them end.
+   */
+  public ApplyResult apply(Plan plan, Walker.Listener listener, Applier.Options options)
+      throws IOException, InterruptedException {
+    try (Journal journal = new Journal(stateDir().resolve("journal.jsonl"), UUID.randomUUID().toString(), redactor)) {
+      journal.record(null, "apply_start", plan.release() + " " + plan.version());
+      ApplyResult result = new Applier(config, graph, targets, artifacts, http, stateDir(), options)
+          .apply(plan, journal, listener);
+      journal.record(null, "apply_end", hasWork(plan) ? Report.successLine(result) : "nothing to publish");
+      return result;
+    }
+  }
+
+  /** Do the scope's registries still serve the release, and agree with each other? Writes nothing. */
+  public Drift drift(Set<Address> scope, String version) throws InterruptedException {
+    Snapshot snapshot = refresh(scope, n -> { });
+    return new Drift(new DriftChecker(config, targets, artifacts, http, version).check(snapshot), snapshot);
+  }
+
+  @Override
+  public void close() {
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.fanout.output;
+
+import dev.fanout.model.Secret;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The run's secrets, and the one place that takes them out of text. Every sink (the
+ * terminal writers, the journal, reports, plan files, JSON streams) is built with the run's
+ * redactor and passes everything it writes through it, so no caller has to remember to.
+ *
+ * <p>It starts empty and learns secrets as the release files are loaded; a secret is
+ * replaced by {@code (sensitive)} in every form it is likely to take on the wire and in
+ * echoes: as is, base64 and base64url, URL-encoded and JSON-escaped.
+ */
+public final class Redactor {
+
+  /** Shorter values would take out ordinary words; no real credential is that short. */
+  private static final int SHORTEST = 4;
+  static final String MASK = "(sensitive)";
+
+  /** Every form of every secret, longest first so a form that contains another goes whole. */
+  private final List<String> forms = new CopyOnWriteArrayList<>();
+
+  public static Redactor none() {
+    return new Redactor();
+  }
+
+  /** A redactor that knows every secret found in the given values (maps and lists are searched). */
+  public static Redactor of(Collection<?> sources) {
+    Redactor r = new Redactor();
+    r.learn(sources);
+    return r;
+  }
+
+  /** Adds the secrets found in these values. */
+  public synchronized void learn(Collection<?> sources) {
+    Set<String> found = new TreeSet<>(forms);
+    for (Object o : sources) {
+      collect(o, found);
+    }
+    List<String> sorted = found.stream().sorted((a, b) -> b.length() - a.length()).toList();
+    forms.clear();
+    forms.addAll(sorted);
+  }
+
+  private static void collect(Object o, Set<String> out) {
+    if (o instanceof Secret s && s.isSet() && s.reveal().length() >= SHORTEST) {
+      out.addAll(forms(s.reveal()));
+    } else if (o instanceof Map<?, ?> m) {
+      m.values().forEach(v -> collect(v, out));
+    } else if (o instanceof Collection<?> c) {
+      c.forEach(v -> collect(v, out));
+    }
+  }
+
+  /** The forms a secret takes when a registry or a URL encodes it. */
+  static Set<String> forms(String secret) {
+    Set<String> out = new TreeSet<>();
+    out.add(secret);
+    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+    out.add(Base64.getEncoder().encodeToString(bytes));
+    out.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
+    out.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    out.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+    out.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
+    out.add(jsonEscaped(secret));
+    out.removeIf(f -> f.length() < SHORTEST);
+    return out;
+  }
+
+  private static String jsonEscaped(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '/' -> b.append("\\/");
+        default -> b.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return b.toString();
+  }
+
+  public String redact(String text) {
+    if (text == null || forms.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    for (String v : forms) {
+      if (out.contains(v)) {
+        out = out.replace(v, MASK);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.fanout.sandbox;
+
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.Endpoints;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.target.Routing;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Routing under {@code --sandbox}: every publication goes to its emulator, except the types
+ * kept on their real registries with {@code --sandbox-except}. The token rule holds both
+ * ways: a real credential never goes to the sandbox, and a sandbox token never to a real
+ * registry.
+ *
+ * @param realTypes the publication types that keep their configured endpoints and credentials
+ */
+public record SandboxRouting(Map<String, String> urls, Set<String> realTypes) implements Routing {
+
+  public SandboxRouting {
+    urls = Map.copyOf(urls);
+    realTypes = Set.copyOf(realTypes);
+  }
+
+  @Override
+  public Route route(Publication p, ProviderFactory f) {
+    if (realTypes.contains(p.type())) {
+      Publication kept = besideSandbox(p, f);
+      Map<String, String> endpoints = Endpoints.resolve(f, kept.settings(), null);
+      return new Route(kept, endpoints, Routing.host(endpoints), false);
+    }
+    Publication sent = forSandbox(p, f);
+    Map<String, String> endpoints = Endpoints.resolve(f, sent.settings(), urls);
+    String location = f.sandboxEndpoints().values().stream().sorted().findFirst().orElse(f.type()) + " (sandbox)";
+    return new Route(sent, endpoints, location, true);
+  }
+
+  /**
+   * The publication as the sandbox sees it: only values that are sandbox tokens are kept (so a
+   * test can present the read-only one); anything else becomes the sandbox's write token.
+   */
+  private static Publication forSandbox(Publication p, ProviderFactory f) {
+    Map<String, Object> settings = new LinkedHashMap<>(p.settings());
+    String credential = f.credentialSetting();
+    if (credential != null) {
+      Secret given = p.secret(credential);
+      settings.put(credential, isSandboxToken(given) ? given : new Secret("sandbox token", TokenPolicy.SANDBOX_TOKEN));
+    }
+    return new Publication(p.address(), p.type(), p.attributes(), settings);
+  }
+
+  /**
+   * A publication kept on its real registry: its own credential, unless that is a sandbox
+   * token, which is dropped (so the credential check says it is missing).
+   */
+  private static Publication besideSandbox(Publication p, ProviderFactory f) {
+    String credential = f.credentialSetting();
+    if (credential == null) {
+      return p;
+    }
+    Secret given = p.secret(credential);
+    if (!isSandboxToken(given)) {
+      return p;
+    }
+    Map<String, Object> settings = new LinkedHashMap<>(p.settings());
+    settings.put(credential, new Secret(given.source() + " (a sandbox token: never sent to a real registry)", null));
+    return new Publication(p.address(), p.type(), p.attributes(), settings);
+  }
+
+  private static boolean isSandboxToken(Secret s) {
+    return s.isSet() && s.reveal().startsWith("fanout-sandbox-");
+  }
+}
