@@ -1,5 +1,6 @@
 package dev.fanout.apply;
 
+import dev.fanout.output.Text;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
@@ -27,32 +28,34 @@ public final class Report {
 
   public static String text(ApplyResult r) {
     StringBuilder out = new StringBuilder();
-    out.append(r.release()).append(' ').append(r.version()).append(": ").append(successLine(r))
+    out.append(Text.terminal(r.release() + " " + r.version())).append(": ").append(successLine(r))
         .append(" in ").append(seconds(r.millis())).append('\n');
     int width = r.targets().stream().mapToInt(n -> n.address().toString().length()).max().orElse(10);
     for (NodeResult n : sorted(r.targets())) {
-      out.append("  ").append(pad(n.address().toString(), width)).append("  ").append(pad(word(n.status()), 10))
-          .append("  ").append(pad(seconds(n.millis()), 6)).append("  ").append(explain(n)).append('\n');
+      out.append("  ").append(pad(Text.terminal(n.address().toString()), width)).append("  ")
+          .append(pad(word(n.status()), 10)).append("  ").append(pad(seconds(n.millis()), 6)).append("  ")
+          .append(Text.terminal(explain(n))).append('\n');
     }
     return out.toString();
   }
 
   public static String markdown(ApplyResult r) {
     StringBuilder out = new StringBuilder();
-    out.append("# Release report: ").append(r.release()).append(' ').append(r.version()).append("\n\n");
+    out.append("# Release report: ").append(Text.markdown(r.release() + " " + r.version())).append("\n\n");
     out.append("**Success rate**: ").append(successLine(r)).append(", in ").append(seconds(r.millis())).append(".\n\n");
     out.append("| Target | Status | Duration | Details |\n|---|---|---|---|\n");
     for (NodeResult n : sorted(r.targets())) {
-      out.append("| `").append(n.address()).append("` | ").append(word(n.status())).append(" | ")
-          .append(seconds(n.millis())).append(" | ").append(explain(n).replace("|", "\\|")).append(" |\n");
+      out.append("| `").append(Text.markdownCode(n.address().toString())).append("` | ").append(word(n.status()))
+          .append(" | ").append(seconds(n.millis())).append(" | ").append(Text.markdown(explain(n))).append(" |\n");
     }
     List<NodeResult> failures = r.nodes().stream().filter(n -> n.status() == Status.FAILED || n.status() == Status.DRIFT)
         .toList();
     if (!failures.isEmpty()) {
       out.append("\n## Failures\n\n");
       for (NodeResult n : failures) {
-        out.append("- `").append(n.address()).append("` failed at step **").append(n.step() == null ? "-" : n.step())
-            .append("**: ").append(n.detail()).append('\n');
+        out.append("- `").append(Text.markdownCode(n.address().toString())).append("` failed at step **")
+            .append(n.step() == null ? "-" : Text.markdown(n.step())).append("**: ").append(Text.markdown(n.detail()))
+            .append('\n');
       }
     }
     return out.toString();

@@ -1,5 +1,6 @@
 package dev.fanout.artifact;
 
+import dev.fanout.http.Bounds;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.provider.ArtifactStore;
@@ -99,9 +100,14 @@ public final class LocalArtifacts implements ArtifactStore {
         tried.add(source + " (no such file)");
         continue;
       }
-      Path target = downloads.resolve(a.name() == null ? address.key() : a.name());
+      Path target = downloads.resolve(a.name() == null ? address.key() : a.name()).normalize();
+      if (!target.getParent().equals(downloads.normalize())) {
+        // A name such as ../../x would write outside the release's folder: a local error, never retried.
+        throw new IOException("the artifact's name \"" + a.name() + "\" is not a plain file name; it may not"
+            + " contain / or ..");
+      }
       Files.createDirectories(downloads);
-      try (Response r = http.newCall(new Request.Builder().url(source).build()).execute()) {
+      try (Response r = http.newCall(Bounds.download(new Request.Builder().url(source)).build()).execute()) {
         if (!r.isSuccessful() || r.body() == null) {
           tried.add(source + " (HTTP " + r.code() + ")");
           continue;

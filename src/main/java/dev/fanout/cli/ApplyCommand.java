@@ -1,5 +1,6 @@
 package dev.fanout.cli;
 
+import dev.fanout.output.Text;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.apply.Applier;
 import dev.fanout.apply.ApplyResult;
@@ -167,7 +168,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (run.json) {
           event(Map.of("type", "apply_progress", "address", node.toString(), "state", "started"));
         } else if (engine.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
-          line(prefix(done.get()) + node + ": publishing...");
+          line(prefix(done.get()) + Text.terminal(node.toString()) + ": publishing...");
         }
       }
 
@@ -187,9 +188,10 @@ final class ApplyCommand implements Callable<Integer> {
         } else if (engine.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION || !r.status().ok()) {
           int n = engine.graph().kind(r.address()) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION
               ? done.incrementAndGet() : done.get();
-          line(prefix(n) + r.address() + ": " + status + (r.millis() > 0 ? " after " + r.millis() / 100 / 10.0 + "s" : "")
-              + (r.status().ok() ? "" : ": " + (r.step() == null ? "" : r.step() + ": ") + r.detail())
-              + (r.rootCause() == null ? "" : "; root cause: " + r.rootCause()));
+          line(prefix(n) + Text.terminal(r.address().toString()) + ": " + status
+              + (r.millis() > 0 ? " after " + r.millis() / 100 / 10.0 + "s" : "")
+              + (r.status().ok() ? "" : ": " + (r.step() == null ? "" : r.step() + ": ") + Text.terminal(r.detail()))
+              + (r.rootCause() == null ? "" : "; root cause: " + Text.terminal(r.rootCause())));
         }
       }
 

@@ -6,6 +6,7 @@ import dev.fanout.drift.DriftReport;
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.engine.Engine;
 import dev.fanout.output.Sinks;
+import dev.fanout.output.Text;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.sandbox.Sandbox;
 import java.nio.file.Path;
@@ -81,8 +82,9 @@ final class DriftCommand implements Callable<Integer> {
         .append(pad("LATEST", 12)).append("  STATUS\n");
     for (DriftReport.Row row : r.rows()) {
       String status = row.status().equals("in agreement") ? style.green(row.status()) : style.yellow(row.status());
-      out.append("  ").append(pad(row.address().toString(), w)).append("  ").append(pad(row.holdsRelease() ? "yes" : "no", 14))
-          .append("  ").append(pad(row.latest() == null ? "-" : row.latest(), 12)).append("  ").append(status)
+      out.append("  ").append(pad(Text.terminal(row.address().toString()), w)).append("  ")
+          .append(pad(row.holdsRelease() ? "yes" : "no", 14)).append("  ")
+          .append(pad(row.latest() == null ? "-" : Text.terminal(row.latest()), 12)).append("  ").append(status)
           .append(row.behind() > 0 ? " (" + row.behind() + " behind)" : "").append('\n');
     }
     if (allVersions > 0) {
@@ -97,12 +99,13 @@ final class DriftCommand implements Callable<Integer> {
     out.append(r.findings().size()).append(" finding").append(r.findings().size() == 1 ? "" : "s").append(":\n");
     for (DriftReport.Finding f : r.findings()) {
       out.append("\n  ").append(style.yellow(f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')))
-          .append("  ").append(f.target()).append(": ").append(f.what()).append('\n');
+          .append("  ").append(Text.terminal(f.target().toString())).append(": ").append(Text.terminal(f.what()))
+          .append('\n');
       if (f.expected() != null || f.actual() != null) {
-        out.append("      expected: ").append(f.expected()).append('\n');
-        out.append("      found:    ").append(f.actual()).append('\n');
+        out.append("      expected: ").append(Text.terminal(f.expected())).append('\n');
+        out.append("      found:    ").append(Text.terminal(f.actual())).append('\n');
       }
-      out.append("      fix:      ").append(f.fix()).append('\n');
+      out.append("      fix:      ").append(Text.terminal(f.fix())).append('\n');
     }
     return out.toString();
   }
@@ -125,17 +128,20 @@ final class DriftCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder("# Drift report: " + r.release() + " " + r.version() + "\n\n");
     out.append("| Target | Holds ").append(r.version()).append(" | Latest | Status |\n|---|---|---|---|\n");
     for (DriftReport.Row row : r.rows()) {
-      out.append("| `").append(row.address()).append("` | ").append(row.holdsRelease() ? "yes" : "no").append(" | ")
-          .append(row.latest() == null ? "-" : row.latest()).append(" | ").append(row.status()).append(" |\n");
+      out.append("| `").append(Text.markdownCode(row.address().toString())).append("` | ")
+          .append(row.holdsRelease() ? "yes" : "no").append(" | ")
+          .append(row.latest() == null ? "-" : Text.markdown(row.latest())).append(" | ").append(Text.markdown(row.status()))
+          .append(" |\n");
     }
     out.append("\n## Findings\n\n");
     if (r.findings().isEmpty()) {
       out.append("None: the registries agree.\n");
     }
     for (DriftReport.Finding f : r.findings()) {
-      out.append("- **").append(f.kind().name().toLowerCase(Locale.ROOT)).append("** `").append(f.target()).append("`: ")
-          .append(f.what()).append(". Expected `").append(f.expected()).append("`, found `").append(f.actual())
-          .append("`. Fix: ").append(f.fix()).append(".\n");
+      out.append("- **").append(f.kind().name().toLowerCase(Locale.ROOT)).append("** `")
+          .append(Text.markdownCode(f.target().toString())).append("`: ").append(Text.markdown(f.what()))
+          .append(". Expected `").append(Text.markdownCode(f.expected())).append("`, found `")
+          .append(Text.markdownCode(f.actual())).append("`. Fix: ").append(Text.markdown(f.fix())).append(".\n");
     }
     return out.toString();
   }

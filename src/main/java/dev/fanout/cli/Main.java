@@ -2,6 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.output.RedactingWriter;
 import dev.fanout.output.Redactor;
+import dev.fanout.output.Text;
 import dev.fanout.provider.Providers;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -68,9 +69,10 @@ public final class Main {
       boolean debug = root.debug;
       PrintWriter err = commandLine.getErr();
       if (e instanceof UserError u) {
-        err.println("Error: " + u.getMessage());
+        err.println("Error: " + Text.terminal(u.getMessage()));
       } else {
-        err.println("Error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        err.println("Error: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+            + Text.terminal(e.getMessage())));
         if (!debug) {
           err.println("This is a bug in Fanout; run again with --debug for the details and report it.");
         }

@@ -1,5 +1,6 @@
 package dev.fanout.cli;
 
+import dev.fanout.output.Text;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlannedChange;
@@ -13,27 +14,28 @@ final class PlanText {
 
   static String render(Plan plan, Style style) {
     StringBuilder out = new StringBuilder();
-    out.append("Fanout will publish ").append(style.bold(plan.release() + " " + plan.version()))
-        .append(" (version from ").append(plan.versionSource()).append(").\n");
+    out.append("Fanout will publish ").append(style.bold(Text.terminal(plan.release() + " " + plan.version())))
+        .append(" (version from ").append(Text.terminal(plan.versionSource())).append(").\n");
     out.append("Symbols: ").append(style.green("+")).append(" publish  ").append(style.yellow("~")).append(" update  ")
         .append("= up to date  ").append(style.red("x")).append(" drift  ").append(style.red("!")).append(" blocked  ")
         .append("? unknown\n\n");
     for (String w : plan.warnings()) {
-      out.append(style.yellow("Warning: ")).append(w).append("\n\n");
+      out.append(style.yellow("Warning: ")).append(Text.terminal(w)).append("\n\n");
     }
     int width = plan.changes().stream().mapToInt(c -> c.address().toString().length()).max().orElse(10);
     for (PlannedChange c : plan.changes()) {
       String symbol = colour(style, c.action(), c.action().symbol());
       out.append("  ").append(symbol).append(' ')
-          .append(pad(c.address().toString(), width)).append("  ").append(String.join("; ", c.reasons())).append('\n');
+          .append(pad(Text.terminal(c.address().toString()), width)).append("  ")
+          .append(Text.terminal(String.join("; ", c.reasons()))).append('\n');
       if (c.action() == Action.NO_OP || c.action() == Action.UNKNOWN) {
         continue;
       }
       for (PlannedChange.ItemChange i : c.items()) {
         String mark = i.before() == null ? style.green("+") : style.yellow("~");
-        String after = i.after() == null ? style.dim("(known after build)") : i.after();
-        out.append("      ").append(mark).append(' ').append(i.item()).append(": ")
-            .append(i.before() == null ? after : i.before() + " -> " + after).append('\n');
+        String after = i.after() == null ? style.dim("(known after build)") : Text.terminal(i.after());
+        out.append("      ").append(mark).append(' ').append(Text.terminal(i.item())).append(": ")
+            .append(i.before() == null ? after : Text.terminal(i.before()) + " -> " + after).append('\n');
       }
     }
     out.append('\n').append(summary(plan)).append('\n');

@@ -86,11 +86,53 @@ public final class Http {
         // OCI manifest PUT, a 422 from a tap). Reads are retried by Retry below; writes only by
         // the apply stage, after reading the registry again.
         .retryOnConnectionFailure(false)
+        .addInterceptor(new Bounds.Answer(policy.readTimeout()))
         .addInterceptor(new UserAgent("fanout/" + version + " (+https://github.com/fanout-dev/fanout)"))
         .addInterceptor(new Retry(policy))
         .addInterceptor(new Pacing(policy.minIntervalByHost()))
         .addNetworkInterceptor(new CredentialGuard())
+        .addNetworkInterceptor(new Bounds.Wire())
         .build();
+  }
+
+  /**
+   * The shared client, sending credentials only to these origins ({@code https://host:port}):
+   * a provider's own endpoints and the origins it trusts. A credential header on a request to
+   * any other origin (a tarball on a mirror, a link in a registry's answer) is removed. Shares
+   * the shared client's connections and threads.
+   */
+  public static OkHttpClient restrictedTo(OkHttpClient shared, java.util.Set<String> origins) {
+    return shared.newBuilder().addNetworkInterceptor(new OriginGuard(java.util.Set.copyOf(origins))).build();
+  }
+
+  /** {@code scheme://host:port} of a URL, with the scheme's default port made explicit; null when not a URL. */
+  public static String origin(String url) {
+    HttpUrl u = HttpUrl.parse(url);
+    return u == null ? null : u.scheme() + "://" + u.host() + ":" + u.port();
+  }
+
+  /**
+   * Marks a request to an origin the provider's own registry named for its credential, such as
+   * the token service in a registry's authentication challenge (as Docker's client trusts it).
+   */
+  public static Request.Builder vouched(Request.Builder request) {
+    return request.tag(Vouched.class, Vouched.YES);
+  }
+
+  private enum Vouched { YES }
+
+  private record OriginGuard(java.util.Set<String> origins) implements Interceptor {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      HttpUrl url = request.url();
+      if (origins.contains(url.scheme() + "://" + url.host() + ":" + url.port()) || request.tag(Vouched.class) != null) {
+        return chain.proceed(request);
+      }
+      Request.Builder out = request.newBuilder();
+      CREDENTIAL_HEADERS.forEach(out::removeHeader);
+      return chain.proceed(out.build());
+    }
   }
 
   private record UserAgent(String value) implements Interceptor {

@@ -69,10 +69,34 @@ public final class Redactor {
     out.add(Base64.getEncoder().encodeToString(bytes));
     out.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
     out.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
+      out.addAll(embedded(bytes, encoder.withoutPadding()));
+    }
     out.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
     out.add(URLEncoder.encode(secret, StandardCharsets.UTF_8).replace("+", "%20"));
     out.add(jsonEscaped(secret));
     out.removeIf(f -> f.length() < SHORTEST);
+    return out;
+  }
+
+  /**
+   * The base64 of a secret inside a longer value, such as {@code user:secret} in a Basic
+   * header: whatever stands before it, the secret's bytes start at one of three offsets in a
+   * three-byte group, and the characters that encode only its bytes are the same at each.
+   */
+  private static List<String> embedded(byte[] secret, Base64.Encoder encoder) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int offset = 0; offset < 3; offset++) {
+      byte[] shifted = new byte[offset + secret.length];
+      System.arraycopy(secret, 0, shifted, offset, secret.length);
+      String encoded = encoder.encodeToString(shifted);
+      // Characters that mix in the bytes before the secret, or after it, are left out.
+      int first = (offset * 8 + 5) / 6;
+      int last = (offset + secret.length) * 8 / 6;
+      if (last - first >= 8) {
+        out.add(encoded.substring(first, last));
+      }
+    }
     return out;
   }
 

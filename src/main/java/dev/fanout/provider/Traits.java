@@ -2,6 +2,7 @@ package dev.fanout.provider;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the engine must know about a registry to plan and publish to it, declared as data by
@@ -18,9 +19,11 @@ import java.util.Map;
  *     compares their checksums with its assets
  * @param pacing the least time between two requests to a host, by host name, for registries
  *     that ask tools to slow down
+ * @param trustedOrigins origins ({@code https://host:443}) besides the provider's endpoints
+ *     that may receive its credential, such as a registry's own token service
  */
 public record Traits(boolean mutable, int concurrency, CredentialScope credentialScope, boolean hub,
-    Map<String, Duration> pacing) {
+    Map<String, Duration> pacing, Set<String> trustedOrigins) {
 
   /** What a credential check depends on. */
   public enum CredentialScope {
@@ -35,31 +38,36 @@ public record Traits(boolean mutable, int concurrency, CredentialScope credentia
       throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
     }
     pacing = Map.copyOf(pacing);
+    trustedOrigins = Set.copyOf(trustedOrigins);
   }
 
   /** A registry that cannot overwrite a version: npm, PyPI, crates.io, an image tag's digest. */
   public static Traits immutable() {
-    return new Traits(false, Integer.MAX_VALUE, CredentialScope.TARGET, false, Map.of());
+    return new Traits(false, Integer.MAX_VALUE, CredentialScope.TARGET, false, Map.of(), Set.of());
   }
 
   /** A target that is changed in place: a formula, a manifest, a release's assets. */
   public static Traits mutableTarget() {
-    return new Traits(true, Integer.MAX_VALUE, CredentialScope.TARGET, false, Map.of());
+    return new Traits(true, Integer.MAX_VALUE, CredentialScope.TARGET, false, Map.of(), Set.of());
   }
 
   public Traits withConcurrency(int n) {
-    return new Traits(mutable, n, credentialScope, hub, pacing);
+    return new Traits(mutable, n, credentialScope, hub, pacing, trustedOrigins);
   }
 
   public Traits withAccountCredentials() {
-    return new Traits(mutable, concurrency, CredentialScope.ACCOUNT, hub, pacing);
+    return new Traits(mutable, concurrency, CredentialScope.ACCOUNT, hub, pacing, trustedOrigins);
   }
 
   public Traits asHub() {
-    return new Traits(mutable, concurrency, credentialScope, true, pacing);
+    return new Traits(mutable, concurrency, credentialScope, true, pacing, trustedOrigins);
+  }
+
+  public Traits withTrustedOrigins(String... origins) {
+    return new Traits(mutable, concurrency, credentialScope, hub, pacing, Set.of(origins));
   }
 
   public Traits withPacing(Map<String, Duration> byHost) {
-    return new Traits(mutable, concurrency, credentialScope, hub, byHost);
+    return new Traits(mutable, concurrency, credentialScope, hub, byHost, trustedOrigins);
   }
 }

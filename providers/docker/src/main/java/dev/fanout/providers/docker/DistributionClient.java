@@ -88,7 +88,8 @@ final class DistributionClient {
     if (params.get("service") != null) {
       url.addQueryParameter("service", params.get("service"));
     }
-    Request.Builder request = new Request.Builder().url(url.build()).get();
+    // The registry named this realm in its own challenge: its token service may have the credential.
+    Request.Builder request = dev.fanout.http.Http.vouched(new Request.Builder().url(url.build()).get());
     if (token != null && token.isSet()) {
       request.header("Authorization", Credentials.basic(username(), token.reveal()));
     }
@@ -182,7 +183,7 @@ final class DistributionClient {
 
   /** A blob's bytes; registries may redirect to storage, where the guard drops the credential. */
   byte[] blob(String digest) throws RegistryException, IOException {
-    try (Response r = execute(request("/blobs/" + digest).get())) {
+    try (Response r = execute(dev.fanout.http.Bounds.download(request("/blobs/" + digest).get()))) {
       if (!r.isSuccessful()) {
         throw failure("blob read " + digest, r);
       }
