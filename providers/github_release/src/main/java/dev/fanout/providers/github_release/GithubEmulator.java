@@ -2,6 +2,7 @@ package dev.fanout.providers.github_release;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -12,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -589,7 +587,7 @@ public final class GithubEmulator implements Emulator {
     a.put("state", "uploaded");
     a.put("content_type", req.header("content-type") == null ? "application/octet-stream" : req.header("content-type"));
     a.put("size", req.body().length);
-    a.put("digest", "sha256:" + sha256(req.body()));
+    a.put("digest", "sha256:" + Digests.sha256Hex(req.body()));
     a.put("download_count", 0);
     a.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/releases/assets/" + assetId);
     a.put("browser_download_url", ctx.baseUrl() + "/download/" + owner + "/" + repo + "/" + r.get("tag_name") + "/" + name);
@@ -706,14 +704,6 @@ public final class GithubEmulator implements Emulator {
       return JSON.readValue(req.body(), new TypeReference<Map<String, Object>>() { });
     } catch (IOException e) {
       return Map.of();
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.Tools;
@@ -213,7 +214,7 @@ class GithubEmulatorTest {
     Answer again = call("POST", upload, t, "other".getBytes(StandardCharsets.UTF_8));
     assertEquals(201, asset.status());
     assertEquals("uploaded", asset.json().get("state").asText());
-    assertEquals("sha256:" + GithubEmulator.sha256("binary".getBytes(StandardCharsets.UTF_8)), asset.json().get("digest").asText());
+    assertEquals("sha256:" + Digests.sha256Hex("binary".getBytes(StandardCharsets.UTF_8)), asset.json().get("digest").asText());
     assertEquals(422, again.status());
     assertEquals("already_exists", again.json().get("errors").get(0).get("code").asText());
 
