@@ -11,6 +11,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.github.GithubApi;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
-package dev.fanout.providers.winget;
+package dev.fanout.providers.github;
 
 import dev.fanout.model.Address;
 import dev.fanout.model.Ref;
 import dev.fanout.model.Secret;
-import dev.fanout.providers.github_release.GithubApi;
+import dev.fanout.providers.github.GithubApi;
 import dev.fanout.sandbox.TokenPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.fanout.providers.github_release;
+package dev.fanout.providers.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Address;
@@ -280,7 +280,7 @@ public abstract class GithubFileProvider implements Provider {
   /** The settings block both tap and bucket providers share with {@code github_release}. */
   public static dev.fanout.provider.Schema settingsSchema() {
     return dev.fanout.provider.Schema.builder()
-        .optional("api_url", dev.fanout.provider.Schema.Type.STRING, "the REST API; default https://api.github.com")
+        .optional("api_url", dev.fanout.provider.Schema.Type.STRING, "the REST API; default " + GithubApi.DEFAULT_URL)
         .optional("uploads_url", dev.fanout.provider.Schema.Type.STRING, "the uploads host (used by github_release)")
         .sensitive("token", "a token that may push to the repository (repo scope or contents: write)")
         .build();

@@ -1,8 +1,8 @@
-package dev.fanout.providers.winget;
+package dev.fanout.providers.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.provider.RegistryException;
-import dev.fanout.providers.github_release.GithubApi;
+import dev.fanout.providers.github.GithubApi;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,9 +18,6 @@ import java.util.Map;
  * and proposing files by fork, branch, commits and pull request, or committing them
  * directly. Every step reads before it writes, so a run that is repeated, or resumed after
  * a failure, writes only what is still missing.
- *
- * <p>Public because the nix and flathub providers propose their manifests the same way;
- * it belongs in a package shared by the GitHub-based manifest providers.
  */
 public final class ManifestRepo {
 

@@ -1,4 +1,4 @@
-package dev.fanout.providers.github_release;
+package dev.fanout.providers.github;
 
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
@@ -54,7 +54,7 @@ public abstract class GithubFileProviderFactory implements ProviderFactory {
 
   @Override
   public final Map<String, String> endpoints() {
-    return Map.of("api_url", GithubReleaseProviderFactory.DEFAULT_API);
+    return Map.of("api_url", GithubApi.DEFAULT_URL);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.fanout.providers.winget;
+package dev.fanout.providers.github;
 
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
@@ -13,9 +13,6 @@ import java.util.TreeMap;
  * One entry of an {@code assets} attribute as {@code github_release} exports it: platform
  * ({@code linux-amd64}) to {@code {name, url, artifact}}, with the artifact's local file and
  * sha256 looked up. Manifest registries point at the download URL and pin its checksum.
- *
- * <p>Public because the aur, nix and flathub providers read the same map; it belongs in a
- * package shared by the manifest providers.
  *
  * @param url null while it is unknown (the release tag is known only after apply)
  * @param sha256 lower-case hex, null before the artifact is built

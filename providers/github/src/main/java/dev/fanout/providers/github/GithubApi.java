@@ -1,4 +1,4 @@
-package dev.fanout.providers.github_release;
+package dev.fanout.providers.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +19,12 @@ import okhttp3.Response;
 /**
  * The GitHub REST API as the GitHub-based providers use it (releases, Homebrew taps, Scoop
  * buckets): one place for the headers GitHub asks for, the token and the error messages.
- * Public because the homebrew and scoop providers live in their own packages.
+ * Public: every GitHub-based provider's package uses it.
  */
 public final class GithubApi {
 
+  /** The REST API of github.com; GitHub Enterprise Server and the sandbox set {@code api_url}. */
+  public static final String DEFAULT_URL = "https://api.github.com";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
 

@@ -1,4 +1,4 @@
-package dev.fanout.providers.github_release;
+package dev.fanout.providers.github;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

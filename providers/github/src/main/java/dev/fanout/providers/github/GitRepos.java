@@ -1,14 +1,9 @@
-package dev.fanout.providers.github_release;
+package dev.fanout.providers.github;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.dircache.DirCache;
@@ -26,12 +21,8 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.ReceivePack;
-import org.eclipse.jgit.transport.RefAdvertiser;
 import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -56,26 +47,16 @@ final class GitRepos {
   }
 
   boolean exists(String owner, String repo) {
-    return Files.isDirectory(dir(owner, repo).resolve("objects"));
+    return GitSmartHttp.exists(dir(owner, repo));
   }
 
   /** Creates the bare repository with {@code main} as its default branch; false when it was there. */
   boolean create(String owner, String repo) throws IOException {
-    if (exists(owner, repo)) {
-      return false;
-    }
-    Path d = dir(owner, repo);
-    Files.createDirectories(d.getParent());
-    try (Repository r = FileRepositoryBuilder.create(d.toFile())) {
-      r.create(true);
-      RefUpdate head = r.updateRef(Constants.HEAD);
-      head.link(Constants.R_HEADS + DEFAULT_BRANCH);
-    }
-    return true;
+    return GitSmartHttp.create(dir(owner, repo), DEFAULT_BRANCH);
   }
 
   Repository open(String owner, String repo) throws IOException {
-    return new FileRepositoryBuilder().setGitDir(dir(owner, repo).toFile()).setMustExist(true).build();
+    return GitSmartHttp.open(dir(owner, repo));
   }
 
   /** The commit a branch points at, or null when the branch does not exist. */
@@ -201,54 +182,30 @@ final class GitRepos {
     }
   }
 
-  // Smart HTTP (git-http-backend's protocol), stateless: each request carries its whole body.
+  // Smart HTTP, each request on its own.
 
   byte[] advertise(String owner, String repo, String service) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PacketLineOut pkt = new PacketLineOut(out);
-    pkt.writeString("# service=" + service + "\n");
-    pkt.end();
     try (Repository r = open(owner, repo)) {
-      RefAdvertiser.PacketLineOutRefAdvertiser adv = new RefAdvertiser.PacketLineOutRefAdvertiser(pkt);
-      if (service.equals("git-upload-pack")) {
-        UploadPack up = new UploadPack(r);
-        up.setBiDirectionalPipe(false);
-        up.sendAdvertisedRefs(adv);
-      } else {
-        ReceivePack rp = new ReceivePack(r);
-        rp.setBiDirectionalPipe(false);
-        rp.sendAdvertisedRefs(adv);
-      }
+      return GitSmartHttp.advertise(r, service, GitRepos::receiver);
     }
-    return out.toByteArray();
   }
 
   byte[] uploadPack(String owner, String repo, byte[] body, String contentEncoding) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (Repository r = open(owner, repo); InputStream in = requestBody(body, contentEncoding)) {
-      UploadPack up = new UploadPack(r);
-      up.setBiDirectionalPipe(false);
-      up.upload(in, out, null);
+    try (Repository r = open(owner, repo)) {
+      return GitSmartHttp.uploadPack(r, body, contentEncoding);
     }
-    return out.toByteArray();
   }
 
   byte[] receivePack(String owner, String repo, byte[] body, String contentEncoding) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (Repository r = open(owner, repo); InputStream in = requestBody(body, contentEncoding)) {
-      ReceivePack rp = new ReceivePack(r);
-      rp.setBiDirectionalPipe(false);
-      rp.setRefLogIdent(SANDBOX);
-      rp.receive(in, out, null);
+    try (Repository r = open(owner, repo)) {
+      return GitSmartHttp.receivePack(receiver(r), body, contentEncoding);
     }
-    return out.toByteArray();
   }
 
-  /** git gzips larger request bodies (the negotiation of a big fetch). */
-  private static InputStream requestBody(byte[] body, String contentEncoding) throws IOException {
-    InputStream in = new ByteArrayInputStream(body);
-    String enc = contentEncoding == null ? "" : contentEncoding.toLowerCase(Locale.ROOT);
-    return enc.contains("gzip") ? new GZIPInputStream(in) : in;
+  private static ReceivePack receiver(Repository r) {
+    ReceivePack rp = new ReceivePack(r);
+    rp.setRefLogIdent(SANDBOX);
+    return rp;
   }
 
   static String utf8(byte[] b) {

@@ -1,4 +1,4 @@
-package dev.fanout.providers.github_release;
+package dev.fanout.providers.github;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
