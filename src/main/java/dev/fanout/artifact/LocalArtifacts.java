@@ -4,6 +4,7 @@ import dev.fanout.http.Bounds;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.provider.ArtifactStore;
+import dev.fanout.provider.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,11 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,17 +143,7 @@ public final class LocalArtifacts implements ArtifactStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return digests.computeIfAbsent(key, k -> {
-      Path f = file;
-      try (InputStream in = new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
-        return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return digests.computeIfAbsent(key, k -> Digests.sha256Hex(file));
   }
 
   static boolean isUrl(String s) {

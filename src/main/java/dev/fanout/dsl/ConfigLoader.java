@@ -10,6 +10,7 @@ import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.model.Unknown;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Providers;
 import dev.fanout.provider.Schema;
@@ -1205,25 +1206,21 @@ public final class ConfigLoader {
     }
 
     private String hash() {
-      try {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        for (Map.Entry<String, String> s : new TreeMap<>(sources).entrySet()) {
-          md.update(s.getKey().getBytes(StandardCharsets.UTF_8));
-          md.update((byte) 0);
-          md.update(s.getValue().getBytes(StandardCharsets.UTF_8));
-          md.update((byte) 0);
-        }
-        for (Map.Entry<String, Object> v : new TreeMap<>(variables).entrySet()) {
-          md.update(v.getKey().getBytes(StandardCharsets.UTF_8));
-          // A sensitive variable changes the hash without its value being recoverable from it.
-          Object value = v.getValue() instanceof Secret s ? "secret:" + Integer.toHexString(String.valueOf(s.reveal()).hashCode())
-              : v.getValue();
-          md.update(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
-        }
-        return HexFormat.of().formatHex(md.digest());
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
+      MessageDigest md = Digests.of("SHA-256");
+      for (Map.Entry<String, String> s : new TreeMap<>(sources).entrySet()) {
+        md.update(s.getKey().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(s.getValue().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
       }
+      for (Map.Entry<String, Object> v : new TreeMap<>(variables).entrySet()) {
+        md.update(v.getKey().getBytes(StandardCharsets.UTF_8));
+        // A sensitive variable changes the hash without its value being recoverable from it.
+        Object value = v.getValue() instanceof Secret s ? "secret:" + Integer.toHexString(String.valueOf(s.reveal()).hashCode())
+            : v.getValue();
+        md.update(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+      }
+      return HexFormat.of().formatHex(md.digest());
     }
   }
 

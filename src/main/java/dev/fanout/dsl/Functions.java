@@ -2,16 +2,14 @@ package dev.fanout.dsl;
 
 import dev.fanout.model.Secret;
 import dev.fanout.model.Unknown;
+import dev.fanout.provider.Digests;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,7 +56,7 @@ final class Functions {
             "Looked for " + p.toAbsolutePath().normalize() + ": " + e.getClass().getSimpleName() + ".", c.range());
       }
     });
-    def("sha256", 1, 1, "sha256(\"text\")", (a, c) -> hex("SHA-256", str(a, 0, c).getBytes(StandardCharsets.UTF_8)));
+    def("sha256", 1, 1, "sha256(\"text\")", (a, c) -> Digests.hex("SHA-256", str(a, 0, c).getBytes(StandardCharsets.UTF_8)));
     def("filesha256", 1, 1, "filesha256(\"path\")", (a, c) -> {
       Path p = world.dir().resolve(str(a, 0, c));
       if (!Files.isRegularFile(p)) {
@@ -66,7 +64,7 @@ final class Functions {
         return Unknown.AFTER_BUILD;
       }
       try {
-        return hex("SHA-256", Files.readAllBytes(p));
+        return Digests.hex("SHA-256", Files.readAllBytes(p));
       } catch (IOException e) {
         throw new EvalException("Cannot read file \"" + str(a, 0, c) + "\"", e.getMessage(), c.range());
       }
@@ -357,13 +355,5 @@ final class Functions {
       }
     }
     return out.toString();
-  }
-
-  private static String hex(String algorithm, byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

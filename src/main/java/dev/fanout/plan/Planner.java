@@ -8,14 +8,13 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Edge;
 import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.refresh.TargetState;
 import dev.fanout.target.Target;
 import dev.fanout.target.Targets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +124,7 @@ public final class Planner {
   public static String fingerprint(RegistryState s) {
     try {
       byte[] bytes = JSON.writeValueAsBytes(PlanJson.before(s));
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "sha256:" + Digests.sha256Hex(bytes);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -10,7 +10,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.providers.winget.PlatformAsset;
+import dev.fanout.providers.github.PlatformAsset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,9 +1,7 @@
 package dev.fanout.providers.aur;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.fanout.providers.github.GitSmartHttp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +9,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -19,13 +16,9 @@ import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.eclipse.jgit.transport.PacketLineOut;
 import org.eclipse.jgit.transport.PreReceiveHook;
 import org.eclipse.jgit.transport.ReceiveCommand;
 import org.eclipse.jgit.transport.ReceivePack;
-import org.eclipse.jgit.transport.RefAdvertiser;
-import org.eclipse.jgit.transport.UploadPack;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
@@ -33,10 +26,8 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * {@code stateDir/repos}, served over git smart HTTP. A push runs the checks of aurweb's
  * {@code git-update} hook before any ref moves: only {@code master}, fast-forward only, and
  * every new commit must hold {@code PKGBUILD} and a {@code .SRCINFO} whose pkgbase is the
- * repository's name. Callers hold the emulator's lock.
- *
- * <p>This duplicates the smart-HTTP plumbing of the GitHub emulator's (package-private)
- * {@code GitRepos}; the receive hook is what differs.
+ * repository's name. Callers hold the emulator's lock. The smart-HTTP serving is the GitHub
+ * emulator's ({@link GitSmartHttp}); the receive hook is what differs.
  */
 final class AurRepos {
 
@@ -55,19 +46,11 @@ final class AurRepos {
 
   /** Like the AUR, any name can be cloned: an unknown package base is an empty repository. */
   void ensure(String pkgbase) throws IOException {
-    Path d = dir(pkgbase);
-    if (Files.isDirectory(d.resolve("objects"))) {
-      return;
-    }
-    Files.createDirectories(root);
-    try (Repository r = FileRepositoryBuilder.create(d.toFile())) {
-      r.create(true);
-      r.updateRef(Constants.HEAD).link(Constants.R_HEADS + BRANCH);
-    }
+    GitSmartHttp.create(dir(pkgbase), BRANCH);
   }
 
   private Repository open(String pkgbase) throws IOException {
-    return new FileRepositoryBuilder().setGitDir(dir(pkgbase).toFile()).setMustExist(true).build();
+    return GitSmartHttp.open(dir(pkgbase));
   }
 
   /** The package bases that have a master branch, that is, that were pushed once. */
@@ -89,7 +72,7 @@ final class AurRepos {
 
   /** A file at the tip of master, or null. */
   byte[] file(String pkgbase, String path) throws IOException {
-    if (!Files.isDirectory(dir(pkgbase).resolve("objects"))) {
+    if (!GitSmartHttp.exists(dir(pkgbase))) {
       return null;
     }
     try (Repository r = open(pkgbase); RevWalk walk = new RevWalk(r)) {
@@ -117,44 +100,25 @@ final class AurRepos {
   }
 
   byte[] advertise(String pkgbase, String service) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PacketLineOut pkt = new PacketLineOut(out);
-    pkt.writeString("# service=" + service + "\n");
-    pkt.end();
     try (Repository r = open(pkgbase)) {
-      RefAdvertiser.PacketLineOutRefAdvertiser adv = new RefAdvertiser.PacketLineOutRefAdvertiser(pkt);
-      if (service.equals("git-upload-pack")) {
-        UploadPack up = new UploadPack(r);
-        up.setBiDirectionalPipe(false);
-        up.sendAdvertisedRefs(adv);
-      } else {
-        receivePack(r, pkgbase).sendAdvertisedRefs(adv);
-      }
+      return GitSmartHttp.advertise(r, service, repo -> receivePack(repo, pkgbase));
     }
-    return out.toByteArray();
   }
 
   byte[] uploadPack(String pkgbase, byte[] body, String contentEncoding) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (Repository r = open(pkgbase); InputStream in = requestBody(body, contentEncoding)) {
-      UploadPack up = new UploadPack(r);
-      up.setBiDirectionalPipe(false);
-      up.upload(in, out, null);
+    try (Repository r = open(pkgbase)) {
+      return GitSmartHttp.uploadPack(r, body, contentEncoding);
     }
-    return out.toByteArray();
   }
 
   byte[] receivePack(String pkgbase, byte[] body, String contentEncoding) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (Repository r = open(pkgbase); InputStream in = requestBody(body, contentEncoding)) {
-      receivePack(r, pkgbase).receive(in, out, null);
+    try (Repository r = open(pkgbase)) {
+      return GitSmartHttp.receivePack(receivePack(r, pkgbase), body, contentEncoding);
     }
-    return out.toByteArray();
   }
 
   private static ReceivePack receivePack(Repository r, String pkgbase) {
     ReceivePack rp = new ReceivePack(r);
-    rp.setBiDirectionalPipe(false);
     rp.setRefLogIdent(AUR);
     rp.setAllowNonFastForwards(false);
     rp.setAllowDeletes(false);
@@ -230,12 +194,5 @@ final class AurRepos {
         return repo.open(tw.getObjectId(0)).getBytes();
       }
     }
-  }
-
-  /** git gzips larger request bodies. */
-  private static InputStream requestBody(byte[] body, String contentEncoding) throws IOException {
-    InputStream in = new ByteArrayInputStream(body);
-    String enc = contentEncoding == null ? "" : contentEncoding.toLowerCase(Locale.ROOT);
-    return enc.contains("gzip") ? new GZIPInputStream(in) : in;
   }
 }

@@ -16,7 +16,7 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.providers.winget.ManifestFixtures;
+import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;

@@ -2,6 +2,7 @@ package dev.fanout.providers.chocolatey;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -13,13 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +50,6 @@ public final class ChocolateyEmulator implements Emulator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String ATOM = "http://www.w3.org/2005/Atom";
-  static final String D = "http://schemas.microsoft.com/ado/2007/08/dataservices";
   static final String M = "http://schemas.microsoft.com/ado/2007/08/dataservices/metadata";
   private static final Pattern ENTRY = Pattern.compile(
       "^/api/v2/Packages\\(Id='([^']*)',Version='([^']*)'\\)/?$", Pattern.CASE_INSENSITIVE);
@@ -134,7 +131,7 @@ public final class ChocolateyEmulator implements Emulator {
     StoredPackage p = id == null ? null : packages.get(id.toLowerCase(Locale.ROOT));
     StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.append("<feed xml:base=\"").append(ctx.baseUrl()).append("/api/v2/\" xmlns=\"").append(ATOM)
-        .append("\" xmlns:d=\"").append(D).append("\" xmlns:m=\"").append(M).append("\">\n");
+        .append("\" xmlns:d=\"").append(ChocolateyProvider.DATA_SERVICES).append("\" xmlns:m=\"").append(M).append("\">\n");
     x.append("  <id>").append(ctx.baseUrl()).append("/api/v2/FindPackagesById</id>\n");
     x.append("  <title type=\"text\">FindPackagesById</title>\n");
     x.append("  <updated>").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("</updated>\n");
@@ -152,7 +149,7 @@ public final class ChocolateyEmulator implements Emulator {
     StringBuilder x = new StringBuilder("<entry");
     if (root) {
       x.append(" xml:base=\"").append(ctx.baseUrl()).append("/api/v2/\" xmlns=\"").append(ATOM)
-          .append("\" xmlns:d=\"").append(D).append("\" xmlns:m=\"").append(M).append('"');
+          .append("\" xmlns:d=\"").append(ChocolateyProvider.DATA_SERVICES).append("\" xmlns:m=\"").append(M).append('"');
     }
     String self = ctx.baseUrl() + "/api/v2/Packages(Id='" + p.id() + "',Version='" + v.version() + "')";
     x.append(">\n  <id>").append(NupkgBuilder.xml(self)).append("</id>\n");
@@ -220,7 +217,7 @@ public final class ChocolateyEmulator implements Emulator {
           + "' already exists and cannot be modified.");
     }
     String published = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    StoredVersion v = new StoredVersion(version, "Submitted", false, sha512(nupkg), nupkg.length, published, meta);
+    StoredVersion v = new StoredVersion(version, "Submitted", false, Digests.base64("SHA-512", nupkg), nupkg.length, published, meta);
     List<StoredVersion> versions = new ArrayList<>(p == null ? List.of() : p.versions());
     versions.add(v);
     StoredPackage updated = new StoredPackage(p == null ? id : p.id(), versions);
@@ -375,14 +372,6 @@ public final class ChocolateyEmulator implements Emulator {
   /** The gallery's error shape: the message is the reason phrase and the body. */
   private static SandboxResponse error(int status, String message) {
     return SandboxResponse.text(status, message).withReason(message);
-  }
-
-  static String sha512(byte[] bytes) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-512").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void write(Path target, byte[] bytes) throws IOException {

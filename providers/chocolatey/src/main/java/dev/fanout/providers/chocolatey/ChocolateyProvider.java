@@ -7,6 +7,7 @@ import dev.fanout.model.Ref;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -39,6 +40,8 @@ import org.xml.sax.SAXException;
 final class ChocolateyProvider implements Provider {
 
   private static final String REGISTRY = "chocolatey";
+  /** The namespace of an OData feed entry's properties ({@code d:Version}...). */
+  static final String DATA_SERVICES = "http://schemas.microsoft.com/ado/2007/08/dataservices";
   private static final String GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
   private final ProviderContext ctx;
@@ -99,7 +102,7 @@ final class ChocolateyProvider implements Provider {
     NupkgBuilder.Spec spec = spec(publication);
     byte[] nupkg = build(publication, spec);
     Map<String, String> items = new LinkedHashMap<>();
-    items.put(NupkgBuilder.fileName(spec), nupkg == null ? null : ChocolateyEmulator.sha512(nupkg));
+    items.put(NupkgBuilder.fileName(spec), nupkg == null ? null : Digests.base64("SHA-512", nupkg));
     return new DesiredState(spec.version(), items, Map.of());
   }
 
@@ -249,7 +252,7 @@ final class ChocolateyProvider implements Provider {
   }
 
   private static String text(Document doc, String property) {
-    NodeList nodes = doc.getElementsByTagNameNS(ChocolateyEmulator.D, property);
+    NodeList nodes = doc.getElementsByTagNameNS(DATA_SERVICES, property);
     return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
   }
 

@@ -3,6 +3,7 @@ package dev.fanout.providers.crates;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -15,11 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -214,7 +212,7 @@ public final class CratesEmulator implements Emulator {
     if (existing != null && find(existing, vers) != null) {
       return error(400, "crate version `" + name + "@" + vers + "` is already uploaded");
     }
-    String cksum = sha256(crate);
+    String cksum = Digests.sha256Hex(crate);
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("name", name);
     index.put("vers", vers);
@@ -326,14 +324,6 @@ public final class CratesEmulator implements Emulator {
 
   private static SandboxResponse error(int status, String detail) {
     return SandboxResponse.json(status, Map.of("errors", List.of(Map.of("detail", detail))));
-  }
-
-  static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private Path cratesDir() {

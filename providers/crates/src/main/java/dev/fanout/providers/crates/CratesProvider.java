@@ -7,6 +7,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -154,7 +155,7 @@ final class CratesProvider implements Provider {
   public DesiredState desired(Publication publication) throws IOException {
     Package p = pack(publication);
     Map<String, String> items = new LinkedHashMap<>();
-    items.put(p.filename(), p.bytes() == null ? null : CratesEmulator.sha256(p.bytes()));
+    items.put(p.filename(), p.bytes() == null ? null : Digests.sha256Hex(p.bytes()));
     return new DesiredState(p.version(), items, Map.of());
   }
 
@@ -198,7 +199,7 @@ final class CratesProvider implements Provider {
     if (code == 400 && detail.contains("is already uploaded")) {
       RegistryState after = read(publication);
       String held = after.items().get(p.filename());
-      String ours = CratesEmulator.sha256(p.bytes());
+      String ours = Digests.sha256Hex(p.bytes());
       if (ours.equals(held)) {
         return new PublishResult(List.of(), p.filename() + " was already uploaded with the same content");
       }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.Tools;
@@ -68,7 +69,7 @@ class CratesEmulatorCargoTest {
     assertEquals(0, result.exit(), result.output());
     assertTrue(result.output().contains("Published fanout-hello v0.1.0"), result.output());
     byte[] downloaded = getBytes("/api/v1/crates/fanout-hello/0.1.0/download");
-    String cksum = CratesEmulator.sha256(downloaded);
+    String cksum = Digests.sha256Hex(downloaded);
     assertTrue(CrateArchive.entries(downloaded).containsKey("fanout-hello-0.1.0/Cargo.toml.orig"));
     JsonNode line = JSON.readTree(get("/index/fa/no/fanout-hello"));
     assertEquals("fanout-hello", line.path("name").asText());

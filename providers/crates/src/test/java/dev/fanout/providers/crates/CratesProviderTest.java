@@ -16,6 +16,7 @@ import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -185,7 +186,7 @@ class CratesProviderTest {
 
     provider.publish(pub, provider.read(pub));
 
-    assertEquals(CratesEmulator.sha256(Files.readAllBytes(crateFile)), provider.read(pub).items().get(CRATE));
+    assertEquals(Digests.sha256Hex(Files.readAllBytes(crateFile)), provider.read(pub).items().get(CRATE));
   }
 
   @Test

@@ -1,19 +1,15 @@
 package dev.fanout.providers.docker;
 
+import dev.fanout.provider.Digests;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -36,15 +32,7 @@ final class OciStorage {
   }
 
   static String sha256(byte[] bytes) {
-    return "sha256:" + HexFormat.of().formatHex(sha256Digest().digest(bytes));
-  }
-
-  static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return "sha256:" + Digests.sha256Hex(bytes);
   }
 
   // ---- blobs
@@ -154,11 +142,9 @@ final class OciStorage {
 
   /** The digest of everything uploaded so far. */
   String uploadDigest(String uuid) throws IOException {
-    MessageDigest md = sha256Digest();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(root.resolve("uploads").resolve(uuid)), md)) {
-      in.transferTo(OutputStream.nullOutputStream());
+    try (InputStream in = Files.newInputStream(root.resolve("uploads").resolve(uuid))) {
+      return "sha256:" + Digests.hex("SHA-256", in);
     }
-    return "sha256:" + HexFormat.of().formatHex(md.digest());
   }
 
   /** Moves a finished upload into the blob store. */

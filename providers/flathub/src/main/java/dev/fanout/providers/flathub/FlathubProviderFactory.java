@@ -1,7 +1,7 @@
 package dev.fanout.providers.flathub;
 
 import dev.fanout.provider.Schema;
-import dev.fanout.providers.github_release.GithubFileProviderFactory;
+import dev.fanout.providers.github.GithubFileProviderFactory;
 
 /** {@code flathub}: the app's flatpak manifest and metainfo, proposed to Flathub by pull request. */
 public final class FlathubProviderFactory extends GithubFileProviderFactory {

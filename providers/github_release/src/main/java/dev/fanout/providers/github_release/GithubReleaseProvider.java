@@ -6,10 +6,12 @@ import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.providers.github.GithubApi;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +77,7 @@ final class GithubReleaseProvider implements Provider {
         StringBuilder text = new StringBuilder();
         sums.forEach((name, sha) -> text.append(sha).append("  ").append(name).append('\n'));
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        out.add(new Wanted(checksums, Optional.empty(), GithubEmulator.sha256(bytes), bytes));
+        out.add(new Wanted(checksums, Optional.empty(), Digests.sha256Hex(bytes), bytes));
       } else {
         out.add(new Wanted(checksums, Optional.empty(), null, null));
       }

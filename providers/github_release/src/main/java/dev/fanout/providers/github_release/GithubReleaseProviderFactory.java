@@ -10,6 +10,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import dev.fanout.providers.github.GithubApi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,7 +19,6 @@ import java.util.function.Function;
 /** {@code github_release}: a GitHub release with the artifacts as assets and a checksum file. */
 public final class GithubReleaseProviderFactory implements ProviderFactory {
 
-  static final String DEFAULT_API = "https://api.github.com";
   static final String DEFAULT_UPLOADS = "https://uploads.github.com";
 
   @Override
@@ -53,7 +53,7 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   @Override
   public Schema settingsSchema() {
     return Schema.builder()
-        .optional("api_url", Schema.Type.STRING, "the REST API; default " + DEFAULT_API)
+        .optional("api_url", Schema.Type.STRING, "the REST API; default " + GithubApi.DEFAULT_URL)
         .optional("uploads_url", Schema.Type.STRING, "the uploads host; default " + DEFAULT_UPLOADS)
         .sensitive("token", "a token with the repo scope (classic) or contents: write (fine-grained)")
         .build();
@@ -61,7 +61,7 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
 
   @Override
   public Map<String, String> endpoints() {
-    return Map.of("api_url", DEFAULT_API, "uploads_url", DEFAULT_UPLOADS);
+    return Map.of("api_url", GithubApi.DEFAULT_URL, "uploads_url", DEFAULT_UPLOADS);
   }
 
   @Override
@@ -87,7 +87,7 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   public Map<String, Object> exports(Publication publication, ExportContext context) {
     Function<Address, Artifact> artifacts = context.artifacts();
     String tag = publication.string("tag", context.release() == null ? null : "v" + context.release().version());
-    String apiUrl = context.endpoints().getOrDefault("api_url", DEFAULT_API);
+    String apiUrl = context.endpoints().getOrDefault("api_url", GithubApi.DEFAULT_URL);
     String repository = publication.string("repository");
     Map<String, Object> assets = new TreeMap<>();
     Map<String, Object> urls = new TreeMap<>();
@@ -114,7 +114,7 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   /** Where people download an asset: github.com for the public API, else the API's download path. */
   static String downloadUrl(String apiUrl, String repository, String tag, String name) {
     String api = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
-    if (api.equals(DEFAULT_API)) {
+    if (api.equals(GithubApi.DEFAULT_URL)) {
       return "https://github.com/" + repository + "/releases/download/" + tag + "/" + name;
     }
     return api + "/download/" + repository + "/" + tag + "/" + name;

@@ -2,7 +2,7 @@ package dev.fanout.providers.homebrew;
 
 import dev.fanout.model.Publication;
 import dev.fanout.provider.ProviderContext;
-import dev.fanout.providers.github_release.GithubFileProvider;
+import dev.fanout.providers.github.GithubFileProvider;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.fanout.providers.homebrew;
 
-import dev.fanout.providers.github_release.GithubFileProviderFactory;
+import dev.fanout.providers.github.GithubFileProviderFactory;
 
 /** {@code homebrew}: a formula in a Homebrew tap on GitHub, pointing at release assets. */
 public final class HomebrewProviderFactory extends GithubFileProviderFactory {

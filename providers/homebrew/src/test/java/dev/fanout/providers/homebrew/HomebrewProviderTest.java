@@ -16,10 +16,10 @@ import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Providers;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.providers.github_release.GithubApi;
-import dev.fanout.providers.github_release.GithubEmulator;
-import dev.fanout.providers.github_release.GithubReleaseProviderFactory;
+import dev.fanout.providers.github.GithubApi;
+import dev.fanout.providers.github.GithubEmulator;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -67,12 +67,12 @@ class HomebrewProviderTest {
         artifacts, tmp.resolve("work"), true));
   }
 
-  /** The assets as a github_release block exports them, pointing at the sandbox's downloads. */
+  /** The assets as a github_release block exports them (its factory found as the CLI finds it), pointing at the sandbox's downloads. */
   private Object releaseAssets(String version) {
     Publication release = new Publication(Address.of("github_release", "main"), "github_release",
         Map.of("repository", "acme/tool", "tag", "v" + version, "assets", List.of(new Ref(linux), new Ref(mac), new Ref(macIntel))),
         Map.of("api_url", sandbox.url("github")));
-    return new GithubReleaseProviderFactory().exports(release, new ProviderFactory.ExportContext(null,
+    return Providers.load().get("github_release").exports(release, new ProviderFactory.ExportContext(null,
         artifacts::artifact, Map.of("api_url", sandbox.url("github")))).get("assets");
   }
 

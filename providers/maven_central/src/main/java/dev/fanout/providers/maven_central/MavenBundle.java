@@ -1,12 +1,10 @@
 package dev.fanout.providers.maven_central;
 
+import dev.fanout.provider.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +103,8 @@ final class MavenBundle {
       String path = c.folder() + "/" + f.getKey();
       out.put(path, f.getValue());
       out.put(path + ".asc", signer.sign(f.getValue()));
-      out.put(path + ".md5", hex("MD5", f.getValue()).getBytes(StandardCharsets.US_ASCII));
-      out.put(path + ".sha1", hex("SHA-1", f.getValue()).getBytes(StandardCharsets.US_ASCII));
+      out.put(path + ".md5", Digests.hex("MD5", f.getValue()).getBytes(StandardCharsets.US_ASCII));
+      out.put(path + ".sha1", Digests.hex("SHA-1", f.getValue()).getBytes(StandardCharsets.US_ASCII));
     }
     return out;
   }
@@ -123,14 +121,6 @@ final class MavenBundle {
       }
     }
     return out.toByteArray();
-  }
-
-  static String hex(String algorithm, byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static final Map<String, String> LICENSE_URLS = new LinkedHashMap<>(Map.of(

@@ -2,6 +2,7 @@ package dev.fanout.providers.maven_central;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -146,8 +147,8 @@ public final class MavenCentralEmulator implements Emulator {
     String type = relative.endsWith(".xml") || relative.endsWith(".pom") ? "text/xml"
         : relative.endsWith(".jar") ? "application/java-archive" : "application/octet-stream";
     return SandboxResponse.bytes(200, type, bytes)
-        .withHeader("X-Checksum-SHA1", MavenBundle.hex("SHA-1", bytes))
-        .withHeader("X-Checksum-MD5", MavenBundle.hex("MD5", bytes));
+        .withHeader("X-Checksum-SHA1", Digests.hex("SHA-1", bytes))
+        .withHeader("X-Checksum-MD5", Digests.hex("MD5", bytes));
   }
 
   private SandboxResponse upload(SandboxRequest request) throws IOException {
@@ -223,7 +224,7 @@ public final class MavenCentralEmulator implements Emulator {
           if (sum == null) {
             problems.add("Missing " + alg[0] + " checksum for file: " + shortName);
           } else if (!new String(sum, StandardCharsets.US_ASCII).trim().split("\\s+")[0]
-              .equalsIgnoreCase(MavenBundle.hex(alg[1], f.getValue()))) {
+              .equalsIgnoreCase(Digests.hex(alg[1], f.getValue()))) {
             problems.add("Invalid " + alg[0] + " checksum for file: " + shortName);
           }
         }
@@ -389,8 +390,8 @@ public final class MavenCentralEmulator implements Emulator {
     byte[] bytes = x.toString().getBytes(StandardCharsets.UTF_8);
     Path dir = repository().resolve(group.replace('.', '/')).resolve(artifact);
     write(dir.resolve("maven-metadata.xml"), bytes);
-    write(dir.resolve("maven-metadata.xml.sha1"), MavenBundle.hex("SHA-1", bytes).getBytes(StandardCharsets.US_ASCII));
-    write(dir.resolve("maven-metadata.xml.md5"), MavenBundle.hex("MD5", bytes).getBytes(StandardCharsets.US_ASCII));
+    write(dir.resolve("maven-metadata.xml.sha1"), Digests.hex("SHA-1", bytes).getBytes(StandardCharsets.US_ASCII));
+    write(dir.resolve("maven-metadata.xml.md5"), Digests.hex("MD5", bytes).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** The password in {@code Bearer base64(user:password)}; the portal also accepts the {@code UserToken} scheme. */

@@ -7,6 +7,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -176,7 +177,7 @@ final class MavenCentralProvider implements Provider {
   public DesiredState desired(Publication publication) throws IOException {
     MavenBundle.Coordinates c = coordinates(publication);
     Map<String, String> items = new LinkedHashMap<>();
-    items.put(c.file(".pom"), MavenBundle.hex("SHA-1", pom(publication, c)));
+    items.put(c.file(".pom"), Digests.hex("SHA-1", pom(publication, c)));
     return new DesiredState(c.version(), items, Map.of());
   }
 

@@ -14,6 +14,7 @@ import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -102,8 +103,8 @@ class MavenCentralProviderTest {
       byte[] file = get(FOLDER + name);
       byte[] asc = get(FOLDER + name + ".asc");
       assertTrue(keys.verifies(file, asc), name + " signature");
-      assertEquals(MavenBundle.hex("SHA-1", file), new String(get(FOLDER + name + ".sha1"), StandardCharsets.US_ASCII));
-      assertEquals(MavenBundle.hex("MD5", file), new String(get(FOLDER + name + ".md5"), StandardCharsets.US_ASCII));
+      assertEquals(Digests.hex("SHA-1", file), new String(get(FOLDER + name + ".sha1"), StandardCharsets.US_ASCII));
+      assertEquals(Digests.hex("MD5", file), new String(get(FOLDER + name + ".md5"), StandardCharsets.US_ASCII));
     }
     assertArrayEquals(Files.readAllBytes(artifacts.file(jar).orElseThrow()), get(FOLDER + "contextlite-1.0.35.jar"));
   }

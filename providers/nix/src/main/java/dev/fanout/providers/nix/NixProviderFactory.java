@@ -1,7 +1,7 @@
 package dev.fanout.providers.nix;
 
 import dev.fanout.provider.Schema;
-import dev.fanout.providers.github_release.GithubFileProviderFactory;
+import dev.fanout.providers.github.GithubFileProviderFactory;
 
 /** {@code nix}: a {@code pkgs/by-name} package for nixpkgs (by pull request) or an overlay repository (by commit). */
 public final class NixProviderFactory extends GithubFileProviderFactory {

@@ -3,6 +3,7 @@ package dev.fanout.providers.npm;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -151,7 +152,7 @@ public class NpmEmulator implements Emulator {
       String token = request.bearerToken();
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("token", token.substring(0, Math.min(6, token.length())));
-      entry.put("key", HexFormat.of().formatHex(NpmPackageBuilder.digest("SHA-512",
+      entry.put("key", HexFormat.of().formatHex(Digests.digest("SHA-512",
           token.getBytes(StandardCharsets.UTF_8))));
       entry.put("readonly", !access.canWrite());
       entry.put("cidr_whitelist", null);

@@ -10,18 +10,15 @@ import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.provider.ArtifactStore;
+import dev.fanout.provider.Digests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -336,19 +333,11 @@ public final class NpmPackageBuilder {
 
   /** {@code sha512-<base64>}: npm's Subresource Integrity string. */
   public static String integrity(byte[] bytes) {
-    return "sha512-" + Base64.getEncoder().encodeToString(digest("SHA-512", bytes));
+    return "sha512-" + Digests.base64("SHA-512", bytes);
   }
 
   public static String shasum(byte[] bytes) {
-    return HexFormat.of().formatHex(digest("SHA-1", bytes));
-  }
-
-  static byte[] digest(String algorithm, byte[] bytes) {
-    try {
-      return MessageDigest.getInstance(algorithm).digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(algorithm + " is missing from this JVM", e);
-    }
+    return Digests.hex("SHA-1", bytes);
   }
 
   /** package.json as npm writes it: two-space indent, {@code "key": value}, a final newline. */

@@ -5,6 +5,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -284,20 +285,11 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
         String[] parts = e.getName().split("/");
         // package/bin/<os>-<arch>/<file>: the bundled layout's one binary per platform.
         if (parts.length == 4 && parts[1].equals("bin") && !e.isDirectory()) {
-          java.security.MessageDigest sha = sha256();
-          out.put(parts[2], java.util.HexFormat.of().formatHex(sha.digest(tar.readAllBytes())));
+          out.put(parts[2], Digests.sha256Hex(tar.readAllBytes()));
         }
       }
     }
     return out;
-  }
-
-  private static java.security.MessageDigest sha256() {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private NpmRegistryClient client(Publication publication) {

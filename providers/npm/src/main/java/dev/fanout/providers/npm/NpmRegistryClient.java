@@ -3,6 +3,7 @@ package dev.fanout.providers.npm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Secret;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ public final class NpmRegistryClient {
       if (!a.ok() || a.body() == null) {
         return null;
       }
-      String key = HexFormat.of().formatHex(NpmPackageBuilder.digest("SHA-512",
+      String key = HexFormat.of().formatHex(Digests.digest("SHA-512",
           token.reveal().getBytes(StandardCharsets.UTF_8)));
       for (JsonNode entry : a.body().path("objects")) {
         if (key.equals(entry.path("key").asText())) {

@@ -2,6 +2,7 @@ package dev.fanout.providers.pypi;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -12,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,7 +224,7 @@ public final class PypiEmulator implements Emulator {
           + "See https://www.python.org/dev/peps/pep-0527 and https://peps.python.org/pep-0715/ for more information");
     }
     byte[] bytes = content.content();
-    String sha256 = hex("SHA-256", bytes);
+    String sha256 = Digests.hex("SHA-256", bytes);
     String given = form.field("sha256_digest");
     if (given != null && !given.equalsIgnoreCase(sha256)) {
       return error(400, "The digest supplied does not match a digest calculated from the uploaded file.");
@@ -251,7 +249,7 @@ public final class PypiEmulator implements Emulator {
       v = version;
     }
     List<StoredFile> files = new ArrayList<>(p.releases().getOrDefault(v, List.of()));
-    files.add(new StoredFile(filename, sha256, hex("MD5", bytes), bytes.length, filetype,
+    files.add(new StoredFile(filename, sha256, Digests.hex("MD5", bytes), bytes.length, filetype,
         "bdist_wheel".equals(filetype) ? nonNull(form.field("pyversion"), "py3") : "source",
         Instant.now().toString()));
     Map<String, List<StoredFile>> releases = new LinkedHashMap<>(p.releases());
@@ -369,14 +367,6 @@ public final class PypiEmulator implements Emulator {
       return colon < 0 ? "" : "not-a-token";
     }
     return decoded.substring(colon + 1);
-  }
-
-  private static String hex(String algorithm, byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String nonNull(String value, String fallback) {

@@ -8,6 +8,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -15,10 +16,7 @@ import dev.fanout.provider.RegistryState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +95,7 @@ final class PypiProvider implements Provider {
   public DesiredState desired(Publication publication) throws IOException {
     Map<String, String> items = new LinkedHashMap<>();
     for (Distribution d : distributions(publication)) {
-      items.put(d.filename(), d.bytes() == null ? null : sha256(d.bytes()));
+      items.put(d.filename(), d.bytes() == null ? null : Digests.sha256Hex(d.bytes()));
     }
     return new DesiredState(PypiNames.version(ctx.release().version()), items, Map.of());
   }
@@ -115,7 +113,7 @@ final class PypiProvider implements Provider {
         throw new IOException("cannot upload " + d.filename() + ": its binary artifact is not built yet");
       }
       save(publication, d);
-      ours.put(d.filename(), sha256(d.bytes()));
+      ours.put(d.filename(), Digests.sha256Hex(d.bytes()));
       if (upload(publication, d)) {
         written.add(d.filename());
       } else {
@@ -153,7 +151,7 @@ final class PypiProvider implements Provider {
         .addFormDataPart("summary", meta.summary())
         .addFormDataPart("description_content_type", "text/plain")
         .addFormDataPart("requires_python", ">=3.7")
-        .addFormDataPart("sha256_digest", sha256(d.bytes()));
+        .addFormDataPart("sha256_digest", Digests.sha256Hex(d.bytes()));
     if (meta.homepage() != null) {
       form.addFormDataPart("home_page", meta.homepage());
     }
@@ -253,14 +251,6 @@ final class PypiProvider implements Provider {
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, "read", 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + index, e);
-    }
-  }
-
-  static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

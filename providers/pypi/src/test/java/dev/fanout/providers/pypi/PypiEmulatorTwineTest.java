@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
+import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.Tools;
@@ -62,7 +63,7 @@ class PypiEmulatorTwineTest {
     assertEquals(false, release.path("info").path("yanked").asBoolean());
     JsonNode file = release.path("urls").get(0);
     assertEquals(wheel.getFileName().toString(), file.path("filename").asText());
-    assertEquals(PypiProvider.sha256(Files.readAllBytes(wheel)), file.path("digests").path("sha256").asText());
+    assertEquals(Digests.sha256Hex(Files.readAllBytes(wheel)), file.path("digests").path("sha256").asText());
     assertEquals("bdist_wheel", file.path("packagetype").asText());
     assertEquals(Files.size(wheel), file.path("size").asLong());
     String simple = get("/simple/context-lite/");
@@ -147,7 +148,7 @@ class PypiEmulatorTwineTest {
     try (Response download = http.newCall(new Request.Builder()
         .url(sandbox.url("pypi") + "/packages/" + wheel.getFileName()).build()).execute()) {
       assertEquals(200, download.code());
-      assertEquals(PypiProvider.sha256(Files.readAllBytes(wheel)), PypiProvider.sha256(download.body().bytes()));
+      assertEquals(Digests.sha256Hex(Files.readAllBytes(wheel)), Digests.sha256Hex(download.body().bytes()));
     }
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.ProviderContext;
-import dev.fanout.providers.github_release.GithubFileProvider;
+import dev.fanout.providers.github.GithubFileProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

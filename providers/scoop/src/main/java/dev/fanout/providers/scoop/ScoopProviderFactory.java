@@ -1,6 +1,6 @@
 package dev.fanout.providers.scoop;
 
-import dev.fanout.providers.github_release.GithubFileProviderFactory;
+import dev.fanout.providers.github.GithubFileProviderFactory;
 
 /** {@code scoop}: a manifest in a Scoop bucket on GitHub, pointing at release assets. */
 public final class ScoopProviderFactory extends GithubFileProviderFactory {

@@ -1,7 +1,7 @@
 package dev.fanout.providers.winget;
 
 import dev.fanout.provider.Schema;
-import dev.fanout.providers.github_release.GithubFileProviderFactory;
+import dev.fanout.providers.github.GithubFileProviderFactory;
 
 /** {@code winget}: a pull request adding the release's manifests to microsoft/winget-pkgs. */
 public final class WingetProviderFactory extends GithubFileProviderFactory {

@@ -1,0 +1,214 @@
+package dev.fanout.providers.github;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.ReceivePack;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * The emulator's repositories: real bare git repositories under {@code stateDir/repos}, so
+ * that what the contents API writes a real {@code git clone} sees, and what {@code git push}
+ * sends the contents API reads. Callers hold the emulator's lock.
+ */
+final class GitRepos {
+
+  static final String DEFAULT_BRANCH = "main";
+  private static final PersonIdent SANDBOX = new PersonIdent("fanout-sandbox", "sandbox@fanout.invalid");
+
+  private final Path root;
+
+  GitRepos(Path root) {
+    this.root = root;
+  }
+
+  /** GitHub names are case-insensitive; the folder uses the lower-case form. */
+  Path dir(String owner, String repo) {
+    return root.resolve(owner.toLowerCase(Locale.ROOT)).resolve(repo.toLowerCase(Locale.ROOT) + ".git");
+  }
+
+  boolean exists(String owner, String repo) {
+    return GitSmartHttp.exists(dir(owner, repo));
+  }
+
+  /** Creates the bare repository with {@code main} as its default branch; false when it was there. */
+  boolean create(String owner, String repo) throws IOException {
+    return GitSmartHttp.create(dir(owner, repo), DEFAULT_BRANCH);
+  }
+
+  Repository open(String owner, String repo) throws IOException {
+    return GitSmartHttp.open(dir(owner, repo));
+  }
+
+  /** The commit a branch points at, or null when the branch does not exist. */
+  ObjectId branch(String owner, String repo, String branch) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      return r.resolve(Constants.R_HEADS + branch);
+    }
+  }
+
+  /** A file at a ref (branch, tag or commit), or null when the ref or the path is missing. */
+  record Blob(ObjectId id, byte[] content) { }
+
+  Blob read(String owner, String repo, String ref, String path) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      ObjectId commit = resolve(r, ref);
+      if (commit == null) {
+        return null;
+      }
+      try (RevWalk walk = new RevWalk(r)) {
+        RevCommit c = walk.parseCommit(commit);
+        try (TreeWalk tw = TreeWalk.forPath(r, path, c.getTree())) {
+          if (tw == null || !tw.getFileMode(0).equals(FileMode.REGULAR_FILE)
+              && !tw.getFileMode(0).equals(FileMode.EXECUTABLE_FILE)) {
+            return null;
+          }
+          ObjectId id = tw.getObjectId(0);
+          return new Blob(id, r.open(id).getBytes());
+        }
+      }
+    }
+  }
+
+  private static ObjectId resolve(Repository r, String ref) throws IOException {
+    if (ref == null || ref.isEmpty()) {
+      return r.resolve(Constants.HEAD);
+    }
+    ObjectId id = r.resolve(Constants.R_HEADS + ref);
+    if (id == null) {
+      id = r.resolve(Constants.R_TAGS + ref);
+    }
+    if (id == null && ObjectId.isId(ref)) {
+      id = ObjectId.fromString(ref);
+    }
+    return id;
+  }
+
+  /** Whether the repository has no commit at all (GitHub: "This repository is empty."). */
+  boolean isEmpty(String owner, String repo) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      return r.getRefDatabase().getRefsByPrefix(Constants.R_HEADS).isEmpty();
+    }
+  }
+
+  /**
+   * Commits one file on a branch; the branch is created when the repository is empty.
+   *
+   * @return the new commit, or null when the branch moved meanwhile
+   */
+  ObjectId commitFile(String owner, String repo, String branch, String path, byte[] content,
+      String message) throws IOException {
+    try (Repository r = open(owner, repo); ObjectInserter ins = r.newObjectInserter();
+        ObjectReader reader = r.newObjectReader(); RevWalk walk = new RevWalk(r)) {
+      ObjectId parent = r.resolve(Constants.R_HEADS + branch);
+      DirCache index = DirCache.newInCore();
+      if (parent != null) {
+        DirCacheBuilder builder = index.builder();
+        builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, walk.parseCommit(parent).getTree());
+        builder.finish();
+      }
+      ObjectId blob = ins.insert(Constants.OBJ_BLOB, content);
+      DirCacheEditor editor = index.editor();
+      editor.add(new DirCacheEditor.PathEdit(path) {
+        @Override
+        public void apply(DirCacheEntry entry) {
+          entry.setFileMode(FileMode.REGULAR_FILE);
+          entry.setObjectId(blob);
+        }
+      });
+      editor.finish();
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(index.writeTree(ins));
+      if (parent != null) {
+        commit.setParentId(parent);
+      }
+      commit.setAuthor(SANDBOX);
+      commit.setCommitter(SANDBOX);
+      commit.setMessage(message == null || message.isBlank() ? "Update " + path : message);
+      ObjectId id = ins.insert(commit);
+      ins.flush();
+      RefUpdate update = r.updateRef(Constants.R_HEADS + branch);
+      update.setNewObjectId(id);
+      update.setExpectedOldObjectId(parent == null ? ObjectId.zeroId() : parent);
+      RefUpdate.Result result = update.update(walk);
+      return switch (result) {
+        case NEW, FAST_FORWARD, FORCED -> id;
+        default -> null;
+      };
+    }
+  }
+
+  /** Creates {@code refs/...} at a commit; false when the ref exists or the commit is unknown. */
+  boolean createRef(String owner, String repo, String ref, ObjectId at) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      if (r.exactRef(ref) != null || !r.getObjectDatabase().has(at)) {
+        return false;
+      }
+      RefUpdate update = r.updateRef(ref);
+      update.setNewObjectId(at);
+      update.setExpectedOldObjectId(ObjectId.zeroId());
+      RefUpdate.Result result = update.update();
+      return result == RefUpdate.Result.NEW;
+    }
+  }
+
+  /** Copies every branch and tag of one repository into another (a fork). */
+  void copyRefs(String fromOwner, String fromRepo, String toOwner, String toRepo) throws IOException {
+    try (Git to = Git.open(dir(toOwner, toRepo).toFile())) {
+      to.fetch().setRemote(dir(fromOwner, fromRepo).toUri().toString())
+          .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+          .call();
+    } catch (GitAPIException e) {
+      throw new IOException("fork of " + fromOwner + "/" + fromRepo + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  // Smart HTTP, each request on its own.
+
+  byte[] advertise(String owner, String repo, String service) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      return GitSmartHttp.advertise(r, service, GitRepos::receiver);
+    }
+  }
+
+  byte[] uploadPack(String owner, String repo, byte[] body, String contentEncoding) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      return GitSmartHttp.uploadPack(r, body, contentEncoding);
+    }
+  }
+
+  byte[] receivePack(String owner, String repo, byte[] body, String contentEncoding) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      return GitSmartHttp.receivePack(receiver(r), body, contentEncoding);
+    }
+  }
+
+  private static ReceivePack receiver(Repository r) {
+    ReceivePack rp = new ReceivePack(r);
+    rp.setRefLogIdent(SANDBOX);
+    return rp;
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

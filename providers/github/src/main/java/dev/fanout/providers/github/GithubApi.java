@@ -1,0 +1,188 @@
+package dev.fanout.providers.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.RegistryException;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * The GitHub REST API as the GitHub-based providers use it (releases, Homebrew taps, Scoop
+ * buckets): one place for the headers GitHub asks for, the token and the error messages.
+ * Public: every GitHub-based provider's package uses it.
+ */
+public final class GithubApi {
+
+  /** The REST API of github.com; GitHub Enterprise Server and the sandbox set {@code api_url}. */
+  public static final String DEFAULT_URL = "https://api.github.com";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  private final OkHttpClient http;
+  private final String apiUrl;
+  private final Secret token;
+  private final String registry;
+
+  /** An answer: status, parsed JSON body (null when empty or not JSON) and headers. */
+  public record Answer(int status, JsonNode json, Headers headers) {
+    public boolean ok() {
+      return status >= 200 && status < 300;
+    }
+
+    /** The {@code message} of a GitHub error body, or the status. */
+    public String message() {
+      if (json != null && json.hasNonNull("message")) {
+        String m = json.get("message").asText();
+        JsonNode errors = json.get("errors");
+        return errors != null && errors.isArray() && !errors.isEmpty() ? m + " " + errors : m;
+      }
+      return "HTTP " + status;
+    }
+
+    /** Whether this is GitHub's 422 with {@code errors[].code == "already_exists"}. */
+    public boolean alreadyExists() {
+      if (status != 422 || json == null || !json.has("errors")) {
+        return false;
+      }
+      for (JsonNode e : json.get("errors")) {
+        if ("already_exists".equals(e.path("code").asText())
+            || e.path("message").asText().contains("already exists")) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * @param registry the name used in error messages, such as {@code github_release}
+   */
+  public GithubApi(OkHttpClient http, String apiUrl, Secret token, String registry) {
+    this.http = http;
+    this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
+    this.token = token;
+    this.registry = registry;
+  }
+
+  public String apiUrl() {
+    return apiUrl;
+  }
+
+  public Answer get(String path, String operation) throws RegistryException {
+    return send("GET", path, null, null, operation);
+  }
+
+  public Answer send(String method, String path, Object jsonBody, String operation) throws RegistryException {
+    return send(method, path, jsonBody == null ? null : json(jsonBody), JSON_TYPE, operation);
+  }
+
+  /** Sends raw bytes (a release asset) to a full URL or an API path. */
+  public Answer send(String method, String pathOrUrl, byte[] body, MediaType type, String operation)
+      throws RegistryException {
+    String url = pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://") ? pathOrUrl : apiUrl + pathOrUrl;
+    Request.Builder b = new Request.Builder().url(url)
+        .header("Accept", "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", "2022-11-28");
+    if (token != null && token.isSet()) {
+      b.header("Authorization", "Bearer " + token.reveal());
+    }
+    RequestBody rb = body == null ? (method.equals("GET") || method.equals("DELETE") ? null : RequestBody.create(new byte[0]))
+        : RequestBody.create(body, type);
+    b.method(method, rb);
+    try (Response r = http.newCall(b.build()).execute()) {
+      byte[] bytes = r.body().bytes();
+      JsonNode node = null;
+      if (bytes.length > 0 && (bytes[0] == '{' || bytes[0] == '[')) {
+        try {
+          node = JSON.readTree(bytes);
+        } catch (IOException notJson) {
+          node = null;
+        }
+      }
+      return new Answer(r.code(), node, r.headers());
+    } catch (IOException e) {
+      throw new RegistryException(registry, operation, 0, "no answer from " + hostOf(url) + ": " + e.getMessage(),
+          true, "check the network and try again", e);
+    }
+  }
+
+  /** An error for an unexpected answer, with the usual fix for its status. */
+  public RegistryException failure(String operation, Answer a) {
+    String hint = switch (a.status()) {
+      case 401 -> "the token is not valid: create a new one and set it";
+      case 403 -> "the token may not do this: grant it the repo (contents: write) permission";
+      case 404 -> "check the repository name and that the token can see it";
+      case 409 -> "the branch moved while writing: run again";
+      default -> a.status() >= 500 ? "GitHub is failing: try again later" : null;
+    };
+    return new RegistryException(registry, operation, a.status(), a.message(), hint);
+  }
+
+  /**
+   * {@code GET /user}: classic tokens list their scopes in {@code X-OAuth-Scopes}; a token
+   * needs {@code repo} or {@code public_repo} to write releases and contents.
+   */
+  public CredentialCheck checkCredentials() {
+    if (token == null || !token.isSet()) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING,
+          "no GitHub token: set " + (token == null ? "the token setting" : token.source()));
+    }
+    Answer a;
+    try {
+      a = get("/user", "credential check");
+    } catch (RegistryException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
+    }
+    if (a.status() == 401) {
+      return new CredentialCheck(CredentialCheck.Status.INVALID,
+          "GitHub does not know the token from " + token.source() + " (401 Bad credentials): create a new one");
+    }
+    if (!a.ok()) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, "GET /user answered " + a.status() + ": " + a.message());
+    }
+    String login = a.json() == null ? "?" : a.json().path("login").asText("?");
+    String scopes = a.headers().get("X-OAuth-Scopes");
+    if (scopes == null) {
+      return CredentialCheck.ok("authenticated as " + login
+          + "; fine-grained token: contents permission is checked at publish");
+    }
+    List<String> granted = Arrays.stream(scopes.split(",")).map(String::trim).toList();
+    if (granted.contains("repo") || granted.contains("public_repo")) {
+      return CredentialCheck.ok("authenticated as " + login + " (scopes: " + scopes + ")");
+    }
+    return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token of " + login + " has scopes ["
+        + scopes + "] but needs repo (or public_repo): add the scope or use a token that has it");
+  }
+
+  /** {@code owner/repo} split in two, or an exception naming the bad value. */
+  public static String[] ownerRepo(Publication publication) {
+    String repository = publication.string("repository");
+    if (repository == null || !repository.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException(publication + ": repository must be \"owner/repo\", not '" + repository + "'");
+    }
+    return repository.split("/");
+  }
+
+  private static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON-serialisable", e);
+    }
+  }
+
+  private static String hostOf(String url) {
+    okhttp3.HttpUrl u = okhttp3.HttpUrl.parse(url);
+    return u == null ? url : u.host();
+  }
+}

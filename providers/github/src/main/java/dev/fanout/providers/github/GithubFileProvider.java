@@ -1,0 +1,302 @@
+package dev.fanout.providers.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.provider.RegistryState;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A package manifest kept as one file in a GitHub repository (a Homebrew formula in a tap, a
+ * Scoop manifest in a bucket), written through the contents API: straight to the default
+ * branch ({@code mode = "commit"}) or on a branch with a pull request
+ * ({@code mode = "pull_request"}). Git repositories never refuse a repeated version, so
+ * this compares content itself: a file with the same bytes is not written again.
+ *
+ * <p>The items compared by the plan are {@code version}, and {@code url.PLATFORM} and
+ * {@code sha256.PLATFORM} for every platform the manifest carries; subclasses generate the
+ * file and parse those items back from it.
+ */
+public abstract class GithubFileProvider implements Provider {
+
+  /**
+   * One download in the manifest, from the {@code assets} attribute (a GitHub release's
+   * {@code assets} export: platform to {name, url, artifact}).
+   *
+   * @param sha256 computed locally from the artifact, never fetched; null before the build
+   */
+  public record Asset(String platform, String name, String url, Address artifact, String sha256) { }
+
+  protected final ProviderContext ctx;
+  private final String registry;
+
+  protected GithubFileProvider(ProviderContext ctx, String registry) {
+    this.ctx = ctx;
+    this.registry = registry;
+  }
+
+  /** The file's path in the repository, such as {@code Formula/tool.rb}. */
+  protected abstract String path(Publication p);
+
+  /** Whether the manifest carries this platform ({@code linux-amd64}...). */
+  protected abstract boolean supports(String platform);
+
+  /** The whole file; called only when every asset's url and sha256 are known. */
+  protected abstract byte[] generate(Publication p, List<Asset> assets);
+
+  /** {@code version}, {@code url.P}, {@code sha256.P} as the file says; empty when unreadable. */
+  protected abstract Map<String, String> parse(byte[] content);
+
+  /** The package's name in the manifest: the {@code name} attribute, else the block's name. */
+  protected String packageName(Publication p) {
+    return p.string("name", p.name());
+  }
+
+  protected String version() {
+    return ctx.release().version();
+  }
+
+  protected String description(Publication p) {
+    return p.string("description", ctx.release().description() == null ? "" : ctx.release().description());
+  }
+
+  protected String homepage(Publication p) {
+    return p.string("homepage", ctx.release().homepage() == null ? "" : ctx.release().homepage());
+  }
+
+  protected String license(Publication p) {
+    return p.string("license", ctx.release().license());
+  }
+
+  private GithubApi api(Publication p) {
+    return new GithubApi(ctx.http(), ctx.endpoint("api_url"), p.secret("token"), registry);
+  }
+
+  private static boolean pullRequestMode(Publication p) {
+    String mode = p.string("mode", "commit");
+    if (!mode.equals("commit") && !mode.equals("pull_request")) {
+      throw new IllegalArgumentException(p + ": mode must be \"commit\" or \"pull_request\", not '" + mode + "'");
+    }
+    return mode.equals("pull_request");
+  }
+
+  /** The assets this manifest carries, sorted by platform. */
+  protected List<Asset> assets(Publication p) {
+    List<Asset> out = new ArrayList<>();
+    for (Map.Entry<String, Object> e : new TreeMap<>(p.map("assets")).entrySet()) {
+      if (!supports(e.getKey()) || !(e.getValue() instanceof Map<?, ?> m)) {
+        continue;
+      }
+      Address artifact = m.get("artifact") instanceof Ref r ? r.address() : null;
+      String name = m.get("name") instanceof String s ? s
+          : artifact != null && ctx.artifacts().artifact(artifact) != null ? ctx.artifacts().artifact(artifact).name() : null;
+      String url = m.get("url") instanceof String s ? s : null;
+      String sha = artifact == null ? null : ctx.artifacts().sha256(artifact);
+      out.add(new Asset(e.getKey(), name, url, artifact, sha));
+    }
+    return out;
+  }
+
+  @Override
+  public DesiredState desired(Publication p) {
+    Map<String, String> items = new TreeMap<>();
+    items.put("version", version());
+    for (Asset a : assets(p)) {
+      items.put("url." + a.platform(), a.url());
+      items.put("sha256." + a.platform(), a.sha256());
+    }
+    return new DesiredState(version(), items, Map.of());
+  }
+
+  private String branch(Publication p) {
+    return packageName(p) + "-" + version();
+  }
+
+  @Override
+  public RegistryState read(Publication p) throws RegistryException {
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    GithubApi api = api(p);
+    String path = path(p);
+    String location = api.apiUrl() + "/repos/" + repo + "/contents/" + path;
+    GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + encodePath(path), "read " + path);
+    if (file.status() != 404 && !file.ok()) {
+      throw api.failure("read " + path, file);
+    }
+    Map<String, String> items = file.ok() ? parse(decode(file.json())) : Map.of();
+    String current = items.get("version");
+    String inProgress = null;
+    if (pullRequestMode(p) && !version().equals(current)) {
+      inProgress = openPull(api, repo, p);
+    }
+    if (!file.ok()) {
+      return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);
+    }
+    return new RegistryState(true, current == null ? List.of() : List.of(current), current, items, Map.of(),
+        inProgress, file.json().path("html_url").asText(location));
+  }
+
+  /** The URL of an open pull request for this version's branch, or null. */
+  private String openPull(GithubApi api, String repo, Publication p) throws RegistryException {
+    String owner = repo.substring(0, repo.indexOf('/'));
+    GithubApi.Answer pulls = api.get("/repos/" + repo + "/pulls?state=open&head="
+        + encode(owner + ":" + branch(p)), "list pull requests");
+    if (pulls.status() == 404) {
+      return null;
+    }
+    if (!pulls.ok()) {
+      throw api.failure("list pull requests", pulls);
+    }
+    return pulls.json().isEmpty() ? null : "pull request " + pulls.json().get(0).path("html_url").asText();
+  }
+
+  @Override
+  public CredentialCheck checkCredentials(Publication p) {
+    return api(p).checkCredentials();
+  }
+
+  @Override
+  public PublishResult publish(Publication p, RegistryState before) throws RegistryException {
+    List<Asset> assets = assets(p);
+    for (Asset a : assets) {
+      if (a.sha256() == null || a.url() == null || a.name() == null) {
+        throw new RegistryException(registry, "publish", 0, "asset " + a.platform() + " has no "
+            + (a.sha256() == null ? "sha256 (artifact not built)" : a.url() == null ? "url" : "name"), false,
+            "build the artifacts first and give each asset a name, url and artifact", null);
+      }
+    }
+    if (assets.isEmpty()) {
+      throw new RegistryException(registry, "publish", 0, "no asset for a platform this manifest supports", false,
+          "pass assets = github_release.NAME.assets with at least one supported platform", null);
+    }
+    byte[] content = generate(p, assets);
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    GithubApi api = api(p);
+    String path = path(p);
+    String message = packageName(p) + " " + version();
+    if (!pullRequestMode(p)) {
+      return write(api, repo, path, null, content, message)
+          ? new PublishResult(List.of(path), "committed " + path + " to " + repo)
+          : new PublishResult(List.of(), path + " already up to date in " + repo);
+    }
+    GithubApi.Answer info = api.get("/repos/" + repo, "read repository " + repo);
+    if (!info.ok()) {
+      throw api.failure("read repository " + repo, info);
+    }
+    String base = info.json().path("default_branch").asText("main");
+    String branch = branch(p);
+    List<String> written = new ArrayList<>();
+    GithubApi.Answer ref = api.get("/repos/" + repo + "/git/ref/heads/" + branch, "read branch " + branch);
+    if (ref.status() == 404) {
+      GithubApi.Answer head = api.get("/repos/" + repo + "/git/ref/heads/" + base, "read branch " + base);
+      if (!head.ok()) {
+        throw api.failure("read branch " + base, head);
+      }
+      GithubApi.Answer created = api.send("POST", "/repos/" + repo + "/git/refs", Map.of("ref", "refs/heads/" + branch,
+          "sha", head.json().path("object").path("sha").asText()), "create branch " + branch);
+      if (!created.ok() && created.status() != 422) {
+        throw api.failure("create branch " + branch, created);
+      }
+      written.add("branch " + branch);
+    } else if (!ref.ok()) {
+      throw api.failure("read branch " + branch, ref);
+    }
+    if (write(api, repo, path, branch, content, message)) {
+      written.add(path);
+    }
+    if (openPull(api, repo, p) == null) {
+      Map<String, Object> pr = new LinkedHashMap<>();
+      pr.put("title", message);
+      pr.put("head", branch);
+      pr.put("base", base);
+      pr.put("body", "Update " + packageName(p) + " to " + version() + ".\n\nCreated by fanout.");
+      GithubApi.Answer opened = api.send("POST", "/repos/" + repo + "/pulls", pr, "open pull request");
+      if (opened.ok()) {
+        written.add("pull request " + opened.json().path("html_url").asText());
+      } else if (!opened.alreadyExists()) {
+        throw api.failure("open pull request", opened);
+      }
+    }
+    return new PublishResult(written, written.isEmpty() ? "pull request for " + message + " already open"
+        : String.join(", ", written));
+  }
+
+  /** Writes the file unless it already holds these bytes; returns whether it wrote. */
+  private boolean write(GithubApi api, String repo, String path, String branch, byte[] content, String message)
+      throws RegistryException {
+    String query = branch == null ? "" : "?ref=" + encode(branch);
+    GithubApi.Answer current = api.get("/repos/" + repo + "/contents/" + encodePath(path) + query, "read " + path);
+    String sha = null;
+    if (current.ok()) {
+      if (Arrays.equals(decode(current.json()), content)) {
+        return false;
+      }
+      sha = current.json().path("sha").asText();
+    } else if (current.status() != 404) {
+      throw api.failure("read " + path, current);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("message", message);
+    body.put("content", Base64.getEncoder().encodeToString(content));
+    if (sha != null) {
+      body.put("sha", sha);
+    }
+    if (branch != null) {
+      body.put("branch", branch);
+    }
+    GithubApi.Answer put = api.send("PUT", "/repos/" + repo + "/contents/" + encodePath(path), body, "write " + path);
+    if (!put.ok()) {
+      throw api.failure("write " + path, put);
+    }
+    return true;
+  }
+
+  private static byte[] decode(JsonNode file) {
+    String content = file == null ? "" : file.path("content").asText("");
+    return Base64.getMimeDecoder().decode(content);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String encodePath(String path) {
+    return String.join("/", Arrays.stream(path.split("/")).map(GithubFileProvider::encode).toList());
+  }
+
+  /** The settings block both tap and bucket providers share with {@code github_release}. */
+  public static dev.fanout.provider.Schema settingsSchema() {
+    return dev.fanout.provider.Schema.builder()
+        .optional("api_url", dev.fanout.provider.Schema.Type.STRING, "the REST API; default " + GithubApi.DEFAULT_URL)
+        .optional("uploads_url", dev.fanout.provider.Schema.Type.STRING, "the uploads host (used by github_release)")
+        .sensitive("token", "a token that may push to the repository (repo scope or contents: write)")
+        .build();
+  }
+
+  /** The attributes both a tap and a bucket accept. */
+  public static dev.fanout.provider.Schema.Builder commonSchema(String repositoryDescription) {
+    return dev.fanout.provider.Schema.builder()
+        .required("repository", dev.fanout.provider.Schema.Type.STRING, repositoryDescription)
+        .optional("name", dev.fanout.provider.Schema.Type.STRING, "the package's name; default the block's name")
+        .required("assets", dev.fanout.provider.Schema.Type.MAP,
+            "platform to {name, url, artifact}: github_release.NAME.assets")
+        .optional("description", dev.fanout.provider.Schema.Type.STRING, "default the release's description")
+        .optional("homepage", dev.fanout.provider.Schema.Type.STRING, "default the release's homepage")
+        .optional("license", dev.fanout.provider.Schema.Type.STRING, "SPDX id; default the release's license")
+        .optional("mode", dev.fanout.provider.Schema.Type.STRING,
+            "\"commit\" (default) to the default branch, or \"pull_request\" from a branch");
+  }
+}

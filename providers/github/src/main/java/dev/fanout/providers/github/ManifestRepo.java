@@ -1,0 +1,282 @@
+package dev.fanout.providers.github;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.provider.RegistryException;
+import dev.fanout.providers.github.GithubApi;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A GitHub repository that holds manifests (winget-pkgs, nixpkgs, a Flathub app): reading
+ * files and directories through the contents API, finding an open pull request by title,
+ * and proposing files by fork, branch, commits and pull request, or committing them
+ * directly. Every step reads before it writes, so a run that is repeated, or resumed after
+ * a failure, writes only what is still missing.
+ */
+public final class ManifestRepo {
+
+  private static final int FORK_WAIT_ATTEMPTS = 10;
+
+  private final GithubApi api;
+  private final String registry;
+
+  /** @param registry the provider's name in error messages, such as {@code winget} */
+  public ManifestRepo(GithubApi api, String registry) {
+    this.api = api;
+    this.registry = registry;
+  }
+
+  public GithubApi api() {
+    return api;
+  }
+
+  /** A file's bytes at a ref (null: the default branch), or null when it or the repository is absent. */
+  public byte[] read(String repo, String ref, String path) throws RegistryException {
+    GithubApi.Answer a = api.get(contentsPath(repo, path, ref), "read " + repo + "/" + path);
+    if (a.status() == 404) {
+      return null;
+    }
+    if (!a.ok() || a.json() == null || !a.json().isObject()) {
+      throw api.failure("read " + repo + "/" + path, a);
+    }
+    return Base64.getMimeDecoder().decode(a.json().path("content").asText());
+  }
+
+  /**
+   * The names of a directory's sub-directories, or null when the directory is absent or
+   * the server does not list directories (the sandbox's GitHub answers 404 for them).
+   */
+  public List<String> directories(String repo, String path) throws RegistryException {
+    GithubApi.Answer a = api.get(contentsPath(repo, path, null), "list " + repo + "/" + path);
+    if (a.status() == 404 || a.ok() && (a.json() == null || !a.json().isArray())) {
+      return null;
+    }
+    if (!a.ok()) {
+      throw api.failure("list " + repo + "/" + path, a);
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode entry : a.json()) {
+      if ("dir".equals(entry.path("type").asText())) {
+        out.add(entry.path("name").asText());
+      }
+    }
+    return out;
+  }
+
+  /** The open pull request with exactly this title, or null. */
+  public JsonNode openPull(String repo, String title) throws RegistryException {
+    return openPull(repo, title::equals);
+  }
+
+  /** The first open pull request whose title matches, or null. */
+  public JsonNode openPull(String repo, java.util.function.Predicate<String> title) throws RegistryException {
+    GithubApi.Answer a = api.get("/repos/" + repo + "/pulls?state=open&per_page=100", "list pull requests of " + repo);
+    if (a.status() == 404) {
+      return null;
+    }
+    if (!a.ok()) {
+      throw api.failure("list pull requests of " + repo, a);
+    }
+    for (JsonNode pr : a.json()) {
+      if (title.test(pr.path("title").asText())) {
+        return pr;
+      }
+    }
+    return null;
+  }
+
+  /** The repository's default branch (winget-pkgs and nixpkgs use master, new repositories main). */
+  public String defaultBranch(String repo) throws RegistryException {
+    GithubApi.Answer a = api.get("/repos/" + repo, "read repository " + repo);
+    if (!a.ok()) {
+      throw api.failure("read repository " + repo, a);
+    }
+    return a.json().path("default_branch").asText("main");
+  }
+
+  /** A change to propose: files by path, the branch that carries it and the pull request's text. */
+  public record Change(Map<String, byte[]> files, String branch, String message, String title, String body) {
+    public Change {
+      files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+    }
+  }
+
+  /** What a proposal or commit wrote, and the pull request's URL when there is one. */
+  public record Outcome(List<String> written, String pullRequestUrl) {
+    public Outcome {
+      written = List.copyOf(written);
+    }
+  }
+
+  /**
+   * Proposes a change to {@code upstream} from a fork: forks when the fork is missing,
+   * creates the branch from {@code base} (null: the default branch) when it is missing,
+   * commits each file whose content differs on the branch, and opens the pull request
+   * unless one is open for the branch.
+   *
+   * @param forkOwner the account or organisation that holds the fork; null for the token's user
+   */
+  public Outcome propose(String upstream, String base, String forkOwner, Change change) throws RegistryException {
+    List<String> written = new ArrayList<>();
+    String name = upstream.substring(upstream.indexOf('/') + 1);
+    String login = login();
+    String owner = forkOwner == null ? login : forkOwner;
+    String fork = owner + "/" + name;
+    GithubApi.Answer existing = api.get("/repos/" + fork, "read fork " + fork);
+    if (existing.status() == 404) {
+      Map<String, Object> body = forkOwner == null || forkOwner.equalsIgnoreCase(login)
+          ? Map.of() : Map.of("organization", forkOwner);
+      GithubApi.Answer forked = api.send("POST", "/repos/" + upstream + "/forks", body, "fork " + upstream);
+      if (!forked.ok()) {
+        throw api.failure("fork " + upstream, forked);
+      }
+      fork = forked.json().path("full_name").asText(fork);
+      owner = fork.substring(0, fork.indexOf('/'));
+      waitForFork(fork);
+      written.add("fork " + fork);
+    } else if (!existing.ok()) {
+      throw api.failure("read fork " + fork, existing);
+    }
+    String baseBranch = base == null ? defaultBranch(upstream) : base;
+    GithubApi.Answer branch = api.get("/repos/" + fork + "/git/ref/heads/" + change.branch(), "read branch " + change.branch());
+    if (branch.status() == 404) {
+      GithubApi.Answer from = api.get("/repos/" + upstream + "/git/ref/heads/" + baseBranch, "read branch " + baseBranch);
+      if (!from.ok()) {
+        throw api.failure("read branch " + baseBranch + " of " + upstream, from);
+      }
+      String sha = from.json().path("object").path("sha").asText();
+      GithubApi.Answer created = createBranch(fork, change.branch(), sha);
+      if (created.status() == 422) {
+        // The fork may lack upstream's newest commit (GitHub shares objects across a fork
+        // network; a plain git host does not). Branching from the fork's own copy of the
+        // base still gives a pull request whose diff is only these files.
+        GithubApi.Answer own = api.get("/repos/" + fork + "/git/ref/heads/" + baseBranch, "read branch " + baseBranch);
+        if (own.ok()) {
+          created = createBranch(fork, change.branch(), own.json().path("object").path("sha").asText());
+        }
+      }
+      if (!created.ok()) {
+        throw api.failure("create branch " + change.branch() + " in " + fork, created);
+      }
+      written.add("branch " + change.branch());
+    } else if (!branch.ok()) {
+      throw api.failure("read branch " + change.branch(), branch);
+    }
+    written.addAll(putFiles(fork, change.branch(), change.files(), change.message()));
+    String head = owner + ":" + change.branch();
+    GithubApi.Answer open = api.get("/repos/" + upstream + "/pulls?state=open&head=" + encode(head) + "&base="
+        + encode(baseBranch), "find pull request for " + head);
+    if (!open.ok()) {
+      throw api.failure("find pull request for " + head, open);
+    }
+    if (open.json().isArray() && !open.json().isEmpty()) {
+      return new Outcome(written, open.json().get(0).path("html_url").asText());
+    }
+    Map<String, Object> pr = new LinkedHashMap<>();
+    pr.put("title", change.title());
+    pr.put("head", head);
+    pr.put("base", baseBranch);
+    pr.put("body", change.body());
+    pr.put("maintainer_can_modify", true);
+    GithubApi.Answer opened = api.send("POST", "/repos/" + upstream + "/pulls", pr, "open pull request");
+    if (opened.status() == 422 && opened.message().contains("already exists")) {
+      JsonNode found = openPull(upstream, change.title());
+      return new Outcome(written, found == null ? null : found.path("html_url").asText());
+    }
+    if (!opened.ok()) {
+      throw api.failure("open pull request on " + upstream, opened);
+    }
+    written.add("pull request #" + opened.json().path("number").asInt());
+    return new Outcome(written, opened.json().path("html_url").asText());
+  }
+
+  private GithubApi.Answer createBranch(String repo, String branch, String sha) throws RegistryException {
+    return api.send("POST", "/repos/" + repo + "/git/refs", Map.of("ref", "refs/heads/" + branch, "sha", sha),
+        "create branch " + branch);
+  }
+
+  /** Commits the files whose content differs straight to a branch of {@code repo} (an overlay, a NUR repository). */
+  public Outcome commit(String repo, String branch, Map<String, byte[]> files, String message) throws RegistryException {
+    return new Outcome(putFiles(repo, branch == null ? defaultBranch(repo) : branch, files, message), null);
+  }
+
+  private List<String> putFiles(String repo, String branch, Map<String, byte[]> files, String message)
+      throws RegistryException {
+    List<String> written = new ArrayList<>();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      String path = f.getKey();
+      GithubApi.Answer there = api.get(contentsPath(repo, path, branch), "read " + path);
+      String sha = null;
+      if (there.ok() && there.json() != null && there.json().isObject()) {
+        byte[] current = Base64.getMimeDecoder().decode(there.json().path("content").asText());
+        if (Arrays.equals(current, f.getValue())) {
+          continue;
+        }
+        sha = there.json().path("sha").asText();
+      } else if (there.status() != 404) {
+        throw api.failure("read " + repo + "/" + path, there);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("message", message);
+      body.put("content", Base64.getEncoder().encodeToString(f.getValue()));
+      body.put("branch", branch);
+      if (sha != null) {
+        body.put("sha", sha);
+      }
+      GithubApi.Answer put = api.send("PUT", contentsPath(repo, path, null), body, "write " + path);
+      if (!put.ok()) {
+        throw api.failure("write " + repo + "/" + path + " on " + branch, put);
+      }
+      written.add(path);
+    }
+    return written;
+  }
+
+  private String login() throws RegistryException {
+    GithubApi.Answer user = api.get("/user", "read the token's user");
+    if (!user.ok()) {
+      throw api.failure("read the token's user", user);
+    }
+    return user.json().path("login").asText();
+  }
+
+  /** GitHub creates forks in the background: wait until the fork answers. */
+  private void waitForFork(String fork) throws RegistryException {
+    for (int i = 0; i < FORK_WAIT_ATTEMPTS; i++) {
+      GithubApi.Answer a = api.get("/repos/" + fork, "read fork " + fork);
+      if (a.ok()) {
+        return;
+      }
+      try {
+        Thread.sleep(1000L * (i + 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new RegistryException(registry, "fork", 0, "the fork " + fork + " did not appear", true,
+        "run again in a minute", null);
+  }
+
+  private static String contentsPath(String repo, String path, String ref) {
+    StringBuilder b = new StringBuilder("/repos/").append(repo).append("/contents/");
+    String[] parts = path.split("/");
+    for (int i = 0; i < parts.length; i++) {
+      b.append(i == 0 ? "" : "/").append(encode(parts[i]));
+    }
+    if (ref != null) {
+      b.append("?ref=").append(encode(ref));
+    }
+    return b.toString();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

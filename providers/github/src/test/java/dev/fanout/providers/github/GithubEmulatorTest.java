@@ -1,0 +1,233 @@
+package dev.fanout.providers.github;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.http.Http;
+import dev.fanout.provider.Digests;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GithubEmulatorTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  @TempDir
+  Path tmp;
+  private Sandbox sandbox;
+  private String base;
+  private final OkHttpClient http = Http.client("test", Http.Policy.standard());
+
+  @BeforeEach
+  void start() throws IOException {
+    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
+    base = sandbox.url("github");
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    sandbox.close();
+  }
+
+  private record Answer(int status, JsonNode json, okhttp3.Headers headers) { }
+
+  private Answer call(String method, String path, String token, Object body) throws IOException {
+    Request.Builder b = new Request.Builder().url(path.startsWith("http") ? path : base + path);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    RequestBody rb = body == null ? null
+        : body instanceof byte[] raw ? RequestBody.create(raw, MediaType.get("application/octet-stream"))
+        : RequestBody.create(JSON.writeValueAsBytes(body), JSON_TYPE);
+    b.method(method, rb == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))
+        ? RequestBody.create(new byte[0]) : rb);
+    try (Response r = http.newCall(b.build()).execute()) {
+      String text = r.body().string();
+      JsonNode json = text.isEmpty() ? null : text.startsWith("{") || text.startsWith("[") ? JSON.readTree(text) : JSON.getNodeFactory().textNode(text);
+      return new Answer(r.code(), json, r.headers());
+    }
+  }
+
+  private Tools.Result git(Path dir, String... args) throws IOException, InterruptedException {
+    String[] cmd = new String[args.length + 1];
+    cmd[0] = "git";
+    System.arraycopy(args, 0, cmd, 1, args.length);
+    Tools.Result r = Tools.run(dir, Map.of("GIT_TERMINAL_PROMPT", "0", "GIT_AUTHOR_NAME", "t",
+        "GIT_AUTHOR_EMAIL", "t@example.org", "GIT_COMMITTER_NAME", "t", "GIT_COMMITTER_EMAIL", "t@example.org",
+        "HOME", tmp.toString()), cmd);
+    return r;
+  }
+
+  private String pushUrl(String repo) {
+    return base.replace("http://", "http://x-access-token:" + TokenPolicy.SANDBOX_TOKEN + "@") + "/git/" + repo + ".git";
+  }
+
+  @Test
+  void userAnswersScopesPerTokenAndBadCredentialsOtherwise() throws IOException {
+    Answer write = call("GET", "/user", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer read = call("GET", "/user", TokenPolicy.READ_ONLY_TOKEN, null);
+    Answer bad = call("GET", "/user", "nope", null);
+
+    assertEquals(200, write.status());
+    assertEquals("repo, write:packages", write.headers().get("X-OAuth-Scopes"));
+    assertEquals("read:user", read.headers().get("X-OAuth-Scopes"));
+    assertEquals(401, bad.status());
+    assertEquals("Bad credentials", bad.json().get("message").asText());
+    assertEquals("5000", bad.headers().get("x-ratelimit-limit"));
+    assertTrue(bad.headers().get("x-ratelimit-reset") != null && bad.headers().get("x-ratelimit-remaining") != null);
+  }
+
+  @Test
+  void gitPushIsReadByContentsApiAndApiWritesAreCloned() throws Exception {
+    Tools.require("git", "apt-get install git");
+    Path work = tmp.resolve("work");
+    Files.createDirectories(work);
+    assertEquals(0, git(work, "init", "-q", "-b", "main").exit());
+    Files.writeString(work.resolve("README.md"), "hello from git\n");
+    git(work, "add", "README.md");
+    assertEquals(0, git(work, "commit", "-q", "-m", "first").exit());
+
+    Tools.Result push = git(work, "push", pushUrl("acme/tap"), "main");
+    assertEquals(0, push.exit(), push.output());
+
+    Answer read = call("GET", "/repos/acme/tap/contents/README.md", null, null);
+    assertEquals(200, read.status());
+    assertEquals("hello from git\n", new String(Base64.getMimeDecoder().decode(read.json().get("content").asText()), StandardCharsets.UTF_8));
+    String sha = read.json().get("sha").asText();
+
+    Answer stale = call("PUT", "/repos/acme/tap/contents/README.md", TokenPolicy.SANDBOX_TOKEN,
+        Map.of("message", "m", "content", b64("x"), "sha", "0000000000000000000000000000000000000000"));
+    Answer noSha = call("PUT", "/repos/acme/tap/contents/README.md", TokenPolicy.SANDBOX_TOKEN,
+        Map.of("message", "m", "content", b64("x")));
+    Answer update = call("PUT", "/repos/acme/tap/contents/README.md", TokenPolicy.SANDBOX_TOKEN,
+        Map.of("message", "update readme", "content", b64("hello from the API\n"), "sha", sha));
+    Answer readOnly = call("PUT", "/repos/acme/tap/contents/other.txt", TokenPolicy.READ_ONLY_TOKEN,
+        Map.of("message", "m", "content", b64("x")));
+    assertEquals(409, stale.status());
+    assertEquals(422, noSha.status());
+    assertEquals(200, update.status());
+    assertNotEquals(sha, update.json().get("content").get("sha").asText());
+    assertEquals(403, readOnly.status());
+
+    Path clone = tmp.resolve("clone");
+    Tools.Result cloned = git(tmp, "clone", "-q", base + "/git/acme/tap.git", clone.toString());
+    assertEquals(0, cloned.exit(), cloned.output());
+    assertEquals("hello from the API\n", Files.readString(clone.resolve("README.md")));
+    assertEquals(2, git(clone, "log", "--oneline").output().lines().count());
+  }
+
+  @Test
+  void pushWithoutTokenIsRefusedAndReadOnlyTokenIsForbidden() throws Exception {
+    Tools.require("git", "apt-get install git");
+    Path work = tmp.resolve("w");
+    Files.createDirectories(work);
+    git(work, "init", "-q", "-b", "main");
+    Files.writeString(work.resolve("a"), "a");
+    git(work, "add", "a");
+    git(work, "commit", "-q", "-m", "a");
+
+    Tools.Result anonymous = git(work, "push", base + "/git/acme/x.git", "main");
+    Tools.Result readOnly = git(work, "push",
+        base.replace("http://", "http://u:" + TokenPolicy.READ_ONLY_TOKEN + "@") + "/git/acme/x.git", "main");
+
+    assertNotEquals(0, anonymous.exit());
+    assertNotEquals(0, readOnly.exit());
+    assertTrue(readOnly.output().contains("403") || readOnly.output().contains("denied"), readOnly.output());
+    assertEquals(404, call("GET", "/repos/acme/x", null, null).status());
+  }
+
+  @Test
+  void pullRequestFromBranchIsListedAndDuplicateRefused() throws IOException {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    assertEquals(201, call("POST", "/user/repos", t, Map.of("name", "bucket", "auto_init", true)).status());
+    String owner = GithubEmulator.LOGIN;
+    Answer main = call("GET", "/repos/" + owner + "/bucket/git/ref/heads/main", t, null);
+    String sha = main.json().get("object").get("sha").asText();
+    assertEquals(201, call("POST", "/repos/" + owner + "/bucket/git/refs", t,
+        Map.of("ref", "refs/heads/tool-1.0", "sha", sha)).status());
+    assertEquals(422, call("POST", "/repos/" + owner + "/bucket/git/refs", t,
+        Map.of("ref", "refs/heads/tool-1.0", "sha", sha)).status());
+    assertEquals(201, call("PUT", "/repos/" + owner + "/bucket/contents/bucket/tool.json", t,
+        Map.of("message", "tool 1.0", "content", b64("{}"), "branch", "tool-1.0")).status());
+
+    Answer pr = call("POST", "/repos/" + owner + "/bucket/pulls", t,
+        Map.of("title", "tool 1.0", "head", "tool-1.0", "base", "main"));
+    Answer again = call("POST", "/repos/" + owner + "/bucket/pulls", t,
+        Map.of("title", "tool 1.0", "head", "tool-1.0", "base", "main"));
+    Answer open = call("GET", "/repos/" + owner + "/bucket/pulls?state=open&head=" + owner + ":tool-1.0", null, null);
+
+    assertEquals(201, pr.status());
+    assertEquals(422, again.status());
+    assertTrue(again.json().get("errors").get(0).get("message").asText().contains("already exists"));
+    assertEquals(1, open.json().size());
+    assertEquals(1, open.json().get(0).get("number").asInt());
+  }
+
+  @Test
+  void forkCopiesBranchesIntoTheTokenOwnersNamespace() throws IOException {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs", "auto_init", true));
+    Answer duplicate = call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs"));
+
+    Answer fork = call("POST", "/repos/upstream/pkgs/forks", t, null);
+    Answer readme = call("GET", "/repos/" + GithubEmulator.LOGIN + "/pkgs/contents/README.md", null, null);
+
+    assertEquals(422, duplicate.status());
+    assertEquals(202, fork.status());
+    assertEquals(GithubEmulator.LOGIN + "/pkgs", fork.json().get("full_name").asText());
+    assertEquals(200, readme.status());
+  }
+
+  @Test
+  void releaseAssetsUploadOnceAndDownloadAfterPublishing() throws IOException {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    Answer created = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    Answer duplicate = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0"));
+    assertEquals(201, created.status());
+    assertEquals(422, duplicate.status());
+    assertEquals("already_exists", duplicate.json().get("errors").get(0).get("code").asText());
+    assertEquals("tag_name", duplicate.json().get("errors").get(0).get("field").asText());
+
+    String upload = created.json().get("upload_url").asText().replace("{?name,label}", "") + "?name=tool-linux";
+    Answer asset = call("POST", upload, t, "binary".getBytes(StandardCharsets.UTF_8));
+    Answer again = call("POST", upload, t, "other".getBytes(StandardCharsets.UTF_8));
+    assertEquals(201, asset.status());
+    assertEquals("uploaded", asset.json().get("state").asText());
+    assertEquals("sha256:" + Digests.sha256Hex("binary".getBytes(StandardCharsets.UTF_8)), asset.json().get("digest").asText());
+    assertEquals(422, again.status());
+    assertEquals("already_exists", again.json().get("errors").get(0).get("code").asText());
+
+    String url = asset.json().get("browser_download_url").asText();
+    assertEquals(404, call("GET", "/repos/acme/tool/releases/tags/v1.0.0", t, null).status());
+    assertEquals(404, call("GET", url, null, null).status());
+    Answer published = call("PATCH", "/repos/acme/tool/releases/" + created.json().get("id").asLong(), t, Map.of("draft", false));
+    assertEquals(false, published.json().get("draft").asBoolean());
+    assertEquals(200, call("GET", "/repos/acme/tool/releases/tags/v1.0.0", null, null).status());
+    assertEquals("binary", call("GET", url, null, null).json().asText());
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+}
