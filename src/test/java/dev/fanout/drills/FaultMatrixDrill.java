@@ -286,7 +286,7 @@ class FaultMatrixDrill {
       if (!registry.equals(r.get("registry")) || !Boolean.TRUE.equals(r.get("write"))) {
         continue;
       }
-      java.time.Instant time = java.time.Instant.parse(String.valueOf(r.get("time")));
+      java.time.Instant time = Drills.time(r);
       if (at429 == null && Integer.valueOf(429).equals(r.get("status"))) {
         at429 = time;
       } else if (at429 != null) {
