@@ -16,8 +16,9 @@ if [ -x "$dir/node_modules/.bin/verdaccio" ] \
   exit 0
 fi
 mkdir -p "$dir"
-# One of Verdaccio's dependencies asks for a node-fetch dist-tag the registry here does not
-# serve; pinning it through overrides lets the install resolve (see registries.md).
+# One of Verdaccio's dependencies asks for node-fetch by a dist-tag that the npm registry the
+# build machines reach does not serve; pinning node-fetch through npm's "overrides" lets the
+# install resolve (https://docs.npmjs.com/cli/configuring-npm/package-json#overrides).
 cat > "$dir/package.json" <<JSON
 {
   "name": "fanout-verdaccio",

@@ -11,7 +11,9 @@ import java.io.IOException;
  * base URL as it has its own host in the world. The host logs every request to
  * {@code requests.jsonl} and applies {@code faults.json} before the emulator is asked, so an
  * emulator only speaks its registry's protocol: the read side, the write side, credential
- * checks and the registry's own error shapes (see {@code ../shared/registries.md}).
+ * checks and the registry's own error shapes (status, body and reason phrase as the real
+ * registry sends them, since providers read them: PyPI, for one, puts its error in the reason
+ * phrase).
  */
 public interface Emulator {
 

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -286,10 +287,10 @@ final class Drills {
     for (Map.Entry<String, List<Map<String, Object>>> e : byRun.entrySet()) {
       String run = e.getKey();
       List<Map<String, Object>> events = e.getValue();
-      String previous = "";
+      Instant previous = Instant.MIN;
       for (Map<String, Object> ev : events) {
-        String time = String.valueOf(ev.get("time"));
-        if (time.compareTo(previous) < 0) {
+        Instant time = time(ev);
+        if (time.isBefore(previous)) {
           problems.add(run + ": events out of order at " + ev);
         }
         previous = time;
@@ -329,6 +330,14 @@ final class Drills {
     return problems;
   }
 
+  /**
+   * A journal or request-log line's time. Compared parsed, never as text: {@link Instant#toString()}
+   * drops trailing zeros, so {@code ...45.852Z} sorts after {@code ...45.852260986Z} as a string.
+   */
+  static Instant time(Map<String, Object> line) {
+    return Instant.parse(String.valueOf(line.get("time")));
+  }
+
   static List<String> runIds(Path journal) {
     List<String> ids = new ArrayList<>();
     for (Map<String, Object> l : jsonLines(journal)) {
@@ -356,7 +365,7 @@ final class Drills {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("drill", drill);
     doc.put("mode", mode());
-    doc.put("finished", java.time.Instant.now().toString());
+    doc.put("finished", Instant.now().toString());
     doc.putAll(figures);
     Files.writeString(figuresDir().resolve(drill + ".json"), JSON.writeValueAsString(doc));
     // A run of only some fault-matrix targets (while fixing one) must not replace the page's figures.

@@ -72,7 +72,8 @@ class FaultMatrixDrill {
       Target.of("crates.contextlite", "crates", "/api/v1/crates/new$", "JSON",
           answer(400, "{\"errors\":[{\"detail\":\"crate version `1.0.35` is already uploaded\"}]}")),
       new Target("docker.image", "contextlite", "oci", "/manifests/1\\.0\\.35$", "JSON", null,
-          "OCI has no such answer: a push to a tag overwrites (registries.md)", true),
+          "OCI has no such answer: a manifest pushed to an existing tag replaces what the tag names"
+              + " (OCI distribution spec, https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-manifests)", true),
       Target.of("github_release.main", "github", "/releases$", "JSON", answer(422,
           "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"Release\",\"code\":\"already_exists\",\"field\":\"tag_name\"}]}")),
       // A tap or bucket never refuses a version; the nearest answer is 422 for a file that exists (no sha given).
@@ -286,7 +287,7 @@ class FaultMatrixDrill {
       if (!registry.equals(r.get("registry")) || !Boolean.TRUE.equals(r.get("write"))) {
         continue;
       }
-      java.time.Instant time = java.time.Instant.parse(String.valueOf(r.get("time")));
+      java.time.Instant time = Drills.time(r);
       if (at429 == null && Integer.valueOf(429).equals(r.get("status"))) {
         at429 = time;
       } else if (at429 != null) {

@@ -84,7 +84,7 @@ class RateLimitScaleDrill {
     int limited = 0;
     for (Map<String, Object> r : log) {
       String key = r.get("method") + " " + r.get("path");
-      Instant at = Instant.parse((String) r.get("time"));
+      Instant at = Drills.time(r);
       int status = ((Number) r.get("status")).intValue();
       Instant limitedAt = last429.remove(key);
       if (limitedAt != null && java.time.Duration.between(limitedAt, at).toMillis() < 900) {

@@ -9,12 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
-import dev.fanout.model.Release;
-import dev.fanout.model.Secret;
 import dev.fanout.provider.ArtifactStore;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
@@ -22,8 +19,8 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.TestArtifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -47,22 +44,22 @@ class ChocolateyProviderTest {
 
   @TempDir
   Path dir;
-  private Sandbox sandbox;
+  private ProviderHarness harness;
   private TestArtifacts artifacts;
   private Address windows;
 
   @BeforeEach
   void start() throws IOException {
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new ChocolateyEmulator()));
-    artifacts = new TestArtifacts();
-    windows = artifacts.add(dir.resolve("bin"), "contextlite-windows-amd64.zip", "windows", "amd64",
-        "windows zip".getBytes(StandardCharsets.UTF_8));
-    artifacts.add(dir.resolve("bin"), "contextlite-linux-amd64", "linux", "amd64", "elf".getBytes(StandardCharsets.UTF_8));
+    harness = ProviderHarness.start(dir, new ChocolateyEmulator())
+        .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
+    artifacts = harness.artifacts();
+    windows = harness.binary("contextlite-windows-amd64.zip", "windows", "amd64", "windows zip");
+    harness.binary("contextlite-linux-amd64", "linux", "amd64", "elf");
   }
 
   @AfterEach
   void stop() throws IOException {
-    sandbox.close();
+    harness.close();
   }
 
   @Test
@@ -237,13 +234,10 @@ class ChocolateyProviderTest {
   }
 
   private Publication publication(Map<String, Object> overrides, String key) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("package_id", "contextlite");
-    attrs.put("assets", artifacts.addresses().stream().map(Ref::new).toList());
-    attrs.put("url_template", "https://github.com/o/r/releases/download/v{version}/{name}");
-    attrs.putAll(overrides);
-    return new Publication(Address.of("chocolatey", "contextlite"), "chocolatey", attrs,
-        Map.of("token", new Secret("env CHOCOLATEY_API_KEY", key)));
+    return ProviderHarness.publication("chocolatey", "contextlite").attribute("package_id", "contextlite")
+        .attribute("assets", harness.refs())
+        .attribute("url_template", "https://github.com/o/r/releases/download/v{version}/{name}")
+        .attributes(overrides).token("CHOCOLATEY_API_KEY", key).build();
   }
 
   private ChocolateyProvider provider(ArtifactStore store) {
@@ -251,10 +245,7 @@ class ChocolateyProviderTest {
   }
 
   private ProviderContext context(ArtifactStore store, boolean sandboxed) {
-    String url = sandbox.url("chocolatey");
-    return new ProviderContext(Http.client("test", Http.Policy.standard()), Map.of("source", url, "feed", url),
-        new Release("contextlite", "1.0.35", "literal", "Context for LLMs", "https://example.org", "MIT", Map.of()),
-        store, dir.resolve("work"), sandboxed);
+    return harness.context(new ChocolateyProviderFactory(), store, sandboxed);
   }
 
   private static Map<String, String> unzip(byte[] zip) throws IOException {

@@ -10,27 +10,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
-import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
-import dev.fanout.model.Release;
-import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
-import dev.fanout.testing.TestArtifacts;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.MediaType;
@@ -49,12 +44,15 @@ class CratesProviderTest {
 
   @TempDir
   Path dir;
+  private ProviderHarness harness;
   private Sandbox sandbox;
   private Path pkg;
 
   @BeforeEach
   void start() throws IOException {
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new CratesEmulator()));
+    harness = ProviderHarness.start(dir, new CratesEmulator())
+        .release(ProviderHarness.release("fanout-hello", "1.2.0", "desc"));
+    sandbox = harness.sandbox();
     pkg = dir.resolve("fanout-hello");
     Files.createDirectories(pkg.resolve("src"));
     Files.createDirectories(pkg.resolve("target/debug"));
@@ -81,7 +79,7 @@ class CratesProviderTest {
 
   @AfterEach
   void stop() throws IOException {
-    sandbox.close();
+    harness.close();
   }
 
   @Test
@@ -310,27 +308,20 @@ class CratesProviderTest {
   }
 
   private Publication publication(String token, Map<String, Object> overrides) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("crate", "fanout-hello");
+    ProviderHarness.PublicationBuilder crate = ProviderHarness.publication("crates", "fanout-hello").attribute("crate", "fanout-hello");
     if (!overrides.containsKey("crate_file")) {
-      attrs.put("path", pkg.toString());
+      crate.attribute("path", pkg.toString());
     }
-    attrs.putAll(overrides);
-    return new Publication(Address.of("crates", "fanout-hello"), "crates", attrs,
-        Map.of("token", new Secret("env CARGO_REGISTRY_TOKEN", token)));
+    return crate.attributes(overrides).token("CARGO_REGISTRY_TOKEN", token).build();
   }
 
   private Provider provider() {
-    String base = sandbox.url("crates");
-    return new CratesProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
-        Map.of("api", base, "index", base),
-        new Release("fanout-hello", "1.2.0", "literal", "desc", "https://example.org", "MIT", Map.of()),
-        new TestArtifacts(), dir.resolve("work"), true));
+    CratesProviderFactory factory = new CratesProviderFactory();
+    return factory.create(harness.context(factory));
   }
 
   private byte[] getBytes(String path) throws IOException {
-    try (Response r = Http.client("test", Http.Policy.standard()).newCall(
-        new Request.Builder().url(sandbox.url("crates") + path).build()).execute()) {
+    try (Response r = harness.http().newCall(new Request.Builder().url(sandbox.url("crates") + path).build()).execute()) {
       assertEquals(200, r.code(), path);
       return r.body().bytes();
     }

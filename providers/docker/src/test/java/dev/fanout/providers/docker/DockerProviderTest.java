@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
@@ -18,11 +17,11 @@ import dev.fanout.provider.ArtifactStore;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.TestArtifacts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,20 +36,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DockerProviderTest {
 
-  static final Release RELEASE = new Release("contextlite", "1.0.35", "literal", "desc", "https://example.org", "MIT", Map.of());
+  static final Release RELEASE = ProviderHarness.release("contextlite", ProviderHarness.VERSION, "desc");
 
   @TempDir
   Path dir;
+  private ProviderHarness harness;
   private Sandbox sandbox;
 
   @BeforeEach
   void start() throws IOException {
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new OciEmulator()));
+    harness = ProviderHarness.start(dir, new OciEmulator());
+    sandbox = harness.sandbox();
   }
 
   @AfterEach
   void stop() throws IOException {
-    sandbox.close();
+    harness.close();
   }
 
   @Test
@@ -260,14 +261,13 @@ class DockerProviderTest {
   }
 
   static Publication publication(TestArtifacts artifacts, String token) {
-    return new Publication(Address.of("docker", "contextlite"), "docker",
-        Map.of("repository", "contextlite/contextlite", "binaries", refs(artifacts), "tags", List.of("1.0.35", "latest")),
-        Map.of("token", new Secret("env DOCKER_TOKEN", token)));
+    return ProviderHarness.publication("docker", "contextlite").attribute("repository", "contextlite/contextlite")
+        .attribute("binaries", refs(artifacts)).attribute("tags", List.of("1.0.35", "latest")).token("DOCKER_TOKEN", token).build();
   }
 
   private Provider provider(ArtifactStore artifacts) {
-    return new DockerProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
-        Map.of("registry", sandbox.url("oci")), RELEASE, artifacts, dir.resolve("work"), true));
+    DockerProviderFactory factory = new DockerProviderFactory();
+    return factory.create(harness.context(factory, artifacts, true));
   }
 
   private long writes() throws IOException {

@@ -7,20 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
-import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.TestArtifacts;
 import dev.fanout.testing.Tools;
 import java.io.IOException;
@@ -46,10 +44,11 @@ class MavenCentralProviderTest {
 
   @TempDir
   Path dir;
+  private ProviderHarness harness;
   private Sandbox sandbox;
   private TestArtifacts artifacts;
   private Address jar;
-  private final OkHttpClient http = Http.client("test", Http.Policy.standard());
+  private OkHttpClient http;
 
   @BeforeAll
   static void key() throws IOException {
@@ -58,15 +57,18 @@ class MavenCentralProviderTest {
 
   @BeforeEach
   void start() throws IOException {
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new MavenCentralEmulator()));
-    artifacts = new TestArtifacts();
+    harness = ProviderHarness.start(dir, new MavenCentralEmulator())
+        .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
+    sandbox = harness.sandbox();
+    http = harness.http();
+    artifacts = harness.artifacts();
     jar = artifacts.add(dir.resolve("build"), "contextlite.jar", "any", "any",
         MavenBundle.placeholderJar(new MavenBundle.Coordinates("x", "y", "1"), "classes"));
   }
 
   @AfterEach
   void stop() throws IOException {
-    sandbox.close();
+    harness.close();
   }
 
   @Test
@@ -253,19 +255,13 @@ class MavenCentralProviderTest {
   }
 
   private Publication publication(Map<String, Object> overrides, String token) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("group", "dev.fanout.demo");
-    attrs.put("artifact", "contextlite");
-    attrs.put("jar", new Ref(jar));
-    attrs.put("developers", List.of("Fanout Developers"));
-    attrs.put("scm", "https://github.com/fanout-dev/contextlite");
-    attrs.putAll(overrides);
-    Map<String, Object> settings = new LinkedHashMap<>();
-    settings.put("username", "fanout");
-    settings.put("token", new Secret("env CENTRAL_TOKEN", token));
-    settings.put("signing_key", new Secret("env GPG_KEY", keys.armoredSecret()));
-    settings.put("signing_password", new Secret("env GPG_PASSPHRASE", keys.password()));
-    return new Publication(Address.of("maven_central", "contextlite"), "maven_central", attrs, settings);
+    return ProviderHarness.publication("maven_central", "contextlite").attribute("group", "dev.fanout.demo")
+        .attribute("artifact", "contextlite").attribute("jar", new Ref(jar))
+        .attribute("developers", List.of("Fanout Developers")).attribute("scm", "https://github.com/fanout-dev/contextlite")
+        .attributes(overrides)
+        .setting("username", "fanout").token("CENTRAL_TOKEN", token)
+        .secret("signing_key", "env GPG_KEY", keys.armoredSecret())
+        .secret("signing_password", "env GPG_PASSPHRASE", keys.password()).build();
   }
 
   private MavenCentralProvider provider() {
@@ -273,10 +269,6 @@ class MavenCentralProviderTest {
   }
 
   private MavenCentralProvider provider(boolean sandboxed) {
-    String url = sandbox.url("maven_central");
-    return new MavenCentralProvider(new ProviderContext(Http.client("test", Http.Policy.standard()),
-        Map.of("portal", url, "repository", url),
-        new Release("contextlite", "1.0.35", "literal", "Context for LLMs", "https://example.org", "MIT", Map.of()),
-        artifacts, dir.resolve("work"), sandboxed));
+    return new MavenCentralProvider(harness.context(new MavenCentralProviderFactory(), artifacts, sandboxed));
   }
 }

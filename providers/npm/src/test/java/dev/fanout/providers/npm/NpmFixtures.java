@@ -1,16 +1,13 @@
 package dev.fanout.providers.npm;
 
-import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
-import dev.fanout.model.Release;
-import dev.fanout.model.Secret;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.TestArtifacts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,17 +33,12 @@ public final class NpmFixtures {
 
   /** The publication of {@code pkg}, with {@code extra} attributes on top of package and binaries. */
   public Publication publication(String type, String pkg, String token, Map<String, Object> extra) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("package", pkg);
-    attrs.put("binaries", List.of(new Ref(linux), new Ref(darwin)));
-    attrs.putAll(extra);
-    return new Publication(Address.of(type, "contextlite"), type, attrs,
-        Map.of("token", new Secret("env NPM_TOKEN", token)));
+    return ProviderHarness.publication(type, "contextlite").attribute("package", pkg)
+        .attribute("binaries", List.of(new Ref(linux), new Ref(darwin))).attributes(extra).token("NPM_TOKEN", token).build();
   }
 
   public ProviderContext context(String endpoint, String url, String version) {
-    return new ProviderContext(Http.client("test", Http.Policy.standard()), Map.of(endpoint, url),
-        new Release("contextlite", version, "literal", "desc", "https://example.org", "MIT", Map.of()),
-        artifacts, dir.resolve("work"), true);
+    return new ProviderContext(ProviderHarness.client(), Map.of(endpoint, url),
+        ProviderHarness.release("contextlite", version, "desc"), artifacts, dir.resolve("work"), true);
   }
 }

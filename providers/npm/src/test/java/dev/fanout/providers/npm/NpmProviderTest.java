@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
@@ -20,8 +19,8 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,22 +38,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** The npm provider against the npm emulator. */
 class NpmProviderTest {
 
-  private static final OkHttpClient HTTP = Http.client("test", Http.Policy.standard());
 
   @TempDir
   static Path tmp;
-  static Sandbox sandbox;
+  static ProviderHarness harness;
+  static OkHttpClient http;
   static String url;
 
   @BeforeAll
   static void start() throws IOException {
-    sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new NpmEmulator()));
-    url = sandbox.url("npm");
+    harness = ProviderHarness.start(tmp, new NpmEmulator());
+    http = harness.http();
+    url = harness.url("npm");
   }
 
   @AfterAll
   static void stop() throws IOException {
-    sandbox.close();
+    harness.close();
   }
 
   /** @param fixtures the binaries behind the publication; null for a folder package */
@@ -202,7 +202,7 @@ class NpmProviderTest {
     Provider.PublishResult result = s.provider().publish(s.publication(), s.provider().read(s.publication()));
     Map<String, String> contents = new TreeMap<>();
     JsonNode published = readBack(s.publication(), "other-version", "2.1.0", contents);
-    JsonNode doc = new NpmRegistryClient(HTTP, "npm", url, s.publication().secret("token")).packument("other-version");
+    JsonNode doc = new NpmRegistryClient(http, "npm", url, s.publication().secret("token")).packument("other-version");
 
     // then
     assertTrue(result.detail().contains("packages/web/package.json says version 0.0.0-development; published as "
@@ -224,7 +224,7 @@ class NpmProviderTest {
   /** The version's manifest as the registry shows it; its tarball's files into {@code contents}. */
   private static JsonNode readBack(Publication p, String name, String version, Map<String, String> contents)
       throws Exception {
-    NpmRegistryClient client = new NpmRegistryClient(HTTP, "npm", url, p.secret("token"));
+    NpmRegistryClient client = new NpmRegistryClient(http, "npm", url, p.secret("token"));
     JsonNode manifest = client.packument(name).path("versions").path(version);
     NpmFolderTest.entries(client.tarball(manifest.path("dist").path("tarball").asText()), contents);
     return manifest;

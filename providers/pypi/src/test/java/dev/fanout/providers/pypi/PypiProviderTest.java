@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
-import dev.fanout.model.Release;
-import dev.fanout.model.Secret;
 import dev.fanout.provider.ArtifactStore;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.TestArtifacts;
 import dev.fanout.testing.Tools;
 import java.io.ByteArrayInputStream;
@@ -45,24 +41,22 @@ class PypiProviderTest {
 
   @TempDir
   Path dir;
-  private Sandbox sandbox;
+  private ProviderHarness harness;
   private TestArtifacts artifacts;
   private Address linux;
   private Address mac;
 
   @BeforeEach
   void start() throws IOException {
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new PypiEmulator()));
-    artifacts = new TestArtifacts();
-    linux = artifacts.add(dir.resolve("bin"), "contextlite-linux-amd64", "linux", "amd64",
-        "#!/bin/sh\necho hello from contextlite \"$@\"\n".getBytes(StandardCharsets.UTF_8));
-    mac = artifacts.add(dir.resolve("bin"), "contextlite-darwin-arm64", "darwin", "arm64",
-        "mac binary".getBytes(StandardCharsets.UTF_8));
+    harness = ProviderHarness.start(dir, new PypiEmulator());
+    artifacts = harness.artifacts();
+    linux = harness.binary("contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho hello from contextlite \"$@\"\n");
+    mac = harness.binary("contextlite-darwin-arm64", "darwin", "arm64", "mac binary");
   }
 
   @AfterEach
   void stop() throws IOException {
-    sandbox.close();
+    harness.close();
   }
 
   @Test
@@ -292,12 +286,8 @@ class PypiProviderTest {
   }
 
   private Publication publication(String token, Map<String, Object> overrides) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("project", "contextlite");
-    attrs.put("binaries", List.of(new Ref(linux), new Ref(mac)));
-    attrs.putAll(overrides);
-    return new Publication(Address.of("pypi", "contextlite"), "pypi", attrs,
-        Map.of("token", new Secret("env PYPI_TOKEN", token)));
+    return ProviderHarness.publication("pypi", "contextlite").attribute("project", "contextlite")
+        .attribute("binaries", List.of(new Ref(linux), new Ref(mac))).attributes(overrides).token("PYPI_TOKEN", token).build();
   }
 
   private Provider provider(boolean sandboxed) {
@@ -305,10 +295,7 @@ class PypiProviderTest {
   }
 
   private Provider provider(boolean sandboxed, ArtifactStore store) {
-    String base = sandbox.url("pypi");
-    return new PypiProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
-        Map.of("repository", base, "index", base),
-        new Release("contextlite", "1.0.35", "literal", "desc", "https://example.org", "MIT", Map.of()),
-        store, dir.resolve("work"), sandboxed));
+    PypiProviderFactory factory = new PypiProviderFactory();
+    return factory.create(harness.context(factory, store, sandboxed));
   }
 }

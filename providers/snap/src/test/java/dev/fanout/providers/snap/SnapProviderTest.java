@@ -7,27 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.http.Http;
-import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
-import dev.fanout.model.Ref;
-import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
-import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.testing.TestArtifacts;
 import dev.fanout.testing.Tools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,25 +33,24 @@ class SnapProviderTest {
 
   @TempDir
   Path dir;
-  private Sandbox sandbox;
+  private ProviderHarness harness;
   private TestArtifacts artifacts;
 
   @BeforeEach
   void start() throws IOException {
     Tools.require("mksquashfs", "apt-get install squashfs-tools");
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new SnapEmulator()));
-    artifacts = new TestArtifacts();
-    artifacts.add(dir.resolve("bin"), "contextlite-linux-amd64", "linux", "amd64",
-        "#!/bin/sh\necho amd64\n".getBytes(StandardCharsets.UTF_8));
-    artifacts.add(dir.resolve("bin"), "contextlite-linux-arm64", "linux", "arm64",
-        "#!/bin/sh\necho arm64\n".getBytes(StandardCharsets.UTF_8));
-    artifacts.add(dir.resolve("bin"), "contextlite-darwin-arm64", "darwin", "arm64", "mac".getBytes(StandardCharsets.UTF_8));
+    harness = ProviderHarness.start(dir, new SnapEmulator())
+        .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
+    artifacts = harness.artifacts();
+    harness.binary("contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho amd64\n");
+    harness.binary("contextlite-linux-arm64", "linux", "arm64", "#!/bin/sh\necho arm64\n");
+    harness.binary("contextlite-darwin-arm64", "darwin", "arm64", "mac");
   }
 
   @AfterEach
   void stop() throws IOException {
-    if (sandbox != null) {
-      sandbox.close();
+    if (harness != null) {
+      harness.close();
     }
   }
 
@@ -195,19 +188,11 @@ class SnapProviderTest {
   }
 
   private Publication publication(Map<String, Object> overrides, String token) {
-    Map<String, Object> attrs = new LinkedHashMap<>();
-    attrs.put("name", "contextlite");
-    attrs.put("binaries", artifacts.addresses().stream().map(Ref::new).toList());
-    attrs.putAll(overrides);
-    return new Publication(Address.of("snap", "contextlite"), "snap", attrs,
-        Map.of("token", new Secret("env SNAPCRAFT_STORE_CREDENTIALS", token)));
+    return ProviderHarness.publication("snap", "contextlite").attribute("name", "contextlite").attribute("binaries", harness.refs())
+        .attributes(overrides).token("SNAPCRAFT_STORE_CREDENTIALS", token).build();
   }
 
   private SnapProvider provider() {
-    String url = sandbox.url("snap");
-    return new SnapProvider(new ProviderContext(Http.client("test", Http.Policy.standard()),
-        Map.of("api", url, "dashboard", url, "storage", url),
-        new Release("contextlite", "1.0.35", "literal", "Context for LLMs", "https://example.org", "MIT", Map.of()),
-        artifacts, dir.resolve("work"), true));
+    return new SnapProvider(harness.context(new SnapProviderFactory()));
   }
 }
