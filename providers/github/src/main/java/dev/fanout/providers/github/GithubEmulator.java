@@ -1,8 +1,6 @@
 package dev.fanout.providers.github;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Access;
 import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
@@ -12,13 +10,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -42,7 +38,6 @@ public final class GithubEmulator implements Emulator {
 
   static final String LOGIN = "fanout-sandbox";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DOCS = "https://docs.github.com/rest";
   private static final Pattern REPO = Pattern.compile("^/repos/([^/]+)/([^/]+)(/.*)?$");
   private static final Pattern GIT = Pattern.compile("^/git/([^/]+)/([^/]+?)(?:\\.git)?/(info/refs|git-upload-pack|git-receive-pack)$");
   private static final Pattern UPLOAD = Pattern.compile("^/uploads/repos/([^/]+)/([^/]+)/releases/(\\d+)/assets$");
@@ -53,6 +48,8 @@ public final class GithubEmulator implements Emulator {
   private EmulatorContext ctx;
   private GitRepos git;
   private Path meta;
+  private GithubStore store;
+  private EmulatedReleases releases;
 
   @Override
   public String registry() {
@@ -65,6 +62,8 @@ public final class GithubEmulator implements Emulator {
     this.git = new GitRepos(context.stateDir().resolve("repos"));
     this.meta = context.stateDir().resolve("meta");
     Files.createDirectories(meta);
+    this.store = new GithubStore(context.stateDir());
+    this.releases = new EmulatedReleases(context, git, store);
     upstreams();
   }
 
@@ -151,25 +150,25 @@ public final class GithubEmulator implements Emulator {
       return smartHttp(req, access, m.group(1), m.group(2), m.group(3));
     }
     if (access == Access.INVALID) {
-      return error(401, "Bad credentials");
+      return GithubStore.error(401, "Bad credentials");
     }
     if (path.equals("/user") && method.equals("GET")) {
       if (access == Access.NONE) {
-        return error(401, "Requires authentication");
+        return GithubStore.error(401, "Requires authentication");
       }
       return SandboxResponse.json(200, Map.of("login", LOGIN, "id", 1, "type", "User",
           "html_url", ctx.baseUrl() + "/" + LOGIN));
     }
     m = DOWNLOAD.matcher(path);
     if (m.matches() && (method.equals("GET") || method.equals("HEAD"))) {
-      return download(access, m.group(1), m.group(2), m.group(3), m.group(4));
+      return releases.download(access, m.group(1), m.group(2), m.group(3), m.group(4));
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       if (access == Access.NONE) {
-        return error(401, "Requires authentication");
+        return GithubStore.error(401, "Requires authentication");
       }
       if (!access.canWrite()) {
-        return error(403, "Resource not accessible by personal access token");
+        return GithubStore.error(403, "Resource not accessible by personal access token");
       }
     }
     if (path.equals("/user/repos") && method.equals("POST")) {
@@ -181,28 +180,28 @@ public final class GithubEmulator implements Emulator {
     }
     m = UPLOAD.matcher(path);
     if (m.matches() && method.equals("POST")) {
-      return uploadAsset(req, m.group(1), m.group(2), Long.parseLong(m.group(3)));
+      return releases.uploadAsset(req, m.group(1), m.group(2), Long.parseLong(m.group(3)));
     }
     m = REPO.matcher(path);
     if (m.matches()) {
       return repo(req, access, m.group(1), m.group(2), m.group(3) == null ? "" : m.group(3));
     }
-    return notFound();
+    return GithubStore.notFound();
   }
 
   // --- repositories ---
 
   private SandboxResponse createRepo(String owner, SandboxRequest req) throws IOException {
-    Map<String, Object> body = body(req);
+    Map<String, Object> body = GithubStore.body(req);
     Object name = body.get("name");
     if (!(name instanceof String n) || n.isBlank()) {
-      return validation("Repository", "missing_field", "name");
+      return GithubStore.validation("Repository", "missing_field", "name");
     }
     if (!git.create(owner, n)) {
       return SandboxResponse.json(422, Map.of("message", "Repository creation failed.",
           "errors", List.of(Map.of("resource", "Repository", "code", "custom", "field", "name",
               "message", "name already exists on this account")),
-          "documentation_url", DOCS));
+          "documentation_url", GithubStore.DOCS));
     }
     if (Boolean.TRUE.equals(body.get("auto_init"))) {
       git.commitFile(owner, n, GitRepos.DEFAULT_BRANCH, "README.md",
@@ -234,7 +233,7 @@ public final class GithubEmulator implements Emulator {
     String method = req.method();
     boolean read = method.equals("GET") || method.equals("HEAD");
     if (read && !git.exists(owner, repo)) {
-      return notFound();
+      return GithubStore.notFound();
     }
     if (!read) {
       ensureRepo(owner, repo);
@@ -243,28 +242,28 @@ public final class GithubEmulator implements Emulator {
       return SandboxResponse.json(200, repoJson(owner, repo, false));
     }
     if (rest.equals("/releases")) {
-      return method.equals("POST") ? createRelease(req, owner, repo) : listReleases(owner, repo, access);
+      return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(owner, repo, access);
     }
     if (rest.startsWith("/releases/tags/") && read) {
       String tag = rest.substring("/releases/tags/".length());
-      for (Map<String, Object> r : releases(owner, repo)) {
+      for (Map<String, Object> r : releases.releases(owner, repo)) {
         if (tag.equals(r.get("tag_name")) && !Boolean.TRUE.equals(r.get("draft"))) {
           return SandboxResponse.json(200, r);
         }
       }
-      return notFound();
+      return GithubStore.notFound();
     }
     Matcher asset = Pattern.compile("^/releases/assets/(\\d+)$").matcher(rest);
     if (asset.matches()) {
-      return asset(req, owner, repo, Long.parseLong(asset.group(1)));
+      return releases.asset(req, owner, repo, Long.parseLong(asset.group(1)));
     }
     Matcher rel = Pattern.compile("^/releases/(\\d+)(/assets)?$").matcher(rest);
     if (rel.matches()) {
       long id = Long.parseLong(rel.group(1));
       if (rel.group(2) != null) {
-        return method.equals("POST") ? uploadAsset(req, owner, repo, id) : releaseAssets(owner, repo, id);
+        return method.equals("POST") ? releases.uploadAsset(req, owner, repo, id) : releases.releaseAssets(owner, repo, id);
       }
-      return release(req, owner, repo, id);
+      return releases.release(req, owner, repo, id);
     }
     if (rest.startsWith("/contents/")) {
       String file = rest.substring("/contents/".length());
@@ -276,7 +275,7 @@ public final class GithubEmulator implements Emulator {
     if (rest.startsWith("/git/ref/heads/") && read) {
       String branch = rest.substring("/git/ref/heads/".length());
       ObjectId id = git.branch(owner, repo, branch);
-      return id == null ? notFound() : SandboxResponse.json(200, refJson(owner, repo, "refs/heads/" + branch, id));
+      return id == null ? GithubStore.notFound() : SandboxResponse.json(200, refJson(owner, repo, "refs/heads/" + branch, id));
     }
     if (rest.equals("/git/refs") && method.equals("POST")) {
       return createRef(req, owner, repo);
@@ -284,7 +283,7 @@ public final class GithubEmulator implements Emulator {
     if (rest.equals("/pulls")) {
       return method.equals("POST") ? createPull(req, owner, repo) : listPulls(req, owner, repo);
     }
-    return notFound();
+    return GithubStore.notFound();
   }
 
   private Map<String, Object> refJson(String owner, String repo, String ref, ObjectId id) {
@@ -293,17 +292,17 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse createRef(SandboxRequest req, String owner, String repo) throws IOException {
-    Map<String, Object> body = body(req);
+    Map<String, Object> body = GithubStore.body(req);
     String ref = (String) body.get("ref");
     String sha = (String) body.get("sha");
     if (ref == null || !ref.startsWith("refs/") || ref.split("/").length < 3 || sha == null || !ObjectId.isId(sha)) {
-      return error(422, "Reference update failed");
+      return GithubStore.error(422, "Reference update failed");
     }
     ObjectId at = ObjectId.fromString(sha);
     if (git.createRef(owner, repo, ref, at)) {
       return SandboxResponse.json(201, refJson(owner, repo, ref, at));
     }
-    return error(422, "Reference already exists");
+    return GithubStore.error(422, "Reference already exists");
   }
 
   private SandboxResponse fork(String owner, String repo) throws IOException {
@@ -319,11 +318,11 @@ public final class GithubEmulator implements Emulator {
 
   private SandboxResponse getContents(SandboxRequest req, String owner, String repo, String file) throws IOException {
     if (git.isEmpty(owner, repo)) {
-      return error(404, "This repository is empty.");
+      return GithubStore.error(404, "This repository is empty.");
     }
     GitRepos.Blob blob = git.read(owner, repo, req.param("ref"), file);
     if (blob == null) {
-      return notFound();
+      return GithubStore.notFound();
     }
     return SandboxResponse.json(200, contentJson(owner, repo, file, blob.id(), blob.content(), req.param("ref")));
   }
@@ -346,35 +345,35 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse putContents(SandboxRequest req, String owner, String repo, String file) throws IOException {
-    Map<String, Object> body = body(req);
+    Map<String, Object> body = GithubStore.body(req);
     Object content = body.get("content");
     if (!(content instanceof String encoded)) {
       return SandboxResponse.json(422, Map.of("message", "Invalid request.\n\n\"content\" wasn't supplied.",
-          "documentation_url", DOCS));
+          "documentation_url", GithubStore.DOCS));
     }
     byte[] bytes;
     try {
       bytes = Base64.getMimeDecoder().decode(encoded);
     } catch (IllegalArgumentException e) {
-      return SandboxResponse.json(422, Map.of("message", "content is not valid Base64", "documentation_url", DOCS));
+      return SandboxResponse.json(422, Map.of("message", "content is not valid Base64", "documentation_url", GithubStore.DOCS));
     }
     String branch = body.get("branch") instanceof String b && !b.isBlank() ? b : GitRepos.DEFAULT_BRANCH;
     boolean empty = git.isEmpty(owner, repo);
     if (!empty && git.branch(owner, repo, branch) == null) {
-      return error(404, "Branch " + branch + " not found");
+      return GithubStore.error(404, "Branch " + branch + " not found");
     }
     GitRepos.Blob existing = empty ? null : git.read(owner, repo, branch, file);
     Object sha = body.get("sha");
     if (existing != null && sha == null) {
       return SandboxResponse.json(422, Map.of("message", "Invalid request.\n\n\"sha\" wasn't supplied.",
-          "documentation_url", DOCS));
+          "documentation_url", GithubStore.DOCS));
     }
     if (existing != null && !existing.id().name().equals(sha)) {
-      return SandboxResponse.json(409, Map.of("message", file + " does not match " + sha, "documentation_url", DOCS));
+      return SandboxResponse.json(409, Map.of("message", file + " does not match " + sha, "documentation_url", GithubStore.DOCS));
     }
     ObjectId commit = git.commitFile(owner, repo, branch, file, bytes, (String) body.get("message"));
     if (commit == null) {
-      return SandboxResponse.json(409, Map.of("message", "Conflict: " + branch + " moved", "documentation_url", DOCS));
+      return SandboxResponse.json(409, Map.of("message", "Conflict: " + branch + " moved", "documentation_url", GithubStore.DOCS));
     }
     GitRepos.Blob written = git.read(owner, repo, commit.name(), file);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -390,7 +389,7 @@ public final class GithubEmulator implements Emulator {
     String head = req.param("head");
     String base = req.param("base");
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Map<String, Object> pr : load(owner, repo, "pulls")) {
+    for (Map<String, Object> pr : store.load(owner, repo, "pulls")) {
       @SuppressWarnings("unchecked")
       Map<String, Object> h = (Map<String, Object>) pr.get("head");
       @SuppressWarnings("unchecked")
@@ -406,20 +405,20 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse createPull(SandboxRequest req, String owner, String repo) throws IOException {
-    Map<String, Object> body = body(req);
+    Map<String, Object> body = GithubStore.body(req);
     String head = (String) body.get("head");
     String base = body.get("base") instanceof String b ? b : GitRepos.DEFAULT_BRANCH;
     String title = (String) body.get("title");
     if (head == null || title == null) {
-      return validation("PullRequest", "missing_field", head == null ? "head" : "title");
+      return GithubStore.validation("PullRequest", "missing_field", head == null ? "head" : "title");
     }
     String headOwner = head.contains(":") ? head.substring(0, head.indexOf(':')) : owner;
     String headBranch = head.contains(":") ? head.substring(head.indexOf(':') + 1) : head;
     String label = headOwner + ":" + headBranch;
     if (!git.exists(headOwner, repo) || git.branch(headOwner, repo, headBranch) == null) {
-      return validation("PullRequest", "invalid", "head");
+      return GithubStore.validation("PullRequest", "invalid", "head");
     }
-    List<Map<String, Object>> pulls = load(owner, repo, "pulls");
+    List<Map<String, Object>> pulls = store.load(owner, repo, "pulls");
     for (Map<String, Object> pr : pulls) {
       @SuppressWarnings("unchecked")
       Map<String, Object> h = (Map<String, Object>) pr.get("head");
@@ -427,12 +426,12 @@ public final class GithubEmulator implements Emulator {
         return SandboxResponse.json(422, Map.of("message", "Validation Failed",
             "errors", List.of(Map.of("resource", "PullRequest", "code", "custom",
                 "message", "A pull request already exists for " + label + ".")),
-            "documentation_url", DOCS));
+            "documentation_url", GithubStore.DOCS));
       }
     }
     int number = pulls.size() + 1;
     Map<String, Object> pr = new LinkedHashMap<>();
-    pr.put("id", nextId());
+    pr.put("id", store.nextId());
     pr.put("number", number);
     pr.put("state", "open");
     pr.put("title", title);
@@ -444,177 +443,8 @@ public final class GithubEmulator implements Emulator {
     pr.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/pulls/" + number);
     pr.put("created_at", Instant.now().toString());
     pulls.add(pr);
-    save(owner, repo, "pulls", pulls);
+    store.save(owner, repo, "pulls", pulls);
     return SandboxResponse.json(201, pr);
-  }
-
-  // --- releases ---
-
-  private List<Map<String, Object>> releases(String owner, String repo) throws IOException {
-    return load(owner, repo, "releases");
-  }
-
-  private SandboxResponse listReleases(String owner, String repo, Access access) throws IOException {
-    List<Map<String, Object>> all = new ArrayList<>(releases(owner, repo));
-    java.util.Collections.reverse(all);
-    // As on GitHub, drafts are listed only for tokens with push access.
-    if (!access.canWrite()) {
-      all.removeIf(r -> Boolean.TRUE.equals(r.get("draft")));
-    }
-    return SandboxResponse.json(200, all);
-  }
-
-  private SandboxResponse createRelease(SandboxRequest req, String owner, String repo) throws IOException {
-    Map<String, Object> body = body(req);
-    Object tag = body.get("tag_name");
-    if (!(tag instanceof String t) || t.isBlank()) {
-      return validation("Release", "missing_field", "tag_name");
-    }
-    List<Map<String, Object>> all = releases(owner, repo);
-    for (Map<String, Object> r : all) {
-      if (t.equals(r.get("tag_name"))) {
-        return validation("Release", "already_exists", "tag_name");
-      }
-    }
-    long id = nextId();
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("id", id);
-    r.put("tag_name", t);
-    r.put("target_commitish", body.getOrDefault("target_commitish", GitRepos.DEFAULT_BRANCH));
-    r.put("name", body.getOrDefault("name", t));
-    r.put("body", body.get("body"));
-    boolean draft = Boolean.TRUE.equals(body.get("draft"));
-    r.put("draft", draft);
-    r.put("prerelease", Boolean.TRUE.equals(body.get("prerelease")));
-    r.put("created_at", Instant.now().toString());
-    r.put("published_at", draft ? null : Instant.now().toString());
-    String api = ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/releases/" + id;
-    r.put("url", api);
-    r.put("assets_url", api + "/assets");
-    r.put("upload_url", ctx.baseUrl() + "/uploads/repos/" + owner + "/" + repo + "/releases/" + id
-        + "/assets{?name,label}");
-    r.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo + "/releases/tag/" + t);
-    r.put("assets", new ArrayList<>());
-    all.add(r);
-    save(owner, repo, "releases", all);
-    return SandboxResponse.json(201, r);
-  }
-
-  private SandboxResponse release(SandboxRequest req, String owner, String repo, long id) throws IOException {
-    List<Map<String, Object>> all = releases(owner, repo);
-    Map<String, Object> r = byId(all, id);
-    if (r == null) {
-      return notFound();
-    }
-    switch (req.method()) {
-      case "GET", "HEAD" -> {
-        return SandboxResponse.json(200, r);
-      }
-      case "PATCH" -> {
-        Map<String, Object> body = body(req);
-        for (String field : List.of("tag_name", "target_commitish", "name", "body", "draft", "prerelease")) {
-          if (body.containsKey(field)) {
-            r.put(field, body.get(field));
-          }
-        }
-        if (!Boolean.TRUE.equals(r.get("draft")) && r.get("published_at") == null) {
-          r.put("published_at", Instant.now().toString());
-        }
-        save(owner, repo, "releases", all);
-        return SandboxResponse.json(200, r);
-      }
-      case "DELETE" -> {
-        all.remove(r);
-        save(owner, repo, "releases", all);
-        return SandboxResponse.empty(204);
-      }
-      default -> {
-        return notFound();
-      }
-    }
-  }
-
-  private SandboxResponse releaseAssets(String owner, String repo, long id) throws IOException {
-    Map<String, Object> r = byId(releases(owner, repo), id);
-    return r == null ? notFound() : SandboxResponse.json(200, r.get("assets"));
-  }
-
-  @SuppressWarnings("unchecked")
-  private SandboxResponse asset(SandboxRequest req, String owner, String repo, long assetId) throws IOException {
-    List<Map<String, Object>> all = releases(owner, repo);
-    for (Map<String, Object> r : all) {
-      List<Map<String, Object>> assets = (List<Map<String, Object>>) r.get("assets");
-      Map<String, Object> a = byId(assets, assetId);
-      if (a == null) {
-        continue;
-      }
-      if (req.method().equals("DELETE")) {
-        assets.remove(a);
-        save(owner, repo, "releases", all);
-        Files.deleteIfExists(blob(owner, repo, assetId));
-        return SandboxResponse.empty(204);
-      }
-      return SandboxResponse.json(200, a);
-    }
-    return notFound();
-  }
-
-  @SuppressWarnings("unchecked")
-  private SandboxResponse uploadAsset(SandboxRequest req, String owner, String repo, long id) throws IOException {
-    String name = req.param("name");
-    if (name == null || name.isBlank()) {
-      return validation("ReleaseAsset", "missing_field", "name");
-    }
-    List<Map<String, Object>> all = releases(owner, repo);
-    Map<String, Object> r = byId(all, id);
-    if (r == null) {
-      return notFound();
-    }
-    List<Map<String, Object>> assets = (List<Map<String, Object>>) r.get("assets");
-    for (Map<String, Object> a : assets) {
-      if (name.equals(a.get("name"))) {
-        return validation("ReleaseAsset", "already_exists", "name");
-      }
-    }
-    long assetId = nextId();
-    Path blob = blob(owner, repo, assetId);
-    Files.createDirectories(blob.getParent());
-    Files.write(blob, req.body());
-    Map<String, Object> a = new LinkedHashMap<>();
-    a.put("id", assetId);
-    a.put("name", name);
-    a.put("label", req.param("label") == null ? "" : req.param("label"));
-    a.put("state", "uploaded");
-    a.put("content_type", req.header("content-type") == null ? "application/octet-stream" : req.header("content-type"));
-    a.put("size", req.body().length);
-    a.put("digest", "sha256:" + Digests.sha256Hex(req.body()));
-    a.put("download_count", 0);
-    a.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/releases/assets/" + assetId);
-    a.put("browser_download_url", ctx.baseUrl() + "/download/" + owner + "/" + repo + "/" + r.get("tag_name") + "/" + name);
-    a.put("created_at", Instant.now().toString());
-    assets.add(a);
-    save(owner, repo, "releases", all);
-    return SandboxResponse.json(201, a);
-  }
-
-  @SuppressWarnings("unchecked")
-  private SandboxResponse download(Access access, String owner, String repo, String tag, String name) throws IOException {
-    if (!git.exists(owner, repo)) {
-      return SandboxResponse.text(404, "Not Found");
-    }
-    for (Map<String, Object> r : releases(owner, repo)) {
-      // A draft's assets are not public: only a token with access sees them.
-      if (!tag.equals(r.get("tag_name")) || Boolean.TRUE.equals(r.get("draft")) && !access.canRead()) {
-        continue;
-      }
-      for (Map<String, Object> a : (List<Map<String, Object>>) r.get("assets")) {
-        if (name.equals(a.get("name")) && "uploaded".equals(a.get("state"))) {
-          Path blob = blob(owner, repo, ((Number) a.get("id")).longValue());
-          return SandboxResponse.bytes(200, "application/octet-stream", Files.readAllBytes(blob));
-        }
-      }
-    }
-    return SandboxResponse.text(404, "Not Found");
   }
 
   // --- git smart HTTP ---
@@ -650,74 +480,4 @@ public final class GithubEmulator implements Emulator {
         .withHeader("Cache-Control", "no-cache");
   }
 
-  // --- plumbing ---
-
-  private Path repoMeta(String owner, String repo) {
-    return meta.resolve(owner.toLowerCase(Locale.ROOT)).resolve(repo.toLowerCase(Locale.ROOT));
-  }
-
-  private Path blob(String owner, String repo, long assetId) {
-    return repoMeta(owner, repo).resolve("assets").resolve(Long.toString(assetId));
-  }
-
-  private List<Map<String, Object>> load(String owner, String repo, String kind) throws IOException {
-    Path f = repoMeta(owner, repo).resolve(kind + ".json");
-    if (!Files.isRegularFile(f)) {
-      return new ArrayList<>();
-    }
-    return JSON.readValue(f.toFile(), new TypeReference<List<Map<String, Object>>>() { });
-  }
-
-  private void save(String owner, String repo, String kind, List<Map<String, Object>> value) throws IOException {
-    writeAtomically(repoMeta(owner, repo).resolve(kind + ".json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value));
-  }
-
-  private static void writeAtomically(Path f, byte[] content) throws IOException {
-    Files.createDirectories(f.getParent());
-    Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-    Files.write(tmp, content);
-    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Release, asset and pull-request ids come from one counter that survives restarts. */
-  private long nextId() throws IOException {
-    Path f = ctx.stateDir().resolve("next-id");
-    long id = Files.isRegularFile(f) ? Long.parseLong(Files.readString(f).trim()) : 1000;
-    writeAtomically(f, Long.toString(id + 1).getBytes(StandardCharsets.US_ASCII));
-    return id;
-  }
-
-  private static Map<String, Object> byId(List<Map<String, Object>> list, long id) {
-    for (Map<String, Object> m : list) {
-      if (m.get("id") instanceof Number n && n.longValue() == id) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  private static Map<String, Object> body(SandboxRequest req) {
-    if (req.body().length == 0) {
-      return Map.of();
-    }
-    try {
-      return JSON.readValue(req.body(), new TypeReference<Map<String, Object>>() { });
-    } catch (IOException e) {
-      return Map.of();
-    }
-  }
-
-  private static SandboxResponse error(int status, String message) {
-    return SandboxResponse.json(status, Map.of("message", message, "documentation_url", DOCS, "status", String.valueOf(status)));
-  }
-
-  private static SandboxResponse notFound() {
-    return error(404, "Not Found");
-  }
-
-  private static SandboxResponse validation(String resource, String code, String field) {
-    return SandboxResponse.json(422, Map.of("message", "Validation Failed",
-        "errors", List.of(Map.of("resource", resource, "code", code, "field", field)),
-        "documentation_url", DOCS, "status", "422"));
-  }
 }
