@@ -166,7 +166,8 @@ public final class ConfigLoader {
     }
   }
 
-  private static String display(Path f) {
+  /** A path as messages show it: relative to the working folder when inside it. */
+  static String display(Path f) {
     Path cwd = Path.of("").toAbsolutePath();
     Path abs = f.toAbsolutePath().normalize();
     return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
@@ -176,7 +177,7 @@ public final class ConfigLoader {
   private Config resolve(Path dir, List<Path> files, List<Ast.File> parsed) {
     BlockChecks blocks = new BlockChecks(providers, diagnostics);
     Map<String, Declaration> declarations = blocks.declarations(parsed);
-    ValueChecks checks = new ValueChecks(diagnostics);
+    ValueChecks checks = new ValueChecks(dir, diagnostics);
     Evaluation values = new Evaluation(providers, blocks, checks, new Functions(new Functions.World(dir, env, gitTag)),
         diagnostics);
     values.variables(declarations.values(), vars, env);

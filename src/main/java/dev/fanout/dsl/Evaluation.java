@@ -281,6 +281,7 @@ final class Evaluation {
     if (attrs.containsValue(Evaluator.Failed.VALUE) || !checks.types(b, schema, attrs)) {
       return;
     }
+    checks.constraints(b, "provider \"" + b.label(0) + "\"", schema, attrs);
     for (Schema.Attribute s : schema.attributes().values()) {
       Object v = attrs.get(s.name());
       if (s.sensitive() && v instanceof String literal) {

@@ -194,6 +194,7 @@ final class Instances {
     if (!checks.types(b, schema, attrs)) {
       return null;
     }
+    boolean valid = checks.constraints(b, e.type() + " \"" + e.name() + "\"", schema, attrs);
     List<Evaluator.Dependency> deps = new ArrayList<>(ev.dependencies());
     Instance inst = switch (e.kind()) {
       case BUILD -> build(address, attrs, b);
@@ -203,6 +204,10 @@ final class Instances {
     };
     if (inst == null) {
       return null;
+    }
+    if (valid && e.kind() == BlockKind.PUBLICATION) {
+      // The provider's own checks assume values its schema accepts, such as a folder that exists.
+      checks.provider(providers.get(e.type()), publications.get(address), b);
     }
     for (Evaluator.Dependency d : deps) {
       edges.add(new Edge(address, d.target(), "references " + d.target(), d.where().toString()));
