@@ -1,11 +1,16 @@
 package dev.fanout.providers.github_packages;
 
+import dev.fanout.model.Publication;
+import dev.fanout.provider.Problem;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.providers.npm.NpmProvider;
 import dev.fanout.providers.npm.NpmProviderFactory;
+import dev.fanout.providers.npm.NpmValidation;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,6 +62,11 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   @Override
   public boolean mutable() {
     return false;
+  }
+
+  @Override
+  public List<Problem> validate(Publication publication, Path releaseDir) {
+    return NpmValidation.problems(publication, releaseDir, FLAVOUR);
   }
 
   @Override
