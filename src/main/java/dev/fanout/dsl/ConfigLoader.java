@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * every dependency between instances with where it comes from.
  *
  * <p>It reports every problem it can find in one run; the {@link Config} is null when any
- * of them is an error.
+ * of them is an error. Each step is its own class: {@link BlockChecks}, {@link References},
+ * {@link Evaluation} and {@link Instances}, with {@link ValueChecks} for evaluated values.
  */
 public final class ConfigLoader {
 
