@@ -69,5 +69,16 @@ public interface ProviderFactory {
   record ExportContext(dev.fanout.model.Release release, Function<dev.fanout.model.Address, Artifact> artifacts,
       Map<String, String> endpoints) { }
 
+  /**
+   * Mistakes in one evaluated publication block that its schema cannot express, found
+   * without the network by {@code fanout validate}, such as a package folder whose manifest
+   * names another package. Runs after the schema's constraints have passed.
+   *
+   * @param releaseDir the folder of the release files, which relative paths are relative to
+   */
+  default java.util.List<Problem> validate(Publication publication, java.nio.file.Path releaseDir) {
+    return java.util.List.of();
+  }
+
   Provider create(ProviderContext context);
 }

@@ -23,6 +23,7 @@ public final class NixProviderFactory extends GithubFileProviderFactory {
         .optional("binary", Schema.Type.STRING, "for archives, the file inside to install; default pname")
         .optional("repository", Schema.Type.STRING, "the repository, \"owner/repo\"; default NixOS/nixpkgs")
         .optional("mode", Schema.Type.STRING, "\"pull_request\" (default: fork, branch, pull request) or \"commit\" (an overlay or NUR repository you own)")
+        .oneOf("mode", "pull_request", "commit")
         .optional("branch", Schema.Type.STRING, "in commit mode, the branch to commit to; default the repository's default branch")
         .build();
   }

@@ -1,10 +1,14 @@
 package dev.fanout.providers.npm;
 
+import dev.fanout.model.Publication;
+import dev.fanout.provider.Problem;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,6 +61,11 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   public Traits traits() {
     // whoami and the token list name no package: one check serves every package.
     return Traits.immutable().withAccountCredentials();
+  }
+
+  @Override
+  public List<Problem> validate(Publication publication, Path releaseDir) {
+    return NpmValidation.problems(publication, releaseDir, FLAVOUR);
   }
 
   @Override

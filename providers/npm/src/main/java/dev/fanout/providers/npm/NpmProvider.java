@@ -256,10 +256,11 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
     }
   }
 
+  /** A safety net for callers that skip validation; {@link NpmValidation} reports the same first. */
   private void checkName(String name) {
-    if (flavour.scopedOnly() && (!NpmNames.isScoped(name) || !name.equals(NpmNames.lower(name)))) {
-      throw new IllegalArgumentException(flavour.registry() + " holds only lowercase scoped packages (@owner/name); '"
-          + name + "' is not one");
+    String problem = NpmValidation.nameProblem(name, flavour);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
   }
 

@@ -1,10 +1,14 @@
 package dev.fanout.providers.npm;
 
+import dev.fanout.model.Publication;
+import dev.fanout.provider.Problem;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,14 +39,17 @@ public final class NpmProviderFactory implements ProviderFactory {
         .optional("binaries", Schema.Type.ARTIFACTS, "the binaries to ship, artifacts with os and arch")
         .optional("directory", Schema.Type.STRING, "a package folder with package.json, relative to the release "
             + "file, packed like npm pack at the release's version")
+        .existingFolder("directory", "package.json")
         .exactlyOne("binaries", "directory")
         .optional("launcher", Schema.Type.STRING, "the command name; defaults to the name without its scope")
         .optional("dist_tags", Schema.Type.LIST, "the dist-tags to point at the version; defaults to [\"latest\"]")
         .optional("access", Schema.Type.STRING, "\"public\" (the default) or \"restricted\"")
+        .oneOf("access", "public", "restricted")
         .optional("description", Schema.Type.STRING, "package.json description; defaults to the release's")
         .optional("keywords", Schema.Type.LIST, "package.json keywords")
         .optional("mode", Schema.Type.STRING,
             "\"bundled\" (one package with every binary, the default) or \"optional\" (one package per platform)")
+        .oneOf("mode", "bundled", "optional")
         .build();
   }
 
@@ -68,6 +75,11 @@ public final class NpmProviderFactory implements ProviderFactory {
   public Traits traits() {
     // whoami and the token list name no package: one check serves every package.
     return Traits.immutable().withAccountCredentials();
+  }
+
+  @Override
+  public List<Problem> validate(Publication publication, Path releaseDir) {
+    return NpmValidation.problems(publication, releaseDir, NpmProvider.NPMJS);
   }
 
   @Override

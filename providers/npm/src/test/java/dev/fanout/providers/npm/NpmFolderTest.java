@@ -208,6 +208,9 @@ class NpmFolderTest {
           directory = "packages/folder"
         }
         """);
+    // Both folders exist, so the only mistakes are the ones this test is about.
+    write(dir, "packages/both/package.json", "{\"name\": \"both\", \"version\": \"1.0.0\"}\n");
+    write(dir, "packages/folder/package.json", "{\"name\": \"folder\", \"version\": \"1.0.0\"}\n");
 
     // when
     List<Diagnostic> diagnostics = new ConfigLoader(Providers.load(), Map.of(), Map.of(), q -> null).load(dir)

@@ -34,6 +34,9 @@ public final class SnapProviderFactory implements ProviderFactory {
         .optional("description", Schema.Type.STRING, "default the release description")
         .optional("grade", Schema.Type.STRING, "stable or devel; default stable")
         .optional("confinement", Schema.Type.STRING, "strict, classic or devmode; default strict")
+        // snapcraft.yaml's own values: the store refuses any other.
+        .oneOf("grade", "stable", "devel")
+        .oneOf("confinement", "strict", "classic", "devmode")
         .optional("base", Schema.Type.STRING, "default core22")
         .build();
   }

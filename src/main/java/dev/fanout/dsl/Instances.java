@@ -1,0 +1,347 @@
+package dev.fanout.dsl;
+
+import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.BuildStep;
+import dev.fanout.model.Edge;
+import dev.fanout.model.Publication;
+import dev.fanout.model.Ref;
+import dev.fanout.model.Secret;
+import dev.fanout.model.Unknown;
+import dev.fanout.provider.Endpoints;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Providers;
+import dev.fanout.provider.Schema;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Builds, artifacts and publications as instances: one per block, or one per element of its
+ * {@code for_each}, each with the dependencies its values and {@code depends_on} give it.
+ */
+final class Instances {
+
+  private final Providers providers;
+  private final BlockChecks blocks;
+  private final ValueChecks checks;
+  private final Evaluation values;
+  private final References references;
+  private final List<Diagnostic> diagnostics;
+  /** Under {@code --sandbox}: the sandbox's URLs, so exported URLs point at it; else null. */
+  private final Map<String, String> sandboxUrls;
+  /** Publication types that export their real URLs under {@code --sandbox-except}. */
+  private final Set<String> realTypes;
+
+  private final Map<Address, BuildStep> builds = new LinkedHashMap<>();
+  private final Map<Address, Artifact> artifacts = new LinkedHashMap<>();
+  private final Map<Address, Publication> publications = new LinkedHashMap<>();
+  private final List<Edge> edges = new ArrayList<>();
+
+  Instances(Providers providers, BlockChecks blocks, ValueChecks checks, Evaluation values, References references,
+      Map<String, String> sandboxUrls, Set<String> realTypes, List<Diagnostic> diagnostics) {
+    this.providers = providers;
+    this.blocks = blocks;
+    this.checks = checks;
+    this.values = values;
+    this.references = references;
+    this.sandboxUrls = sandboxUrls;
+    this.realTypes = realTypes;
+    this.diagnostics = diagnostics;
+  }
+
+  Map<Address, BuildStep> builds() {
+    return builds;
+  }
+
+  Map<Address, Artifact> artifacts() {
+    return artifacts;
+  }
+
+  Map<Address, Publication> publications() {
+    return publications;
+  }
+
+  /** Every dependency found, with where it comes from; repeated and self edges included. */
+  List<Edge> edges() {
+    return edges;
+  }
+
+  void evaluate(Declaration e) {
+    Ast.Block b = e.block();
+    String type = e.type();
+    String name = e.name();
+    Map<String, Object> registry = values.blocksOfType(type);
+    Ast.Attribute forEach = b.attribute("for_each");
+    if (forEach == null) {
+      Instance inst = instance(e, new Address(type, name, null), values.scope());
+      if (inst != null) {
+        registry.put(name, inst);
+      }
+      return;
+    }
+    Evaluator ev = new Evaluator(values.functions());
+    Object coll = values.eval(ev, forEach.value(), values.scope());
+    if (coll == Evaluator.Failed.VALUE) {
+      return;
+    }
+    Map<String, Object> elements = forEachElements(coll, forEach);
+    if (elements == null) {
+      return;
+    }
+    Map<String, Object> byKey = new TreeMap<>();
+    for (Map.Entry<String, Object> el : elements.entrySet()) {
+      Map<String, Object> each = new LinkedHashMap<>();
+      if (el.getValue() instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> each.put((String) k, v));
+      }
+      each.put("key", el.getKey());
+      each.put("value", el.getValue());
+      Address address = new Address(type, name, el.getKey());
+      Instance inst = instance(e, address, values.scope().with(Map.of("each", each)));
+      if (inst != null) {
+        byKey.put(el.getKey(), inst);
+      } else if (!values.disabled().contains(address)) {
+        byKey.put(el.getKey(), Evaluator.Failed.VALUE);
+      }
+    }
+    // for_each edges from the collection itself, as in for_each = artifact.binary
+    for (Evaluator.Dependency d : ev.dependencies()) {
+      for (Object inst : byKey.values()) {
+        if (!(inst instanceof Instance instance)) {
+          continue;
+        }
+        Address from = instance.address();
+        edges.add(new Edge(from, d.target(), "for_each over " + d.target(), d.where().toString()));
+      }
+    }
+    registry.put(name, byKey);
+  }
+
+  /** Elements of a for_each value by key; see the README for how list elements are keyed. */
+  private Map<String, Object> forEachElements(Object coll, Ast.Attribute at) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (coll instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(String.valueOf(k), v));
+      return out;
+    }
+    if (coll instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        Object v = l.get(i);
+        String key = elementKey(v, i);
+        if (out.containsKey(key)) {
+          diagnostics.add(Diagnostic.error("Duplicate for_each key \"" + key + "\"",
+              "Two elements give the same key; each instance needs its own.", at.value().range()));
+          return null;
+        }
+        out.put(key, v);
+      }
+      return out;
+    }
+    diagnostics.add(Diagnostic.error("for_each needs a list or a map",
+        "It is " + Evaluator.typeName(coll) + ".", at.value().range()));
+    return null;
+  }
+
+  private static String elementKey(Object v, int index) {
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof Ref r) {
+      return r.address().key() != null ? r.address().key() : r.address().name();
+    }
+    if (v instanceof Map<?, ?> m) {
+      if (m.get("key") instanceof String k) {
+        return k;
+      }
+      if (m.get("os") instanceof String os) {
+        return m.get("arch") instanceof String arch ? os + "-" + arch : os;
+      }
+      if (m.get("name") instanceof String n) {
+        return n;
+      }
+    }
+    return String.valueOf(index);
+  }
+
+  private Instance instance(Declaration e, Address address, Evaluator.Scope scope) {
+    Ast.Block b = e.block();
+    Evaluator ev = new Evaluator(values.functions());
+    Ast.Attribute enabledAttr = b.attribute("enabled");
+    if (enabledAttr != null) {
+      Object enabled = values.eval(ev, enabledAttr.value(), scope);
+      if (enabled == Evaluator.Failed.VALUE) {
+        return null;
+      }
+      if (!(enabled instanceof Boolean)) {
+        diagnostics.add(Diagnostic.error("enabled must be true or false",
+            "It is " + Evaluator.typeName(enabled) + ".", enabledAttr.value().range()));
+        return null;
+      }
+      if (!((Boolean) enabled)) {
+        values.disabled().add(address);
+        return null;
+      }
+    }
+    Map<String, Object> attrs = values.attributes(ev, b, scope);
+    if (attrs.containsValue(Evaluator.Failed.VALUE)) {
+      return null;
+    }
+    Schema schema = blocks.schemaOf(e);
+    if (!checks.types(b, schema, attrs)) {
+      return null;
+    }
+    boolean valid = checks.constraints(b, e.type() + " \"" + e.name() + "\"", schema, attrs);
+    List<Evaluator.Dependency> deps = new ArrayList<>(ev.dependencies());
+    Instance inst = switch (e.kind()) {
+      case BUILD -> build(address, attrs, b);
+      case ARTIFACT -> artifact(address, attrs, deps);
+      case PUBLICATION -> publication(address, e.type(), attrs);
+      default -> throw new IllegalArgumentException(e.key() + " has no instances");
+    };
+    if (inst == null) {
+      return null;
+    }
+    if (valid && e.kind() == BlockKind.PUBLICATION) {
+      // The provider's own checks assume values its schema accepts, such as a folder that exists.
+      checks.provider(providers.get(e.type()), publications.get(address), b);
+    }
+    for (Evaluator.Dependency d : deps) {
+      edges.add(new Edge(address, d.target(), "references " + d.target(), d.where().toString()));
+    }
+    dependsOn(address, b, scope);
+    return inst;
+  }
+
+  private void dependsOn(Address address, Ast.Block b, Evaluator.Scope scope) {
+    Ast.Attribute dependsOn = b.attribute("depends_on");
+    if (dependsOn == null) {
+      return;
+    }
+    if (!(dependsOn.value() instanceof Ast.ListExpr list)) {
+      diagnostics.add(Diagnostic.error("depends_on must be a list of blocks",
+          "Write: depends_on = [github_release.main].", dependsOn.value().range()));
+      return;
+    }
+    for (Ast.Expr item : list.items()) {
+      String key = references.refKey(item);
+      if (key == null && item instanceof Ast.Index i) {
+        key = references.refKey(i.target());
+      }
+      if (key == null || key.startsWith("var.") || key.startsWith("local.") || key.equals("release")) {
+        diagnostics.add(Diagnostic.error("depends_on entry is not a block",
+            "Each entry names a build, artifact or publication, such as npm.main; this one does not.", item.range()));
+        continue;
+      }
+      String type = key.substring(0, key.indexOf('.'));
+      String name = key.substring(key.indexOf('.') + 1);
+      List<Address> off = values.disabled().stream()
+          .filter(a -> a.type().equals(type) && a.name().equals(name)).toList();
+      if (!off.isEmpty() && !values.blocksOfType(type).containsKey(name)) {
+        // A disabled block has no value to evaluate; the edge is dropped later with a warning.
+        for (Address t : off) {
+          edges.add(new Edge(address, t, "depends_on " + t, item.range().toString()));
+        }
+        continue;
+      }
+      Evaluator ev = new Evaluator(values.functions());
+      Object target = values.eval(ev, item, scope);
+      List<Address> targets = new ArrayList<>();
+      collectInstances(target, targets);
+      for (Address t : targets) {
+        edges.add(new Edge(address, t, "depends_on " + t, item.range().toString()));
+      }
+    }
+  }
+
+  private static void collectInstances(Object v, List<Address> out) {
+    if (v instanceof Ref r) {
+      out.add(r.address());
+    } else if (v instanceof Map<?, ?> m) {
+      m.values().forEach(x -> collectInstances(x, out));
+    } else if (v instanceof List<?> l) {
+      l.forEach(x -> collectInstances(x, out));
+    }
+  }
+
+  private Instance build(Address address, Map<String, Object> attrs, Ast.Block b) {
+    List<String> command = strings(attrs.get("command"));
+    if (b.attribute("command") == null) {
+      return null; // reported as a missing required attribute
+    }
+    if (command.isEmpty()) {
+      diagnostics.add(Diagnostic.error("Empty build command", "command needs at least the program to run.",
+          b.attribute("command").value().range()));
+      return null;
+    }
+    List<String> outputs = new ArrayList<>(strings(attrs.get("outputs")));
+    if (attrs.get("output") != null) {
+      outputs.add(0, Evaluation.str(attrs.get("output")));
+    }
+    Map<String, String> envMap = new LinkedHashMap<>();
+    if (attrs.get("env") instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> envMap.put((String) k, v instanceof Secret s ? s.reveal() : Evaluator.text(v)));
+    }
+    builds.put(address, new BuildStep(address, command, envMap, outputs, Evaluation.str(attrs.get("workdir")),
+        Boolean.TRUE.equals(attrs.get("shell"))));
+    Map<String, Object> view = new LinkedHashMap<>(attrs);
+    view.put("key", address.key());
+    view.put("output", outputs.isEmpty() ? null : outputs.get(0));
+    view.put("outputs", outputs);
+    return new Instance(address, view, null);
+  }
+
+  private Instance artifact(Address address, Map<String, Object> attrs, List<Evaluator.Dependency> deps) {
+    List<String> srcs = strings(attrs.get("sources"));
+    String name = Evaluation.str(attrs.get("name"));
+    if (name == null && !srcs.isEmpty()) {
+      String first = srcs.get(0);
+      name = first.substring(first.lastIndexOf('/') + 1);
+    }
+    Address builtBy = deps.stream().map(Evaluator.Dependency::target).filter(a -> a.type().equals("build"))
+        .findFirst().orElse(null);
+    Artifact artifact = new Artifact(address, name, Evaluation.str(attrs.get("os")), Evaluation.str(attrs.get("arch")),
+        srcs, builtBy);
+    artifacts.put(address, artifact);
+    Map<String, Object> view = new LinkedHashMap<>(attrs);
+    view.put("key", address.key());
+    view.put("name", name);
+    view.put("platform", artifact.platform());
+    view.put("path", Unknown.AFTER_BUILD);
+    view.put("sha256", Unknown.AFTER_BUILD);
+    return new Instance(address, view, Set.of("path", "sha256", "sources"));
+  }
+
+  private Instance publication(Address address, String type, Map<String, Object> attrs) {
+    ProviderFactory factory = providers.get(type);
+    for (Schema.Attribute s : factory.schema().attributes().values()) {
+      if (s.sensitive() && attrs.get(s.name()) instanceof String plain) {
+        attrs.put(s.name(), new Secret(address + " " + s.name(), plain));
+      }
+    }
+    Map<String, Object> providerSettings = values.settings(factory.settingsBlock());
+    Publication p = new Publication(address, type, attrs, providerSettings);
+    publications.put(address, p);
+    Map<String, Object> view = new LinkedHashMap<>();
+    attrs.forEach((k, v) -> view.put(k, v));
+    view.put("version", values.release() == null ? Unknown.AFTER_APPLY : values.release().version());
+    view.putAll(factory.exports(p, new ProviderFactory.ExportContext(values.release(), artifacts::get,
+        Endpoints.resolve(factory, providerSettings, realTypes.contains(type) ? null : sandboxUrls))));
+    return new Instance(address, view, null);
+  }
+
+  private static List<String> strings(Object v) {
+    List<String> out = new ArrayList<>();
+    if (v instanceof List<?> l) {
+      for (Object o : l) {
+        if (o != null) {
+          out.add(o instanceof Secret s ? s.reveal() : Evaluator.text(o));
+        }
+      }
+    }
+    return out;
+  }
+}
