@@ -859,7 +859,7 @@ final class Probes {
       mark("start the sandbox (every emulator)");
       ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
       mark("load examples/minimal");
-      try (Engine ws = open(r.config(), providers, sb)) {
+      try (Engine ws = Bench.open(r.config(), providers, sb)) {
         mark("open the workspace");
         new Refresher(ws.targets(), 10).refresh(ws.config().publications().keySet(), n -> { });
         mark("refresh (1 target)");
@@ -878,7 +878,7 @@ final class Probes {
       Providers providers = Providers.load();
       ConfigLoader.Result r = new ConfigLoader(providers, Map.of(), Map.of(), p -> null).withSandbox(sb.urls()).load(config);
       mark("load: parse, check, evaluate");
-      try (Engine ws = open(r.config(), providers, sb)) {
+      try (Engine ws = Bench.open(r.config(), providers, sb)) {
         mark("open the workspace (graph, providers)");
         java.util.Set<Address> scope = new java.util.LinkedHashSet<>(ws.config().publications().keySet());
         dev.fanout.refresh.Snapshot snap = new Refresher(ws.targets(), 10).refresh(scope, n -> { });

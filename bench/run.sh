@@ -15,6 +15,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 if [ ! -f target/fanout.jar ] || [ -n "$(find src/main grammar providers pom.xml -newer target/fanout.jar -type f -print -quit 2>/dev/null)" ]; then
   echo "Building Fanout (mvn package)..." >&2
-  mvn -q -B -ntp package -DskipTests >&2
+  mvn -q -B -ntp -Dstyle.color=never package -DskipTests >&2
 fi
 exec java -cp target/fanout.jar bench/Bench.java "$@"

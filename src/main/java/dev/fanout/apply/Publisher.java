@@ -1,5 +1,6 @@
 package dev.fanout.apply;
 
+import dev.fanout.http.Bounds;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.plan.Action;
@@ -96,6 +97,10 @@ final class Publisher {
           Provider.PublishResult result;
           try {
             result = provider.publish(p, before);
+          } catch (java.nio.file.FileSystemException e) {
+            // A file on this machine (a package being read, a work folder) and not the
+            // registry: reported as local and never retried as a network failure.
+            return Applier.failed(a, "package", "local file error, not the registry's: " + e.getMessage());
           } catch (IOException e) {
             // The connection broke during the write (a provider may let OkHttp's IOException
             // through): the write may have landed, so it is transient like a 5xx, and the
@@ -115,7 +120,8 @@ final class Publisher {
           return new NodeResult(a, Status.PUBLISHED, null, describeWrite(verdict, result), null, 0, written);
         } catch (RegistryException e) {
           last = e;
-          if (!e.isTransient()) {
+          // An answer too large, too slow or a bomb would be the same the next time.
+          if (!e.isTransient() || Bounds.exceeded(e)) {
             return Applier.failed(a, e.operation(), e.getMessage());
           }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.fanout.dsl;
 
+import dev.fanout.output.Text;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.BuildStep;
@@ -125,13 +126,22 @@ final class Instances {
   private Map<String, Object> forEachElements(Object coll, Ast.Attribute at) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (coll instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> out.put(String.valueOf(k), v));
+      for (Map.Entry<?, ?> el : m.entrySet()) {
+        String key = String.valueOf(el.getKey());
+        if (!pathSafe(key, at)) {
+          return null;
+        }
+        out.put(key, el.getValue());
+      }
       return out;
     }
     if (coll instanceof List<?> l) {
       for (int i = 0; i < l.size(); i++) {
         Object v = l.get(i);
         String key = elementKey(v, i);
+        if (!pathSafe(key, at)) {
+          return null;
+        }
         if (out.containsKey(key)) {
           diagnostics.add(Diagnostic.error("Duplicate for_each key \"" + key + "\"",
               "Two elements give the same key; each instance needs its own.", at.value().range()));
@@ -143,6 +153,33 @@ final class Instances {
     }
     diagnostics.add(Diagnostic.error("for_each needs a list or a map",
         "It is " + Evaluator.typeName(coll) + ".", at.value().range()));
+    return null;
+  }
+
+  /** Keys name work folders and appear in every line of the plan: no separators, dots or control characters. */
+  private boolean pathSafe(String key, Ast.Attribute at) {
+    String unsafe = pathPartProblem(key);
+    if (unsafe != null) {
+      diagnostics.add(Diagnostic.error("A for_each key must be a plain name",
+          "The key \"" + Text.terminal(key) + "\" " + unsafe + ".", at.value().range()));
+    }
+    return unsafe == null;
+  }
+
+  /** Why a name cannot be part of a path or a line of output, or null when it can. */
+  static String pathPartProblem(String name) {
+    if (name.isEmpty()) {
+      return "is empty";
+    }
+    if (name.contains("/") || name.contains("\\")) {
+      return "contains a path separator";
+    }
+    if (name.equals("..") || name.equals(".")) {
+      return "names a folder";
+    }
+    if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return "contains a control character (a line break or an escape)";
+    }
     return null;
   }
 
@@ -198,7 +235,7 @@ final class Instances {
     List<Evaluator.Dependency> deps = new ArrayList<>(ev.dependencies());
     Instance inst = switch (e.kind()) {
       case BUILD -> build(address, attrs, b);
-      case ARTIFACT -> artifact(address, attrs, deps);
+      case ARTIFACT -> artifact(address, attrs, deps, b);
       case PUBLICATION -> publication(address, e.type(), attrs);
       default -> throw new IllegalArgumentException(e.key() + " has no instances");
     };
@@ -294,9 +331,16 @@ final class Instances {
     return new Instance(address, view, null);
   }
 
-  private Instance artifact(Address address, Map<String, Object> attrs, List<Evaluator.Dependency> deps) {
+  private Instance artifact(Address address, Map<String, Object> attrs, List<Evaluator.Dependency> deps, Ast.Block b) {
     List<String> srcs = strings(attrs.get("sources"));
     String name = Evaluation.str(attrs.get("name"));
+    String unsafe = name == null ? null : pathPartProblem(name);
+    if (unsafe != null) {
+      // The name becomes a file name when the artifact is downloaded.
+      diagnostics.add(Diagnostic.error("An artifact's name must be a plain file name",
+          "\"" + Text.terminal(name) + "\" " + unsafe + ".", b.attribute("name").value().range()));
+      return null;
+    }
     if (name == null && !srcs.isEmpty()) {
       String first = srcs.get(0);
       name = first.substring(first.lastIndexOf('/') + 1);

@@ -43,6 +43,26 @@ public final class Bounds {
   private Bounds() {
   }
 
+  /**
+   * An answer broke a bound. Not transient: the same registry would break it again, so the
+   * target fails at once instead of being retried.
+   */
+  public static final class Exceeded extends IOException {
+    Exceeded(String message) {
+      super(message);
+    }
+  }
+
+  /** Whether a failure, or one of its causes, is an answer that broke a bound. */
+  public static boolean exceeded(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof Exceeded) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Marks a request as an artifact or blob download. */
   public static Request.Builder download(Request.Builder request) {
     return request.tag(Kind.class, Kind.DOWNLOAD);
@@ -119,19 +139,19 @@ public final class Bounds {
         @Override
         public long read(Buffer sink, long byteCount) throws IOException {
           if (System.nanoTime() > deadline) {
-            throw new IOException("the answer to " + what + " took longer than twice --http-timeout ("
+            throw new Exceeded("the answer to " + what + " took longer than twice --http-timeout ("
                 + 2 * readTimeout.toMillis() / 1000.0 + " s) to arrive; the registry is sending too slowly");
           }
           long n = super.read(sink, byteCount);
           if (n > 0) {
             total += n;
             if (total > cap) {
-              throw new IOException("the answer to " + what + " is larger than " + (cap >> 20)
+              throw new Exceeded("the answer to " + what + " is larger than " + (cap >> 20)
                   + " MiB; a registry never needs to send that much here");
             }
             long sent = wire.count.get();
             if (total > EXPANSION_FLOOR && sent > 0 && total / sent > EXPANSION) {
-              throw new IOException("the answer to " + what + " expands more than " + EXPANSION
+              throw new Exceeded("the answer to " + what + " expands more than " + EXPANSION
                   + " times when decompressed (" + sent + " bytes sent, " + total + " so far): refused as a"
                   + " decompression bomb");
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * The run's secrets, and the one place that takes them out of text. Every sink (the
@@ -28,6 +29,20 @@ public final class Redactor {
 
   /** Every form of every secret, longest first so a form that contains another goes whole. */
   private final List<String> forms = new CopyOnWriteArrayList<>();
+  /** Each secret and its base64 with a line break anywhere inside, as a registry may wrap it. */
+  private final List<Broken> broken = new CopyOnWriteArrayList<>();
+
+  /**
+   * A form that may be broken by up to two line breaks: then one of its thirds still stands
+   * whole in the text, which is checked before the (slower) pattern runs.
+   */
+  private record Broken(Pattern pattern, List<String> thirds) {
+    boolean mayBeIn(String text) {
+      return thirds.stream().anyMatch(text::contains);
+    }
+  }
+  /** A raw line break, or one written as an escape ({@code \n}, {@code \\n}) by JSON or a view. */
+  private static final String BREAK = "(?:\\r?\\n|\\r|(?:\\\\)+[rn]){0,2}";
 
   public static Redactor none() {
     return new Redactor();
@@ -43,8 +58,15 @@ public final class Redactor {
   /** Adds the secrets found in these values. */
   public synchronized void learn(Collection<?> sources) {
     Set<String> found = new TreeSet<>(forms);
+    Set<String> secrets = new TreeSet<>();
     for (Object o : sources) {
-      collect(o, found);
+      collect(o, secrets);
+    }
+    for (String secret : secrets) {
+      found.addAll(forms(secret));
+      for (String wrapped : List.of(secret, Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)))) {
+        broken.add(brokenAnywhere(wrapped));
+      }
     }
     List<String> sorted = found.stream().sorted((a, b) -> b.length() - a.length()).toList();
     forms.clear();
@@ -53,12 +75,29 @@ public final class Redactor {
 
   private static void collect(Object o, Set<String> out) {
     if (o instanceof Secret s && s.isSet() && s.reveal().length() >= SHORTEST) {
-      out.addAll(forms(s.reveal()));
+      out.add(s.reveal());
     } else if (o instanceof Map<?, ?> m) {
       m.values().forEach(v -> collect(v, out));
     } else if (o instanceof Collection<?> c) {
       c.forEach(v -> collect(v, out));
     }
+  }
+
+  private static Broken brokenAnywhere(String form) {
+    int third = form.length() / 3;
+    List<String> thirds = List.of(form.substring(0, third), form.substring(third, 2 * third), form.substring(2 * third));
+    return new Broken(patternBrokenAnywhere(form), thirds);
+  }
+
+  private static Pattern patternBrokenAnywhere(String form) {
+    StringBuilder p = new StringBuilder();
+    for (int i = 0; i < form.length(); i++) {
+      if (i > 0) {
+        p.append(BREAK);
+      }
+      p.append(Pattern.quote(String.valueOf(form.charAt(i))));
+    }
+    return Pattern.compile(p.toString());
   }
 
   /** The forms a secret takes when a registry or a URL encodes it. */
@@ -121,6 +160,13 @@ public final class Redactor {
     for (String v : forms) {
       if (out.contains(v)) {
         out = out.replace(v, MASK);
+      }
+    }
+    if (out.indexOf('\n') >= 0 || out.indexOf('\r') >= 0 || out.indexOf('\\') >= 0) {
+      for (Broken b : broken) {
+        if (b.mayBeIn(out)) {
+          out = b.pattern().matcher(out).replaceAll(MASK);
+        }
       }
     }
     return out;

@@ -61,4 +61,15 @@ class RedactorTest {
     late.learn(List.of(new Secret("env X", CANARY)));
     assertFalse(late.redact(CANARY).contains("canary"));
   }
+
+  @Test
+  void removesTheSecretSplitAcrossALineBreakRawOrEscaped() {
+    for (String sep : List.of("\n", "\r\n", "\\n", "\\\\n")) {
+      String split = CANARY.substring(0, 9) + sep + CANARY.substring(9);
+      String out = redactor.redact("echo: " + split + " end");
+      assertEquals("echo: (sensitive) end", out, sep);
+    }
+    String wrapped = Base64.getEncoder().encodeToString(CANARY.getBytes(StandardCharsets.UTF_8));
+    assertEquals("x (sensitive) y", redactor.redact("x " + wrapped.substring(0, 12) + "\r\n" + wrapped.substring(12) + " y"));
+  }
 }
