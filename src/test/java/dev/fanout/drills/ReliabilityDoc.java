@@ -54,6 +54,12 @@ public final class ReliabilityDoc {
         "contextlite targets published (npm, docker, aur on real servers)", "targets");
     headline(md, drills, "concurrency", "publishers", "publishers among 10 simultaneous applies", null);
     headline(md, drills, "secrets", "secret_hits", "secret values found in outputs and files", null);
+    headline(md, drills, "echoing-registry", "secret_hits",
+        "token forms found after a registry echoed it (plan, show, apply, drift, reports, files)", null);
+    headline(md, drills, "hostile-registry", "problems",
+        "problems with one hostile registry (echo, endless, trickle, bomb, HTML 200)", null);
+    headline(md, drills, "credential-origin", "mirror_requests_with_credentials",
+        "credentials sent to a tarball host other than the registry", null);
     headline(md, drills, "fuzz", "fuzz_cases_run", "fuzzed release files run", null);
     headline(md, drills, "fuzz", "crashes_or_hangs", "fuzz crashes or hangs", null);
     md.append('\n');
@@ -98,7 +104,7 @@ public final class ReliabilityDoc {
       return;
     }
     String must = switch (key) {
-      case "secret_hits", "crashes_or_hangs" -> "0";
+      case "secret_hits", "crashes_or_hangs", "problems", "mirror_requests_with_credentials" -> "0";
       case "publishers" -> "1";
       default -> outOf == null ? "" : "all";
     };
