@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * A rule matches a registry ({@code *} for all), an operation ({@code read}, {@code write},
  * {@code any}) and optionally a path regex (searched, not anchored). Effects:
  * {@code latency_ms} (added; several latency rules add up), {@code status} with optional
- * {@code body} and {@code retry_after} (seconds, sent as {@code Retry-After}), {@code drop}
+ * {@code body}, {@code content_type} (of that body: {@code text/html} with a 200 is a proxy's
+ * login page) and {@code retry_after} (seconds, sent as {@code Retry-After}), {@code drop}
  * ({@code before}: the connection closes and the registry never sees the request;
  * {@code after}: the registry handles it, then the connection closes before the response),
  * {@code slow_body_bps} (the response body trickles at that many bytes a second),
@@ -39,10 +40,10 @@ import java.util.regex.Pattern;
 final class Faults {
 
   /** One effect chosen for a request; fields are null when not set. */
-  record Effect(long latencyMs, Integer status, String body, Integer retryAfter, String drop,
+  record Effect(long latencyMs, Integer status, String body, String contentType, Integer retryAfter, String drop,
       Long slowBodyBps, boolean malformed, String redirectTo, String description) {
 
-    static final Effect NONE = new Effect(0, null, null, null, null, null, false, null, null);
+    static final Effect NONE = new Effect(0, null, null, null, null, null, null, false, null, null);
 
     boolean isNone() {
       return this.equals(NONE);
@@ -74,6 +75,7 @@ final class Faults {
         chosen = new Effect(0,
             rule.containsKey("status") ? (int) number(rule.get("status")) : null,
             (String) rule.get("body"),
+            (String) rule.get("content_type"),
             rule.containsKey("retry_after") ? (int) number(rule.get("retry_after")) : null,
             (String) rule.get("drop"),
             rule.containsKey("slow_body_bps") ? number(rule.get("slow_body_bps")) : null,
@@ -86,7 +88,7 @@ final class Faults {
       return Effect.NONE;
     }
     Effect base = chosen == null ? Effect.NONE : chosen;
-    return new Effect(latency, base.status(), base.body(), base.retryAfter(), base.drop(),
+    return new Effect(latency, base.status(), base.body(), base.contentType(), base.retryAfter(), base.drop(),
         base.slowBodyBps(), base.malformed(), base.redirectTo(), String.join("; ", described));
   }
 

@@ -262,7 +262,8 @@ public final class Sandbox implements AutoCloseable {
           "message", effect.body() != null ? effect.body() : "fault injected by faults.json")));
       response = SandboxResponse.json(effect.status(), error);
       if (effect.body() != null) {
-        response = SandboxResponse.text(effect.status(), effect.body());
+        response = effect.contentType() == null ? SandboxResponse.text(effect.status(), effect.body())
+            : SandboxResponse.bytes(effect.status(), effect.contentType(), effect.body().getBytes(StandardCharsets.UTF_8));
       }
       if (effect.retryAfter() != null) {
         response = response.withHeader("Retry-After", String.valueOf(effect.retryAfter()));

@@ -10,9 +10,9 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +21,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
@@ -31,7 +29,6 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * Reads one version from the NuGet v2 feed and pushes a .nupkg the way {@code choco push}
@@ -68,7 +65,7 @@ final class ChocolateyProvider implements Provider {
             response.code() >= 500 || response.code() == 429 ? "the feed is failing; try again later"
                 : "check the feed URL " + feed);
       }
-      Document entry = parse(response.body().bytes());
+      Document entry = RegistryAnswer.xml(REGISTRY, "read " + id + " " + version, response, "entry");
       String held = text(entry, "Version");
       String status = text(entry, "PackageStatus");
       String hash = text(entry, "PackageHash");
@@ -238,17 +235,6 @@ final class ChocolateyProvider implements Provider {
       throw new IOException("chocolatey " + publication.address() + ": unknown artifact " + address);
     }
     return artifact;
-  }
-
-  private static Document parse(byte[] xml) throws IOException {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setNamespaceAware(true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
-    } catch (ParserConfigurationException | SAXException e) {
-      throw new IOException("the feed answered with XML that cannot be read: " + e.getMessage(), e);
-    }
   }
 
   private static String text(Document doc, String property) {

@@ -1,7 +1,6 @@
 package dev.fanout.providers.pypi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
@@ -11,6 +10,7 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import java.io.IOException;
@@ -33,7 +33,6 @@ import okhttp3.Response;
 /** Reads PyPI's JSON API and uploads wheels through the legacy upload API, as twine does. */
 final class PypiProvider implements Provider {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REGISTRY = "pypi";
 
   /** One file this release would upload. {@code bytes} is null when its binary is not built yet. */
@@ -247,7 +246,7 @@ final class PypiProvider implements Provider {
         throw new RegistryException(REGISTRY, "read " + url.build().encodedPath(), response.code(), response.message(),
             response.code() >= 500 || response.code() == 429 ? "PyPI is failing; try again later" : "check the index URL");
       }
-      return JSON.readTree(response.body().byteStream());
+      return RegistryAnswer.json(REGISTRY, "read " + url.build().encodedPath(), response);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, "read", 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + index, e);
