@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * {@code after}: the registry handles it, then the connection closes before the response),
  * {@code slow_body_bps} (the response body trickles at that many bytes a second),
  * {@code malformed} (the body is replaced by broken JSON), {@code redirect_to} (a 307 to
- * that base URL, keeping the path). {@code times} limits how many matching requests a rule
+ * that base URL, keeping the path). {@code visibility_delay_ms} is no answer but the
+ * registry's lag: a write it accepts stays out of its lagging reads that long (see
+ * {@link EmulatorContext#visibilityDelay}). {@code times} limits how many matching requests a rule
  * hits; {@code every} hits only every Nth matching request (every 5th: one in five); without
  * either the rule hits every one.
  */
@@ -64,7 +66,7 @@ final class Faults {
     Effect chosen = null;
     List<String> described = new ArrayList<>();
     for (Map<String, Object> rule : rules) {
-      if (!matches(rule, registry, write, path) || !take(rule)) {
+      if (rule.containsKey("visibility_delay_ms") || !matches(rule, registry, write, path) || !take(rule)) {
         continue;
       }
       described.add(rule.toString());
@@ -90,6 +92,17 @@ final class Faults {
     Effect base = chosen == null ? Effect.NONE : chosen;
     return new Effect(latency, base.status(), base.body(), base.contentType(), base.retryAfter(), base.drop(),
         base.slowBodyBps(), base.malformed(), base.redirectTo(), String.join("; ", described));
+  }
+
+  /** The lag the first rule for {@code registry} with {@code visibility_delay_ms} sets, or null. */
+  java.time.Duration visibilityDelay(String registry) {
+    for (Map<String, Object> rule : rules()) {
+      String reg = String.valueOf(rule.getOrDefault("registry", "*"));
+      if ((reg.equals("*") || reg.equals(registry)) && rule.containsKey("visibility_delay_ms")) {
+        return java.time.Duration.ofMillis(number(rule.get("visibility_delay_ms")));
+      }
+    }
+    return null;
   }
 
   private List<Map<String, Object>> rules() {

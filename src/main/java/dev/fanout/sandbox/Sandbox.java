@@ -218,7 +218,8 @@ public final class Sandbox implements AutoCloseable {
     String base = "http://127.0.0.1:" + server.getPort();
     Path state = dir.resolve(emulator.registry());
     Files.createDirectories(state);
-    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens));
+    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens,
+        () -> faults.visibilityDelay(emulator.registry())));
     running.put(emulator.registry(), new Running(emulator, server, base));
   }
 

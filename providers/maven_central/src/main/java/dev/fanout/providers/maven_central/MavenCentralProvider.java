@@ -101,8 +101,37 @@ final class MavenCentralProvider implements Provider {
       }
     }
     String location = ctx.endpoint("repository") + "/maven2/" + c.folder() + "/";
-    return exists ? new RegistryState(true, versions, current, items, Map.of(), null, location)
+    // The repository lags the Portal by minutes or hours; the Portal's answer is the truth, as
+    // Sonatype's own central-publishing-maven-plugin asks it.
+    String inProgress = items.isEmpty() && portalSaysPublished(publication, c)
+        ? "the Central Portal says " + c.purl() + " is published; the repository does not serve it yet" : null;
+    return exists || inProgress != null ? new RegistryState(exists, versions, current, items, Map.of(), inProgress, location)
         : RegistryState.absent(location);
+  }
+
+  /** {@code GET /api/v1/publisher/published}; false without a token, which the Portal needs for it. */
+  private boolean portalSaysPublished(Publication publication, MavenBundle.Coordinates c) throws RegistryException {
+    if (!publication.secret("token").isSet()) {
+      return false;
+    }
+    HttpUrl url = HttpUrl.get(ctx.endpoint("portal") + "/api/v1/publisher/published").newBuilder()
+        .addQueryParameter("namespace", c.group()).addQueryParameter("name", c.artifact())
+        .addQueryParameter("version", c.version()).build();
+    String operation = "published check of " + c.purl();
+    try (Response response = call(new Request.Builder().url(url).header("Authorization", authorization(publication))
+        .get().build(), operation)) {
+      if (response.code() == 401 || response.code() == 403) {
+        // The credential check says what is wrong with the token; the repository still answers the read.
+        return false;
+      }
+      if (!response.isSuccessful()) {
+        throw failure(operation, response);
+      }
+      return RegistryAnswer.json(REGISTRY, operation, response).path("published").asBoolean(false);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + ctx.endpoint("portal"), e);
+    }
   }
 
   private EphemeralKey sandboxKey;
@@ -185,6 +214,10 @@ final class MavenCentralProvider implements Provider {
     if (before.holds(c.version())) {
       return new PublishResult(List.of(), c.purl() + " is already on " + before.location());
     }
+    if (before.inProgress() != null || portalSaysPublished(publication, c)) {
+      // Uploading again would only fail validation: "Component with package url ... already exists".
+      return new PublishResult(List.of(), c.purl() + " is already published: the Central Portal says so");
+    }
     Secret key = signingKey(publication);
     if (!key.isSet()) {
       throw new IOException("cannot sign " + c.purl() + ": " + key.source() + " is not set");
@@ -210,7 +243,7 @@ final class MavenCentralProvider implements Provider {
     String errors = errors(status.path("errors"));
     if (errors.contains("already exists")) {
       RegistryState after = read(publication);
-      if (after.holds(c.version())) {
+      if (after.holds(c.version()) || after.inProgress() != null) {
         return new PublishResult(List.of(), c.purl() + " was already there (deployment " + id + ": " + errors + ")");
       }
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -109,8 +110,30 @@ public final class PypiEmulator implements Emulator {
     return notFound();
   }
 
+  /** How long the JSON API serves an answer cached before an upload; faults.json sets a real one. */
+  static final Duration JSON_CACHE_LAG = Duration.ofMillis(500);
+
+  /**
+   * The project as the cached JSON API shows it: files uploaded within the lag are not in it
+   * yet (PyPI's JSON answers carry {@code Cache-Control: max-age=900} behind a CDN).
+   */
+  private Project asCached(Project p) {
+    if (p == null) {
+      return null;
+    }
+    Instant shownFrom = Instant.now().minus(ctx.visibilityDelay(JSON_CACHE_LAG));
+    Map<String, List<StoredFile>> releases = new LinkedHashMap<>();
+    p.releases().forEach((v, files) -> {
+      List<StoredFile> old = files.stream().filter(f -> Instant.parse(f.uploadTime()).isBefore(shownFrom)).toList();
+      if (!old.isEmpty()) {
+        releases.put(v, old);
+      }
+    });
+    return releases.isEmpty() ? null : new Project(p.name(), releases, p.summaries());
+  }
+
   private SandboxResponse versionJson(String name, String version) {
-    Project p = projects.get(PypiNames.normalise(name));
+    Project p = asCached(projects.get(PypiNames.normalise(name)));
     String v = p == null ? null : findVersion(p, version);
     if (v == null) {
       return notFound();
@@ -120,11 +143,11 @@ public final class PypiEmulator implements Emulator {
     body.put("last_serial", serial());
     body.put("urls", urls(p.releases().get(v)));
     body.put("vulnerabilities", List.of());
-    return SandboxResponse.json(200, body);
+    return SandboxResponse.json(200, body).withHeader("Cache-Control", "max-age=900, public");
   }
 
   private SandboxResponse projectJson(String name) {
-    Project p = projects.get(PypiNames.normalise(name));
+    Project p = asCached(projects.get(PypiNames.normalise(name)));
     if (p == null) {
       return notFound();
     }
@@ -140,7 +163,7 @@ public final class PypiEmulator implements Emulator {
     body.put("releases", releases);
     body.put("urls", urls(p.releases().get(latest)));
     body.put("vulnerabilities", List.of());
-    return SandboxResponse.json(200, body);
+    return SandboxResponse.json(200, body).withHeader("Cache-Control", "max-age=900, public");
   }
 
   private SandboxResponse simple(String name, String path) {
