@@ -91,6 +91,10 @@ final class Publisher {
             }
             default -> { }
           }
+          if (before.refusal() != null) {
+            return new NodeResult(a, Status.BLOCKED, "read", p.type() + " would refuse it: " + before.refusal(),
+                null, 0, written);
+          }
           PlannedChange planned = plan.change(a);
           if (planned != null && planned.credentials() != null && planned.credentials().refuses()) {
             return new NodeResult(a, Status.BLOCKED, "credentials", planned.credentials().describe(), null, 0, written);

@@ -76,7 +76,7 @@ public final class Acknowledgements {
       return state;
     }
     return new RegistryState(state.packageExists(), state.versions(), state.currentVersion(), state.items(),
-        state.pointers(), describe(ack), state.location());
+        state.pointers(), describe(ack), state.location(), state.refusal());
   }
 
   /** How the plan and the report say it. */
