@@ -40,7 +40,7 @@ public final class PypiEmulator implements Emulator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> METADATA_VERSIONS =
-      Set.of("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4");
+      Set.of("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5");
   private static final Pattern VERSION_JSON = Pattern.compile("^/pypi/([^/]+)/([^/]+)/json/?$");
   private static final Pattern PROJECT_JSON = Pattern.compile("^/pypi/([^/]+)/json/?$");
   private static final Pattern SIMPLE = Pattern.compile("^/simple/([^/]+)/?$");
@@ -223,6 +223,10 @@ public final class PypiEmulator implements Emulator {
     if (version == null || version.isBlank()) {
       return error(400, "'' is an invalid value for Version. Error: This field is required.");
     }
+    if (version.contains("+")) {
+      return error(400, "'" + version + "' is an invalid value for Version. Error: Can't use PEP 440 local versions."
+          + " See https://packaging.python.org/specifications/core-metadata for more information.");
+    }
     String filetype = form.field("filetype");
     if (!"sdist".equals(filetype) && !"bdist_wheel".equals(filetype)) {
       return error(400, "Invalid value for filetype. Error: Use a known file type.");
@@ -265,6 +269,10 @@ public final class PypiEmulator implements Emulator {
       return error(400, "File already exists ('" + filename + "', with sha256 hash '" + existing.sha256()
           + "'). See https://pypi.org/help/#file-name-reuse for more information.");
     }
+    if (usedFilenames().contains(filename)) {
+      return error(400, "This filename has already been used, use a different version. "
+          + "See https://pypi.org/help/#file-name-reuse for more information.");
+    }
     String normal = PypiNames.normalise(name);
     Project p = projects.computeIfAbsent(normal, k -> new Project(name, new LinkedHashMap<>(), new LinkedHashMap<>()));
     String v = findVersion(p, version);
@@ -289,6 +297,34 @@ public final class PypiEmulator implements Emulator {
     save(normal, updated);
     projects.put(normal, updated);
     return SandboxResponse.text(200, "OK");
+  }
+
+  /** Deletes a file as a project owner can: its name stays used for ever (warehouse's filename log). */
+  synchronized void delete(String filename) throws IOException {
+    for (Map.Entry<String, Project> e : projects.entrySet()) {
+      Project p = e.getValue();
+      Map<String, List<StoredFile>> releases = new LinkedHashMap<>();
+      p.releases().forEach((v, files) -> {
+        List<StoredFile> kept = files.stream().filter(f -> !f.filename().equals(filename)).toList();
+        if (!kept.isEmpty()) {
+          releases.put(v, kept);
+        }
+      });
+      if (!releases.equals(p.releases())) {
+        Project updated = new Project(p.name(), releases, p.summaries());
+        save(e.getKey(), updated);
+        projects.put(e.getKey(), updated);
+      }
+    }
+    Files.deleteIfExists(filesDir().resolve(filename));
+    Set<String> used = new java.util.TreeSet<>(usedFilenames());
+    used.add(filename);
+    Files.write(ctx.stateDir().resolve("deleted-filenames.json"), JSON.writeValueAsBytes(used));
+  }
+
+  private Set<String> usedFilenames() throws IOException {
+    Path f = ctx.stateDir().resolve("deleted-filenames.json");
+    return Files.isRegularFile(f) ? JSON.readValue(f.toFile(), new TypeReference<Set<String>>() { }) : Set.of();
   }
 
   private Map<String, Object> info(Project p, String version) {

@@ -46,6 +46,15 @@ final class PypiProvider implements Provider {
 
   @Override
   public RegistryState read(Publication publication) throws RegistryException {
+    RegistryState state = readJson(publication);
+    String version = ctx.release().version();
+    // Warehouse validates the version before anything else (forklift/legacy.py, _validate_pep440_version).
+    return version.contains("+") && !state.holds(version) ? state.refusing("PyPI takes no PEP 440 local version and"
+        + " answers 400 \"'" + version + "' is an invalid value for Version. Error: Can't use PEP 440 local versions.\";"
+        + " release a version without the '+" + version.substring(version.indexOf('+') + 1) + "' part") : state;
+  }
+
+  private RegistryState readJson(Publication publication) throws RegistryException {
     String project = publication.string("project");
     String index = ctx.endpoint("index");
     String location = index + "/project/" + PypiNames.normalise(project) + "/";
