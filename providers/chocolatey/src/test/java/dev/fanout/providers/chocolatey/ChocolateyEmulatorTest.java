@@ -123,6 +123,21 @@ class ChocolateyEmulatorTest {
   }
 
   @Test
+  void noMoreThanTenVersionsWaitInModerationAtATime() throws Exception {
+    push(nupkg(spec("1.0.0")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.0", Moderation.APPROVED);
+    for (int i = 1; i <= 10; i++) {
+      assertEquals(201, push(nupkg(spec("1.0." + i)), TokenPolicy.SANDBOX_TOKEN).code);
+    }
+
+    Reply eleventh = push(nupkg(spec("1.0.11")), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(403, eleventh.code);
+    assertTrue(eleventh.reason.startsWith("The package contextlite has 10 versions currently in a submitted state."),
+        eleventh.reason);
+  }
+
+  @Test
   void nuspecWithoutCommunityFieldsIs400() throws Exception {
     NupkgBuilder.Spec noSource = new NupkgBuilder.Spec("contextlite", "1.0.35", "Fanout", "desc",
         "https://example.org", null, "https://example.org/LICENSE", "cli");
