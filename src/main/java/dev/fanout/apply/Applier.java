@@ -7,6 +7,7 @@ import dev.fanout.model.Config;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlannedChange;
+import dev.fanout.refresh.Acknowledgements;
 import dev.fanout.target.Targets;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,13 +33,19 @@ public final class Applier {
    *     {@code --target} does); false runs only the planned ones and their builds, which is
    *     how the sandbox seeds a registry state where a dependent exists without its hub
    */
-  public record Options(int parallelism, int attempts, Duration nodeDeadline, boolean upstreamPublications) {
+  public record Options(int parallelism, int attempts, Duration nodeDeadline, boolean upstreamPublications,
+      Duration visibilityWait) {
     public static Options standard(int parallelism) {
-      return new Options(parallelism, 4, Duration.ofMinutes(15), true);
+      return new Options(parallelism, 4, Duration.ofMinutes(15), true, null);
     }
 
     public Options withoutUpstreamPublications() {
-      return new Options(parallelism, attempts, nodeDeadline, false);
+      return new Options(parallelism, attempts, nodeDeadline, false, visibilityWait);
+    }
+
+    /** Waits at most {@code wait} for an acknowledged write to show, instead of each registry's {@code visibility}. */
+    public Options withVisibilityWait(Duration wait) {
+      return new Options(parallelism, attempts, nodeDeadline, upstreamPublications, wait);
     }
   }
 
@@ -48,16 +55,18 @@ public final class Applier {
   private final LocalArtifacts artifacts;
   private final OkHttpClient http;
   private final Path stateDir;
+  private final Acknowledgements acknowledged;
   private final Options options;
 
   public Applier(Config config, ReleaseGraph graph, Targets targets, LocalArtifacts artifacts, OkHttpClient http,
-      Path stateDir, Options options) {
+      Path stateDir, Acknowledgements acknowledged, Options options) {
     this.config = config;
     this.graph = graph;
     this.targets = targets;
     this.artifacts = artifacts;
     this.http = http;
     this.stateDir = stateDir;
+    this.acknowledged = acknowledged;
     this.options = options;
   }
 
@@ -80,7 +89,7 @@ public final class Applier {
       }
     }
     BuildRunner builds = new BuildRunner(config.dir(), stateDir, options.nodeDeadline());
-    Publisher publisher = new Publisher(targets, plan, journal, options, http.readTimeoutMillis());
+    Publisher publisher = new Publisher(targets, plan, journal, acknowledged, options, http.readTimeoutMillis());
     Walker.Step step = a -> switch (graph.kind(a)) {
       case BUILD -> builds.build(a, config.builds().get(a));
       case ARTIFACT -> artifact(a);

@@ -13,7 +13,9 @@ import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.target.Target;
 import dev.fanout.target.Targets;
+import dev.fanout.refresh.Acknowledgements;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +34,18 @@ final class Publisher {
   private final Targets targets;
   private final Plan plan;
   private final Journal journal;
+  private final Acknowledgements acknowledged;
   private final Applier.Options options;
   private final long readTimeoutMillis;
   /** Each registry's {@code concurrency} trait, shared by all its targets in the run. */
   private final Map<String, Semaphore> registryLimits = new ConcurrentHashMap<>();
 
-  Publisher(Targets targets, Plan plan, Journal journal, Applier.Options options, long readTimeoutMillis) {
+  Publisher(Targets targets, Plan plan, Journal journal, Acknowledgements acknowledged, Applier.Options options,
+      long readTimeoutMillis) {
     this.targets = targets;
     this.plan = plan;
     this.journal = journal;
+    this.acknowledged = acknowledged;
     this.options = options;
     this.readTimeoutMillis = readTimeoutMillis;
   }
@@ -71,8 +76,9 @@ final class Publisher {
           Thread.sleep(wait);
         }
         try {
-          RegistryState before = provider.read(p);
           DesiredState desired = provider.desired(p);
+          // A write an earlier run saw acknowledged counts as in progress: never sent again.
+          RegistryState before = acknowledged.overlay(a, desired.version(), provider.read(p));
           Differ.Verdict verdict = Differ.diff(before, desired, mutable, location);
           switch (verdict.action()) {
             case NO_OP -> {
@@ -85,6 +91,10 @@ final class Publisher {
                   + describe(verdict.items()), null, 0, written);
             }
             default -> { }
+          }
+          if (before.refusal() != null) {
+            return new NodeResult(a, Status.BLOCKED, "read", p.type() + " would refuse it: " + before.refusal(),
+                null, 0, written);
           }
           PlannedChange planned = plan.change(a);
           if (planned != null && planned.credentials() != null && planned.credentials().refuses()) {
@@ -110,14 +120,9 @@ final class Publisher {
           }
           written.addAll(result.written());
           journal.record(a, "wrote", String.join(", ", result.written()));
-          RegistryState after = provider.read(p);
-          Differ.Verdict check = Differ.diff(after, desired, mutable, location);
-          if (check.action() != Action.NO_OP) {
-            return Applier.failed(a, "verify", "read back after publishing, " + location + " still differs: "
-                + String.join("; ", check.reasons()) + " " + describe(check.items()));
-          }
-          journal.record(a, "verified", null);
-          return new NodeResult(a, Status.PUBLISHED, null, describeWrite(verdict, result), null, 0, written);
+          Acknowledgements.Acknowledged ack = acknowledged.record(a, desired.version(), describeWrite(verdict, result));
+          return new Visibility(provider, p, desired, mutable, location, visibilityWait(target))
+              .await(a, ack, journal, written, describeWrite(verdict, result));
         } catch (RegistryException e) {
           last = e;
           // An answer too large, too slow or a bomb would be the same the next time.
@@ -135,13 +140,17 @@ final class Publisher {
     }
   }
 
+  private Duration visibilityWait(Target target) {
+    return options.visibilityWait() != null ? options.visibilityWait() : target.traits().visibility();
+  }
+
   private static String describeWrite(Differ.Verdict verdict, Provider.PublishResult result) {
     String what = result.detail() != null ? result.detail()
         : result.written().isEmpty() ? "published" : "wrote " + String.join(", ", result.written());
     return what + " (" + String.join("; ", verdict.reasons()) + ")";
   }
 
-  private static String describe(List<PlannedChange.ItemChange> items) {
+  static String describe(List<PlannedChange.ItemChange> items) {
     List<String> parts = new ArrayList<>();
     for (PlannedChange.ItemChange i : items) {
       parts.add(i.item() + " " + (i.before() == null ? "missing" : i.before()) + " vs " + i.after());

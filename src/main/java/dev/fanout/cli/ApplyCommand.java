@@ -57,6 +57,11 @@ final class ApplyCommand implements Callable<Integer> {
       description = "How long to wait for another apply of this release to finish, such as 30s or 5m (default: ${DEFAULT-VALUE}).")
   String lockTimeout;
 
+  @Option(names = "--visibility-wait", paramLabel = "DURATION",
+      description = "How long to wait for a write the registry acknowledged to show in its reads, such as 0s or 10m"
+          + " (default: each registry's own lag); past it the target is published, not visible yet.")
+  String visibilityWait;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md) or JSON (.json).")
   Path report;
 
@@ -102,7 +107,8 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private Applier.Options options() {
-    return Applier.Options.standard(run.parallelism);
+    Applier.Options options = Applier.Options.standard(run.parallelism);
+    return visibilityWait == null ? options : options.withVisibilityWait(parseDuration(visibilityWait));
   }
 
   private static boolean isSavedPlan(Path path) {

@@ -21,6 +21,7 @@ import dev.fanout.plan.PlannedChange;
 import dev.fanout.plan.Planner;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Providers;
+import dev.fanout.refresh.Acknowledgements;
 import dev.fanout.refresh.Refresher;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.refresh.TargetState;
@@ -151,6 +152,11 @@ public final class Engine implements AutoCloseable {
     return config.dir().resolve(".fanout");
   }
 
+  /** Writes the registries acknowledged and may not show yet: {@code .fanout/acknowledged.json}. */
+  public Acknowledgements acknowledged() {
+    return new Acknowledgements(stateDir(), java.time.Clock.systemUTC());
+  }
+
   /** The publications to work on: all of them, or the chosen nodes' and what they need. */
   public Set<Address> scope(Collection<Address> chosen) {
     Set<Address> all = new LinkedHashSet<>(config.publications().keySet());
@@ -169,7 +175,7 @@ public final class Engine implements AutoCloseable {
 
   /** What the scope's registries hold, whether the credentials can write, and what the release would publish. */
   public Snapshot refresh(Set<Address> scope, IntConsumer progress) throws InterruptedException {
-    return new Refresher(targets, parallelism).refresh(scope, progress);
+    return new Refresher(targets, parallelism, acknowledged()).refresh(scope, progress);
   }
 
   /** The plan for a snapshot already read. */
@@ -183,7 +189,7 @@ public final class Engine implements AutoCloseable {
       throw new StalePlanException("Saved plan is stale: the release files or variables changed since " + file
           + " was made. Make a new plan.");
     }
-    Refresher refresher = new Refresher(targets, parallelism);
+    Refresher refresher = new Refresher(targets, parallelism, acknowledged());
     for (PlannedChange c : saved.changes()) {
       if (!config.publications().containsKey(c.address())) {
         throw new StalePlanException("Saved plan is stale: " + c.address() + " is no longer in the release.");
@@ -216,7 +222,7 @@ public final class Engine implements AutoCloseable {
       throws IOException, InterruptedException {
     try (Journal journal = new Journal(stateDir().resolve("journal.jsonl"), UUID.randomUUID().toString(), redactor)) {
       journal.record(null, "apply_start", plan.release() + " " + plan.version());
-      ApplyResult result = new Applier(config, graph, targets, artifacts, http, stateDir(), options)
+      ApplyResult result = new Applier(config, graph, targets, artifacts, http, stateDir(), acknowledged(), options)
           .apply(plan, journal, listener);
       journal.record(null, "apply_end", hasWork(plan) ? Report.successLine(result) : "nothing to publish");
       return result;

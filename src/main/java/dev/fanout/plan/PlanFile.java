@@ -105,7 +105,8 @@ public final class PlanFile {
     }
     return new RegistryState(Boolean.TRUE.equals(m.get("exists")), (List<String>) m.getOrDefault("versions", List.of()),
         (String) m.get("version"), (Map<String, String>) m.getOrDefault("items", Map.of()),
-        (Map<String, String>) m.getOrDefault("pointers", Map.of()), (String) m.get("in_progress"), location);
+        (Map<String, String>) m.getOrDefault("pointers", Map.of()), (String) m.get("in_progress"), location,
+        (String) m.get("refusal"));
   }
 
   @SuppressWarnings("unchecked")

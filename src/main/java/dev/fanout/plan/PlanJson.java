@@ -86,6 +86,9 @@ public final class PlanJson {
       m.put("versions", s.versions());
       m.put("items", s.items());
       m.put("pointers", s.pointers());
+      if (s.refusal() != null) {
+        m.put("refusal", s.refusal());
+      }
       if (s.inProgress() != null) {
         m.put("in_progress", s.inProgress());
       }

@@ -84,6 +84,9 @@ public final class Planner {
       if (blockedBy != null) {
         action = Action.BLOCKED;
         reasons.add(0, "blocked: " + blockedBy);
+      } else if (t.state().refusal() != null) {
+        action = Action.BLOCKED;
+        reasons.add(0, "blocked: " + target.type() + " would refuse it: " + t.state().refusal());
       } else if (!missing.isEmpty()) {
         action = Action.BLOCKED;
         reasons.add(0, "blocked: no source available for " + String.join(", ", missing));

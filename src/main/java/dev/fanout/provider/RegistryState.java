@@ -18,14 +18,28 @@ import java.util.TreeMap;
  * @param inProgress a publication under way that is not visible yet, such as an open pull
  *     request or a deployment being validated; null when there is none
  * @param location where this was read, for people: a URL or registry host
+ * @param refusal why the registry would refuse a write of the release's version now, in its
+ *     own terms (a moderation rule, a version it does not take); null when it would take one.
+ *     A plan that would write shows the target {@code blocked} with it, and apply does not send it.
  */
 public record RegistryState(boolean packageExists, List<String> versions, String currentVersion,
-    Map<String, String> items, Map<String, String> pointers, String inProgress, String location) {
+    Map<String, String> items, Map<String, String> pointers, String inProgress, String location, String refusal) {
 
   public RegistryState {
     versions = List.copyOf(versions);
     items = java.util.Collections.unmodifiableMap(new TreeMap<>(items));
     pointers = java.util.Collections.unmodifiableMap(new TreeMap<>(pointers));
+  }
+
+  /** A state in which the registry would take a write. */
+  public RegistryState(boolean packageExists, List<String> versions, String currentVersion,
+      Map<String, String> items, Map<String, String> pointers, String inProgress, String location) {
+    this(packageExists, versions, currentVersion, items, pointers, inProgress, location, null);
+  }
+
+  /** The same state, with the registry's reason to refuse a write. */
+  public RegistryState refusing(String reason) {
+    return new RegistryState(packageExists, versions, currentVersion, items, pointers, inProgress, location, reason);
   }
 
   /** The registry has never heard of the package. */

@@ -34,6 +34,7 @@ public final class Refresher {
 
   private final Targets targets;
   private final int parallelism;
+  private final Acknowledgements acknowledged;
   /**
    * Credential checks of {@link Traits.CredentialScope#ACCOUNT} registries, by type and
    * settings: repeating the same whoami for every package was 2 of every 3 requests to npm.
@@ -41,11 +42,17 @@ public final class Refresher {
   private final Map<List<Object>, CompletableFuture<CredentialCheck>> accountChecks = new ConcurrentHashMap<>();
 
   public Refresher(Targets targets, int parallelism) {
+    this(targets, parallelism, null);
+  }
+
+  /** @param acknowledged writes registries acknowledged earlier, shown in progress until visible; may be null */
+  public Refresher(Targets targets, int parallelism, Acknowledgements acknowledged) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
     }
     this.targets = targets;
     this.parallelism = parallelism;
+    this.acknowledged = acknowledged;
   }
 
   /** Reads the given publications; {@code progress} hears how many are done. */
@@ -109,6 +116,9 @@ public final class Refresher {
       desired = target.provider().desired(p);
     } catch (Exception e) {
       desiredError = e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+    if (acknowledged != null && desired != null) {
+      state = acknowledged.overlay(a, desired.version(), state);
     }
     return new TargetState(a, state, readError, credentials, desired, desiredError,
         (System.nanoTime() - started) / 1_000_000);

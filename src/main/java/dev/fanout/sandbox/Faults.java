@@ -27,22 +27,25 @@ import java.util.regex.Pattern;
  * A rule matches a registry ({@code *} for all), an operation ({@code read}, {@code write},
  * {@code any}) and optionally a path regex (searched, not anchored). Effects:
  * {@code latency_ms} (added; several latency rules add up), {@code status} with optional
- * {@code body} and {@code retry_after} (seconds, sent as {@code Retry-After}), {@code drop}
+ * {@code body}, {@code content_type} (of that body: {@code text/html} with a 200 is a proxy's
+ * login page) and {@code retry_after} (seconds, sent as {@code Retry-After}), {@code drop}
  * ({@code before}: the connection closes and the registry never sees the request;
  * {@code after}: the registry handles it, then the connection closes before the response),
  * {@code slow_body_bps} (the response body trickles at that many bytes a second),
  * {@code malformed} (the body is replaced by broken JSON), {@code redirect_to} (a 307 to
- * that base URL, keeping the path). {@code times} limits how many matching requests a rule
+ * that base URL, keeping the path). {@code visibility_delay_ms} is no answer but the
+ * registry's lag: a write it accepts stays out of its lagging reads that long (see
+ * {@link EmulatorContext#visibilityDelay}). {@code times} limits how many matching requests a rule
  * hits; {@code every} hits only every Nth matching request (every 5th: one in five); without
  * either the rule hits every one.
  */
 final class Faults {
 
   /** One effect chosen for a request; fields are null when not set. */
-  record Effect(long latencyMs, Integer status, String body, Integer retryAfter, String drop,
+  record Effect(long latencyMs, Integer status, String body, String contentType, Integer retryAfter, String drop,
       Long slowBodyBps, boolean malformed, String redirectTo, String description) {
 
-    static final Effect NONE = new Effect(0, null, null, null, null, null, false, null, null);
+    static final Effect NONE = new Effect(0, null, null, null, null, null, null, false, null, null);
 
     boolean isNone() {
       return this.equals(NONE);
@@ -63,7 +66,7 @@ final class Faults {
     Effect chosen = null;
     List<String> described = new ArrayList<>();
     for (Map<String, Object> rule : rules) {
-      if (!matches(rule, registry, write, path) || !take(rule)) {
+      if (rule.containsKey("visibility_delay_ms") || !matches(rule, registry, write, path) || !take(rule)) {
         continue;
       }
       described.add(rule.toString());
@@ -74,6 +77,7 @@ final class Faults {
         chosen = new Effect(0,
             rule.containsKey("status") ? (int) number(rule.get("status")) : null,
             (String) rule.get("body"),
+            (String) rule.get("content_type"),
             rule.containsKey("retry_after") ? (int) number(rule.get("retry_after")) : null,
             (String) rule.get("drop"),
             rule.containsKey("slow_body_bps") ? number(rule.get("slow_body_bps")) : null,
@@ -86,8 +90,19 @@ final class Faults {
       return Effect.NONE;
     }
     Effect base = chosen == null ? Effect.NONE : chosen;
-    return new Effect(latency, base.status(), base.body(), base.retryAfter(), base.drop(),
+    return new Effect(latency, base.status(), base.body(), base.contentType(), base.retryAfter(), base.drop(),
         base.slowBodyBps(), base.malformed(), base.redirectTo(), String.join("; ", described));
+  }
+
+  /** The lag the first rule for {@code registry} with {@code visibility_delay_ms} sets, or null. */
+  java.time.Duration visibilityDelay(String registry) {
+    for (Map<String, Object> rule : rules()) {
+      String reg = String.valueOf(rule.getOrDefault("registry", "*"));
+      if ((reg.equals("*") || reg.equals(registry)) && rule.containsKey("visibility_delay_ms")) {
+        return java.time.Duration.ofMillis(number(rule.get("visibility_delay_ms")));
+      }
+    }
+    return null;
   }
 
   private List<Map<String, Object>> rules() {

@@ -218,7 +218,8 @@ public final class Sandbox implements AutoCloseable {
     String base = "http://127.0.0.1:" + server.getPort();
     Path state = dir.resolve(emulator.registry());
     Files.createDirectories(state);
-    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens));
+    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens,
+        () -> faults.visibilityDelay(emulator.registry())));
     running.put(emulator.registry(), new Running(emulator, server, base));
   }
 
@@ -262,7 +263,8 @@ public final class Sandbox implements AutoCloseable {
           "message", effect.body() != null ? effect.body() : "fault injected by faults.json")));
       response = SandboxResponse.json(effect.status(), error);
       if (effect.body() != null) {
-        response = SandboxResponse.text(effect.status(), effect.body());
+        response = effect.contentType() == null ? SandboxResponse.text(effect.status(), effect.body())
+            : SandboxResponse.bytes(effect.status(), effect.contentType(), effect.body().getBytes(StandardCharsets.UTF_8));
       }
       if (effect.retryAfter() != null) {
         response = response.withHeader("Retry-After", String.valueOf(effect.retryAfter()));

@@ -45,9 +45,23 @@ public final class ProviderHarness implements AutoCloseable {
     this.sandbox = sandbox;
   }
 
-  /** Starts an empty sandbox under {@code dir}/sandbox with these emulators; the provider's work folder is {@code dir}/work. */
+  /**
+   * Starts an empty sandbox under {@code dir}/sandbox with these emulators; the provider's work
+   * folder is {@code dir}/work. Its registries show a write at once (see {@link #withoutLag});
+   * a test of lag writes its own {@code faults.json}.
+   */
   public static ProviderHarness start(Path dir, Emulator... emulators) throws IOException {
+    withoutLag(dir.resolve("sandbox"));
     return new ProviderHarness(dir, Sandbox.start(dir.resolve("sandbox"), "empty", List.of(emulators)));
+  }
+
+  /**
+   * A {@code faults.json} that turns off the emulators' default lag (Maven's repository,
+   * PyPI's JSON, the crates index), for tests of other behaviour that read right after a write.
+   */
+  public static void withoutLag(Path sandboxDir) throws IOException {
+    java.nio.file.Files.createDirectories(sandboxDir);
+    java.nio.file.Files.writeString(sandboxDir.resolve("faults.json"), "[{\"registry\": \"*\", \"visibility_delay_ms\": 0}]");
   }
 
   /** A client as Fanout builds one: its interceptors for auth, retries, rate limits and redaction. */

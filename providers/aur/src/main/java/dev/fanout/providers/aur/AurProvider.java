@@ -1,13 +1,13 @@
 package dev.fanout.providers.aur;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.PlatformAsset;
@@ -44,7 +44,6 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 final class AurProvider implements Provider {
 
   static final String REGISTRY = "aur";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final PersonIdent AUTHOR = new PersonIdent("fanout", "fanout@users.noreply.invalid");
 
   private final ProviderContext ctx;
@@ -243,12 +242,7 @@ final class AurProvider implements Provider {
       throw new RegistryException(REGISTRY, operation, 404, "the RPC is not at " + url.newBuilder().query(null).build(),
           "check the rpc setting");
     }
-    try {
-      return JSON.readTree(text);
-    } catch (IOException e) {
-      throw new RegistryException(REGISTRY, operation, 200, "the RPC answered something that is not JSON", true,
-          "try again later", e);
-    }
+    return RegistryAnswer.json(REGISTRY, operation, 200, null, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The body, or null on 404. */
@@ -261,6 +255,7 @@ final class AurProvider implements Provider {
         throw new RegistryException(REGISTRY, operation, r.code(), "unexpected answer from " + url.host(),
             r.code() == 429 ? "the AUR allows 4000 RPC requests a day: try again tomorrow" : "try again later");
       }
+      RegistryAnswer.refuseHtml(REGISTRY, operation, r);
       return r.body().string();
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, "no answer from " + url.host() + ": " + e.getMessage(),

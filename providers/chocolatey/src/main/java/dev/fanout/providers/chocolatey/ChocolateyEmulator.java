@@ -57,7 +57,9 @@ public final class ChocolateyEmulator implements Emulator {
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v2/package/([^/]+)/([^/]+)/?$", Pattern.CASE_INSENSITIVE);
   private static final Pattern PUSH = Pattern.compile("^/api/v2/package/?$", Pattern.CASE_INSENSITIVE);
 
-  /** One pushed version, with the fields the feed shows. */
+  private static final int MAX_SUBMITTED = 10;
+
+  /** One pushed version, with the fields the feed shows; {@code status} is a {@link Moderation} state. */
   record StoredVersion(String version, String status, boolean approved, String hash, long size,
       String published, Map<String, String> metadata) { }
 
@@ -168,8 +170,10 @@ public final class ChocolateyEmulator implements Emulator {
     property(x, "ProjectUrl", v.metadata().get("projectUrl"), null);
     property(x, "PackageSourceUrl", v.metadata().get("packageSourceUrl"), null);
     property(x, "LicenseUrl", v.metadata().get("licenseUrl"), null);
-    property(x, "PackageStatus", v.status(), null);
-    property(x, "IsApproved", String.valueOf(v.approved()), "Edm.Boolean");
+    Moderation state = Moderation.of(v.status());
+    property(x, "PackageStatus", state.packageStatus(), null);
+    property(x, "PackageSubmittedStatus", state.submitted() ? state.word() : null, null);
+    property(x, "IsApproved", String.valueOf(state.approved()), "Edm.Boolean");
     property(x, "PackageHash", v.hash(), null);
     property(x, "PackageHashAlgorithm", "SHA512", null);
     property(x, "PackageSize", String.valueOf(v.size()), "Edm.Int64");
@@ -212,13 +216,17 @@ public final class ChocolateyEmulator implements Emulator {
       return error(403, "The specified API key does not provide the authority to push packages.");
     }
     StoredPackage p = packages.get(id.toLowerCase(Locale.ROOT));
-    if (p != null && find(p, version) != null) {
-      return error(409, "A package with ID '" + p.id() + "' and version '" + version
-          + "' already exists and cannot be modified.");
+    StoredVersion existing = p == null ? null : find(p, version);
+    SandboxResponse refused = existing != null ? repush(p, existing) : p == null ? null : newVersion(p);
+    if (refused != null) {
+      return refused;
     }
     String published = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    StoredVersion v = new StoredVersion(version, "Submitted", false, Digests.base64("SHA-512", nupkg), nupkg.length, published, meta);
+    // A version under moderation may be pushed again (the fix a moderator asked for): it is "Updated".
+    StoredVersion v = new StoredVersion(version, existing == null ? "Submitted" : "Updated", false,
+        Digests.base64("SHA-512", nupkg), nupkg.length, published, meta);
     List<StoredVersion> versions = new ArrayList<>(p == null ? List.of() : p.versions());
+    versions.remove(existing);
     versions.add(v);
     StoredPackage updated = new StoredPackage(p == null ? id : p.id(), versions);
     write(blob(updated.id(), version), nupkg);
@@ -226,6 +234,52 @@ public final class ChocolateyEmulator implements Emulator {
         JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
     packages.put(id.toLowerCase(Locale.ROOT), updated);
     return SandboxResponse.text(201, "").withReason("Created");
+  }
+
+  /** A moderator's decision (or the automated checks' step) on a pushed version, as tests and scenarios make it. */
+  synchronized void moderate(String id, String version, Moderation state) throws IOException {
+    StoredPackage p = packages.get(id.toLowerCase(Locale.ROOT));
+    StoredVersion v = p == null ? null : find(p, version);
+    if (v == null) {
+      throw new IllegalArgumentException("no " + id + " " + version + " to moderate");
+    }
+    List<StoredVersion> versions = new ArrayList<>(p.versions());
+    versions.set(versions.indexOf(v), new StoredVersion(v.version(), state.word(), state.approved(), v.hash(), v.size(),
+        v.published(), v.metadata()));
+    StoredPackage updated = new StoredPackage(p.id(), versions);
+    write(packagesDir().resolve(id.toLowerCase(Locale.ROOT) + ".json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
+    packages.put(id.toLowerCase(Locale.ROOT), updated);
+  }
+
+  /** The gallery's answer to a push of a version it has; null when it takes it (the version is still under moderation). */
+  private static SandboxResponse repush(StoredPackage p, StoredVersion existing) {
+    Moderation state = Moderation.of(existing.status());
+    if (state == Moderation.REJECTED) {
+      return error(409, "This package has been rejected and can no longer be submitted.");
+    }
+    if (state.submitted()) {
+      return null;
+    }
+    return error(409, "A package with ID '" + p.id() + "' and version '" + existing.version()
+        + "' already exists and cannot be modified.");
+  }
+
+  /** The gallery's refusal of a new version while earlier ones wait in moderation; null when it takes it. */
+  private static SandboxResponse newVersion(StoredPackage p) {
+    boolean approvedStable = p.versions().stream()
+        .anyMatch(v -> !v.version().contains("-") && Moderation.of(v.status()) == Moderation.APPROVED);
+    long submitted = p.versions().stream().filter(v -> Moderation.of(v.status()).submitted()).count();
+    if (!approvedStable && submitted > 0) {
+      return error(403, "The package " + p.id() + " has a previous version in a submitted state, and no approved stable"
+          + " releases. Please work to have the existing package version approved or rejected first.");
+    }
+    if (submitted >= MAX_SUBMITTED) {
+      return error(403, "The package " + p.id() + " has " + submitted + " versions currently in a submitted state."
+          + " For moderation purposes we limit to " + MAX_SUBMITTED + " versions in moderation at a time. Please wait"
+          + " to have the existing package version(s) approved or rejected first.");
+    }
+    return null;
   }
 
   /**

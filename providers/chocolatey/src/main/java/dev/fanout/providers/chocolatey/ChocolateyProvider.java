@@ -10,9 +10,9 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,17 +21,14 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * Reads one version from the NuGet v2 feed and pushes a .nupkg the way {@code choco push}
@@ -60,26 +57,73 @@ final class ChocolateyProvider implements Provider {
     Request request = new Request.Builder().url(url).header("Accept", "application/atom+xml").get().build();
     try (Response response = ctx.http().newCall(request).execute()) {
       if (response.code() == 404) {
-        // One request tells only about this version; a 404 does not say whether other versions exist.
-        return RegistryState.absent(location);
+        // One request tells only about this version: the others say whether the gallery would take it.
+        return others(id, version, location);
       }
       if (!response.isSuccessful()) {
         throw new RegistryException(REGISTRY, "read " + id + " " + version, response.code(), response.message(),
             response.code() >= 500 || response.code() == 429 ? "the feed is failing; try again later"
                 : "check the feed URL " + feed);
       }
-      Document entry = parse(response.body().bytes());
+      Element entry = RegistryAnswer.xml(REGISTRY, "read " + id + " " + version, response, "entry").getDocumentElement();
       String held = text(entry, "Version");
-      String status = text(entry, "PackageStatus");
-      String hash = text(entry, "PackageHash");
+      held = held == null ? version : held;
+      Moderation state = Moderation.of(text(entry, "PackageStatus"), text(entry, "PackageSubmittedStatus"));
+      if (state == Moderation.REJECTED) {
+        // Not in progress forever: the gallery will not take this version again.
+        return RegistryState.absent(location).refusing("moderation rejected " + id + " " + held + ", and the gallery"
+            + " answers a push of it \"This package has been rejected and can no longer be submitted.\"; release a new version");
+      }
       Map<String, String> items = new LinkedHashMap<>();
-      items.put(id + "." + (held == null ? version : held) + ".nupkg", hash);
-      String inProgress = status != null && !status.equalsIgnoreCase("Approved")
-          ? "version " + held + " is in moderation (PackageStatus " + status + ")" : null;
-      return new RegistryState(true, List.of(held == null ? version : held), null, items, Map.of(), inProgress, location);
+      items.put(id + "." + held + ".nupkg", text(entry, "PackageHash"));
+      String inProgress = state.submitted() ? "version " + held + " is in moderation (" + state.word() + ")" : null;
+      return new RegistryState(true, List.of(held), null, items, Map.of(), inProgress, location);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, "read " + id, 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + feed, e);
+    }
+  }
+
+  /**
+   * The package's other versions ({@code FindPackagesById()}), and whether the gallery would
+   * take a new one: not while a version waits in moderation and none stable is approved.
+   */
+  private RegistryState others(String id, String version, String location) throws RegistryException, IOException {
+    HttpUrl url = HttpUrl.get(ctx.endpoint("feed") + "/api/v2/FindPackagesById()").newBuilder()
+        .addQueryParameter("id", "'" + odata(id) + "'").build();
+    String operation = "read versions of " + id;
+    try (Response response = ctx.http().newCall(new Request.Builder().url(url)
+        .header("Accept", "application/atom+xml").get().build()).execute()) {
+      if (response.code() == 404) {
+        return RegistryState.absent(location);
+      }
+      if (!response.isSuccessful()) {
+        throw new RegistryException(REGISTRY, operation, response.code(), response.message(),
+            response.code() >= 500 || response.code() == 429 ? "the feed is failing; try again later" : null);
+      }
+      NodeList entries = RegistryAnswer.xml(REGISTRY, operation, response, "feed")
+          .getElementsByTagNameNS(ChocolateyEmulator.ATOM, "entry");
+      List<String> versions = new ArrayList<>();
+      List<String> waiting = new ArrayList<>();
+      boolean approvedStable = false;
+      for (int i = 0; i < entries.getLength(); i++) {
+        Element e = (Element) entries.item(i);
+        String v = text(e, "Version");
+        Moderation state = Moderation.of(text(e, "PackageStatus"), text(e, "PackageSubmittedStatus"));
+        versions.add(v);
+        approvedStable |= state == Moderation.APPROVED && v != null && !v.contains("-");
+        if (state.submitted()) {
+          waiting.add(v + " (" + state.word() + ")");
+        }
+      }
+      if (versions.isEmpty()) {
+        return RegistryState.absent(location);
+      }
+      RegistryState state = new RegistryState(true, versions, versions.get(versions.size() - 1), Map.of(), Map.of(),
+          null, location);
+      return approvedStable || waiting.isEmpty() ? state : state.refusing("the gallery answers 403 \"The package " + id
+          + " has a previous version in a submitted state, and no approved stable releases.\" while "
+          + String.join(", ", waiting) + " waits in moderation: have it approved or rejected first");
     }
   }
 
@@ -240,20 +284,11 @@ final class ChocolateyProvider implements Provider {
     return artifact;
   }
 
-  private static Document parse(byte[] xml) throws IOException {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setNamespaceAware(true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
-    } catch (ParserConfigurationException | SAXException e) {
-      throw new IOException("the feed answered with XML that cannot be read: " + e.getMessage(), e);
-    }
-  }
-
-  private static String text(Document doc, String property) {
-    NodeList nodes = doc.getElementsByTagNameNS(DATA_SERVICES, property);
-    return nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
+  /** A property of an entry; null when absent or {@code m:null}. */
+  private static String text(Element entry, String property) {
+    NodeList nodes = entry.getElementsByTagNameNS(DATA_SERVICES, property);
+    String value = nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private static String odata(String literal) {

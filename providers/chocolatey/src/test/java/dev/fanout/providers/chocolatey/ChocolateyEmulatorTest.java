@@ -30,11 +30,12 @@ class ChocolateyEmulatorTest {
   @TempDir
   Path dir;
   private Sandbox sandbox;
+  private final ChocolateyEmulator gallery = new ChocolateyEmulator();
   private final OkHttpClient http = Http.client("test", Http.Policy.standard());
 
   @BeforeEach
   void start() throws IOException {
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new ChocolateyEmulator()));
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(gallery));
   }
 
   @AfterEach
@@ -62,6 +63,7 @@ class ChocolateyEmulatorTest {
   @Test
   void findPackagesByIdListsEveryVersion() throws Exception {
     push(nupkg(spec("1.0.34")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.34", Moderation.APPROVED);
     push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
 
     Reply feed = get("/api/v2/FindPackagesById()?id='contextlite'");
@@ -72,13 +74,67 @@ class ChocolateyEmulatorTest {
   }
 
   @Test
-  void secondPushOfAVersionIs409AlreadyExists() throws Exception {
+  void secondPushOfAnApprovedVersionIs409AlreadyExists() throws Exception {
     push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
 
     Reply again = push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
 
     assertEquals(409, again.code);
     assertEquals("A package with ID 'contextlite' and version '1.0.35' already exists and cannot be modified.", again.reason);
+  }
+
+  @Test
+  void aVersionStillInModerationMayBePushedAgainAndIsThenUpdated() throws Exception {
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.35", Moderation.WAITING);
+
+    Reply again = push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+    Reply entry = get("/api/v2/Packages(Id='contextlite',Version='1.0.35')");
+
+    assertEquals(201, again.code);
+    assertTrue(entry.body.contains("<d:PackageStatus>Submitted</d:PackageStatus>"), entry.body);
+    assertTrue(entry.body.contains("<d:PackageSubmittedStatus>Updated</d:PackageSubmittedStatus>"), entry.body);
+  }
+
+  @Test
+  void aRejectedVersionCanNoLongerBeSubmitted() throws Exception {
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.35", Moderation.REJECTED);
+
+    Reply again = push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(409, again.code);
+    assertEquals("This package has been rejected and can no longer be submitted.", again.reason);
+  }
+
+  @Test
+  void aNewVersionIsRefusedWhileOneIsSubmittedAndNoStableVersionIsApproved() throws Exception {
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+
+    Reply newer = push(nupkg(spec("1.0.36")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
+    Reply afterApproval = push(nupkg(spec("1.0.36")), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(403, newer.code);
+    assertEquals("The package contextlite has a previous version in a submitted state, and no approved stable releases."
+        + " Please work to have the existing package version approved or rejected first.", newer.reason);
+    assertEquals(201, afterApproval.code);
+  }
+
+  @Test
+  void noMoreThanTenVersionsWaitInModerationAtATime() throws Exception {
+    push(nupkg(spec("1.0.0")), TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.0", Moderation.APPROVED);
+    for (int i = 1; i <= 10; i++) {
+      assertEquals(201, push(nupkg(spec("1.0." + i)), TokenPolicy.SANDBOX_TOKEN).code);
+    }
+
+    Reply eleventh = push(nupkg(spec("1.0.11")), TokenPolicy.SANDBOX_TOKEN);
+
+    assertEquals(403, eleventh.code);
+    assertTrue(eleventh.reason.startsWith("The package contextlite has 10 versions currently in a submitted state."),
+        eleventh.reason);
   }
 
   @Test
@@ -125,6 +181,7 @@ class ChocolateyEmulatorTest {
 
     Tools.Result first = Tools.run(dir, env, "nuget", "push", pkg.getFileName().toString(), TokenPolicy.SANDBOX_TOKEN,
         "-Source", sandbox.url("chocolatey") + "/", "-NonInteractive");
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
     Tools.Result second = Tools.run(dir, env, "nuget", "push", pkg.getFileName().toString(), TokenPolicy.SANDBOX_TOKEN,
         "-Source", sandbox.url("chocolatey") + "/", "-NonInteractive");
 

@@ -45,12 +45,13 @@ class ChocolateyProviderTest {
   @TempDir
   Path dir;
   private ProviderHarness harness;
+  private final ChocolateyEmulator gallery = new ChocolateyEmulator();
   private TestArtifacts artifacts;
   private Address windows;
 
   @BeforeEach
   void start() throws IOException {
-    harness = ProviderHarness.start(dir, new ChocolateyEmulator())
+    harness = ProviderHarness.start(dir, gallery)
         .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
     artifacts = harness.artifacts();
     windows = harness.binary("contextlite-windows-amd64.zip", "windows", "amd64", "windows zip");
@@ -158,16 +159,51 @@ class ChocolateyProviderTest {
   }
 
   @Test
-  void publishOverAStaleReadIsConfirmedAsAlreadyThere() throws Exception {
+  void publishOverAStaleReadOfAnApprovedVersionIsConfirmedAsAlreadyThere() throws Exception {
     ChocolateyProvider provider = provider(artifacts);
     Publication pub = publication(Map.of());
     RegistryState stale = provider.read(pub);
     provider.publish(pub, stale);
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
 
     Provider.PublishResult again = provider.publish(pub, stale);
 
     assertEquals(List.of(), again.written());
     assertTrue(again.detail().contains("already exists"), again.detail());
+  }
+
+  @Test
+  void aNewerVersionWhileTheFirstWaitsInModerationIsReadAsRefusedWithTheGallerysReason() throws Exception {
+    ChocolateyProvider first = provider(artifacts);
+    first.publish(publication(Map.of()), first.read(publication(Map.of())));
+    gallery.moderate("contextlite", "1.0.35", Moderation.READY);
+    harness.release(ProviderHarness.release("contextlite", "1.0.36", "Context for LLMs"));
+    ChocolateyProvider second = provider(artifacts);
+
+    RegistryState state = second.read(publication(Map.of()));
+    RegistryException push = assertThrows(RegistryException.class,
+        () -> second.publish(publication(Map.of()), RegistryState.absent("x")));
+
+    assertEquals(List.of("1.0.35"), state.versions());
+    assertNotNull(state.refusal());
+    assertTrue(state.refusal().contains("has a previous version in a submitted state, and no approved stable releases")
+        && state.refusal().contains("1.0.35 (Ready)"), state.refusal());
+    assertEquals(403, push.status());
+    assertTrue(push.getMessage().contains("has a previous version in a submitted state"), push.getMessage());
+  }
+
+  @Test
+  void aRejectedVersionIsRefusedNotInProgress() throws Exception {
+    ChocolateyProvider provider = provider(artifacts);
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+    gallery.moderate("contextlite", "1.0.35", Moderation.REJECTED);
+
+    RegistryState state = provider.read(pub);
+
+    assertNull(state.inProgress());
+    assertFalse(state.holds("1.0.35"));
+    assertTrue(state.refusal().contains("can no longer be submitted"), state.refusal());
   }
 
   @Test

@@ -46,6 +46,9 @@ public final class CratesEmulator implements Emulator {
   private static final Pattern SEMVER = Pattern.compile(
       "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?(?:\\+[0-9A-Za-z.-]+)?$");
 
+  /** How long the index job takes after a publish, kept small; faults.json sets a real one. */
+  static final java.time.Duration INDEX_LAG = java.time.Duration.ofMillis(300);
+
   /** One published version: its index line and what the API shows. */
   record StoredVersion(Map<String, Object> index, long size, String createdAt, String license, String description) { }
 
@@ -138,9 +141,16 @@ public final class CratesEmulator implements Emulator {
       if (c == null || !CrateNames.indexPath(name).equals(m.group(1))) {
         return SandboxResponse.text(404, "not found");
       }
+      // The index is written by a background job after the API accepts a version.
+      Instant indexedBefore = Instant.now().minus(ctx.visibilityDelay(INDEX_LAG));
       StringBuilder lines = new StringBuilder();
       for (StoredVersion v : c.versions()) {
-        lines.append(JSON.writeValueAsString(v.index())).append('\n');
+        if (Instant.parse(v.createdAt()).isBefore(indexedBefore)) {
+          lines.append(JSON.writeValueAsString(v.index())).append('\n');
+        }
+      }
+      if (lines.isEmpty()) {
+        return SandboxResponse.text(404, "not found");
       }
       return SandboxResponse.bytes(200, "text/plain", lines.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -10,10 +10,12 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -59,13 +61,13 @@ final class CratesProvider implements Provider {
     RegistryException indexFailure = null;
     try {
       // One request gives every version with its checksum.
-      String lines = get(ctx.endpoint("index") + "/" + CrateNames.indexPath(name), "read index");
-      exists = lines != null;
-      for (String line : lines == null ? new String[0] : lines.split("\n")) {
+      Fetched index = get(ctx.endpoint("index") + "/" + CrateNames.indexPath(name), "read index");
+      exists = index != null;
+      for (String line : index == null ? new String[0] : index.body().split("\n")) {
         if (line.isBlank()) {
           continue;
         }
-        JsonNode v = JSON.readTree(line);
+        JsonNode v = index.json("read index", line);
         versions.add(v.path("vers").asText());
         if (!v.path("yanked").asBoolean(false)) {
           current = v.path("vers").asText();
@@ -74,10 +76,9 @@ final class CratesProvider implements Provider {
           items.put(CrateNames.crateFile(v.path("name").asText(name), version), v.path("cksum").asText());
         }
       }
-    } catch (IOException | RegistryException e) {
+    } catch (RegistryException e) {
       exists = false;
-      indexFailure = e instanceof RegistryException r ? r
-          : new RegistryException(REGISTRY, "read index", 0, "unreadable index file: " + e.getMessage(), true, null, e);
+      indexFailure = e;
     }
     if (items.isEmpty()) {
       // crates.io updates the index after accepting an upload; the API knows a new version first.
@@ -101,14 +102,10 @@ final class CratesProvider implements Provider {
   private JsonNode apiVersion(String name, String version, RegistryException indexFailure) throws RegistryException {
     String url = ctx.endpoint("api") + "/api/v1/crates/" + name + "/" + version;
     try {
-      String body = get(url, "read version");
-      return body == null ? null : JSON.readTree(body);
-    } catch (IOException | RegistryException e) {
-      if (indexFailure != null) {
-        throw indexFailure;
-      }
-      throw e instanceof RegistryException r ? r
-          : new RegistryException(REGISTRY, "read version", 0, e.getMessage(), true, "try again later", e);
+      Fetched answer = get(url, "read version");
+      return answer == null ? null : answer.json("read version", answer.body());
+    } catch (RegistryException e) {
+      throw indexFailure != null ? indexFailure : e;
     }
   }
 
@@ -124,7 +121,8 @@ final class CratesProvider implements Provider {
     try (Response response = ctx.http().newCall(request).execute()) {
       String body = response.body().string();
       if (response.code() == 200) {
-        String login = JSON.readTree(body).path("user").path("login").asText("?");
+        String login = RegistryAnswer.json(REGISTRY, "credential check", 200, response.header("Content-Type"),
+            body.getBytes(StandardCharsets.UTF_8)).path("user").path("login").asText("?");
         return CredentialCheck.ok("token of crates.io user " + login);
       }
       String detail = detail(body);
@@ -146,6 +144,8 @@ final class CratesProvider implements Provider {
       }
       return new CredentialCheck(CredentialCheck.Status.ERROR,
           "crates.io answered HTTP " + response.code() + " to the credential check: " + detail);
+    } catch (RegistryException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
     } catch (IOException | RuntimeException e) {
       return new CredentialCheck(CredentialCheck.Status.ERROR, "cannot reach crates.io: " + e.getMessage());
     }
@@ -269,7 +269,14 @@ final class CratesProvider implements Provider {
   }
 
   /** The body at {@code url}, or null on 404. */
-  private String get(String url, String operation) throws RegistryException {
+  /** A successful answer to a read. */
+  private record Fetched(int status, String contentType, String body) {
+    JsonNode json(String operation, String text) throws RegistryException {
+      return RegistryAnswer.json(REGISTRY, operation, status, contentType, text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private Fetched get(String url, String operation) throws RegistryException {
     Request request = new Request.Builder().url(HttpUrl.get(url)).get().build();
     try (Response response = ctx.http().newCall(request).execute()) {
       if (response.code() == 404 || response.code() == 410 || response.code() == 451) {
@@ -280,7 +287,7 @@ final class CratesProvider implements Provider {
         throw new RegistryException(REGISTRY, operation, response.code(), detail(body),
             response.code() == 429 ? "crates.io asks for fewer requests; wait and run again" : "check " + url);
       }
-      return body;
+      return new Fetched(response.code(), response.header("Content-Type"), body);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true, "check the connection", e);
     }

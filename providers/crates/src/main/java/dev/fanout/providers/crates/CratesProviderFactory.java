@@ -53,9 +53,11 @@ public final class CratesProviderFactory implements ProviderFactory {
   @Override
   public Traits traits() {
     // crates.io takes one request at a time from a tool and asks crawlers and tools for at
-    // most one request a second to its API and downloads; the sparse index is a CDN.
+    // most one request a second to its API and downloads; the sparse index is a CDN. The
+    // index is written by a background job after the API accepts a crate.
     return Traits.immutable().withConcurrency(1).withPacing(Map.of("crates.io", Duration.ofSeconds(1),
-        "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO));
+        "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO))
+        .withVisibility(Duration.ofMinutes(5));
   }
 
   @Override

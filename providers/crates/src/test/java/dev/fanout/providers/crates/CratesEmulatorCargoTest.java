@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.Tools;
 import java.io.IOException;
@@ -38,6 +39,7 @@ class CratesEmulatorCargoTest {
   @BeforeEach
   void start() throws IOException {
     Tools.require("cargo", "install rustup and a stable toolchain");
+    ProviderHarness.withoutLag(dir.resolve("sandbox"));
     sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new CratesEmulator()));
     project = dir.resolve("fanout-hello");
     Files.createDirectories(project.resolve("src"));

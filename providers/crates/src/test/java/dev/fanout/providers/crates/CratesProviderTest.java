@@ -202,14 +202,19 @@ class CratesProviderTest {
 
   @Test
   void readFallsBackToTheApiWhileTheIndexLags() throws Exception {
+    Files.writeString(sandbox.dir().resolve("faults.json"), "[{\"registry\": \"crates\", \"visibility_delay_ms\": 60000}]");
     Provider provider = provider();
     Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
     provider.publish(pub, provider.read(pub));
-    Files.writeString(sandbox.dir().resolve("faults.json"),
-        "[{\"registry\": \"crates\", \"operation\": \"read\", \"path\": \"^/fa/no/fanout-hello$\", \"status\": 404}]");
 
     RegistryState state = provider.read(pub);
+    int indexStatus;
+    try (okhttp3.Response index = ProviderHarness.client().newCall(new okhttp3.Request.Builder()
+        .url(harness.url("crates") + "/index/fa/no/fanout-hello").build()).execute()) {
+      indexStatus = index.code();
+    }
 
+    assertEquals(404, indexStatus, "the index showed the version before its job ran");
     assertTrue(state.packageExists());
     assertEquals(provider.desired(pub).items(), state.items());
   }

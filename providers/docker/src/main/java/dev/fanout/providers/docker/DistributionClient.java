@@ -3,6 +3,7 @@ package dev.fanout.providers.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Secret;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ final class DistributionClient {
       if (!r.isSuccessful()) {
         throw failure("token request", r);
       }
-      JsonNode body = JSON.readTree(r.body().bytes());
+      JsonNode body = RegistryAnswer.json(REGISTRY, "token request", r);
       String granted = body.path("token").asText(body.path("access_token").asText(""));
       if (granted.isEmpty()) {
         throw new RegistryException(REGISTRY, "token request", r.code(), "the token endpoint returned no token", null);
@@ -177,7 +178,10 @@ final class DistributionClient {
         throw failure("manifest read " + reference, r);
       }
       String type = r.header("Content-Type", "");
-      return new Manifest(type.split(";")[0].trim(), r.body().bytes());
+      byte[] content = r.body().bytes();
+      // Kept as bytes (the digest is of these), but a manifest is JSON: an HTML page is not one.
+      RegistryAnswer.json(REGISTRY, "manifest read " + reference, r.code(), type, content);
+      return new Manifest(type.split(";")[0].trim(), content);
     }
   }
 
@@ -208,7 +212,7 @@ final class DistributionClient {
         if (!r.isSuccessful()) {
           throw failure("tag list", r);
         }
-        JsonNode body = JSON.readTree(r.body().bytes());
+        JsonNode body = RegistryAnswer.json(REGISTRY, "tag list", r);
         body.path("tags").forEach(t -> tags.add(t.asText()));
         next = nextPage(r.header("Link"));
       }

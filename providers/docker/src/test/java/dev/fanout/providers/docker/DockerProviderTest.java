@@ -96,6 +96,37 @@ class DockerProviderTest {
   }
 
   @Test
+  void aPushCutOffAfterItsBlobsLandedAsksForThemAndSendsNoneAgain() throws Exception {
+    TestArtifacts artifacts = binaries(dir.resolve("bin"), "v1");
+    Publication pub = publication(artifacts, TokenPolicy.SANDBOX_TOKEN);
+    Provider provider = provider(artifacts);
+    java.nio.file.Files.writeString(sandbox.dir().resolve("faults.json"),
+        "[{\"registry\": \"oci\", \"operation\": \"write\", \"path\": \"/manifests/\", \"status\": 400}]");
+    assertThrows(RegistryException.class, () -> provider.publish(pub, provider.read(pub)));
+    long uploadsBefore = requests("POST", "/blobs/uploads/");
+    java.nio.file.Files.writeString(sandbox.dir().resolve("faults.json"), "[]");
+
+    provider.publish(pub, provider.read(pub));
+
+    // Every blob upload follows a HEAD that found nothing; every blob the first push left was found.
+    assertTrue(uploadsBefore > 0, "the cut-off push sent no blob");
+    assertEquals(requests("HEAD", "/blobs/sha256:", 404), requests("POST", "/blobs/uploads/"),
+        "a blob was sent without asking, or sent although the registry held it");
+    assertTrue(requests("HEAD", "/blobs/sha256:", 200) >= uploadsBefore, "the blobs the first push left were not asked for");
+  }
+
+  private long requests(String method, String pathPart) throws IOException {
+    return java.nio.file.Files.readAllLines(sandbox.dir().resolve("requests.jsonl")).stream()
+        .filter(l -> l.contains("\"method\":\"" + method + "\"") && l.contains(pathPart)).count();
+  }
+
+  private long requests(String method, String pathPart, int status) throws IOException {
+    return java.nio.file.Files.readAllLines(sandbox.dir().resolve("requests.jsonl")).stream()
+        .filter(l -> l.contains("\"method\":\"" + method + "\"") && l.contains(pathPart)
+            && l.contains("\"status\":" + status + ",")).count();
+  }
+
+  @Test
   void readShowsTheOtherDigestWhenATagHoldsOtherContent() throws Exception {
     publishOlderImage();
     TestArtifacts current = binaries(dir.resolve("new"), "v1");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -102,7 +103,10 @@ public final class GithubApi {
     try (Response r = http.newCall(b.build()).execute()) {
       byte[] bytes = r.body().bytes();
       JsonNode node = null;
-      if (bytes.length > 0 && (bytes[0] == '{' || bytes[0] == '[')) {
+      if (r.isSuccessful() && bytes.length > 0) {
+        // Every API answer is JSON: a 2xx that is not is a proxy's page, never an empty result.
+        node = RegistryAnswer.json(registry, operation, r.code(), r.header("Content-Type"), bytes);
+      } else if (bytes.length > 0 && (bytes[0] == '{' || bytes[0] == '[')) {
         try {
           node = JSON.readTree(bytes);
         } catch (IOException notJson) {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,6 +55,8 @@ public final class MavenCentralEmulator implements Emulator {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern DEPLOYMENT = Pattern.compile("^/api/v1/publisher/deployment/([^/]+)/?$");
   private static final List<String> AUTOMATIC = List.of("PENDING", "VALIDATING", "VALIDATED", "PUBLISHING", "PUBLISHED");
+  /** The repository's usual lag behind the Portal, kept small so the suite stays fast; faults.json sets a real one. */
+  static final Duration REPOSITORY_LAG = Duration.ofMillis(500);
   private static final List<String> FAILING = List.of("PENDING", "VALIDATING", "FAILED");
 
   /** One upload and where it is on its way; {@code step} indexes its list of states. */
@@ -63,6 +66,8 @@ public final class MavenCentralEmulator implements Emulator {
   private EmulatorContext ctx;
   private final Map<String, List<String>> components = new TreeMap<>();
   private final Map<String, Deployment> deployments = new TreeMap<>();
+  /** When each {@code group:artifact:version} was published, in epoch milliseconds: the repository lags the Portal. */
+  private final Map<String, Long> publishedAt = new TreeMap<>();
 
   @Override
   public String registry() {
@@ -77,6 +82,10 @@ public final class MavenCentralEmulator implements Emulator {
     Path index = ctx.stateDir().resolve("components.json");
     if (Files.isRegularFile(index)) {
       components.putAll(JSON.readValue(index.toFile(), new TypeReference<Map<String, List<String>>>() { }));
+    }
+    Path times = ctx.stateDir().resolve("published-at.json");
+    if (Files.isRegularFile(times)) {
+      publishedAt.putAll(JSON.readValue(times.toFile(), new TypeReference<Map<String, Long>>() { }));
     }
     try (Stream<Path> files = Files.list(deploymentsDir())) {
       for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
@@ -144,6 +153,29 @@ public final class MavenCentralEmulator implements Emulator {
       return SandboxResponse.text(404, "Not Found");
     }
     byte[] bytes = Files.readAllBytes(f);
+    for (Map.Entry<String, List<String>> c : components.entrySet()) {
+      String[] ga = c.getKey().split(":");
+      String folder = ga[0].replace('.', '/') + "/" + ga[1] + "/";
+      if (!relative.startsWith(folder)) {
+        continue;
+      }
+      List<String> visible = c.getValue().stream().filter(v -> !lagging(c.getKey() + ":" + v)).toList();
+      if (visible.size() == c.getValue().size()) {
+        break;
+      }
+      String rest = relative.substring(folder.length());
+      if (rest.startsWith("maven-metadata.xml")) {
+        // The repository's metadata is rewritten after the files appear: it lists what is visible.
+        if (visible.isEmpty()) {
+          return SandboxResponse.text(404, "Not Found");
+        }
+        byte[] metadata = metadata(ga[0], ga[1], visible);
+        bytes = rest.endsWith(".sha1") ? Digests.hex("SHA-1", metadata).getBytes(StandardCharsets.US_ASCII)
+            : rest.endsWith(".md5") ? Digests.hex("MD5", metadata).getBytes(StandardCharsets.US_ASCII) : metadata;
+      } else if (!visible.contains(rest.substring(0, Math.max(0, rest.indexOf('/'))))) {
+        return SandboxResponse.text(404, "Not Found");
+      }
+    }
     String type = relative.endsWith(".xml") || relative.endsWith(".pom") ? "text/xml"
         : relative.endsWith(".jar") ? "application/java-archive" : "application/octet-stream";
     return SandboxResponse.bytes(200, type, bytes)
@@ -344,9 +376,11 @@ public final class MavenCentralEmulator implements Emulator {
     for (String gav : d.components()) {
       String[] parts = gav.split(":");
       components.computeIfAbsent(parts[0] + ":" + parts[1], k -> new ArrayList<>()).add(parts[2]);
+      publishedAt.put(gav, System.currentTimeMillis());
       writeMetadata(parts[0], parts[1]);
     }
     write(ctx.stateDir().resolve("components.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(components));
+    write(ctx.stateDir().resolve("published-at.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(publishedAt));
     return d;
   }
 
@@ -373,8 +407,24 @@ public final class MavenCentralEmulator implements Emulator {
     return SandboxResponse.empty(204);
   }
 
+  /**
+   * Whether a published component is still missing from the repository: the Portal says
+   * PUBLISHED minutes (sometimes hours) before the files reach repo1 and its mirrors.
+   */
+  private boolean lagging(String gav) {
+    Long at = publishedAt.get(gav);
+    return at != null && System.currentTimeMillis() < at + ctx.visibilityDelay(REPOSITORY_LAG).toMillis();
+  }
+
   private void writeMetadata(String group, String artifact) throws IOException {
-    List<String> versions = components.get(group + ":" + artifact);
+    byte[] bytes = metadata(group, artifact, components.get(group + ":" + artifact));
+    Path dir = repository().resolve(group.replace('.', '/')).resolve(artifact);
+    write(dir.resolve("maven-metadata.xml"), bytes);
+    write(dir.resolve("maven-metadata.xml.sha1"), Digests.hex("SHA-1", bytes).getBytes(StandardCharsets.US_ASCII));
+    write(dir.resolve("maven-metadata.xml.md5"), Digests.hex("MD5", bytes).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] metadata(String group, String artifact, List<String> versions) {
     String latest = versions.get(versions.size() - 1);
     StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<metadata>\n");
     x.append("  <groupId>").append(group).append("</groupId>\n");
@@ -387,11 +437,7 @@ public final class MavenCentralEmulator implements Emulator {
     x.append("    </versions>\n    <lastUpdated>")
         .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss")))
         .append("</lastUpdated>\n  </versioning>\n</metadata>\n");
-    byte[] bytes = x.toString().getBytes(StandardCharsets.UTF_8);
-    Path dir = repository().resolve(group.replace('.', '/')).resolve(artifact);
-    write(dir.resolve("maven-metadata.xml"), bytes);
-    write(dir.resolve("maven-metadata.xml.sha1"), Digests.hex("SHA-1", bytes).getBytes(StandardCharsets.US_ASCII));
-    write(dir.resolve("maven-metadata.xml.md5"), Digests.hex("MD5", bytes).getBytes(StandardCharsets.US_ASCII));
+    return x.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** The password in {@code Bearer base64(user:password)}; the portal also accepts the {@code UserToken} scheme. */

@@ -1,7 +1,6 @@
 package dev.fanout.providers.maven_central;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
@@ -10,9 +9,9 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.xml.parsers.DocumentBuilderFactory;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.MultipartBody;
@@ -43,7 +41,6 @@ import org.w3c.dom.NodeList;
 final class MavenCentralProvider implements Provider {
 
   private static final String REGISTRY = "maven_central";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How often and how long to poll a deployment; Central takes minutes, the sandbox a moment. */
   record Polling(Duration interval, Duration limit) { }
@@ -71,7 +68,7 @@ final class MavenCentralProvider implements Provider {
     try (Response response = call(new Request.Builder().url(base + "/maven-metadata.xml").get().build(), "read metadata")) {
       if (response.isSuccessful()) {
         exists = true;
-        Document doc = xml(response.body().bytes());
+        Document doc = RegistryAnswer.xml(REGISTRY, "read metadata", response, "metadata");
         NodeList list = doc.getElementsByTagName("version");
         for (int i = 0; i < list.getLength(); i++) {
           versions.add(list.item(i).getTextContent().trim());
@@ -91,6 +88,7 @@ final class MavenCentralProvider implements Provider {
     String pomName = c.file(".pom");
     try (Response response = call(new Request.Builder().url(base + "/" + c.version() + "/" + pomName).head().build(),
         "read " + pomName)) {
+      RegistryAnswer.refuseHtml(REGISTRY, "read " + pomName, response);
       if (response.isSuccessful()) {
         exists = true;
         if (!versions.contains(c.version())) {
@@ -103,8 +101,37 @@ final class MavenCentralProvider implements Provider {
       }
     }
     String location = ctx.endpoint("repository") + "/maven2/" + c.folder() + "/";
-    return exists ? new RegistryState(true, versions, current, items, Map.of(), null, location)
+    // The repository lags the Portal by minutes or hours; the Portal's answer is the truth, as
+    // Sonatype's own central-publishing-maven-plugin asks it.
+    String inProgress = items.isEmpty() && portalSaysPublished(publication, c)
+        ? "the Central Portal says " + c.purl() + " is published; the repository does not serve it yet" : null;
+    return exists || inProgress != null ? new RegistryState(exists, versions, current, items, Map.of(), inProgress, location)
         : RegistryState.absent(location);
+  }
+
+  /** {@code GET /api/v1/publisher/published}; false without a token, which the Portal needs for it. */
+  private boolean portalSaysPublished(Publication publication, MavenBundle.Coordinates c) throws RegistryException {
+    if (!publication.secret("token").isSet()) {
+      return false;
+    }
+    HttpUrl url = HttpUrl.get(ctx.endpoint("portal") + "/api/v1/publisher/published").newBuilder()
+        .addQueryParameter("namespace", c.group()).addQueryParameter("name", c.artifact())
+        .addQueryParameter("version", c.version()).build();
+    String operation = "published check of " + c.purl();
+    try (Response response = call(new Request.Builder().url(url).header("Authorization", authorization(publication))
+        .get().build(), operation)) {
+      if (response.code() == 401 || response.code() == 403) {
+        // The credential check says what is wrong with the token; the repository still answers the read.
+        return false;
+      }
+      if (!response.isSuccessful()) {
+        throw failure(operation, response);
+      }
+      return RegistryAnswer.json(REGISTRY, operation, response).path("published").asBoolean(false);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + ctx.endpoint("portal"), e);
+    }
   }
 
   private EphemeralKey sandboxKey;
@@ -187,6 +214,10 @@ final class MavenCentralProvider implements Provider {
     if (before.holds(c.version())) {
       return new PublishResult(List.of(), c.purl() + " is already on " + before.location());
     }
+    if (before.inProgress() != null || portalSaysPublished(publication, c)) {
+      // Uploading again would only fail validation: "Component with package url ... already exists".
+      return new PublishResult(List.of(), c.purl() + " is already published: the Central Portal says so");
+    }
     Secret key = signingKey(publication);
     if (!key.isSet()) {
       throw new IOException("cannot sign " + c.purl() + ": " + key.source() + " is not set");
@@ -212,7 +243,7 @@ final class MavenCentralProvider implements Provider {
     String errors = errors(status.path("errors"));
     if (errors.contains("already exists")) {
       RegistryState after = read(publication);
-      if (after.holds(c.version())) {
+      if (after.holds(c.version()) || after.inProgress() != null) {
         return new PublishResult(List.of(), c.purl() + " was already there (deployment " + id + ": " + errors + ")");
       }
     }
@@ -252,7 +283,7 @@ final class MavenCentralProvider implements Provider {
         if (!response.isSuccessful()) {
           throw failure("status of deployment " + id, response);
         }
-        JsonNode status = JSON.readTree(response.body().bytes());
+        JsonNode status = RegistryAnswer.json(REGISTRY, "status of deployment " + id, response);
         last = status.path("deploymentState").asText();
         if (last.equals("PUBLISHED") || last.equals("FAILED")) {
           return status;
@@ -378,15 +409,5 @@ final class MavenCentralProvider implements Provider {
       default -> code == 429 || code >= 500 ? "Central is busy or failing; run apply again later" : null;
     };
     return new RegistryException(REGISTRY, operation, code, body.length() > 500 ? body.substring(0, 500) : body, hint);
-  }
-
-  private static Document xml(byte[] bytes) throws IOException {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      return f.newDocumentBuilder().parse(new ByteArrayInputStream(bytes));
-    } catch (javax.xml.parsers.ParserConfigurationException | org.xml.sax.SAXException e) {
-      throw new IOException("maven-metadata.xml cannot be read: " + e.getMessage(), e);
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import java.time.Duration;
 import java.util.Map;
 
 /** {@code maven_central "ARTIFACT" {...}}: a signed component on Maven Central through the Central Portal. */
@@ -65,7 +66,8 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
 
   @Override
   public Traits traits() {
-    return Traits.immutable();
+    // The Portal says PUBLISHED minutes, sometimes hours, before repo1 serves the files.
+    return Traits.immutable().withVisibility(Duration.ofMinutes(30));
   }
 
   @Override

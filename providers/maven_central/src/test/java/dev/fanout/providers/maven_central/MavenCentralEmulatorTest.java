@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.sandbox.TokenPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -52,6 +54,7 @@ class MavenCentralEmulatorTest {
 
   @BeforeEach
   void start() throws IOException {
+    ProviderHarness.withoutLag(dir.resolve("sandbox"));
     sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new MavenCentralEmulator()));
   }
 
@@ -85,6 +88,24 @@ class MavenCentralEmulatorTest {
       assertEquals(200, r.code());
       assertEquals(Digests.hex("SHA-1", files.get("contextlite-1.0.35.pom")), r.header("X-Checksum-SHA1"));
     }
+  }
+
+  @Test
+  void theRepositoryLagsThePortalThatAlreadySaysPublished() throws Exception {
+    Files.writeString(dir.resolve("sandbox/faults.json"), "[{\"registry\": \"maven_central\", \"visibility_delay_ms\": 900000}]");
+    pollToTheEnd(upload(bundle(components()), TokenPolicy.SANDBOX_TOKEN, "AUTOMATIC").body);
+    String published = "/api/v1/publisher/published?namespace=dev.fanout.demo&name=contextlite&version=1.0.35";
+
+    Reply portal = send(new Request.Builder().url(sandbox.url("maven_central") + published).get(), TokenPolicy.SANDBOX_TOKEN);
+    Reply pomWhileLagging = get("/maven2/dev/fanout/demo/contextlite/1.0.35/contextlite-1.0.35.pom");
+    Reply metadataWhileLagging = get("/maven2/dev/fanout/demo/contextlite/maven-metadata.xml");
+    ProviderHarness.withoutLag(dir.resolve("sandbox"));
+    Reply pomLater = get("/maven2/dev/fanout/demo/contextlite/1.0.35/contextlite-1.0.35.pom");
+
+    assertEquals("{\"published\":true}", portal.body);
+    assertEquals(404, pomWhileLagging.code);
+    assertEquals(404, metadataWhileLagging.code);
+    assertEquals(200, pomLater.code);
   }
 
   @Test

@@ -137,7 +137,7 @@ class MavenCentralProviderTest {
   }
 
   @Test
-  void publishOverAStaleReadIsConfirmedAsAlreadyThere() throws Exception {
+  void publishOverAStaleReadAsksThePortalAndUploadsOnlyOnce() throws Exception {
     MavenCentralProvider provider = provider();
     Publication pub = publication(Map.of());
     RegistryState stale = provider.read(pub);
@@ -146,7 +146,23 @@ class MavenCentralProviderTest {
     Provider.PublishResult again = provider.publish(pub, stale);
 
     assertEquals(List.of(), again.written());
-    assertTrue(again.detail().contains("already exists"), again.detail());
+    assertTrue(again.detail().contains("already published: the Central Portal says so"), again.detail());
+    assertEquals(1, Files.readAllLines(dir.resolve("sandbox/requests.jsonl")).stream()
+        .filter(l -> l.contains("/api/v1/publisher/upload")).count(), "the bundle was uploaded twice");
+  }
+
+  @Test
+  void readWhileTheRepositoryLagsShowsThePortalsPublishedVersionInProgress() throws Exception {
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of());
+    Files.writeString(dir.resolve("sandbox/faults.json"), "[{\"registry\": \"maven_central\", \"visibility_delay_ms\": 900000}]");
+    provider.publish(pub, provider.read(pub));
+
+    RegistryState lagging = provider.read(pub);
+
+    assertFalse(lagging.holds("1.0.35"));
+    assertEquals("the Central Portal says pkg:maven/dev.fanout.demo/contextlite@1.0.35 is published; the repository"
+        + " does not serve it yet", lagging.inProgress());
   }
 
   @Test

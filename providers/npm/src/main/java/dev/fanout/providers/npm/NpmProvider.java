@@ -118,7 +118,12 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
         return new CredentialCheck(CredentialCheck.Status.ERROR, flavour.registry() + " whoami failed (HTTP "
             + who.status() + "): " + who.message());
       }
-      String user = who.body() == null ? "?" : who.body().path("username").asText("?");
+      String user = who.body() == null ? "" : who.body().path("username").asText("");
+      if (user.isBlank()) {
+        // Verdaccio answers an unknown token's whoami with 200 and {}: no username is no login.
+        return new CredentialCheck(CredentialCheck.Status.INVALID, flavour.registry() + " names no user for the token"
+            + " from " + token.source() + " (whoami answered " + who.body() + "): it does not know the token; make a new one");
+      }
       // GitHub lists a classic token's scopes in X-OAuth-Scopes (U whether its npm host sends
       // it): only a header that is there and lacks write:packages counts against the token.
       if (who.oauthScopes() != null && !who.oauthScopes().contains("write:packages")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.Digests;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,9 @@ public final class NpmRegistryClient {
     }
     if (!a.ok()) {
       throw failure("read of " + name, a);
+    }
+    if (a.body() == null) {
+      throw RegistryAnswer.unreadable(registry, "read of " + name, a.status(), null, null, "JSON", null);
     }
     return a.body();
   }
@@ -174,10 +178,15 @@ public final class NpmRegistryClient {
     try (Response response = http.newCall(request).execute()) {
       byte[] bytes = response.body().bytes();
       JsonNode body = null;
-      try {
-        body = bytes.length == 0 ? null : JSON.readTree(bytes);
-      } catch (IOException notJson) {
-        // An HTML error page from a proxy: the status says enough.
+      if (response.isSuccessful() && bytes.length > 0) {
+        // A 2xx that is not JSON is a proxy's page, not the registry's answer.
+        body = RegistryAnswer.json(registry, operation, response.code(), response.header("Content-Type"), bytes);
+      } else {
+        try {
+          body = bytes.length == 0 ? null : JSON.readTree(bytes);
+        } catch (IOException notJson) {
+          // An HTML error page from a proxy: the status says enough.
+        }
       }
       return new Answer(response.code(), body, response.header("X-OAuth-Scopes"));
     } catch (IOException e) {

@@ -86,6 +86,20 @@ class NpmVerdaccioTest {
   }
 
   @Test
+  void aGarbageTokenThatVerdaccioAnswersWithAnEmptyWhoamiIsInvalidAndNothingIsPublished() throws Exception {
+    NpmFixtures f = new NpmFixtures(tmp.resolve("release-garbage"), "");
+    Publication publication = f.publication("npm", "garbage-token", "garbage", Map.of());
+    Provider provider = new NpmProviderFactory().create(f.context("registry", url, "1.0.0"));
+
+    CredentialCheck check = provider.checkCredentials(publication);
+
+    assertEquals(CredentialCheck.Status.INVALID, check.status(), check.detail());
+    assertTrue(check.refuses());
+    assertTrue(check.detail().contains("names no user for the token"), check.detail());
+    assertFalse(provider.read(publication).packageExists());
+  }
+
+  @Test
   void verdaccioRefusesARepublishWith409() throws Exception {
     // given
     NpmFixtures f = new NpmFixtures(tmp.resolve("release-409"), "");

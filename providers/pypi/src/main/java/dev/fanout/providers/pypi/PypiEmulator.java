@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,7 +40,7 @@ public final class PypiEmulator implements Emulator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> METADATA_VERSIONS =
-      Set.of("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4");
+      Set.of("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5");
   private static final Pattern VERSION_JSON = Pattern.compile("^/pypi/([^/]+)/([^/]+)/json/?$");
   private static final Pattern PROJECT_JSON = Pattern.compile("^/pypi/([^/]+)/json/?$");
   private static final Pattern SIMPLE = Pattern.compile("^/simple/([^/]+)/?$");
@@ -109,8 +110,30 @@ public final class PypiEmulator implements Emulator {
     return notFound();
   }
 
+  /** How long the JSON API serves an answer cached before an upload; faults.json sets a real one. */
+  static final Duration JSON_CACHE_LAG = Duration.ofMillis(500);
+
+  /**
+   * The project as the cached JSON API shows it: files uploaded within the lag are not in it
+   * yet (PyPI's JSON answers carry {@code Cache-Control: max-age=900} behind a CDN).
+   */
+  private Project asCached(Project p) {
+    if (p == null) {
+      return null;
+    }
+    Instant shownFrom = Instant.now().minus(ctx.visibilityDelay(JSON_CACHE_LAG));
+    Map<String, List<StoredFile>> releases = new LinkedHashMap<>();
+    p.releases().forEach((v, files) -> {
+      List<StoredFile> old = files.stream().filter(f -> Instant.parse(f.uploadTime()).isBefore(shownFrom)).toList();
+      if (!old.isEmpty()) {
+        releases.put(v, old);
+      }
+    });
+    return releases.isEmpty() ? null : new Project(p.name(), releases, p.summaries());
+  }
+
   private SandboxResponse versionJson(String name, String version) {
-    Project p = projects.get(PypiNames.normalise(name));
+    Project p = asCached(projects.get(PypiNames.normalise(name)));
     String v = p == null ? null : findVersion(p, version);
     if (v == null) {
       return notFound();
@@ -120,11 +143,11 @@ public final class PypiEmulator implements Emulator {
     body.put("last_serial", serial());
     body.put("urls", urls(p.releases().get(v)));
     body.put("vulnerabilities", List.of());
-    return SandboxResponse.json(200, body);
+    return SandboxResponse.json(200, body).withHeader("Cache-Control", "max-age=900, public");
   }
 
   private SandboxResponse projectJson(String name) {
-    Project p = projects.get(PypiNames.normalise(name));
+    Project p = asCached(projects.get(PypiNames.normalise(name)));
     if (p == null) {
       return notFound();
     }
@@ -140,7 +163,7 @@ public final class PypiEmulator implements Emulator {
     body.put("releases", releases);
     body.put("urls", urls(p.releases().get(latest)));
     body.put("vulnerabilities", List.of());
-    return SandboxResponse.json(200, body);
+    return SandboxResponse.json(200, body).withHeader("Cache-Control", "max-age=900, public");
   }
 
   private SandboxResponse simple(String name, String path) {
@@ -200,6 +223,10 @@ public final class PypiEmulator implements Emulator {
     if (version == null || version.isBlank()) {
       return error(400, "'' is an invalid value for Version. Error: This field is required.");
     }
+    if (version.contains("+")) {
+      return error(400, "'" + version + "' is an invalid value for Version. Error: Can't use PEP 440 local versions."
+          + " See https://packaging.python.org/specifications/core-metadata for more information.");
+    }
     String filetype = form.field("filetype");
     if (!"sdist".equals(filetype) && !"bdist_wheel".equals(filetype)) {
       return error(400, "Invalid value for filetype. Error: Use a known file type.");
@@ -242,6 +269,10 @@ public final class PypiEmulator implements Emulator {
       return error(400, "File already exists ('" + filename + "', with sha256 hash '" + existing.sha256()
           + "'). See https://pypi.org/help/#file-name-reuse for more information.");
     }
+    if (usedFilenames().contains(filename)) {
+      return error(400, "This filename has already been used, use a different version. "
+          + "See https://pypi.org/help/#file-name-reuse for more information.");
+    }
     String normal = PypiNames.normalise(name);
     Project p = projects.computeIfAbsent(normal, k -> new Project(name, new LinkedHashMap<>(), new LinkedHashMap<>()));
     String v = findVersion(p, version);
@@ -266,6 +297,34 @@ public final class PypiEmulator implements Emulator {
     save(normal, updated);
     projects.put(normal, updated);
     return SandboxResponse.text(200, "OK");
+  }
+
+  /** Deletes a file as a project owner can: its name stays used for ever (warehouse's filename log). */
+  synchronized void delete(String filename) throws IOException {
+    for (Map.Entry<String, Project> e : projects.entrySet()) {
+      Project p = e.getValue();
+      Map<String, List<StoredFile>> releases = new LinkedHashMap<>();
+      p.releases().forEach((v, files) -> {
+        List<StoredFile> kept = files.stream().filter(f -> !f.filename().equals(filename)).toList();
+        if (!kept.isEmpty()) {
+          releases.put(v, kept);
+        }
+      });
+      if (!releases.equals(p.releases())) {
+        Project updated = new Project(p.name(), releases, p.summaries());
+        save(e.getKey(), updated);
+        projects.put(e.getKey(), updated);
+      }
+    }
+    Files.deleteIfExists(filesDir().resolve(filename));
+    Set<String> used = new java.util.TreeSet<>(usedFilenames());
+    used.add(filename);
+    Files.write(ctx.stateDir().resolve("deleted-filenames.json"), JSON.writeValueAsBytes(used));
+  }
+
+  private Set<String> usedFilenames() throws IOException {
+    Path f = ctx.stateDir().resolve("deleted-filenames.json");
+    return Files.isRegularFile(f) ? JSON.readValue(f.toFile(), new TypeReference<Set<String>>() { }) : Set.of();
   }
 
   private Map<String, Object> info(Project p, String version) {

@@ -1,7 +1,6 @@
 package dev.fanout.providers.pypi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
@@ -11,6 +10,7 @@ import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import java.io.IOException;
@@ -33,7 +33,6 @@ import okhttp3.Response;
 /** Reads PyPI's JSON API and uploads wheels through the legacy upload API, as twine does. */
 final class PypiProvider implements Provider {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REGISTRY = "pypi";
 
   /** One file this release would upload. {@code bytes} is null when its binary is not built yet. */
@@ -47,6 +46,15 @@ final class PypiProvider implements Provider {
 
   @Override
   public RegistryState read(Publication publication) throws RegistryException {
+    RegistryState state = readJson(publication);
+    String version = ctx.release().version();
+    // Warehouse validates the version before anything else (forklift/legacy.py, _validate_pep440_version).
+    return version.contains("+") && !state.holds(version) ? state.refusing("PyPI takes no PEP 440 local version and"
+        + " answers 400 \"'" + version + "' is an invalid value for Version. Error: Can't use PEP 440 local versions.\";"
+        + " release a version without the '+" + version.substring(version.indexOf('+') + 1) + "' part") : state;
+  }
+
+  private RegistryState readJson(Publication publication) throws RegistryException {
     String project = publication.string("project");
     String index = ctx.endpoint("index");
     String location = index + "/project/" + PypiNames.normalise(project) + "/";
@@ -247,7 +255,7 @@ final class PypiProvider implements Provider {
         throw new RegistryException(REGISTRY, "read " + url.build().encodedPath(), response.code(), response.message(),
             response.code() >= 500 || response.code() == 429 ? "PyPI is failing; try again later" : "check the index URL");
       }
-      return JSON.readTree(response.body().byteStream());
+      return RegistryAnswer.json(REGISTRY, "read " + url.build().encodedPath(), response);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, "read", 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + index, e);

@@ -5,6 +5,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import java.time.Duration;
 import java.util.Map;
 
 /** {@code pypi "NAME" {...}}: platform wheels that carry the release's binaries, on PyPI. */
@@ -53,7 +54,8 @@ public final class PypiProviderFactory implements ProviderFactory {
 
   @Override
   public Traits traits() {
-    return Traits.immutable();
+    // The JSON API is cached behind a CDN (Cache-Control: max-age=900).
+    return Traits.immutable().withVisibility(Duration.ofMinutes(15));
   }
 
   @Override

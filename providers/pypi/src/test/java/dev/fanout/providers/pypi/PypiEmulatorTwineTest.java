@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
+import dev.fanout.testing.ProviderHarness;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.Tools;
 import java.io.IOException;
@@ -41,6 +42,7 @@ class PypiEmulatorTwineTest {
   @BeforeEach
   void start() throws IOException {
     Tools.require("twine", "apt-get install twine");
+    ProviderHarness.withoutLag(dir.resolve("sandbox"));
     sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new PypiEmulator()));
   }
 
@@ -140,6 +142,8 @@ class PypiEmulatorTwineTest {
     Path wheel = wheel("windows-amd64", "binary-v1");
     assertEquals(0, twine("upload", wheel.toString()).exit());
     sandbox.close();
+
+    ProviderHarness.withoutLag(dir.resolve("sandbox"));
 
     sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new PypiEmulator()));
 

@@ -85,6 +85,24 @@ class PypiProviderTest {
   }
 
   @Test
+  void theJsonApiServesItsCachedAnswerUntilTheLagPassesAndSaysHowLongItCaches() throws Exception {
+    Files.writeString(dir.resolve("sandbox/faults.json"), "[{\"registry\": \"pypi\", \"visibility_delay_ms\": 60000}]");
+    Provider provider = provider(true);
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN, Map.of());
+    provider.publish(pub, provider.read(pub));
+
+    RegistryState stale = provider.read(pub);
+    ProviderHarness.withoutLag(dir.resolve("sandbox"));
+    okhttp3.Response json = ProviderHarness.client().newCall(new okhttp3.Request.Builder()
+        .url(harness.url("pypi") + "/pypi/contextlite/json").build()).execute();
+
+    assertFalse(stale.holds("1.0.35"), "the cached JSON showed the upload at once");
+    assertEquals(200, json.code());
+    assertEquals("max-age=900, public", json.header("Cache-Control"));
+    json.close();
+  }
+
+  @Test
   void publishWritesOnlyTheFilesTheRegistryLacks() throws Exception {
     Provider provider = provider(true);
     Publication onlyLinux = publication(TokenPolicy.SANDBOX_TOKEN, Map.of("binaries", List.of(new Ref(linux))));

@@ -10,6 +10,7 @@ import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
+import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import java.io.IOException;
@@ -103,7 +104,7 @@ final class SnapProvider implements Provider {
         .header("Authorization", authorization(token)).get().build();
     try (Response response = ctx.http().newCall(request).execute()) {
       if (response.isSuccessful()) {
-        JsonNode account = JSON.readTree(response.body().bytes());
+        JsonNode account = RegistryAnswer.json(REGISTRY, "credential check", response);
         return CredentialCheck.ok("store account " + account.path("username").asText("?")
             + "; whether it may upload shows at the push");
       }
@@ -114,6 +115,8 @@ final class SnapProvider implements Provider {
             + " lack permission; export them with --acls package_access,package_push,package_release");
         default -> new CredentialCheck(CredentialCheck.Status.ERROR, "the store answered HTTP " + response.code());
       };
+    } catch (RegistryException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
     } catch (IOException e) {
       return new CredentialCheck(CredentialCheck.Status.ERROR, "cannot reach " + ctx.endpoint("dashboard") + ": " + e.getMessage());
     }
@@ -253,7 +256,7 @@ final class SnapProvider implements Provider {
         throw failure("read " + name, response.code(), response.body().string());
       }
       List<Released> out = new ArrayList<>();
-      for (JsonNode e : JSON.readTree(response.body().bytes()).path("channel-map")) {
+      for (JsonNode e : RegistryAnswer.json(REGISTRY, "read " + name, response).path("channel-map")) {
         JsonNode c = e.path("channel");
         out.add(new Released(c.path("track").asText("latest") + "/" + c.path("risk").asText(),
             c.path("architecture").asText(), e.path("version").asText(), e.path("revision").asInt(),
@@ -347,7 +350,8 @@ final class SnapProvider implements Provider {
       if (!response.isSuccessful()) {
         throw failure(operation, response.code(), body);
       }
-      return JSON.readTree(body.getBytes(StandardCharsets.UTF_8));
+      return RegistryAnswer.json(REGISTRY, operation, response.code(), response.header("Content-Type"),
+          body.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + request.url().host() + " and run apply again", e);
