@@ -27,6 +27,8 @@ public final class GithubApi {
   public static final String DEFAULT_URL = "https://api.github.com";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
+  /** 1000 pages of 100: far more than a filtered list holds, and a stop for a server that pages for ever. */
+  private static final int MAX_PAGES = 1000;
 
   private final OkHttpClient http;
   private final String apiUrl;
@@ -80,6 +82,48 @@ public final class GithubApi {
 
   public Answer get(String path, String operation) throws RegistryException {
     return send("GET", path, null, null, operation);
+  }
+
+  /**
+   * Every item of a list, following the {@code Link} header's {@code rel="next"} page by page
+   * (GitHub pages every list, 100 at most per page); null when the list answers 404.
+   */
+  public List<JsonNode> list(String path, String operation) throws RegistryException {
+    String next = path + (path.contains("?") ? "&" : "?") + "per_page=100";
+    List<JsonNode> all = new java.util.ArrayList<>();
+    for (int page = 0; next != null; page++) {
+      if (page >= MAX_PAGES) {
+        throw new RegistryException(registry, operation, 0, "more than " + MAX_PAGES + " pages of " + path, false,
+            "narrow the list (a filter such as head= or state=)", null);
+      }
+      Answer a = get(next, operation);
+      if (a.status() == 404 && page == 0) {
+        return null;
+      }
+      if (!a.ok() || a.json() == null || !a.json().isArray()) {
+        throw failure(operation, a);
+      }
+      a.json().forEach(all::add);
+      next = nextPage(a.headers().get("Link"));
+    }
+    return all;
+  }
+
+  /** The {@code rel="next"} URL of an RFC 8288 {@code Link} header, or null. */
+  static String nextPage(String link) {
+    if (link == null) {
+      return null;
+    }
+    for (String part : link.split(",")) {
+      String[] pieces = part.split(";");
+      for (int i = 1; i < pieces.length; i++) {
+        if (pieces[i].trim().replace(" ", "").equals("rel=\"next\"")) {
+          String url = pieces[0].trim();
+          return url.startsWith("<") && url.endsWith(">") ? url.substring(1, url.length() - 1) : null;
+        }
+      }
+    }
+    return null;
   }
 
   public Answer send(String method, String path, Object jsonBody, String operation) throws RegistryException {

@@ -242,7 +242,7 @@ public final class GithubEmulator implements Emulator {
       return SandboxResponse.json(200, repoJson(owner, repo, false));
     }
     if (rest.equals("/releases")) {
-      return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(owner, repo, access);
+      return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(req, owner, repo, access);
     }
     if (rest.startsWith("/releases/tags/") && read) {
       String tag = rest.substring("/releases/tags/".length());
@@ -261,7 +261,7 @@ public final class GithubEmulator implements Emulator {
     if (rel.matches()) {
       long id = Long.parseLong(rel.group(1));
       if (rel.group(2) != null) {
-        return method.equals("POST") ? releases.uploadAsset(req, owner, repo, id) : releases.releaseAssets(owner, repo, id);
+        return method.equals("POST") ? releases.uploadAsset(req, owner, repo, id) : releases.releaseAssets(req, owner, repo, id);
       }
       return releases.release(req, owner, repo, id);
     }
@@ -401,7 +401,9 @@ public final class GithubEmulator implements Emulator {
       }
       out.add(pr);
     }
-    return SandboxResponse.json(200, out);
+    // GitHub's default order is sort=created, direction=desc: the newest pull request first.
+    java.util.Collections.reverse(out);
+    return Pages.of(req, ctx.baseUrl(), out);
   }
 
   private SandboxResponse createPull(SandboxRequest req, String owner, String repo) throws IOException {

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * A GitHub repository that holds manifests (winget-pkgs, nixpkgs, a Flathub app): reading
- * files and directories through the contents API, finding an open pull request by title,
+ * files and directories through the contents API, finding its own open pull request by branch,
  * and proposing files by fork, branch, commits and pull request, or committing them
  * directly. Every step reads before it writes, so a run that is repeated, or resumed after
  * a failure, writes only what is still missing.
@@ -25,6 +25,7 @@ public final class ManifestRepo {
 
   private final GithubApi api;
   private final String registry;
+  private String login;
 
   /** @param registry the provider's name in error messages, such as {@code winget} */
   public ManifestRepo(GithubApi api, String registry) {
@@ -69,26 +70,18 @@ public final class ManifestRepo {
     return out;
   }
 
-  /** The open pull request with exactly this title, or null. */
-  public JsonNode openPull(String repo, String title) throws RegistryException {
-    return openPull(repo, title::equals);
-  }
-
-  /** The first open pull request whose title matches, or null. */
-  public JsonNode openPull(String repo, java.util.function.Predicate<String> title) throws RegistryException {
-    GithubApi.Answer a = api.get("/repos/" + repo + "/pulls?state=open&per_page=100", "list pull requests of " + repo);
-    if (a.status() == 404) {
-      return null;
-    }
-    if (!a.ok()) {
-      throw api.failure("list pull requests of " + repo, a);
-    }
-    for (JsonNode pr : a.json()) {
-      if (title.test(pr.path("title").asText())) {
-        return pr;
-      }
-    }
-    return null;
+  /**
+   * The open pull request from {@code forkOwner}'s branch into {@code upstream}, or null. Found
+   * with GitHub's {@code head=owner:branch} filter, never by title: nixpkgs and winget-pkgs have
+   * thousands of pull requests open, and the list is paged newest first.
+   *
+   * @param forkOwner the account that holds the branch; null for the token's user
+   */
+  public JsonNode openPull(String upstream, String forkOwner, String branch) throws RegistryException {
+    String head = (forkOwner == null ? login() : forkOwner) + ":" + branch;
+    List<JsonNode> open = api.list("/repos/" + upstream + "/pulls?state=open&head=" + encode(head),
+        "find pull request for " + head);
+    return open == null || open.isEmpty() ? null : open.get(0);
   }
 
   /** The repository's default branch (winget-pkgs and nixpkgs use master, new repositories main). */
@@ -170,13 +163,9 @@ public final class ManifestRepo {
     }
     written.addAll(putFiles(fork, change.branch(), change.files(), change.message()));
     String head = owner + ":" + change.branch();
-    GithubApi.Answer open = api.get("/repos/" + upstream + "/pulls?state=open&head=" + encode(head) + "&base="
-        + encode(baseBranch), "find pull request for " + head);
-    if (!open.ok()) {
-      throw api.failure("find pull request for " + head, open);
-    }
-    if (open.json().isArray() && !open.json().isEmpty()) {
-      return new Outcome(written, open.json().get(0).path("html_url").asText());
+    JsonNode open = openPull(upstream, owner, change.branch());
+    if (open != null) {
+      return new Outcome(written, open.path("html_url").asText());
     }
     Map<String, Object> pr = new LinkedHashMap<>();
     pr.put("title", change.title());
@@ -186,7 +175,7 @@ public final class ManifestRepo {
     pr.put("maintainer_can_modify", true);
     GithubApi.Answer opened = api.send("POST", "/repos/" + upstream + "/pulls", pr, "open pull request");
     if (opened.status() == 422 && opened.message().contains("already exists")) {
-      JsonNode found = openPull(upstream, change.title());
+      JsonNode found = openPull(upstream, owner, change.branch());
       return new Outcome(written, found == null ? null : found.path("html_url").asText());
     }
     if (!opened.ok()) {
@@ -239,11 +228,15 @@ public final class ManifestRepo {
   }
 
   private String login() throws RegistryException {
+    if (login != null) {
+      return login;
+    }
     GithubApi.Answer user = api.get("/user", "read the token's user");
     if (!user.ok()) {
       throw api.failure("read the token's user", user);
     }
-    return user.json().path("login").asText();
+    login = user.json().path("login").asText();
+    return login;
   }
 
   /** GitHub creates forks in the background: wait until the fork answers. */

@@ -230,4 +230,42 @@ class GithubEmulatorTest {
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void listsArePagedThirtyByDefaultNewestFirstWithLinkHeaders() throws Exception {
+    ManifestRepo github = ManifestFixtures.github(http, base);
+    github.commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+    for (int i = 0; i < 35; i++) {
+      call("POST", "/repos/acme/tool/releases", TokenPolicy.SANDBOX_TOKEN, Map.of("tag_name", "v1.0." + i));
+    }
+
+    Answer first = call("GET", "/repos/acme/tool/releases", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer hundred = call("GET", "/repos/acme/tool/releases?per_page=500", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer next = call("GET", GithubApi.nextPage(first.headers().get("Link")), TokenPolicy.SANDBOX_TOKEN, null);
+
+    assertEquals(30, first.json().size());
+    assertEquals("v1.0.34", first.json().get(0).path("tag_name").asText(), "newest first");
+    assertTrue(first.headers().get("Link").contains("page=2>; rel=\"next\""), first.headers().get("Link"));
+    assertTrue(first.headers().get("Link").contains("rel=\"last\""), first.headers().get("Link"));
+    assertEquals(35, hundred.json().size(), "per_page is capped at 100, and 35 fit");
+    assertEquals(null, hundred.headers().get("Link"));
+    assertEquals(5, next.json().size());
+    assertEquals("v1.0.0", next.json().get(4).path("tag_name").asText());
+    assertTrue(next.headers().get("Link").contains("rel=\"prev\""), next.headers().get("Link"));
+  }
+
+  @Test
+  void pullRequestsAreListedNewestFirstAndFilteredByHead() throws Exception {
+    ManifestRepo github = ManifestFixtures.github(http, base);
+    github.commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+    ManifestFixtures.othersOpenPulls(github, "acme/tool", 3);
+
+    Answer all = call("GET", "/repos/acme/tool/pulls?state=open", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer one = call("GET", "/repos/acme/tool/pulls?state=open&head=acme:other-1", TokenPolicy.SANDBOX_TOKEN, null);
+
+    assertEquals(List.of(3, 2, 1), List.of(all.json().get(0).path("number").asInt(),
+        all.json().get(1).path("number").asInt(), all.json().get(2).path("number").asInt()));
+    assertEquals(1, one.json().size());
+    assertEquals("other: change 1", one.json().get(0).path("title").asText());
+  }
 }

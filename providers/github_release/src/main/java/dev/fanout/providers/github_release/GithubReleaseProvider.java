@@ -98,19 +98,22 @@ final class GithubReleaseProvider implements Provider {
     if (byTag.status() != 404) {
       throw api.failure("read release " + tag, byTag);
     }
-    GithubApi.Answer list = api.get("/repos/" + repo + "/releases?per_page=100", "list releases");
-    if (list.status() == 404) {
-      return null;
-    }
-    if (!list.ok()) {
-      throw api.failure("list releases", list);
-    }
-    for (JsonNode r : list.json()) {
-      if (tag.equals(r.path("tag_name").asText())) {
-        return r;
+    List<JsonNode> list = api.list("/repos/" + repo + "/releases", "list releases");
+    return list == null ? null : ofTag(list, tag);
+  }
+
+  /**
+   * The release of this tag in a list. GitHub lets several drafts hold one tag (two runs at
+   * once each make one), so the oldest wins: every run then finishes the same draft.
+   */
+  private static JsonNode ofTag(List<JsonNode> newestFirst, String tag) {
+    JsonNode found = null;
+    for (JsonNode r : newestFirst) {
+      if (tag.equals(r.path("tag_name").asText()) && (found == null || found.path("draft").asBoolean())) {
+        found = r;
       }
     }
-    return null;
+    return found;
   }
 
   @Override
@@ -123,24 +126,15 @@ final class GithubReleaseProvider implements Provider {
     String version = ctx.release().version();
     String prefix = tag.endsWith(version) ? tag.substring(0, tag.length() - version.length()) : null;
     List<String> versions = new java.util.ArrayList<>();
-    JsonNode release = null;
-    GithubApi.Answer list = api.get("/repos/" + repo + "/releases?per_page=100", "list releases");
-    if (list.ok()) {
-      for (JsonNode r : list.json()) {
-        String t = r.path("tag_name").asText();
-        if (t.equals(tag)) {
-          release = r;
-        }
-        if (!r.path("draft").asBoolean() && prefix != null && t.startsWith(prefix) && t.length() > prefix.length()) {
-          versions.add(0, t.substring(prefix.length()));
-        }
+    // Every page: a repository with more than 100 releases keeps its older versions.
+    List<JsonNode> list = api.list("/repos/" + repo + "/releases", "list releases");
+    for (JsonNode r : list == null ? List.<JsonNode>of() : list) {
+      String t = r.path("tag_name").asText();
+      if (!r.path("draft").asBoolean() && prefix != null && t.startsWith(prefix) && t.length() > prefix.length()) {
+        versions.add(0, t.substring(prefix.length()));
       }
-    } else if (list.status() != 404) {
-      throw api.failure("list releases", list);
     }
-    if (release == null && list.ok() && list.json().size() >= 100) {
-      release = findRelease(api, repo, tag);
-    }
+    JsonNode release = list == null ? null : ofTag(list, tag);
     if (release == null) {
       return versions.isEmpty() ? RegistryState.absent(location)
           : new RegistryState(true, versions, null, Map.of(), Map.of(), null, location);

@@ -116,6 +116,25 @@ class GithubReleaseProviderTest {
   }
 
   @Test
+  void releasesPastTheFirstPageAreSeenAndTheDraftOnPageTwoIsFinished() throws Exception {
+    Publication p = publication();
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    assertEquals(201, api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed").status());
+    for (int i = 0; i < 120; i++) {
+      assertEquals(201, api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v0.1." + i), "seed").status());
+    }
+
+    RegistryState before = provider.read(p);
+    Provider.PublishResult result = provider.publish(p, before);
+
+    assertTrue(before.versions().contains("0.1.0"), "the oldest release is on page 2");
+    assertEquals(120, before.versions().size());
+    assertEquals("true", before.items().get(GithubReleaseProvider.DRAFT_ITEM), "the draft is on page 2");
+    assertFalse(result.written().contains("release v1.2.0"), result.written().toString());
+    assertTrue(provider.read(p).holds("1.2.0"));
+  }
+
+  @Test
   void republishWritesNothing() throws Exception {
     Publication p = publication();
     provider.publish(p, provider.read(p));

@@ -125,9 +125,24 @@ class NixProviderTest {
     RegistryState after = provider.read(p);
 
     assertEquals(List.of("fork fanout-sandbox/nixpkgs", "branch contextlite-1.0.35", PATH, "pull request #1"), result.written());
-    assertNotNull(github().openPull(NIXPKGS, "contextlite: init at 1.0.35"));
+    assertNotNull(ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: init at 1.0.35"));
     assertNotNull(after.inProgress());
     assertFalse(after.packageExists(), "nothing is merged yet");
+  }
+
+  @Test
+  void ownPullRequestBehindOneHundredFiftyNewerOnesIsStillInProgressAndRerunWritesNothing() throws Exception {
+    Provider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+    provider.publish(p, provider.read(p));
+    ManifestFixtures.othersOpenPulls(github(), NIXPKGS, 150);
+
+    RegistryState state = provider.read(p);
+    Provider.PublishResult again = provider.publish(p, state);
+
+    assertNotNull(state.inProgress(), "the pull request is on page 2 of 100 or page 6 of 30");
+    assertTrue(state.inProgress().contains("#1 "), state.inProgress());
+    assertTrue(again.written().isEmpty(), again.written().toString());
   }
 
   @Test
@@ -171,7 +186,7 @@ class NixProviderTest {
     assertEquals("1.0.34", state.currentVersion());
     assertFalse(state.holds("1.0.35"));
     assertTrue(state.items().isEmpty());
-    assertNotNull(github().openPull(NIXPKGS, "contextlite: 1.0.34 -> 1.0.35"));
+    assertNotNull(ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: 1.0.34 -> 1.0.35"));
   }
 
   @Test
