@@ -50,6 +50,7 @@ public final class GithubEmulator implements Emulator {
   private Path meta;
   private GithubStore store;
   private EmulatedReleases releases;
+  private EmulatedForks forks;
 
   @Override
   public String registry() {
@@ -64,6 +65,7 @@ public final class GithubEmulator implements Emulator {
     Files.createDirectories(meta);
     this.store = new GithubStore(context.stateDir());
     this.releases = new EmulatedReleases(context, git, store);
+    this.forks = new EmulatedForks(git, store, context.setting("fork_ready_ms", EmulatedForks.DEFAULT_READY_MS));
     upstreams();
   }
 
@@ -238,8 +240,20 @@ public final class GithubEmulator implements Emulator {
     if (!read) {
       ensureRepo(owner, repo);
     }
+    SandboxResponse forking = forks.notReady(owner, repo, rest);
+    if (forking != null) {
+      return forking;
+    }
     if (rest.isEmpty() && read) {
-      return SandboxResponse.json(200, repoJson(owner, repo, false));
+      String parent = forks.parent(owner, repo);
+      Map<String, Object> j = repoJson(owner, repo, parent != null);
+      if (parent != null) {
+        j.put("parent", Map.of("full_name", parent));
+      }
+      return SandboxResponse.json(200, j);
+    }
+    if (rest.equals("/merge-upstream") && method.equals("POST")) {
+      return forks.mergeUpstream(req, owner, repo);
     }
     if (rest.equals("/releases")) {
       return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(req, owner, repo, access);
@@ -306,9 +320,7 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse fork(String owner, String repo) throws IOException {
-    if (git.create(LOGIN, repo)) {
-      git.copyRefs(owner, repo, LOGIN, repo);
-    }
+    forks.fork(owner, repo, LOGIN);
     Map<String, Object> j = repoJson(LOGIN, repo, true);
     j.put("parent", Map.of("full_name", owner + "/" + repo));
     return SandboxResponse.json(202, j);

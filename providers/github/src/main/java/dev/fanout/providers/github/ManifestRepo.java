@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public final class ManifestRepo {
 
-  private static final int FORK_WAIT_ATTEMPTS = 10;
+  /** How long a new fork may take to get its git data before the publish fails (and may be run again). */
+  private static final java.time.Duration FORK_WAIT = java.time.Duration.ofMinutes(5);
 
   private final GithubApi api;
   private final String registry;
@@ -122,23 +123,28 @@ public final class ManifestRepo {
     String owner = forkOwner == null ? login : forkOwner;
     String fork = owner + "/" + name;
     GithubApi.Answer existing = api.get("/repos/" + fork, "read fork " + fork);
-    if (existing.status() == 404) {
+    boolean forked = existing.status() == 404;
+    if (forked) {
       Map<String, Object> body = forkOwner == null || forkOwner.equalsIgnoreCase(login)
           ? Map.of() : Map.of("organization", forkOwner);
-      GithubApi.Answer forked = api.send("POST", "/repos/" + upstream + "/forks", body, "fork " + upstream);
-      if (!forked.ok()) {
-        throw api.failure("fork " + upstream, forked);
+      GithubApi.Answer made = api.send("POST", "/repos/" + upstream + "/forks", body, "fork " + upstream);
+      if (!made.ok()) {
+        throw api.failure("fork " + upstream, made);
       }
-      fork = forked.json().path("full_name").asText(fork);
+      fork = made.json().path("full_name").asText(fork);
       owner = fork.substring(0, fork.indexOf('/'));
-      waitForFork(fork);
       written.add("fork " + fork);
     } else if (!existing.ok()) {
       throw api.failure("read fork " + fork, existing);
     }
     String baseBranch = base == null ? defaultBranch(upstream) : base;
+    waitForFork(fork, baseBranch, forked);
     GithubApi.Answer branch = api.get("/repos/" + fork + "/git/ref/heads/" + change.branch(), "read branch " + change.branch());
     if (branch.status() == 404) {
+      // A fork made months ago lags upstream: bring its base up to date before branching.
+      if (!forked && syncFork(fork, baseBranch)) {
+        written.add("sync " + fork + " " + baseBranch + " with " + upstream);
+      }
       GithubApi.Answer from = api.get("/repos/" + upstream + "/git/ref/heads/" + baseBranch, "read branch " + baseBranch);
       if (!from.ok()) {
         throw api.failure("read branch " + baseBranch + " of " + upstream, from);
@@ -239,22 +245,52 @@ public final class ManifestRepo {
     return login;
   }
 
-  /** GitHub creates forks in the background: wait until the fork answers. */
-  private void waitForFork(String fork) throws RegistryException {
-    for (int i = 0; i < FORK_WAIT_ATTEMPTS; i++) {
-      GithubApi.Answer a = api.get("/repos/" + fork, "read fork " + fork);
-      if (a.ok()) {
+  /**
+   * GitHub copies a fork's git data in the background: {@code POST /forks} answers 202 and the
+   * fork's git database answers 409 "Git Repository is empty." until the copy is done (GitHub:
+   * usually seconds, "longer than 5 minutes" is a case for support). Waits with a growing pause,
+   * bounded by {@link #FORK_WAIT}. A fork made a moment ago may also still answer 404.
+   */
+  private void waitForFork(String fork, String branch, boolean justForked) throws RegistryException {
+    long deadline = System.nanoTime() + FORK_WAIT.toNanos();
+    long pause = 250;
+    while (true) {
+      GithubApi.Answer a = api.get("/repos/" + fork + "/git/ref/heads/" + encode(branch), "read fork " + fork);
+      boolean copying = a.status() == 409 || justForked && a.status() == 404;
+      if (!copying) {
         return;
       }
+      if (System.nanoTime() + pause * 1_000_000 > deadline) {
+        throw new RegistryException(registry, "fork", a.status(), "the fork " + fork + " still has no git data after "
+            + FORK_WAIT.toMinutes() + " minutes (" + a.message() + ")", true, "run again later; GitHub may be slow to copy forks", null);
+      }
       try {
-        Thread.sleep(1000L * (i + 1));
+        Thread.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        throw new RegistryException(registry, "fork", 0, "interrupted while waiting for the fork " + fork, true,
+            "run again", null);
       }
+      pause = Math.min(pause * 2, 5_000);
     }
-    throw new RegistryException(registry, "fork", 0, "the fork " + fork + " did not appear", true,
-        "run again in a minute", null);
+  }
+
+  /**
+   * Brings a fork's base branch up to its upstream's ({@code POST merge-upstream}), so the new
+   * branch starts from upstream's newest commit; true when that moved the branch. A fork that
+   * cannot be synced (its branch has commits of its own) is left as it is: the branch is then
+   * made from upstream's commit, which GitHub's shared fork network holds.
+   */
+  private boolean syncFork(String fork, String branch) throws RegistryException {
+    GithubApi.Answer a = api.send("POST", "/repos/" + fork + "/merge-upstream", Map.of("branch", branch),
+        "sync fork " + fork);
+    if (a.ok()) {
+      return !"none".equals(a.json() == null ? "none" : a.json().path("merge_type").asText("none"));
+    }
+    if (a.status() == 409 || a.status() == 422 || a.status() == 404) {
+      return false;
+    }
+    throw api.failure("sync fork " + fork + " with its upstream", a);
   }
 
   private static String contentsPath(String repo, String path, String ref) {

@@ -185,13 +185,17 @@ class GithubEmulatorTest {
   }
 
   @Test
-  void forkCopiesBranchesIntoTheTokenOwnersNamespace() throws IOException {
+  void forkCopiesBranchesIntoTheTokenOwnersNamespace() throws Exception {
     String t = TokenPolicy.SANDBOX_TOKEN;
     call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs", "auto_init", true));
     Answer duplicate = call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs"));
 
     Answer fork = call("POST", "/repos/upstream/pkgs/forks", t, null);
     Answer readme = call("GET", "/repos/" + GithubEmulator.LOGIN + "/pkgs/contents/README.md", null, null);
+    for (int i = 0; i < 50 && readme.status() == 409; i++) {
+      Thread.sleep(100);   // the fork's git data is copied in the background, as on GitHub
+      readme = call("GET", "/repos/" + GithubEmulator.LOGIN + "/pkgs/contents/README.md", null, null);
+    }
 
     assertEquals(422, duplicate.status());
     assertEquals(202, fork.status());
@@ -267,5 +271,50 @@ class GithubEmulatorTest {
         all.json().get(1).path("number").asInt(), all.json().get(2).path("number").asInt()));
     assertEquals(1, one.json().size());
     assertEquals("other: change 1", one.json().get(0).path("title").asText());
+  }
+
+  @Test
+  void forkAnswers202AndItsGitDataIsEmpty409UntilTheCopyIsDone() throws Exception {
+    try (Sandbox slow = Sandbox.start(tmp.resolve("slow"), "slow-forks", List.of(new GithubEmulator()))) {
+      base = slow.url("github");
+      ManifestFixtures.github(http, base).commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+
+      Answer forked = call("POST", "/repos/acme/tool/forks", TokenPolicy.SANDBOX_TOKEN, Map.of());
+      Answer ref = call("GET", "/repos/fanout-sandbox/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+      Answer repo = call("GET", "/repos/fanout-sandbox/tool", TokenPolicy.SANDBOX_TOKEN, null);
+      Answer ready = ref;
+      for (int i = 0; i < 100 && ready.status() == 409; i++) {
+        Thread.sleep(100);
+        ready = call("GET", "/repos/fanout-sandbox/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+      }
+
+      assertEquals(202, forked.status());
+      assertEquals(409, ref.status());
+      assertEquals("Git Repository is empty.", ref.json().path("message").asText());
+      assertEquals(200, repo.status(), "the repository itself exists at once");
+      assertEquals("acme/tool", repo.json().path("parent").path("full_name").asText());
+      assertEquals(200, ready.status(), "the fork's git data arrives after the delay");
+    }
+  }
+
+  @Test
+  void mergeUpstreamFastForwardsAStaleForkThenHasNothingToDo() throws Exception {
+    ManifestRepo github = ManifestFixtures.github(http, base);
+    github.commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+    call("POST", "/repos/acme/tool/forks", TokenPolicy.SANDBOX_TOKEN, Map.of());
+    github.commit("acme/tool", "main", Map.of("NEWS.md", "news\n".getBytes(StandardCharsets.UTF_8)), "news");
+    Answer sync = call("POST", "/repos/fanout-sandbox/tool/merge-upstream", TokenPolicy.SANDBOX_TOKEN, Map.of("branch", "main"));
+    for (int i = 0; i < 100 && sync.status() == 409; i++) {
+      Thread.sleep(100);
+      sync = call("POST", "/repos/fanout-sandbox/tool/merge-upstream", TokenPolicy.SANDBOX_TOKEN, Map.of("branch", "main"));
+    }
+
+    Answer again = call("POST", "/repos/fanout-sandbox/tool/merge-upstream", TokenPolicy.SANDBOX_TOKEN, Map.of("branch", "main"));
+    Answer upstream = call("GET", "/repos/acme/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer fork = call("GET", "/repos/fanout-sandbox/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+
+    assertEquals("fast-forward", sync.json().path("merge_type").asText(), sync.json().toString());
+    assertEquals("none", again.json().path("merge_type").asText());
+    assertEquals(upstream.json().path("object").path("sha"), fork.json().path("object").path("sha"));
   }
 }

@@ -146,6 +146,37 @@ class NixProviderTest {
   }
 
   @Test
+  void firstPublishWaitsForAForkWhoseGitDataTakesTwoSeconds() throws Exception {
+    sandbox.close();
+    sandbox = Sandbox.start(tmp.resolve("slow"), "slow-forks", List.of(new GithubEmulator()));
+    Provider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+
+    Provider.PublishResult result = provider.publish(p, provider.read(p));
+
+    assertEquals(List.of("fork fanout-sandbox/nixpkgs", "branch contextlite-1.0.35", PATH, "pull request #1"), result.written());
+    assertNotNull(provider.read(p).inProgress());
+  }
+
+  @Test
+  void staleForkIsSyncedWithUpstreamBeforeTheNextBranch() throws Exception {
+    publishVersion("1.0.35");
+    seed(NIXPKGS, Map.of("pkgs/top-level/all-packages.nix", bytes("{ }\n")));
+
+    Provider.PublishResult result = publishVersion("1.0.36");
+
+    assertTrue(result.written().contains("sync fanout-sandbox/nixpkgs main with NixOS/nixpkgs"), result.written().toString());
+    assertNotNull(github().read("fanout-sandbox/nixpkgs", "contextlite-1.0.36", "pkgs/top-level/all-packages.nix"),
+        "the new branch starts from upstream's newest commit");
+  }
+
+  private Provider.PublishResult publishVersion(String version) throws Exception {
+    Provider provider = provider(version);
+    Publication p = publication(version);
+    return provider.publish(p, provider.read(p));
+  }
+
+  @Test
   void rerunWithPullRequestOpenWritesNothing() throws Exception {
     Provider provider = provider("1.0.35");
     Publication p = publication("1.0.35");
