@@ -263,10 +263,15 @@ public final class Sandbox implements AutoCloseable {
           "message", effect.body() != null ? effect.body() : "fault injected by faults.json")));
       response = SandboxResponse.json(effect.status(), error);
       if (effect.body() != null) {
-        response = SandboxResponse.text(effect.status(), effect.body());
+        response = effect.body().trim().startsWith("{")
+            ? SandboxResponse.bytes(effect.status(), "application/json; charset=utf-8", effect.body().getBytes(StandardCharsets.UTF_8))
+            : SandboxResponse.text(effect.status(), effect.body());
       }
       if (effect.retryAfter() != null) {
         response = response.withHeader("Retry-After", String.valueOf(effect.retryAfter()));
+      }
+      for (Map.Entry<String, String> h : effect.headers().entrySet()) {
+        response = response.withHeader(h.getKey(), h.getValue());
       }
     } else if (effect.redirectTo() != null) {
       response = SandboxResponse.empty(307)

@@ -51,6 +51,30 @@ public final class GithubApi {
       return "HTTP " + status;
     }
 
+    /**
+     * Whether GitHub turned the request away for a rate limit, not for a permission: a 429, or
+     * a 403 with {@code Retry-After}, with {@code x-ratelimit-remaining: 0}, or whose message
+     * names a rate limit ("You have exceeded a secondary rate limit", "API rate limit exceeded").
+     */
+    public boolean rateLimited() {
+      return status == 429 || status == 403 && (headers.get("Retry-After") != null
+          || "0".equals(headers.get("x-ratelimit-remaining"))
+          || message().toLowerCase(java.util.Locale.ROOT).contains("rate limit"));
+    }
+
+    /** How long GitHub asks to wait, in words: from {@code Retry-After} or {@code x-ratelimit-reset}. */
+    String waitAsked() {
+      String after = headers.get("Retry-After");
+      if (after != null && after.trim().matches("\\d+")) {
+        return after.trim() + " s";
+      }
+      String reset = headers.get("x-ratelimit-reset");
+      if (reset != null && reset.trim().matches("\\d+")) {
+        return "until " + java.time.Instant.ofEpochSecond(Long.parseLong(reset.trim()));
+      }
+      return "a minute or more";
+    }
+
     /** Whether this is GitHub's 422 with {@code errors[].code == "already_exists"}. */
     public boolean alreadyExists() {
       if (status != 422 || json == null || !json.has("errors")) {
@@ -162,6 +186,11 @@ public final class GithubApi {
 
   /** An error for an unexpected answer, with the usual fix for its status. */
   public RegistryException failure(String operation, Answer a) {
+    if (a.rateLimited()) {
+      // Longer than the run's --rate-limit-wait, or Retry had no attempts left: not a permission problem.
+      return new RegistryException(registry, operation, a.status(), a.message(), true,
+          "GitHub's rate limit: wait " + a.waitAsked() + " and run again, or allow a longer --rate-limit-wait", null);
+    }
     String hint = switch (a.status()) {
       case 401 -> "the token is not valid: create a new one and set it";
       case 403 -> "the token may not do this: grant it the repo (contents: write) permission";
