@@ -106,6 +106,7 @@ class FlathubProviderTest {
   private void seedApp(String version) throws Exception {
     FlathubManifest m = provider(version).build(publication(version, false),
         List.of(new FlathubManifest.Release(version, "2026-10-01"), new FlathubManifest.Release("0.9.0", "2026-01-01")));
+    ManifestFixtures.repository(github(), APP_REPO);
     github().commit(APP_REPO, "main", Map.of(m.manifestPath(), bytes(m.manifestYaml()),
         m.metainfoPath(), bytes(m.metainfoXml())), "seed");
   }

@@ -237,6 +237,39 @@ public final class GithubApi {
         + scopes + "] but needs repo (or public_repo): add the scope or use a token that has it");
   }
 
+  /**
+   * The account check, then the repository's own: GitHub answers 404 for a repository that does
+   * not exist and for one the token may not see, so either blocks the target with the
+   * repository's name (a mistyped tap is found by the plan, not by the first write). With
+   * {@code push}, the repository's {@code permissions.push} must be true too.
+   */
+  public CredentialCheck checkCredentials(String repository, boolean push) {
+    CredentialCheck account = checkCredentials();
+    if (account.refuses()) {
+      return account;
+    }
+    Answer a;
+    try {
+      a = get("/repos/" + repository, "read repository " + repository);
+    } catch (RegistryException e) {
+      return account;
+    }
+    if (a.status() == 404) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "GitHub has no repository " + repository
+          + " that this token can see (404): check the repository name, create the repository, or grant the token access to it");
+    }
+    if (!a.ok() || a.json() == null) {
+      return account;
+    }
+    JsonNode permissions = a.json().path("permissions");
+    if (push && permissions.has("push") && !permissions.path("push").asBoolean()) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token may read " + repository
+          + " but not push to it: grant it write access (contents: write) to the repository");
+    }
+    return account.status() == CredentialCheck.Status.OK
+        ? CredentialCheck.ok(account.detail() + (push ? "; may push to " : "; can see ") + repository) : account;
+  }
+
   /** {@code owner/repo} split in two, or an exception naming the bad value. */
   public static String[] ownerRepo(Publication publication) {
     String repository = publication.string("repository");

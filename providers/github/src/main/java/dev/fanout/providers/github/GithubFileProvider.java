@@ -159,7 +159,7 @@ public abstract class GithubFileProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return api(p).checkCredentials();
+    return api(p).checkCredentials(String.join("/", GithubApi.ownerRepo(p)), true);
   }
 
   @Override

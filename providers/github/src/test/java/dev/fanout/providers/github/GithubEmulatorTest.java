@@ -40,9 +40,12 @@ class GithubEmulatorTest {
   private final OkHttpClient http = Http.client("test", Http.Policy.standard());
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
     base = sandbox.url("github");
+    for (String repo : List.of("acme/tool", "acme/tap")) {
+      ManifestFixtures.repository(ManifestFixtures.github(http, base), repo);
+    }
   }
 
   @AfterEach
@@ -277,6 +280,7 @@ class GithubEmulatorTest {
   void forkAnswers202AndItsGitDataIsEmpty409UntilTheCopyIsDone() throws Exception {
     try (Sandbox slow = Sandbox.start(tmp.resolve("slow"), "slow-forks", List.of(new GithubEmulator()))) {
       base = slow.url("github");
+      ManifestFixtures.repository(ManifestFixtures.github(http, base), "acme/tool");
       ManifestFixtures.github(http, base).commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
 
       Answer forked = call("POST", "/repos/acme/tool/forks", TokenPolicy.SANDBOX_TOKEN, Map.of());

@@ -27,6 +27,19 @@ public final class ManifestFixtures {
     return a;
   }
 
+  /**
+   * Creates {@code owner/name} as its owner would, by {@code POST /orgs/{owner}/repos} (GitHub
+   * creates no repository on a write); one that exists already is left as it is.
+   */
+  public static void repository(ManifestRepo github, String fullName) throws RegistryException {
+    String owner = fullName.substring(0, fullName.indexOf('/'));
+    GithubApi.Answer made = github.api().send("POST", "/orgs/" + owner + "/repos",
+        Map.of("name", fullName.substring(owner.length() + 1)), "create repository");
+    if (!made.ok() && made.status() != 422) {
+      throw new IllegalStateException("creating " + fullName + ": " + made.status() + " " + made.message());
+    }
+  }
+
   /** The open pull request into {@code repo} with exactly this title, read across every page; null when none. */
   public static JsonNode pullTitled(ManifestRepo github, String repo, String title) throws RegistryException {
     List<JsonNode> open = github.api().list("/repos/" + repo + "/pulls?state=open", "list pull requests");

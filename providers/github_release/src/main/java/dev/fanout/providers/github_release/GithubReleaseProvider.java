@@ -185,7 +185,7 @@ final class GithubReleaseProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return api(p).checkCredentials();
+    return api(p).checkCredentials(String.join("/", GithubApi.ownerRepo(p)), true);
   }
 
   @Override

@@ -27,6 +27,7 @@ import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.GithubEmulator;
+import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -59,11 +60,12 @@ class GithubReleaseProviderTest {
   private final GithubReleaseProviderFactory factory = new GithubReleaseProviderFactory();
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
     linux = artifacts.add(tmp.resolve("dist"), "tool-linux-amd64", "linux", "amd64", bytes("linux binary"));
     mac = artifacts.add(tmp.resolve("dist"), "tool-darwin-arm64", "darwin", "arm64", bytes("mac binary"));
     provider = factory.create(context());
+    ManifestFixtures.repository(ManifestFixtures.github(http, sandbox.url("github")), "acme/tool");
   }
 
   @AfterEach

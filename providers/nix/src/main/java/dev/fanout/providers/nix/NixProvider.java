@@ -109,7 +109,7 @@ final class NixProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return repo(p).api().checkCredentials();
+    return repo(p).api().checkCredentials(repository(p), commitMode(p));
   }
 
   @Override

@@ -73,6 +73,7 @@ class NixProviderTest {
   }
 
   private void seed(String repo, Map<String, byte[]> files) throws Exception {
+    ManifestFixtures.repository(github(), repo);
     github().commit(repo, "main", files, "seed");
   }
 
