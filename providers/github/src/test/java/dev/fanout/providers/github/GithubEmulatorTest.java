@@ -210,11 +210,7 @@ class GithubEmulatorTest {
   void releaseAssetsUploadOnceAndDownloadAfterPublishing() throws IOException {
     String t = TokenPolicy.SANDBOX_TOKEN;
     Answer created = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
-    Answer duplicate = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0"));
     assertEquals(201, created.status());
-    assertEquals(422, duplicate.status());
-    assertEquals("already_exists", duplicate.json().get("errors").get(0).get("code").asText());
-    assertEquals("tag_name", duplicate.json().get("errors").get(0).get("field").asText());
 
     String upload = created.json().get("upload_url").asText().replace("{?name,label}", "") + "?name=tool-linux";
     Answer asset = call("POST", upload, t, "binary".getBytes(StandardCharsets.UTF_8));
@@ -320,5 +316,21 @@ class GithubEmulatorTest {
     assertEquals("fast-forward", sync.json().path("merge_type").asText(), sync.json().toString());
     assertEquals("none", again.json().path("merge_type").asText());
     assertEquals(upstream.json().path("object").path("sha"), fork.json().path("object").path("sha"));
+  }
+
+  @Test
+  void aSecondDraftForATagIsMadeButAPublishedTagIsRefused() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    Answer first = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    Answer second = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    call("PATCH", "/repos/acme/tool/releases/" + first.json().path("id").asLong(), t, Map.of("draft", false));
+    Answer third = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+
+    assertEquals(201, first.status());
+    assertEquals(201, second.status(), "GitHub makes another draft for a tag only drafts hold");
+    assertNotEquals(first.json().path("id"), second.json().path("id"));
+    assertEquals(422, third.status());
+    assertEquals("already_exists", third.json().get("errors").get(0).get("code").asText());
+    assertEquals("tag_name", third.json().get("errors").get(0).get("field").asText());
   }
 }

@@ -116,6 +116,24 @@ final class GithubReleaseProvider implements Provider {
     return found;
   }
 
+  /**
+   * After creating a draft: GitHub makes another draft for a tag that only drafts hold, so a
+   * run started at the same time may have made one too. Every run keeps the oldest and deletes
+   * its own newer one, so the assets end on one release.
+   */
+  private JsonNode settle(GithubApi api, String repo, String tag, JsonNode mine) throws RegistryException {
+    JsonNode oldest = findRelease(api, repo, tag);
+    if (oldest == null || oldest.path("id").asLong() == mine.path("id").asLong()) {
+      return mine;
+    }
+    GithubApi.Answer deleted = api.send("DELETE", "/repos/" + repo + "/releases/" + mine.path("id").asLong(), null,
+        "delete second draft of " + tag);
+    if (!deleted.ok() && deleted.status() != 404) {
+      throw api.failure("delete second draft of " + tag, deleted);
+    }
+    return oldest;
+  }
+
   @Override
   public RegistryState read(Publication p) throws RegistryException {
     String repo = String.join("/", GithubApi.ownerRepo(p));
@@ -224,8 +242,10 @@ final class GithubReleaseProvider implements Provider {
       body.put("prerelease", p.bool("prerelease", false));
       GithubApi.Answer created = api.send("POST", "/repos/" + repo + "/releases", body, "create release " + tag);
       if (created.ok()) {
-        release = created.json();
-        written.add("release " + tag);
+        release = settle(api, repo, tag, created.json());
+        if (release.path("id").asLong() == created.json().path("id").asLong()) {
+          written.add("release " + tag);
+        }
       } else if (created.alreadyExists()) {
         release = findRelease(api, repo, tag);
       }

@@ -190,6 +190,33 @@ class GithubReleaseProviderTest {
   }
 
   @Test
+  void twoPublishesStartedTogetherEndWithOneReleaseHoldingEveryAssetOnce() throws Exception {
+    // Slow list reads: both runs look for the release before either has made one.
+    faults("[{\"registry\": \"github\", \"operation\": \"read\", \"path\": \"/releases$\", \"latency_ms\": 300}]");
+    Publication p = publication();
+    Provider other = factory.create(context());
+    RegistryState before = provider.read(p);
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = two.submit(() -> provider.publish(p, before));
+      var b = two.submit(() -> other.publish(p, before));
+      a.get();
+      b.get();
+    } finally {
+      two.shutdown();
+    }
+    faults("[]");
+
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    List<JsonNode> releases = api.list("/repos/acme/tool/releases", "list");
+    assertEquals(1, releases.size(), releases.toString());
+    List<String> assets = new java.util.ArrayList<>();
+    releases.get(0).path("assets").forEach(asset -> assets.add(asset.path("name").asText()));
+    assertEquals(List.of("SHA256SUMS", "tool-darwin-arm64", "tool-linux-amd64"), assets.stream().sorted().toList());
+    assertFalse(releases.get(0).path("draft").asBoolean());
+  }
+
+  @Test
   void republishWritesNothing() throws Exception {
     Publication p = publication();
     provider.publish(p, provider.read(p));
