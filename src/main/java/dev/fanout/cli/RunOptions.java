@@ -43,6 +43,12 @@ final class RunOptions {
           + " a write is checked by reading the registry again (default: ${DEFAULT-VALUE}; 500ms, 30s, 2m).")
   String httpTimeout;
 
+  @Option(names = "--rate-limit-wait", defaultValue = "15m", paramLabel = "DURATION",
+      description = "How long into the run a registry that rate limits (429, GitHub's secondary limits) may still"
+          + " be waited for, as long as it asks; past that the request fails with the time to wait"
+          + " (default: ${DEFAULT-VALUE}; 0s never waits).")
+  String rateLimitWait;
+
   @Option(names = "--target", paramLabel = "ADDRESS",
       description = "Limit the run to this target and what it needs (repeatable).")
   List<String> targets = List.of();
@@ -50,13 +56,17 @@ final class RunOptions {
   @Option(names = "--json", description = "Machine-readable output.")
   boolean json;
 
-  /** The shared HTTP client's settings, with --http-timeout. */
+  /** The shared HTTP client's settings, with --http-timeout and --rate-limit-wait. */
   Http.Policy httpPolicy() {
     Duration timeout = ApplyCommand.parseDuration(httpTimeout);
     if (timeout.isZero() || timeout.isNegative()) {
       throw new UserError("--http-timeout must be more than zero, not " + httpTimeout);
     }
-    return Http.Policy.standard().withReadTimeout(timeout);
+    Duration rateLimit = ApplyCommand.parseDuration(rateLimitWait);
+    if (rateLimit.isNegative()) {
+      throw new UserError("--rate-limit-wait must not be negative, not " + rateLimitWait);
+    }
+    return Http.Policy.standard().withReadTimeout(timeout).withRateLimitWait(rateLimit);
   }
 
   /** The folder the release files are in. */

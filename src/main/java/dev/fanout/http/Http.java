@@ -36,6 +36,15 @@ public final class Http {
   static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "x-nuget-apikey",
       "npm-otp", "private-token", "x-api-key", "proxy-authorization", "cookie");
 
+  /** How long a run waits for rate limits in all unless {@code --rate-limit-wait} says otherwise. */
+  public static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofMinutes(15);
+
+  /**
+   * How long GitHub asks to wait after a secondary rate limit that gives no {@code Retry-After}:
+   * "wait for at least one minute before retrying" (docs.github.com, rate limits for the REST API).
+   */
+  static final Duration SECONDARY_LIMIT_PAUSE = Duration.ofMinutes(1);
+
   private Http() {
   }
 
@@ -44,29 +53,43 @@ public final class Http {
    *
    * @param readTimeout how long a registry may stay silent before the request counts as failed:
    *     a read is then retried here, a write is left to apply (which reads the registry again)
+   * @param rateLimitWait the run's deadline for rate limits, from the client's creation: a
+   *     registry that rate limits (429, GitHub's 403s) is waited for as long as it says, as
+   *     long as the wait ends before this deadline ({@code --rate-limit-wait})
    */
   public record Policy(int maxAttempts, Duration maxBackoff, Map<String, Duration> minIntervalByHost,
-      Duration readTimeout) {
+      Duration readTimeout, Duration rateLimitWait) {
     public Policy {
       if (readTimeout.isNegative() || readTimeout.isZero()) {
         throw new IllegalArgumentException("read timeout must be positive, not " + readTimeout);
       }
+      if (rateLimitWait.isNegative()) {
+        throw new IllegalArgumentException("rate limit wait must not be negative, not " + rateLimitWait);
+      }
+    }
+
+    public Policy(int maxAttempts, Duration maxBackoff, Map<String, Duration> minIntervalByHost, Duration readTimeout) {
+      this(maxAttempts, maxBackoff, minIntervalByHost, readTimeout, DEFAULT_RATE_LIMIT_WAIT);
     }
 
     /** No pacing: the engine adds what the providers' traits ask for ({@link #withPacing}). */
     public static Policy standard() {
-      return new Policy(4, Duration.ofSeconds(30), Map.of(), Duration.ofSeconds(60));
+      return new Policy(4, Duration.ofSeconds(30), Map.of(), Duration.ofSeconds(60), DEFAULT_RATE_LIMIT_WAIT);
     }
 
     /** Adds the least time between requests to these hosts. */
     public Policy withPacing(Map<String, Duration> byHost) {
       Map<String, Duration> all = new java.util.HashMap<>(minIntervalByHost);
       all.putAll(byHost);
-      return new Policy(maxAttempts, maxBackoff, Map.copyOf(all), readTimeout);
+      return new Policy(maxAttempts, maxBackoff, Map.copyOf(all), readTimeout, rateLimitWait);
     }
 
     public Policy withReadTimeout(Duration timeout) {
-      return new Policy(maxAttempts, maxBackoff, minIntervalByHost, timeout);
+      return new Policy(maxAttempts, maxBackoff, minIntervalByHost, timeout, rateLimitWait);
+    }
+
+    public Policy withRateLimitWait(Duration wait) {
+      return new Policy(maxAttempts, maxBackoff, minIntervalByHost, readTimeout, wait);
     }
   }
 
@@ -154,9 +177,12 @@ public final class Http {
   /** Retries idempotent requests; see the class comment for what counts as transient. */
   static final class Retry implements Interceptor {
     private final Policy policy;
+    /** The run's rate-limit deadline: a wait that would end later is not waited. */
+    private final long deadlineNanos;
 
     Retry(Policy policy) {
       this.policy = policy;
+      this.deadlineNanos = System.nanoTime() + policy.rateLimitWait().toNanos();
     }
 
     @Override
@@ -178,13 +204,24 @@ public final class Http {
           sleep(backoff(attempt, null));
           continue;
         }
-        // A registry that rate limits says when to come back, so waiting is never wasted: 429s
-        // get three times the attempts, each after the Retry-After (and capped by maxBackoff).
-        int allowed = response.code() == 429 ? attempts * 3 : attempts;
-        if (attempt >= allowed || !transientStatus(response) || !idempotent && response.code() != 429) {
+        // A registry that rate limits says when to come back, so waiting is never wasted: a rate
+        // limit gets three times the attempts, each after the wait it asks for, within the run's
+        // deadline. It turned the request away unprocessed, so a write may be sent again too.
+        boolean limited = rateLimited(response);
+        int allowed = limited ? attempts * 3 : attempts;
+        if (attempt >= allowed || !limited && (!idempotent || !transientStatus(response))) {
           return response;
         }
         Duration wait = backoff(attempt, response);
+        if (limited) {
+          if (System.nanoTime() + wait.toNanos() > deadlineNanos) {
+            // Past the run's deadline: the caller reports the answer, with the time to wait.
+            return response;
+          }
+          response.close();
+          sleep(wait);
+          continue;
+        }
         response.close();
         if (wait.compareTo(policy.maxBackoff()) > 0) {
           // The registry asks for a longer pause than a run should sit through: give the
@@ -192,6 +229,28 @@ public final class Http {
           return chain.proceed(request);
         }
         sleep(wait);
+      }
+    }
+
+    /**
+     * A 429, or GitHub's 403 that is a rate limit and not a refusal: the primary limit
+     * ({@code x-ratelimit-remaining: 0}) or a secondary one ({@code Retry-After}, or the
+     * message "You have exceeded a secondary rate limit").
+     */
+    static boolean rateLimited(Response r) {
+      if (r.code() == 429) {
+        return true;
+      }
+      if (r.code() != 403) {
+        return false;
+      }
+      if (r.header("Retry-After") != null || "0".equals(r.header("x-ratelimit-remaining"))) {
+        return true;
+      }
+      try {
+        return r.peekBody(4096).string().toLowerCase(Locale.ROOT).contains("rate limit");
+      } catch (IOException unreadable) {
+        return false;
       }
     }
 
@@ -209,6 +268,9 @@ public final class Http {
         Duration asked = retryAfter(response);
         if (asked != null) {
           return asked;
+        }
+        if (response.code() == 403 && rateLimited(response)) {
+          return SECONDARY_LIMIT_PAUSE;
         }
       }
       long base = 200L << Math.min(attempt - 1, 8);

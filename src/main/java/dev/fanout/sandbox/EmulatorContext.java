@@ -2,19 +2,29 @@ package dev.fanout.sandbox;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What the host gives an emulator at start.
+ * What an emulator is given when the sandbox starts it.
  *
- * @param stateDir this registry's own folder under the sandbox directory; what is written
- *     here survives a restart
- * @param baseUrl the emulator's own base URL, without a trailing slash
- * @param tokens which credentials the registry accepts, per the scenario
+ * @param stateDir where it keeps what it holds, so a restarted sandbox sees it again
+ * @param baseUrl its own URL on loopback, without a trailing slash
+ * @param tokens which credentials may read and write
  * @param visibilityFault the lag {@code faults.json} sets for this registry now, or null
+ * @param settings this registry's entry of the scenario's {@code settings} (such as GitHub's
+ *     {@code fork_ready_ms}); empty when the scenario sets none
  */
 public record EmulatorContext(String registry, Path stateDir, String baseUrl, TokenPolicy tokens,
-    Supplier<Duration> visibilityFault) {
+    Supplier<Duration> visibilityFault, Map<String, Object> settings) {
+
+  public EmulatorContext {
+    settings = Map.copyOf(settings);
+  }
+
+  public EmulatorContext(String registry, Path stateDir, String baseUrl, TokenPolicy tokens) {
+    this(registry, stateDir, baseUrl, tokens, null, Map.of());
+  }
 
   /**
    * How long a write this registry accepted stays out of its lagging reads (a repository
@@ -25,6 +35,22 @@ public record EmulatorContext(String registry, Path stateDir, String baseUrl, To
   public Duration visibilityDelay(Duration byDefault) {
     Duration fault = visibilityFault == null ? null : visibilityFault.get();
     return fault != null ? fault : byDefault;
+  }
+
+  /** A whole-number setting, or {@code otherwise} when the scenario does not set it. */
+  public long setting(String name, long otherwise) {
+    Object value = settings.get(name);
+    if (value == null) {
+      return otherwise;
+    }
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    try {
+      return Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(registry + " setting " + name + " must be a whole number, not '" + value + "'", e);
+    }
   }
 
   /** What {@code token} may do on this registry; null or blank is {@link Access#NONE}. */

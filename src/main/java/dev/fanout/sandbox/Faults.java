@@ -27,8 +27,10 @@ import java.util.regex.Pattern;
  * A rule matches a registry ({@code *} for all), an operation ({@code read}, {@code write},
  * {@code any}) and optionally a path regex (searched, not anchored). Effects:
  * {@code latency_ms} (added; several latency rules add up), {@code status} with optional
- * {@code body}, {@code content_type} (of that body: {@code text/html} with a 200 is a proxy's
- * login page) and {@code retry_after} (seconds, sent as {@code Retry-After}), {@code drop}
+ * {@code body} (sent as JSON when it is a JSON object, unless {@code content_type} says otherwise:
+ * {@code text/html} with a 200 is a proxy's login page), {@code retry_after} (seconds, sent as
+ * {@code Retry-After}) and {@code headers} (more response headers, such as GitHub's
+ * {@code x-ratelimit-remaining} and {@code x-ratelimit-reset}), {@code drop}
  * ({@code before}: the connection closes and the registry never sees the request;
  * {@code after}: the registry handles it, then the connection closes before the response),
  * {@code slow_body_bps} (the response body trickles at that many bytes a second),
@@ -43,9 +45,13 @@ final class Faults {
 
   /** One effect chosen for a request; fields are null when not set. */
   record Effect(long latencyMs, Integer status, String body, String contentType, Integer retryAfter, String drop,
-      Long slowBodyBps, boolean malformed, String redirectTo, String description) {
+      Long slowBodyBps, boolean malformed, String redirectTo, String description, Map<String, String> headers) {
 
-    static final Effect NONE = new Effect(0, null, null, null, null, null, null, false, null, null);
+    static final Effect NONE = new Effect(0, null, null, null, null, null, null, false, null, null, Map.of());
+
+    Effect {
+      headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
 
     boolean isNone() {
       return this.equals(NONE);
@@ -83,7 +89,8 @@ final class Faults {
             rule.containsKey("slow_body_bps") ? number(rule.get("slow_body_bps")) : null,
             Boolean.TRUE.equals(rule.get("malformed")),
             (String) rule.get("redirect_to"),
-            null);
+            null,
+            headers(rule.get("headers")));
       }
     }
     if (described.isEmpty()) {
@@ -91,7 +98,15 @@ final class Faults {
     }
     Effect base = chosen == null ? Effect.NONE : chosen;
     return new Effect(latency, base.status(), base.body(), base.contentType(), base.retryAfter(), base.drop(),
-        base.slowBodyBps(), base.malformed(), base.redirectTo(), String.join("; ", described));
+        base.slowBodyBps(), base.malformed(), base.redirectTo(), String.join("; ", described), base.headers());
+  }
+
+  private static Map<String, String> headers(Object value) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    if (value instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+    }
+    return out;
   }
 
   /** The lag the first rule for {@code registry} with {@code visibility_delay_ms} sets, or null. */

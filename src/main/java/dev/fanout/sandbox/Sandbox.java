@@ -86,7 +86,7 @@ public final class Sandbox implements AutoCloseable {
         List<java.util.concurrent.Future<?>> started = new java.util.ArrayList<>();
         for (Emulator emulator : emulators) {
           started.add(pool.submit(() -> {
-            sandbox.startOne(emulator, chosen.tokens(), ports.getOrDefault(emulator.registry(), 0));
+            sandbox.startOne(emulator, chosen, ports.getOrDefault(emulator.registry(), 0));
             return null;
           }));
         }
@@ -202,7 +202,7 @@ public final class Sandbox implements AutoCloseable {
     Files.writeString(dir.resolve("ports.json"), JSON.writeValueAsString(ports));
   }
 
-  private void startOne(Emulator emulator, TokenPolicy tokens, int port) throws IOException {
+  private void startOne(Emulator emulator, Scenario scenario, int port) throws IOException {
     MockWebServer server = new MockWebServer();
     server.setServerSocketFactory(new NoDelayServerSocketFactory());
     server.setDispatcher(dispatcherFor(emulator, server));
@@ -218,8 +218,8 @@ public final class Sandbox implements AutoCloseable {
     String base = "http://127.0.0.1:" + server.getPort();
     Path state = dir.resolve(emulator.registry());
     Files.createDirectories(state);
-    emulator.start(new EmulatorContext(emulator.registry(), state, base, tokens,
-        () -> faults.visibilityDelay(emulator.registry())));
+    emulator.start(new EmulatorContext(emulator.registry(), state, base, scenario.tokens(),
+        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry())));
     running.put(emulator.registry(), new Running(emulator, server, base));
   }
 
@@ -263,11 +263,17 @@ public final class Sandbox implements AutoCloseable {
           "message", effect.body() != null ? effect.body() : "fault injected by faults.json")));
       response = SandboxResponse.json(effect.status(), error);
       if (effect.body() != null) {
-        response = effect.contentType() == null ? SandboxResponse.text(effect.status(), effect.body())
-            : SandboxResponse.bytes(effect.status(), effect.contentType(), effect.body().getBytes(StandardCharsets.UTF_8));
+        response = effect.contentType() != null
+            ? SandboxResponse.bytes(effect.status(), effect.contentType(), effect.body().getBytes(StandardCharsets.UTF_8))
+            : effect.body().trim().startsWith("{")
+            ? SandboxResponse.bytes(effect.status(), "application/json; charset=utf-8", effect.body().getBytes(StandardCharsets.UTF_8))
+            : SandboxResponse.text(effect.status(), effect.body());
       }
       if (effect.retryAfter() != null) {
         response = response.withHeader("Retry-After", String.valueOf(effect.retryAfter()));
+      }
+      for (Map.Entry<String, String> h : effect.headers().entrySet()) {
+        response = response.withHeader(h.getKey(), h.getValue());
       }
     } else if (effect.redirectTo() != null) {
       response = SandboxResponse.empty(307)
@@ -406,8 +412,19 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  /** A scenario: which credentials are read-only, read from {@code /sandbox/scenarios/NAME.json}. */
+  /**
+   * A scenario, read from {@code /sandbox/scenarios/NAME.json}: which credentials are read-only,
+   * and each emulator's settings ({@code "settings": {"github": {"fork_ready_ms": 2000}}}).
+   */
   record Scenario(String name, TokenPolicy tokens, Map<String, Object> spec) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings(String registry) {
+      if (spec.get("settings") instanceof Map<?, ?> all && all.get(registry) instanceof Map<?, ?> one) {
+        return (Map<String, Object>) one;
+      }
+      return Map.of();
+    }
+
     static Scenario load(String name) throws IOException {
       String resource = "/sandbox/scenarios/" + name + ".json";
       try (InputStream in = Sandbox.class.getResourceAsStream(resource)) {

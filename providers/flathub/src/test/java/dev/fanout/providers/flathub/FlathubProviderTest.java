@@ -106,6 +106,7 @@ class FlathubProviderTest {
   private void seedApp(String version) throws Exception {
     FlathubManifest m = provider(version).build(publication(version, false),
         List.of(new FlathubManifest.Release(version, "2026-10-01"), new FlathubManifest.Release("0.9.0", "2026-01-01")));
+    ManifestFixtures.repository(github(), APP_REPO);
     github().commit(APP_REPO, "main", Map.of(m.manifestPath(), bytes(m.manifestYaml()),
         m.metainfoPath(), bytes(m.metainfoXml())), "seed");
   }
@@ -131,7 +132,7 @@ class FlathubProviderTest {
 
     assertEquals(List.of("fork fanout-sandbox/flathub", "branch " + APP, APP + ".yml", APP + ".metainfo.xml",
         "pull request #1"), result.written());
-    JsonNode pr = github().openPull("flathub/flathub", "Add " + APP);
+    JsonNode pr = ManifestFixtures.pullTitled(github(), "flathub/flathub", "Add " + APP);
     assertEquals("new-pr", pr.path("base").path("ref").asText());
     assertNotNull(after.inProgress());
     assertEquals(0, clone.exit(), clone.output());
@@ -176,7 +177,7 @@ class FlathubProviderTest {
     assertEquals("1.0.34", state.currentVersion());
     assertEquals(List.of("0.9.0", "1.0.34"), state.versions());
     assertTrue(state.items().isEmpty());
-    assertNotNull(github().openPull(APP_REPO, "Update " + APP + " to 1.0.35"));
+    assertNotNull(ManifestFixtures.pullTitled(github(), APP_REPO, "Update " + APP + " to 1.0.35"));
     byte[] proposed = github().read("fanout-sandbox/" + APP, "update-1.0.35", APP + ".metainfo.xml");
     assertEquals(List.of(new FlathubManifest.Release("1.0.35", "2026-11-20"), new FlathubManifest.Release("1.0.34", "2026-10-01"),
         new FlathubManifest.Release("0.9.0", "2026-01-01")), FlathubManifest.releases(proposed));

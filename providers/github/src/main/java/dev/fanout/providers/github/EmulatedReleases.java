@@ -31,14 +31,15 @@ final class EmulatedReleases {
     return store.load(owner, repo, "releases");
   }
 
-  SandboxResponse listReleases(String owner, String repo, Access access) throws IOException {
+  /** Newest first, paged, as GitHub lists them. */
+  SandboxResponse listReleases(SandboxRequest req, String owner, String repo, Access access) throws IOException {
     List<Map<String, Object>> all = new ArrayList<>(releases(owner, repo));
     java.util.Collections.reverse(all);
     // As on GitHub, drafts are listed only for tokens with push access.
     if (!access.canWrite()) {
       all.removeIf(r -> Boolean.TRUE.equals(r.get("draft")));
     }
-    return SandboxResponse.json(200, all);
+    return Pages.of(req, ctx.baseUrl(), all);
   }
 
   SandboxResponse createRelease(SandboxRequest req, String owner, String repo) throws IOException {
@@ -48,8 +49,10 @@ final class EmulatedReleases {
       return GithubStore.validation("Release", "missing_field", "tag_name");
     }
     List<Map<String, Object>> all = releases(owner, repo);
+    // GitHub refuses a tag that a published release holds, but not one that only drafts hold:
+    // a second draft for the tag is made beside the first (two runs at once make two).
     for (Map<String, Object> r : all) {
-      if (t.equals(r.get("tag_name"))) {
+      if (t.equals(r.get("tag_name")) && !Boolean.TRUE.equals(r.get("draft"))) {
         return GithubStore.validation("Release", "already_exists", "tag_name");
       }
     }
@@ -111,9 +114,9 @@ final class EmulatedReleases {
     }
   }
 
-  SandboxResponse releaseAssets(String owner, String repo, long id) throws IOException {
+  SandboxResponse releaseAssets(SandboxRequest req, String owner, String repo, long id) throws IOException {
     Map<String, Object> r = GithubStore.byId(releases(owner, repo), id);
-    return r == null ? GithubStore.notFound() : SandboxResponse.json(200, r.get("assets"));
+    return r == null ? GithubStore.notFound() : Pages.of(req, ctx.baseUrl(), (List<?>) r.get("assets"));
   }
 
   @SuppressWarnings("unchecked")

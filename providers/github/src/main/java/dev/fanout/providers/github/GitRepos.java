@@ -182,6 +182,43 @@ final class GitRepos {
     }
   }
 
+  /** What syncing a fork's branch with its upstream did, as GitHub's {@code merge_type} names it. */
+  enum Sync { NONE, FAST_FORWARD, DIVERGED, MISSING }
+
+  /**
+   * Fast-forwards {@code branch} of a fork to its upstream's. A fork whose branch has commits
+   * of its own is {@link Sync#DIVERGED}: GitHub would try a merge commit; the sandbox does not.
+   */
+  Sync fastForward(String fromOwner, String fromRepo, String toOwner, String toRepo, String branch) throws IOException {
+    ObjectId upstream = branch(fromOwner, fromRepo, branch);
+    ObjectId mine = branch(toOwner, toRepo, branch);
+    if (upstream == null || mine == null) {
+      return Sync.MISSING;
+    }
+    if (upstream.equals(mine)) {
+      return Sync.NONE;
+    }
+    String scratch = "refs/fanout-upstream/" + branch;
+    try (Git to = Git.open(dir(toOwner, toRepo).toFile())) {
+      to.fetch().setRemote(dir(fromOwner, fromRepo).toUri().toString())
+          .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + scratch)).call();
+    } catch (GitAPIException e) {
+      throw new IOException("sync of " + toOwner + "/" + toRepo + " failed: " + e.getMessage(), e);
+    }
+    try (Repository r = open(toOwner, toRepo); RevWalk walk = new RevWalk(r)) {
+      RefUpdate drop = r.updateRef(scratch);
+      drop.setForceUpdate(true);
+      drop.delete();
+      if (!walk.isMergedInto(walk.parseCommit(mine), walk.parseCommit(upstream))) {
+        return Sync.DIVERGED;
+      }
+      RefUpdate update = r.updateRef(Constants.R_HEADS + branch);
+      update.setExpectedOldObjectId(mine);
+      update.setNewObjectId(upstream);
+      return update.update() == RefUpdate.Result.FAST_FORWARD ? Sync.FAST_FORWARD : Sync.DIVERGED;
+    }
+  }
+
   // Smart HTTP, each request on its own.
 
   byte[] advertise(String owner, String repo, String service) throws IOException {

@@ -28,6 +28,8 @@ public final class GithubApi {
   public static final String DEFAULT_URL = "https://api.github.com";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json");
+  /** 1000 pages of 100: far more than a filtered list holds, and a stop for a server that pages for ever. */
+  private static final int MAX_PAGES = 1000;
 
   private final OkHttpClient http;
   private final String apiUrl;
@@ -48,6 +50,30 @@ public final class GithubApi {
         return errors != null && errors.isArray() && !errors.isEmpty() ? m + " " + errors : m;
       }
       return "HTTP " + status;
+    }
+
+    /**
+     * Whether GitHub turned the request away for a rate limit, not for a permission: a 429, or
+     * a 403 with {@code Retry-After}, with {@code x-ratelimit-remaining: 0}, or whose message
+     * names a rate limit ("You have exceeded a secondary rate limit", "API rate limit exceeded").
+     */
+    public boolean rateLimited() {
+      return status == 429 || status == 403 && (headers.get("Retry-After") != null
+          || "0".equals(headers.get("x-ratelimit-remaining"))
+          || message().toLowerCase(java.util.Locale.ROOT).contains("rate limit"));
+    }
+
+    /** How long GitHub asks to wait, in words: from {@code Retry-After} or {@code x-ratelimit-reset}. */
+    String waitAsked() {
+      String after = headers.get("Retry-After");
+      if (after != null && after.trim().matches("\\d+")) {
+        return after.trim() + " s";
+      }
+      String reset = headers.get("x-ratelimit-reset");
+      if (reset != null && reset.trim().matches("\\d+")) {
+        return "until " + java.time.Instant.ofEpochSecond(Long.parseLong(reset.trim()));
+      }
+      return "a minute or more";
     }
 
     /** Whether this is GitHub's 422 with {@code errors[].code == "already_exists"}. */
@@ -81,6 +107,48 @@ public final class GithubApi {
 
   public Answer get(String path, String operation) throws RegistryException {
     return send("GET", path, null, null, operation);
+  }
+
+  /**
+   * Every item of a list, following the {@code Link} header's {@code rel="next"} page by page
+   * (GitHub pages every list, 100 at most per page); null when the list answers 404.
+   */
+  public List<JsonNode> list(String path, String operation) throws RegistryException {
+    String next = path + (path.contains("?") ? "&" : "?") + "per_page=100";
+    List<JsonNode> all = new java.util.ArrayList<>();
+    for (int page = 0; next != null; page++) {
+      if (page >= MAX_PAGES) {
+        throw new RegistryException(registry, operation, 0, "more than " + MAX_PAGES + " pages of " + path, false,
+            "narrow the list (a filter such as head= or state=)", null);
+      }
+      Answer a = get(next, operation);
+      if (a.status() == 404 && page == 0) {
+        return null;
+      }
+      if (!a.ok() || a.json() == null || !a.json().isArray()) {
+        throw failure(operation, a);
+      }
+      a.json().forEach(all::add);
+      next = nextPage(a.headers().get("Link"));
+    }
+    return all;
+  }
+
+  /** The {@code rel="next"} URL of an RFC 8288 {@code Link} header, or null. */
+  static String nextPage(String link) {
+    if (link == null) {
+      return null;
+    }
+    for (String part : link.split(",")) {
+      String[] pieces = part.split(";");
+      for (int i = 1; i < pieces.length; i++) {
+        if (pieces[i].trim().replace(" ", "").equals("rel=\"next\"")) {
+          String url = pieces[0].trim();
+          return url.startsWith("<") && url.endsWith(">") ? url.substring(1, url.length() - 1) : null;
+        }
+      }
+    }
+    return null;
   }
 
   public Answer send(String method, String path, Object jsonBody, String operation) throws RegistryException {
@@ -122,6 +190,11 @@ public final class GithubApi {
 
   /** An error for an unexpected answer, with the usual fix for its status. */
   public RegistryException failure(String operation, Answer a) {
+    if (a.rateLimited()) {
+      // Longer than the run's --rate-limit-wait, or Retry had no attempts left: not a permission problem.
+      return new RegistryException(registry, operation, a.status(), a.message(), true,
+          "GitHub's rate limit: wait " + a.waitAsked() + " and run again, or allow a longer --rate-limit-wait", null);
+    }
     String hint = switch (a.status()) {
       case 401 -> "the token is not valid: create a new one and set it";
       case 403 -> "the token may not do this: grant it the repo (contents: write) permission";
@@ -166,6 +239,39 @@ public final class GithubApi {
     }
     return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token of " + login + " has scopes ["
         + scopes + "] but needs repo (or public_repo): add the scope or use a token that has it");
+  }
+
+  /**
+   * The account check, then the repository's own: GitHub answers 404 for a repository that does
+   * not exist and for one the token may not see, so either blocks the target with the
+   * repository's name (a mistyped tap is found by the plan, not by the first write). With
+   * {@code push}, the repository's {@code permissions.push} must be true too.
+   */
+  public CredentialCheck checkCredentials(String repository, boolean push) {
+    CredentialCheck account = checkCredentials();
+    if (account.refuses()) {
+      return account;
+    }
+    Answer a;
+    try {
+      a = get("/repos/" + repository, "read repository " + repository);
+    } catch (RegistryException e) {
+      return account;
+    }
+    if (a.status() == 404) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "GitHub has no repository " + repository
+          + " that this token can see (404): check the repository name, create the repository, or grant the token access to it");
+    }
+    if (!a.ok() || a.json() == null) {
+      return account;
+    }
+    JsonNode permissions = a.json().path("permissions");
+    if (push && permissions.has("push") && !permissions.path("push").asBoolean()) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token may read " + repository
+          + " but not push to it: grant it write access (contents: write) to the repository");
+    }
+    return account.status() == CredentialCheck.Status.OK
+        ? CredentialCheck.ok(account.detail() + (push ? "; may push to " : "; can see ") + repository) : account;
   }
 
   /** {@code owner/repo} split in two, or an exception naming the bad value. */

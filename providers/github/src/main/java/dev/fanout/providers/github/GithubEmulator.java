@@ -30,9 +30,11 @@ import org.eclipse.jgit.lib.ObjectId;
  * <p>Repositories are real bare git repositories ({@link GitRepos}); releases, assets and pull
  * requests are JSON files and blobs beside them, read from disk at every request so that a
  * restarted sandbox, or a test that seeds a file, is seen at once. A repository exists once
- * something created it: {@code POST /user/repos}, {@code POST /orgs/{o}/repos}, a fork, and,
- * unlike GitHub, the first push or the first API write to it (so a sandbox needs no setup
- * step before a release). Public-repository reads need no token; writes need the write token.
+ * something created it: {@code POST /user/repos}, {@code POST /orgs/{o}/repos}, a fork, or the
+ * scenario's {@code settings.github.repositories} (repositories that exist on GitHub before the
+ * sandbox starts, such as the example's). As on GitHub, a write to a repository that does not
+ * exist answers 404 and creates nothing. Public-repository reads need no token; writes need
+ * the write token.
  */
 public final class GithubEmulator implements Emulator {
 
@@ -50,6 +52,7 @@ public final class GithubEmulator implements Emulator {
   private Path meta;
   private GithubStore store;
   private EmulatedReleases releases;
+  private EmulatedForks forks;
 
   @Override
   public String registry() {
@@ -64,7 +67,18 @@ public final class GithubEmulator implements Emulator {
     Files.createDirectories(meta);
     this.store = new GithubStore(context.stateDir());
     this.releases = new EmulatedReleases(context, git, store);
+    this.forks = new EmulatedForks(git, store, context.setting("fork_ready_ms", EmulatedForks.DEFAULT_READY_MS));
     upstreams();
+    Object listed = context.settings().get("repositories");
+    if (listed instanceof List<?> names) {
+      for (Object name : names) {
+        String[] r = String.valueOf(name).split("/", 2);
+        if (r.length == 2 && git.create(r[0], r[1])) {
+          git.commitFile(r[0], r[1], GitRepos.DEFAULT_BRANCH, "README.md",
+              ("# " + r[1] + "\n").getBytes(StandardCharsets.UTF_8), "Initial commit");
+        }
+      }
+    }
   }
 
   /**
@@ -224,25 +238,35 @@ public final class GithubEmulator implements Emulator {
     return j;
   }
 
-  /** The sandbox creates a repository on its first write; see the class comment. */
-  private void ensureRepo(String owner, String repo) throws IOException {
-    git.create(owner, repo);
-  }
-
   private SandboxResponse repo(SandboxRequest req, Access access, String owner, String repo, String rest) throws IOException {
     String method = req.method();
     boolean read = method.equals("GET") || method.equals("HEAD");
-    if (read && !git.exists(owner, repo)) {
+    if (!git.exists(owner, repo)) {
+      // GitHub creates a repository only when asked to: a write to a missing one is 404.
       return GithubStore.notFound();
     }
-    if (!read) {
-      ensureRepo(owner, repo);
+    SandboxResponse forking = forks.notReady(owner, repo, rest);
+    if (forking != null) {
+      return forking;
     }
     if (rest.isEmpty() && read) {
-      return SandboxResponse.json(200, repoJson(owner, repo, false));
+      String parent = forks.parent(owner, repo);
+      Map<String, Object> j = repoJson(owner, repo, parent != null);
+      // What the token may do here; GitHub sends it to authenticated callers.
+      if (access.canRead()) {
+        boolean push = access.canWrite();
+        j.put("permissions", Map.of("admin", push, "maintain", push, "push", push, "triage", push, "pull", true));
+      }
+      if (parent != null) {
+        j.put("parent", Map.of("full_name", parent));
+      }
+      return SandboxResponse.json(200, j);
+    }
+    if (rest.equals("/merge-upstream") && method.equals("POST")) {
+      return forks.mergeUpstream(req, owner, repo);
     }
     if (rest.equals("/releases")) {
-      return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(owner, repo, access);
+      return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(req, owner, repo, access);
     }
     if (rest.startsWith("/releases/tags/") && read) {
       String tag = rest.substring("/releases/tags/".length());
@@ -261,7 +285,7 @@ public final class GithubEmulator implements Emulator {
     if (rel.matches()) {
       long id = Long.parseLong(rel.group(1));
       if (rel.group(2) != null) {
-        return method.equals("POST") ? releases.uploadAsset(req, owner, repo, id) : releases.releaseAssets(owner, repo, id);
+        return method.equals("POST") ? releases.uploadAsset(req, owner, repo, id) : releases.releaseAssets(req, owner, repo, id);
       }
       return releases.release(req, owner, repo, id);
     }
@@ -306,9 +330,7 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse fork(String owner, String repo) throws IOException {
-    if (git.create(LOGIN, repo)) {
-      git.copyRefs(owner, repo, LOGIN, repo);
-    }
+    forks.fork(owner, repo, LOGIN);
     Map<String, Object> j = repoJson(LOGIN, repo, true);
     j.put("parent", Map.of("full_name", owner + "/" + repo));
     return SandboxResponse.json(202, j);
@@ -401,7 +423,9 @@ public final class GithubEmulator implements Emulator {
       }
       out.add(pr);
     }
-    return SandboxResponse.json(200, out);
+    // GitHub's default order is sort=created, direction=desc: the newest pull request first.
+    java.util.Collections.reverse(out);
+    return Pages.of(req, ctx.baseUrl(), out);
   }
 
   private SandboxResponse createPull(SandboxRequest req, String owner, String repo) throws IOException {
@@ -464,9 +488,7 @@ public final class GithubEmulator implements Emulator {
     if (push && !access.canWrite()) {
       return SandboxResponse.text(403, "Permission to " + owner + "/" + repo + ".git denied to " + LOGIN + ".");
     }
-    if (push) {
-      ensureRepo(owner, repo);
-    } else if (!git.exists(owner, repo)) {
+    if (!git.exists(owner, repo)) {
       return SandboxResponse.text(404, "Repository not found.");
     }
     if (op.equals("info/refs")) {

@@ -152,20 +152,14 @@ public abstract class GithubFileProvider implements Provider {
   /** The URL of an open pull request for this version's branch, or null. */
   private String openPull(GithubApi api, String repo, Publication p) throws RegistryException {
     String owner = repo.substring(0, repo.indexOf('/'));
-    GithubApi.Answer pulls = api.get("/repos/" + repo + "/pulls?state=open&head="
+    List<JsonNode> pulls = api.list("/repos/" + repo + "/pulls?state=open&head="
         + encode(owner + ":" + branch(p)), "list pull requests");
-    if (pulls.status() == 404) {
-      return null;
-    }
-    if (!pulls.ok()) {
-      throw api.failure("list pull requests", pulls);
-    }
-    return pulls.json().isEmpty() ? null : "pull request " + pulls.json().get(0).path("html_url").asText();
+    return pulls == null || pulls.isEmpty() ? null : "pull request " + pulls.get(0).path("html_url").asText();
   }
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return api(p).checkCredentials();
+    return api(p).checkCredentials(String.join("/", GithubApi.ownerRepo(p)), true);
   }
 
   @Override

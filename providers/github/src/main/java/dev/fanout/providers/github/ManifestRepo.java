@@ -14,17 +14,19 @@ import java.util.Map;
 
 /**
  * A GitHub repository that holds manifests (winget-pkgs, nixpkgs, a Flathub app): reading
- * files and directories through the contents API, finding an open pull request by title,
+ * files and directories through the contents API, finding its own open pull request by branch,
  * and proposing files by fork, branch, commits and pull request, or committing them
  * directly. Every step reads before it writes, so a run that is repeated, or resumed after
  * a failure, writes only what is still missing.
  */
 public final class ManifestRepo {
 
-  private static final int FORK_WAIT_ATTEMPTS = 10;
+  /** How long a new fork may take to get its git data before the publish fails (and may be run again). */
+  private static final java.time.Duration FORK_WAIT = java.time.Duration.ofMinutes(5);
 
   private final GithubApi api;
   private final String registry;
+  private String login;
 
   /** @param registry the provider's name in error messages, such as {@code winget} */
   public ManifestRepo(GithubApi api, String registry) {
@@ -69,26 +71,18 @@ public final class ManifestRepo {
     return out;
   }
 
-  /** The open pull request with exactly this title, or null. */
-  public JsonNode openPull(String repo, String title) throws RegistryException {
-    return openPull(repo, title::equals);
-  }
-
-  /** The first open pull request whose title matches, or null. */
-  public JsonNode openPull(String repo, java.util.function.Predicate<String> title) throws RegistryException {
-    GithubApi.Answer a = api.get("/repos/" + repo + "/pulls?state=open&per_page=100", "list pull requests of " + repo);
-    if (a.status() == 404) {
-      return null;
-    }
-    if (!a.ok()) {
-      throw api.failure("list pull requests of " + repo, a);
-    }
-    for (JsonNode pr : a.json()) {
-      if (title.test(pr.path("title").asText())) {
-        return pr;
-      }
-    }
-    return null;
+  /**
+   * The open pull request from {@code forkOwner}'s branch into {@code upstream}, or null. Found
+   * with GitHub's {@code head=owner:branch} filter, never by title: nixpkgs and winget-pkgs have
+   * thousands of pull requests open, and the list is paged newest first.
+   *
+   * @param forkOwner the account that holds the branch; null for the token's user
+   */
+  public JsonNode openPull(String upstream, String forkOwner, String branch) throws RegistryException {
+    String head = (forkOwner == null ? login() : forkOwner) + ":" + branch;
+    List<JsonNode> open = api.list("/repos/" + upstream + "/pulls?state=open&head=" + encode(head),
+        "find pull request for " + head);
+    return open == null || open.isEmpty() ? null : open.get(0);
   }
 
   /** The repository's default branch (winget-pkgs and nixpkgs use master, new repositories main). */
@@ -129,23 +123,28 @@ public final class ManifestRepo {
     String owner = forkOwner == null ? login : forkOwner;
     String fork = owner + "/" + name;
     GithubApi.Answer existing = api.get("/repos/" + fork, "read fork " + fork);
-    if (existing.status() == 404) {
+    boolean forked = existing.status() == 404;
+    if (forked) {
       Map<String, Object> body = forkOwner == null || forkOwner.equalsIgnoreCase(login)
           ? Map.of() : Map.of("organization", forkOwner);
-      GithubApi.Answer forked = api.send("POST", "/repos/" + upstream + "/forks", body, "fork " + upstream);
-      if (!forked.ok()) {
-        throw api.failure("fork " + upstream, forked);
+      GithubApi.Answer made = api.send("POST", "/repos/" + upstream + "/forks", body, "fork " + upstream);
+      if (!made.ok()) {
+        throw api.failure("fork " + upstream, made);
       }
-      fork = forked.json().path("full_name").asText(fork);
+      fork = made.json().path("full_name").asText(fork);
       owner = fork.substring(0, fork.indexOf('/'));
-      waitForFork(fork);
       written.add("fork " + fork);
     } else if (!existing.ok()) {
       throw api.failure("read fork " + fork, existing);
     }
     String baseBranch = base == null ? defaultBranch(upstream) : base;
+    waitForFork(fork, baseBranch, forked);
     GithubApi.Answer branch = api.get("/repos/" + fork + "/git/ref/heads/" + change.branch(), "read branch " + change.branch());
     if (branch.status() == 404) {
+      // A fork made months ago lags upstream: bring its base up to date before branching.
+      if (!forked && syncFork(fork, baseBranch)) {
+        written.add("sync " + fork + " " + baseBranch + " with " + upstream);
+      }
       GithubApi.Answer from = api.get("/repos/" + upstream + "/git/ref/heads/" + baseBranch, "read branch " + baseBranch);
       if (!from.ok()) {
         throw api.failure("read branch " + baseBranch + " of " + upstream, from);
@@ -170,13 +169,9 @@ public final class ManifestRepo {
     }
     written.addAll(putFiles(fork, change.branch(), change.files(), change.message()));
     String head = owner + ":" + change.branch();
-    GithubApi.Answer open = api.get("/repos/" + upstream + "/pulls?state=open&head=" + encode(head) + "&base="
-        + encode(baseBranch), "find pull request for " + head);
-    if (!open.ok()) {
-      throw api.failure("find pull request for " + head, open);
-    }
-    if (open.json().isArray() && !open.json().isEmpty()) {
-      return new Outcome(written, open.json().get(0).path("html_url").asText());
+    JsonNode open = openPull(upstream, owner, change.branch());
+    if (open != null) {
+      return new Outcome(written, open.path("html_url").asText());
     }
     Map<String, Object> pr = new LinkedHashMap<>();
     pr.put("title", change.title());
@@ -186,7 +181,7 @@ public final class ManifestRepo {
     pr.put("maintainer_can_modify", true);
     GithubApi.Answer opened = api.send("POST", "/repos/" + upstream + "/pulls", pr, "open pull request");
     if (opened.status() == 422 && opened.message().contains("already exists")) {
-      JsonNode found = openPull(upstream, change.title());
+      JsonNode found = openPull(upstream, owner, change.branch());
       return new Outcome(written, found == null ? null : found.path("html_url").asText());
     }
     if (!opened.ok()) {
@@ -239,29 +234,63 @@ public final class ManifestRepo {
   }
 
   private String login() throws RegistryException {
+    if (login != null) {
+      return login;
+    }
     GithubApi.Answer user = api.get("/user", "read the token's user");
     if (!user.ok()) {
       throw api.failure("read the token's user", user);
     }
-    return user.json().path("login").asText();
+    login = user.json().path("login").asText();
+    return login;
   }
 
-  /** GitHub creates forks in the background: wait until the fork answers. */
-  private void waitForFork(String fork) throws RegistryException {
-    for (int i = 0; i < FORK_WAIT_ATTEMPTS; i++) {
-      GithubApi.Answer a = api.get("/repos/" + fork, "read fork " + fork);
-      if (a.ok()) {
+  /**
+   * GitHub copies a fork's git data in the background: {@code POST /forks} answers 202 and the
+   * fork's git database answers 409 "Git Repository is empty." until the copy is done (GitHub:
+   * usually seconds, "longer than 5 minutes" is a case for support). Waits with a growing pause,
+   * bounded by {@link #FORK_WAIT}. A fork made a moment ago may also still answer 404.
+   */
+  private void waitForFork(String fork, String branch, boolean justForked) throws RegistryException {
+    long deadline = System.nanoTime() + FORK_WAIT.toNanos();
+    long pause = 250;
+    while (true) {
+      GithubApi.Answer a = api.get("/repos/" + fork + "/git/ref/heads/" + encode(branch), "read fork " + fork);
+      boolean copying = a.status() == 409 || justForked && a.status() == 404;
+      if (!copying) {
         return;
       }
+      if (System.nanoTime() + pause * 1_000_000 > deadline) {
+        throw new RegistryException(registry, "fork", a.status(), "the fork " + fork + " still has no git data after "
+            + FORK_WAIT.toMinutes() + " minutes (" + a.message() + ")", true, "run again later; GitHub may be slow to copy forks", null);
+      }
       try {
-        Thread.sleep(1000L * (i + 1));
+        Thread.sleep(pause);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        throw new RegistryException(registry, "fork", 0, "interrupted while waiting for the fork " + fork, true,
+            "run again", null);
       }
+      pause = Math.min(pause * 2, 5_000);
     }
-    throw new RegistryException(registry, "fork", 0, "the fork " + fork + " did not appear", true,
-        "run again in a minute", null);
+  }
+
+  /**
+   * Brings a fork's base branch up to its upstream's ({@code POST merge-upstream}), so the new
+   * branch starts from upstream's newest commit; true when that moved the branch. A fork that
+   * cannot be synced (its branch has commits of its own) is left as it is: the branch is then
+   * made from upstream's commit, which GitHub's shared fork network holds.
+   */
+  private boolean syncFork(String fork, String branch) throws RegistryException {
+    GithubApi.Answer a = api.send("POST", "/repos/" + fork + "/merge-upstream", Map.of("branch", branch),
+        "sync fork " + fork);
+    if (a.ok()) {
+      return !"none".equals(a.json() == null ? "none" : a.json().path("merge_type").asText("none"));
+    }
+    if (a.status() == 409 || a.status() == 422 || a.status() == 404) {
+      return false;
+    }
+    throw api.failure("sync fork " + fork + " with its upstream", a);
   }
 
   private static String contentsPath(String repo, String path, String ref) {

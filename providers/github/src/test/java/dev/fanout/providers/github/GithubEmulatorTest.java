@@ -40,9 +40,12 @@ class GithubEmulatorTest {
   private final OkHttpClient http = Http.client("test", Http.Policy.standard());
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
     base = sandbox.url("github");
+    for (String repo : List.of("acme/tool", "acme/tap")) {
+      ManifestFixtures.repository(ManifestFixtures.github(http, base), repo);
+    }
   }
 
   @AfterEach
@@ -185,13 +188,17 @@ class GithubEmulatorTest {
   }
 
   @Test
-  void forkCopiesBranchesIntoTheTokenOwnersNamespace() throws IOException {
+  void forkCopiesBranchesIntoTheTokenOwnersNamespace() throws Exception {
     String t = TokenPolicy.SANDBOX_TOKEN;
     call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs", "auto_init", true));
     Answer duplicate = call("POST", "/orgs/upstream/repos", t, Map.of("name", "pkgs"));
 
     Answer fork = call("POST", "/repos/upstream/pkgs/forks", t, null);
     Answer readme = call("GET", "/repos/" + GithubEmulator.LOGIN + "/pkgs/contents/README.md", null, null);
+    for (int i = 0; i < 50 && readme.status() == 409; i++) {
+      Thread.sleep(100);   // the fork's git data is copied in the background, as on GitHub
+      readme = call("GET", "/repos/" + GithubEmulator.LOGIN + "/pkgs/contents/README.md", null, null);
+    }
 
     assertEquals(422, duplicate.status());
     assertEquals(202, fork.status());
@@ -203,11 +210,7 @@ class GithubEmulatorTest {
   void releaseAssetsUploadOnceAndDownloadAfterPublishing() throws IOException {
     String t = TokenPolicy.SANDBOX_TOKEN;
     Answer created = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
-    Answer duplicate = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0"));
     assertEquals(201, created.status());
-    assertEquals(422, duplicate.status());
-    assertEquals("already_exists", duplicate.json().get("errors").get(0).get("code").asText());
-    assertEquals("tag_name", duplicate.json().get("errors").get(0).get("field").asText());
 
     String upload = created.json().get("upload_url").asText().replace("{?name,label}", "") + "?name=tool-linux";
     Answer asset = call("POST", upload, t, "binary".getBytes(StandardCharsets.UTF_8));
@@ -229,5 +232,105 @@ class GithubEmulatorTest {
 
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void listsArePagedThirtyByDefaultNewestFirstWithLinkHeaders() throws Exception {
+    ManifestRepo github = ManifestFixtures.github(http, base);
+    github.commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+    for (int i = 0; i < 35; i++) {
+      call("POST", "/repos/acme/tool/releases", TokenPolicy.SANDBOX_TOKEN, Map.of("tag_name", "v1.0." + i));
+    }
+
+    Answer first = call("GET", "/repos/acme/tool/releases", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer hundred = call("GET", "/repos/acme/tool/releases?per_page=500", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer next = call("GET", GithubApi.nextPage(first.headers().get("Link")), TokenPolicy.SANDBOX_TOKEN, null);
+
+    assertEquals(30, first.json().size());
+    assertEquals("v1.0.34", first.json().get(0).path("tag_name").asText(), "newest first");
+    assertTrue(first.headers().get("Link").contains("page=2>; rel=\"next\""), first.headers().get("Link"));
+    assertTrue(first.headers().get("Link").contains("rel=\"last\""), first.headers().get("Link"));
+    assertEquals(35, hundred.json().size(), "per_page is capped at 100, and 35 fit");
+    assertEquals(null, hundred.headers().get("Link"));
+    assertEquals(5, next.json().size());
+    assertEquals("v1.0.0", next.json().get(4).path("tag_name").asText());
+    assertTrue(next.headers().get("Link").contains("rel=\"prev\""), next.headers().get("Link"));
+  }
+
+  @Test
+  void pullRequestsAreListedNewestFirstAndFilteredByHead() throws Exception {
+    ManifestRepo github = ManifestFixtures.github(http, base);
+    github.commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+    ManifestFixtures.othersOpenPulls(github, "acme/tool", 3);
+
+    Answer all = call("GET", "/repos/acme/tool/pulls?state=open", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer one = call("GET", "/repos/acme/tool/pulls?state=open&head=acme:other-1", TokenPolicy.SANDBOX_TOKEN, null);
+
+    assertEquals(List.of(3, 2, 1), List.of(all.json().get(0).path("number").asInt(),
+        all.json().get(1).path("number").asInt(), all.json().get(2).path("number").asInt()));
+    assertEquals(1, one.json().size());
+    assertEquals("other: change 1", one.json().get(0).path("title").asText());
+  }
+
+  @Test
+  void forkAnswers202AndItsGitDataIsEmpty409UntilTheCopyIsDone() throws Exception {
+    try (Sandbox slow = Sandbox.start(tmp.resolve("slow"), "slow-forks", List.of(new GithubEmulator()))) {
+      base = slow.url("github");
+      ManifestFixtures.repository(ManifestFixtures.github(http, base), "acme/tool");
+      ManifestFixtures.github(http, base).commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+
+      Answer forked = call("POST", "/repos/acme/tool/forks", TokenPolicy.SANDBOX_TOKEN, Map.of());
+      Answer ref = call("GET", "/repos/fanout-sandbox/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+      Answer repo = call("GET", "/repos/fanout-sandbox/tool", TokenPolicy.SANDBOX_TOKEN, null);
+      Answer ready = ref;
+      for (int i = 0; i < 100 && ready.status() == 409; i++) {
+        Thread.sleep(100);
+        ready = call("GET", "/repos/fanout-sandbox/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+      }
+
+      assertEquals(202, forked.status());
+      assertEquals(409, ref.status());
+      assertEquals("Git Repository is empty.", ref.json().path("message").asText());
+      assertEquals(200, repo.status(), "the repository itself exists at once");
+      assertEquals("acme/tool", repo.json().path("parent").path("full_name").asText());
+      assertEquals(200, ready.status(), "the fork's git data arrives after the delay");
+    }
+  }
+
+  @Test
+  void mergeUpstreamFastForwardsAStaleForkThenHasNothingToDo() throws Exception {
+    ManifestRepo github = ManifestFixtures.github(http, base);
+    github.commit("acme/tool", "main", Map.of("README.md", "# tool\n".getBytes(StandardCharsets.UTF_8)), "init");
+    call("POST", "/repos/acme/tool/forks", TokenPolicy.SANDBOX_TOKEN, Map.of());
+    github.commit("acme/tool", "main", Map.of("NEWS.md", "news\n".getBytes(StandardCharsets.UTF_8)), "news");
+    Answer sync = call("POST", "/repos/fanout-sandbox/tool/merge-upstream", TokenPolicy.SANDBOX_TOKEN, Map.of("branch", "main"));
+    for (int i = 0; i < 100 && sync.status() == 409; i++) {
+      Thread.sleep(100);
+      sync = call("POST", "/repos/fanout-sandbox/tool/merge-upstream", TokenPolicy.SANDBOX_TOKEN, Map.of("branch", "main"));
+    }
+
+    Answer again = call("POST", "/repos/fanout-sandbox/tool/merge-upstream", TokenPolicy.SANDBOX_TOKEN, Map.of("branch", "main"));
+    Answer upstream = call("GET", "/repos/acme/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+    Answer fork = call("GET", "/repos/fanout-sandbox/tool/git/ref/heads/main", TokenPolicy.SANDBOX_TOKEN, null);
+
+    assertEquals("fast-forward", sync.json().path("merge_type").asText(), sync.json().toString());
+    assertEquals("none", again.json().path("merge_type").asText());
+    assertEquals(upstream.json().path("object").path("sha"), fork.json().path("object").path("sha"));
+  }
+
+  @Test
+  void aSecondDraftForATagIsMadeButAPublishedTagIsRefused() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    Answer first = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    Answer second = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    call("PATCH", "/repos/acme/tool/releases/" + first.json().path("id").asLong(), t, Map.of("draft", false));
+    Answer third = call("POST", "/repos/acme/tool/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+
+    assertEquals(201, first.status());
+    assertEquals(201, second.status(), "GitHub makes another draft for a tag only drafts hold");
+    assertNotEquals(first.json().path("id"), second.json().path("id"));
+    assertEquals(422, third.status());
+    assertEquals("already_exists", third.json().get("errors").get(0).get("code").asText());
+    assertEquals("tag_name", third.json().get("errors").get(0).get("field").asText());
   }
 }

@@ -98,19 +98,40 @@ final class GithubReleaseProvider implements Provider {
     if (byTag.status() != 404) {
       throw api.failure("read release " + tag, byTag);
     }
-    GithubApi.Answer list = api.get("/repos/" + repo + "/releases?per_page=100", "list releases");
-    if (list.status() == 404) {
-      return null;
-    }
-    if (!list.ok()) {
-      throw api.failure("list releases", list);
-    }
-    for (JsonNode r : list.json()) {
-      if (tag.equals(r.path("tag_name").asText())) {
-        return r;
+    List<JsonNode> list = api.list("/repos/" + repo + "/releases", "list releases");
+    return list == null ? null : ofTag(list, tag);
+  }
+
+  /**
+   * The release of this tag in a list. GitHub lets several drafts hold one tag (two runs at
+   * once each make one), so the oldest wins: every run then finishes the same draft.
+   */
+  private static JsonNode ofTag(List<JsonNode> newestFirst, String tag) {
+    JsonNode found = null;
+    for (JsonNode r : newestFirst) {
+      if (tag.equals(r.path("tag_name").asText()) && (found == null || found.path("draft").asBoolean())) {
+        found = r;
       }
     }
-    return null;
+    return found;
+  }
+
+  /**
+   * After creating a draft: GitHub makes another draft for a tag that only drafts hold, so a
+   * run started at the same time may have made one too. Every run keeps the oldest and deletes
+   * its own newer one, so the assets end on one release.
+   */
+  private JsonNode settle(GithubApi api, String repo, String tag, JsonNode mine) throws RegistryException {
+    JsonNode oldest = findRelease(api, repo, tag);
+    if (oldest == null || oldest.path("id").asLong() == mine.path("id").asLong()) {
+      return mine;
+    }
+    GithubApi.Answer deleted = api.send("DELETE", "/repos/" + repo + "/releases/" + mine.path("id").asLong(), null,
+        "delete second draft of " + tag);
+    if (!deleted.ok() && deleted.status() != 404) {
+      throw api.failure("delete second draft of " + tag, deleted);
+    }
+    return oldest;
   }
 
   @Override
@@ -123,24 +144,15 @@ final class GithubReleaseProvider implements Provider {
     String version = ctx.release().version();
     String prefix = tag.endsWith(version) ? tag.substring(0, tag.length() - version.length()) : null;
     List<String> versions = new java.util.ArrayList<>();
-    JsonNode release = null;
-    GithubApi.Answer list = api.get("/repos/" + repo + "/releases?per_page=100", "list releases");
-    if (list.ok()) {
-      for (JsonNode r : list.json()) {
-        String t = r.path("tag_name").asText();
-        if (t.equals(tag)) {
-          release = r;
-        }
-        if (!r.path("draft").asBoolean() && prefix != null && t.startsWith(prefix) && t.length() > prefix.length()) {
-          versions.add(0, t.substring(prefix.length()));
-        }
+    // Every page: a repository with more than 100 releases keeps its older versions.
+    List<JsonNode> list = api.list("/repos/" + repo + "/releases", "list releases");
+    for (JsonNode r : list == null ? List.<JsonNode>of() : list) {
+      String t = r.path("tag_name").asText();
+      if (!r.path("draft").asBoolean() && prefix != null && t.startsWith(prefix) && t.length() > prefix.length()) {
+        versions.add(0, t.substring(prefix.length()));
       }
-    } else if (list.status() != 404) {
-      throw api.failure("list releases", list);
     }
-    if (release == null && list.ok() && list.json().size() >= 100) {
-      release = findRelease(api, repo, tag);
-    }
+    JsonNode release = list == null ? null : ofTag(list, tag);
     if (release == null) {
       return versions.isEmpty() ? RegistryState.absent(location)
           : new RegistryState(true, versions, null, Map.of(), Map.of(), null, location);
@@ -191,7 +203,7 @@ final class GithubReleaseProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return api(p).checkCredentials();
+    return api(p).checkCredentials(String.join("/", GithubApi.ownerRepo(p)), true);
   }
 
   @Override
@@ -230,8 +242,10 @@ final class GithubReleaseProvider implements Provider {
       body.put("prerelease", p.bool("prerelease", false));
       GithubApi.Answer created = api.send("POST", "/repos/" + repo + "/releases", body, "create release " + tag);
       if (created.ok()) {
-        release = created.json();
-        written.add("release " + tag);
+        release = settle(api, repo, tag, created.json());
+        if (release.path("id").asLong() == created.json().path("id").asLong()) {
+          written.add("release " + tag);
+        }
       } else if (created.alreadyExists()) {
         release = findRelease(api, repo, tag);
       }

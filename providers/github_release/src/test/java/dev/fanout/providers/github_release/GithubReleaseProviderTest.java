@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.fanout.http.Http;
@@ -26,11 +27,13 @@ import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.GithubEmulator;
+import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +60,12 @@ class GithubReleaseProviderTest {
   private final GithubReleaseProviderFactory factory = new GithubReleaseProviderFactory();
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
     linux = artifacts.add(tmp.resolve("dist"), "tool-linux-amd64", "linux", "amd64", bytes("linux binary"));
     mac = artifacts.add(tmp.resolve("dist"), "tool-darwin-arm64", "darwin", "arm64", bytes("mac binary"));
     provider = factory.create(context());
+    ManifestFixtures.repository(ManifestFixtures.github(http, sandbox.url("github")), "acme/tool");
   }
 
   @AfterEach
@@ -113,6 +117,103 @@ class GithubReleaseProviderTest {
     assertEquals(artifacts.sha256(mac) + "  tool-darwin-arm64\n" + artifacts.sha256(linux) + "  tool-linux-amd64\n", sums);
     assertEquals("linux binary", download(GithubReleaseProviderFactory.downloadUrl(sandbox.url("github"),
         "acme/tool", "v1.2.0", "tool-linux-amd64")));
+  }
+
+  @Test
+  void releasesPastTheFirstPageAreSeenAndTheDraftOnPageTwoIsFinished() throws Exception {
+    Publication p = publication();
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    assertEquals(201, api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed").status());
+    for (int i = 0; i < 120; i++) {
+      assertEquals(201, api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v0.1." + i), "seed").status());
+    }
+
+    RegistryState before = provider.read(p);
+    Provider.PublishResult result = provider.publish(p, before);
+
+    assertTrue(before.versions().contains("0.1.0"), "the oldest release is on page 2");
+    assertEquals(120, before.versions().size());
+    assertEquals("true", before.items().get(GithubReleaseProvider.DRAFT_ITEM), "the draft is on page 2");
+    assertFalse(result.written().contains("release v1.2.0"), result.written().toString());
+    assertTrue(provider.read(p).holds("1.2.0"));
+  }
+
+  /** GitHub's answer to a secondary rate limit, as docs.github.com shows it. */
+  static final String SECONDARY_LIMIT = "{\"message\": \"You have exceeded a secondary rate limit. Please wait a few minutes"
+      + " before you try again. If you reach out to GitHub Support for help, please include the request ID"
+      + " 0000:1111:2222:3333:44444444.\", \"documentation_url\": \"https://docs.github.com/free-pro-team@latest/rest/"
+      + "overview/rate-limits-for-the-rest-api#about-secondary-rate-limits\", \"status\": \"403\"}";
+
+  private void faults(String json) throws IOException {
+    Files.writeString(tmp.resolve("sandbox").resolve("faults.json"), json);
+  }
+
+  private List<JsonNode> requests() throws IOException {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(tmp.resolve("sandbox").resolve("requests.jsonl"))) {
+      out.add(new ObjectMapper().readTree(line));
+    }
+    return out;
+  }
+
+  @Test
+  void secondaryRateLimitOnTheFirstWriteIsWaitedOutAndTheReleaseIsCreatedOnce() throws Exception {
+    faults("[{\"registry\": \"github\", \"operation\": \"write\", \"path\": \"/releases$\", \"status\": 403,"
+        + " \"retry_after\": 3, \"times\": 1, \"body\": " + new ObjectMapper().writeValueAsString(SECONDARY_LIMIT) + "}]");
+    Publication p = publication();
+
+    Provider.PublishResult result = provider.publish(p, provider.read(p));
+
+    assertTrue(result.written().contains("release v1.2.0"), result.written().toString());
+    List<JsonNode> creates = requests().stream()
+        .filter(r -> r.path("method").asText().equals("POST") && r.path("path").asText().endsWith("/releases")).toList();
+    assertEquals(List.of(403, 201), creates.stream().map(r -> r.path("status").asInt()).toList());
+    assertEquals(provider.desired(p).items(), provider.read(p).items());
+  }
+
+  @Test
+  void rateLimitPastTheRunsDeadlineFailsWithTheWaitNotThePermissionHint() throws Exception {
+    long reset = java.time.Instant.now().getEpochSecond() + 3600;
+    faults("[{\"registry\": \"github\", \"operation\": \"write\", \"status\": 403, \"headers\": "
+        + "{\"x-ratelimit-remaining\": \"0\", \"x-ratelimit-reset\": \"" + reset + "\"}, \"body\": "
+        + new ObjectMapper().writeValueAsString("{\"message\": \"API rate limit exceeded for user ID 1.\"}") + "}]");
+    OkHttpClient impatient = Http.client("test", Http.Policy.standard().withRateLimitWait(java.time.Duration.ofSeconds(5)));
+    Provider hurried = factory.create(new ProviderContext(impatient, Map.of("api_url", sandbox.url("github"),
+        "uploads_url", sandbox.urls().get("github.uploads")), context().release(), artifacts, tmp.resolve("work"), true));
+    Publication p = publication();
+
+    RegistryException e = assertThrows(RegistryException.class, () -> hurried.publish(p, hurried.read(p)));
+
+    assertTrue(e.getMessage().contains("rate limit"), e.getMessage());
+    assertTrue(e.getMessage().contains(java.time.Instant.ofEpochSecond(reset).toString()), e.getMessage());
+    assertFalse(e.getMessage().contains("grant it the repo"), e.getMessage());
+  }
+
+  @Test
+  void twoPublishesStartedTogetherEndWithOneReleaseHoldingEveryAssetOnce() throws Exception {
+    // Slow list reads: both runs look for the release before either has made one.
+    faults("[{\"registry\": \"github\", \"operation\": \"read\", \"path\": \"/releases$\", \"latency_ms\": 300}]");
+    Publication p = publication();
+    Provider other = factory.create(context());
+    RegistryState before = provider.read(p);
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var a = two.submit(() -> provider.publish(p, before));
+      var b = two.submit(() -> other.publish(p, before));
+      a.get();
+      b.get();
+    } finally {
+      two.shutdown();
+    }
+    faults("[]");
+
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    List<JsonNode> releases = api.list("/repos/acme/tool/releases", "list");
+    assertEquals(1, releases.size(), releases.toString());
+    List<String> assets = new java.util.ArrayList<>();
+    releases.get(0).path("assets").forEach(asset -> assets.add(asset.path("name").asText()));
+    assertEquals(List.of("SHA256SUMS", "tool-darwin-arm64", "tool-linux-amd64"), assets.stream().sorted().toList());
+    assertFalse(releases.get(0).path("draft").asBoolean());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.http.Http;
@@ -16,10 +17,12 @@ import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.Providers;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.GithubEmulator;
+import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -49,8 +52,9 @@ class HomebrewProviderTest {
   private Address macIntel;
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
+    ManifestFixtures.repository(ManifestFixtures.github(http, sandbox.url("github")), "acme/homebrew-tap");
     linux = artifacts.add(tmp.resolve("dist"), "tool-linux-amd64", "linux", "amd64", bytes("linux"));
     mac = artifacts.add(tmp.resolve("dist"), "tool-darwin-arm64", "darwin", "arm64", bytes("mac arm"));
     macIntel = artifacts.add(tmp.resolve("dist"), "tool-darwin-amd64", "darwin", "amd64", bytes("mac intel"));
@@ -152,7 +156,8 @@ class HomebrewProviderTest {
   @Test
   void pullRequestModeOpensOnePullRequestThatCountsAsInProgress() throws Exception {
     GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
-    assertEquals(201, api.send("POST", "/orgs/acme/repos", Map.of("name", "homebrew-tap", "auto_init", true), "seed").status());
+    ManifestFixtures.github(http, sandbox.url("github")).commit("acme/homebrew-tap", "main",
+        Map.of("README.md", bytes("# tap\n")), "Initial commit");
     Provider provider = provider("1.2.0", "A tool");
     Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("mode", "pull_request"));
 
@@ -196,5 +201,18 @@ class HomebrewProviderTest {
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void mistypedTapRepositoryFailsTheCredentialCheckWithItsNameAndNothingIsCreated() throws Exception {
+    Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("repository", "acme/homebrew-tapp"));
+    Provider provider = provider("1.2.0", "A tool");
+
+    CredentialCheck check = provider.checkCredentials(p);
+    RegistryException write = assertThrows(RegistryException.class, () -> provider.publish(p, provider.read(p)));
+
+    assertEquals(CredentialCheck.Status.NO_WRITE, check.status());
+    assertTrue(check.detail().contains("acme/homebrew-tapp"), check.detail());
+    assertEquals(404, write.status(), "GitHub creates no repository on a write");
   }
 }

@@ -73,6 +73,7 @@ class NixProviderTest {
   }
 
   private void seed(String repo, Map<String, byte[]> files) throws Exception {
+    ManifestFixtures.repository(github(), repo);
     github().commit(repo, "main", files, "seed");
   }
 
@@ -125,9 +126,55 @@ class NixProviderTest {
     RegistryState after = provider.read(p);
 
     assertEquals(List.of("fork fanout-sandbox/nixpkgs", "branch contextlite-1.0.35", PATH, "pull request #1"), result.written());
-    assertNotNull(github().openPull(NIXPKGS, "contextlite: init at 1.0.35"));
+    assertNotNull(ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: init at 1.0.35"));
     assertNotNull(after.inProgress());
     assertFalse(after.packageExists(), "nothing is merged yet");
+  }
+
+  @Test
+  void ownPullRequestBehindOneHundredFiftyNewerOnesIsStillInProgressAndRerunWritesNothing() throws Exception {
+    Provider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+    provider.publish(p, provider.read(p));
+    ManifestFixtures.othersOpenPulls(github(), NIXPKGS, 150);
+
+    RegistryState state = provider.read(p);
+    Provider.PublishResult again = provider.publish(p, state);
+
+    assertNotNull(state.inProgress(), "the pull request is on page 2 of 100 or page 6 of 30");
+    assertTrue(state.inProgress().contains("#1 "), state.inProgress());
+    assertTrue(again.written().isEmpty(), again.written().toString());
+  }
+
+  @Test
+  void firstPublishWaitsForAForkWhoseGitDataTakesTwoSeconds() throws Exception {
+    sandbox.close();
+    sandbox = Sandbox.start(tmp.resolve("slow"), "slow-forks", List.of(new GithubEmulator()));
+    Provider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+
+    Provider.PublishResult result = provider.publish(p, provider.read(p));
+
+    assertEquals(List.of("fork fanout-sandbox/nixpkgs", "branch contextlite-1.0.35", PATH, "pull request #1"), result.written());
+    assertNotNull(provider.read(p).inProgress());
+  }
+
+  @Test
+  void staleForkIsSyncedWithUpstreamBeforeTheNextBranch() throws Exception {
+    publishVersion("1.0.35");
+    seed(NIXPKGS, Map.of("pkgs/top-level/all-packages.nix", bytes("{ }\n")));
+
+    Provider.PublishResult result = publishVersion("1.0.36");
+
+    assertTrue(result.written().contains("sync fanout-sandbox/nixpkgs main with NixOS/nixpkgs"), result.written().toString());
+    assertNotNull(github().read("fanout-sandbox/nixpkgs", "contextlite-1.0.36", "pkgs/top-level/all-packages.nix"),
+        "the new branch starts from upstream's newest commit");
+  }
+
+  private Provider.PublishResult publishVersion(String version) throws Exception {
+    Provider provider = provider(version);
+    Publication p = publication(version);
+    return provider.publish(p, provider.read(p));
   }
 
   @Test
@@ -171,7 +218,7 @@ class NixProviderTest {
     assertEquals("1.0.34", state.currentVersion());
     assertFalse(state.holds("1.0.35"));
     assertTrue(state.items().isEmpty());
-    assertNotNull(github().openPull(NIXPKGS, "contextlite: 1.0.34 -> 1.0.35"));
+    assertNotNull(ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: 1.0.34 -> 1.0.35"));
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubEmulator;
+import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
 import dev.fanout.testing.TestArtifacts;
@@ -47,8 +48,9 @@ class ScoopProviderTest {
   private Provider provider;
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     sandbox = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()));
+    ManifestFixtures.repository(ManifestFixtures.github(http, sandbox.url("github")), "acme/scoop-bucket");
     win = artifacts.add(tmp.resolve("dist"), "tool-windows-amd64.exe", "windows", "amd64", bytes("win"));
     winArm = artifacts.add(tmp.resolve("dist"), "tool-windows-arm64.exe", "windows", "arm64", bytes("win arm"));
     artifacts.add(tmp.resolve("dist"), "tool-linux-amd64", "linux", "amd64", bytes("linux"));

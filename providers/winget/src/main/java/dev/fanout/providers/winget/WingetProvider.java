@@ -131,8 +131,7 @@ final class WingetProvider implements Provider {
     }
     versions = new ArrayList<>(versions);
     versions.sort(WingetProvider::compareVersions);
-    JsonNode pr = repo.openPull(upstream, installer == null ? newTitle(m.identifier(), version)
-        : updateTitle(m.identifier(), version));
+    JsonNode pr = repo.openPull(upstream, p.string("fork_owner"), m.identifier() + "-" + version);
     Map<String, String> items;
     try {
       items = installer == null ? Map.of() : WingetManifest.items(installer, locale);

@@ -131,7 +131,7 @@ class WingetProviderTest {
         dir + ID + ".installer.yaml", dir + ID + ".locale.en-US.yaml", "pull request #1"), result.written());
     assertNotNull(after.inProgress());
     assertTrue(after.inProgress().startsWith("pull request #1 open"), after.inProgress());
-    JsonNode pr = upstreamRepo().openPull(UPSTREAM, "New version: " + ID + " version 1.0.35");
+    JsonNode pr = ManifestFixtures.pullTitled(upstreamRepo(), UPSTREAM, "New version: " + ID + " version 1.0.35");
     assertEquals("fanout-sandbox:" + ID + "-1.0.35", pr.path("head").path("label").asText());
     assertEquals("main", pr.path("base").path("ref").asText());
   }
@@ -210,7 +210,7 @@ class WingetProviderTest {
     read.remove("installer.x64.sha256");
     assertEquals(others, read);
     assertTrue(result.written().contains("pull request #1"), result.written().toString());
-    assertNotNull(upstreamRepo().openPull(UPSTREAM, "Update version: " + ID + " version 1.0.35"));
+    assertNotNull(ManifestFixtures.pullTitled(upstreamRepo(), UPSTREAM, "Update version: " + ID + " version 1.0.35"));
     assertNotNull(provider.read(p).inProgress());
   }
 
@@ -226,7 +226,7 @@ class WingetProviderTest {
 
     assertFalse(result.written().stream().anyMatch(w -> w.startsWith("fork ")), result.written().toString());
     assertTrue(result.written().contains("branch " + ID + "-1.0.36"), result.written().toString());
-    assertNotNull(upstreamRepo().openPull(UPSTREAM, "New version: " + ID + " version 1.0.36"));
+    assertNotNull(ManifestFixtures.pullTitled(upstreamRepo(), UPSTREAM, "New version: " + ID + " version 1.0.36"));
   }
 
   @Test
