@@ -1,0 +1,33 @@
+package dev.fanout.target;
+
+import dev.fanout.model.Address;
+import dev.fanout.model.Publication;
+import dev.fanout.provider.Provider;
+import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.Traits;
+import java.util.Map;
+
+/**
+ * One publication bound to its registry, worked out once per run and handed to every stage.
+ *
+ * @param publication the publication as it is sent: under {@code --sandbox} with the sandbox's
+ *     credential in place of a real one
+ * @param endpoints the URLs in effect, by setting name
+ * @param location where the registry is, for people: a host, or {@code npm (sandbox)}
+ * @param sandboxed the target goes to the sandbox's emulator
+ */
+public record Target(Address address, Publication publication, ProviderFactory factory, Provider provider,
+    Map<String, String> endpoints, String location, boolean sandboxed) {
+
+  public Target {
+    endpoints = Map.copyOf(endpoints);
+  }
+
+  public String type() {
+    return publication.type();
+  }
+
+  public Traits traits() {
+    return factory.traits();
+  }
+}
