@@ -16,18 +16,22 @@ import dev.fanout.output.Sinks;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
+import dev.fanout.plan.PlannedChange;
 import dev.fanout.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code fanout apply PATH|PLANFILE}: publish only what is missing, in dependency order, concurrently. */
 @Command(name = "apply", description = "Publish what the plan says is missing, in dependency order, concurrently."
@@ -43,6 +47,9 @@ final class ApplyCommand implements Callable<Integer> {
 
   @ParentCommand
   Main.Root root;
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   ConfigOptions config;
@@ -66,6 +73,8 @@ final class ApplyCommand implements Callable<Integer> {
     if (savedPlan != null) {
       try {
         config.path = PlanFile.configPath(savedPlan);
+        run.adopt(PlanFile.options(savedPlan, RunOptions.configDir(config.path).resolve(".fanout")),
+            spec.commandLine().getParseResult(), config, root.io.env());
       } catch (IOException e) {
         // A damaged plan file is the user's to fix, not a Fanout bug (found by the drills).
         throw new UserError(e.getMessage());
@@ -85,10 +94,21 @@ final class ApplyCommand implements Callable<Integer> {
         if (!Engine.hasWork(plan)) {
           boolean clean = plan.changes().stream().allMatch(c -> c.action() == Action.NO_OP);
           engine.apply(plan, Walker.Listener.NONE, options());
+          List<PlannedChange> held = plan.changes().stream().filter(c -> c.action() != Action.NO_OP).toList();
           if (run.json) {
-            root.io.out().println(JSON.writeValueAsString(Map.of("type", "summary", "changes", 0, "clean", clean)));
-          } else {
+            Map<String, String> why = new LinkedHashMap<>();
+            held.forEach(c -> why.put(c.address().toString(), c.action().word() + ": " + String.join("; ", c.reasons())));
+            root.io.out().println(JSON.writeValueAsString(Map.of("type", "summary", "changes", 0, "clean", clean,
+                "not_published", why)));
+          } else if (held.isEmpty()) {
             root.io.out().println("\nNothing to publish.");
+          } else {
+            root.io.out().println("\nNothing to publish: " + held.size() + " target" + (held.size() == 1 ? "" : "s")
+                + " cannot be published as planned:");
+            for (PlannedChange c : held) {
+              root.io.out().println("  " + Text.terminal(c.address().toString()) + " is " + c.action().word() + ": "
+                  + Text.terminal(String.join("; ", c.reasons())));
+            }
           }
           return clean ? ExitCode.OK : ExitCode.ERROR;
         }
