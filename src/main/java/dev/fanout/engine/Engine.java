@@ -183,6 +183,14 @@ public final class Engine implements AutoCloseable {
       throw new StalePlanException("Saved plan is stale: the release files or variables changed since " + file
           + " was made. Make a new plan.");
     }
+    for (Map.Entry<String, String> pinned : saved.artifactDigests().entrySet()) {
+      String sha = artifacts.sha256(Address.parse(pinned.getKey()));
+      String now = sha == null ? "no file" : "sha256:" + sha;
+      if (!now.equals(pinned.getValue())) {
+        throw new StalePlanException("Saved plan is stale: " + pinned.getKey() + " is not the file the plan showed:"
+            + " the plan has " + pinned.getValue() + ", the file now " + now + ". Make a new plan.");
+      }
+    }
     Refresher refresher = new Refresher(targets, parallelism);
     for (PlannedChange c : saved.changes()) {
       if (!config.publications().containsKey(c.address())) {

@@ -130,7 +130,8 @@ public final class PlanFile {
     }
     return new Plan((String) doc.get("release"), (String) doc.get("version"), (String) doc.get("version_source"),
         (String) doc.get("config_hash"), (String) doc.get("config_path"), changes,
-        (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")));
+        (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")),
+        (Map<String, String>) doc.getOrDefault("artifacts", Map.of()));
   }
 
   /** The inverse of {@link PlanJson#before}: an empty map is a registry that could not be read. */

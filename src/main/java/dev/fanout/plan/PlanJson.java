@@ -71,6 +71,7 @@ public final class PlanJson {
       changes.add(m);
     }
     doc.put("changes", changes);
+    doc.put("artifacts", plan.artifactDigests());
     Map<String, Object> summary = new LinkedHashMap<>();
     plan.summary().forEach((a, n) -> summary.put(a.jsonName().replace('-', '_'), n));
     doc.put("summary", summary);

@@ -56,7 +56,23 @@ public final class Planner {
     }
     var r = config.release();
     return new Plan(r.name(), r.version(), r.versionSource(), config.hash(), config.dir().toString(),
-        new ArrayList<>(changes.values()), warnings, partial);
+        new ArrayList<>(changes.values()), warnings, partial, artifactDigests(changes.keySet()));
+  }
+
+  /** What the plan's tarballs and manifests were made from: each prebuilt artifact on disk now. */
+  private Map<String, String> artifactDigests(Set<Address> planned) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Address p : planned) {
+      for (Address dep : graph.ancestors(p)) {
+        if (graph.kind(dep) == ReleaseGraph.Kind.ARTIFACT && artifacts.artifact(dep).builtBy() == null) {
+          String sha = artifacts.sha256(dep);
+          if (sha != null) {
+            out.put(dep.toString(), "sha256:" + sha);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private PlannedChange change(Target target, TargetState t, Map<Address, PlannedChange> earlier) {
