@@ -138,6 +138,7 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private Plan checkSaved(Path file, Engine engine) throws IOException {
+    run.workTree(engine.config().dir());
     try {
       return engine.checkSaved(PlanFile.read(file, engine.stateDir()), file);
     } catch (IOException | Engine.StalePlanException e) {

@@ -85,6 +85,7 @@ final class PlanCommand implements Callable<Integer> {
 
   /** Refreshes the scope and plans it, with a progress line on a terminal. */
   static Plan plan(Main.Root root, RunOptions run, Engine engine) throws InterruptedException {
+    String commit = run.workTree(engine.config().dir());
     Set<Address> scope = run.scope(engine);
     int total = scope.size();
     boolean progress = root.io.interactive() && !run.json;
@@ -100,6 +101,6 @@ final class PlanCommand implements Callable<Integer> {
       root.io.err().print("\r" + " ".repeat(40) + "\r");
       root.io.err().flush();
     }
-    return plan;
+    return plan.withCommit(commit);
   }
 }

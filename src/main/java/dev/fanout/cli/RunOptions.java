@@ -54,6 +54,10 @@ final class RunOptions {
       description = "Limit the run to this target and what it needs (repeatable).")
   List<String> targets = List.of();
 
+  @Option(names = "--allow-dirty", description = "Plan or publish from a git work tree with uncommitted changes to"
+      + " tracked files or untracked files under the release folder (refused by default).")
+  boolean allowDirty;
+
   @Option(names = "--json", description = "Machine-readable output.")
   boolean json;
 
@@ -115,6 +119,21 @@ final class RunOptions {
     return started;
   }
 
+  /**
+   * The release folder's git commit and whether it is clean, for the plan's header; refuses a
+   * dirty work tree without {@code --allow-dirty}. Null outside git.
+   */
+  String workTree(Path releaseDir) {
+    GitWorkTree tree = GitWorkTree.of(releaseDir);
+    if (tree == null) {
+      return null;
+    }
+    if (!tree.clean() && !allowDirty) {
+      throw new UserError(tree.refusal());
+    }
+    return tree.describe(allowDirty);
+  }
+
   /** The sandbox's folder, absolute, or null without {@code --sandbox}. */
   Path sandboxDir(Path configPath) {
     if (sandbox == null) {
@@ -137,7 +156,7 @@ final class RunOptions {
     });
     Path dir = sandboxDir(config.path);
     return new SavedOptions(dir == null ? null : dir.toString(), List.copyOf(new TreeSet<>(sandboxExcept)), scenario,
-        kept, unsaved, targets, parallelism, httpTimeout);
+        kept, unsaved, targets, parallelism, httpTimeout, allowDirty);
   }
 
   /**
@@ -163,6 +182,7 @@ final class RunOptions {
     targets = agree(given, "--target", targets, saved.targets(), v -> v.isEmpty() ? "none" : String.join(" ", v));
     parallelism = agree(given, "--parallelism", parallelism, saved.parallelism(), String::valueOf);
     httpTimeout = agree(given, "--http-timeout", httpTimeout, saved.httpTimeout(), String::valueOf);
+    allowDirty = agree(given, "--allow-dirty", allowDirty, saved.allowDirty(), String::valueOf);
     Map<String, String> vars = new TreeMap<>(saved.variables());
     config.vars().forEach((name, value) -> {
       String planned = saved.variables().get(name);

@@ -58,7 +58,7 @@ public final class ConfigLoader {
   private final Providers providers;
   private final Map<String, String> vars;
   private final Map<String, String> env;
-  private final java.util.function.Function<Path, String> gitTag;
+  private final java.util.function.Function<Path, List<String>> gitTag;
   private Map<String, String> sandboxUrls;
   private Set<String> realTypes = Set.of();
   private final Set<String> sensitiveVariables = new java.util.TreeSet<>();
@@ -71,7 +71,7 @@ public final class ConfigLoader {
    * @param env the environment: {@code env()} reads it, and {@code FANOUT_VAR_name} sets variables
    */
   public ConfigLoader(Providers providers, Map<String, String> vars, Map<String, String> env,
-      java.util.function.Function<Path, String> gitTag) {
+      java.util.function.Function<Path, List<String>> gitTag) {
     this.providers = providers;
     this.vars = Map.copyOf(vars);
     this.env = Map.copyOf(env);

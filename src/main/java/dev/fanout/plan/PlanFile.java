@@ -79,7 +79,8 @@ public final class PlanFile {
     return new SavedOptions((String) opts.get("sandbox"), (List<String>) opts.get("sandbox_except"),
         (String) opts.get("scenario"), (Map<String, String>) opts.get("variables"),
         (List<String>) opts.get("unsaved_variables"), (List<String>) opts.get("targets"),
-        ((Number) opts.get("parallelism")).intValue(), (String) opts.get("http_timeout"));
+        ((Number) opts.get("parallelism")).intValue(), (String) opts.get("http_timeout"),
+        Boolean.TRUE.equals(opts.get("allow_dirty")));
   }
 
   private static Map<String, Object> options(SavedOptions o) {
@@ -92,6 +93,7 @@ public final class PlanFile {
     m.put("targets", o.targets());
     m.put("parallelism", o.parallelism());
     m.put("http_timeout", o.httpTimeout());
+    m.put("allow_dirty", o.allowDirty());
     return m;
   }
 
@@ -131,7 +133,7 @@ public final class PlanFile {
     return new Plan((String) doc.get("release"), (String) doc.get("version"), (String) doc.get("version_source"),
         (String) doc.get("config_hash"), (String) doc.get("config_path"), changes,
         (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")),
-        (Map<String, String>) doc.getOrDefault("artifacts", Map.of()));
+        (Map<String, String>) doc.getOrDefault("artifacts", Map.of()), (String) doc.get("commit"));
   }
 
   /** The inverse of {@link PlanJson#before}: an empty map is a registry that could not be read. */

@@ -35,6 +35,7 @@ public final class PlanJson {
     doc.put("release", plan.release());
     doc.put("version", plan.version());
     doc.put("version_source", plan.versionSource());
+    doc.put("commit", plan.commit());
     if (forFile) {
       doc.put("config_hash", plan.configHash());
       doc.put("config_path", plan.configPath());

@@ -57,7 +57,8 @@ public final class Planner {
     }
     var r = config.release();
     return new Plan(r.name(), r.version(), r.versionSource(), config.hash(), config.dir().toString(),
-        new ArrayList<>(changes.values()), warnings, partial, artifactDigests(changes.keySet()));
+        new ArrayList<>(changes.values()), warnings, partial, artifactDigests(changes.keySet()),
+        null);
   }
 
   /** What the plan's tarballs and manifests were made from: each prebuilt artifact on disk now. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param httpTimeout as written, such as {@code 60s}
  */
 public record SavedOptions(String sandbox, List<String> sandboxExcept, String scenario, Map<String, String> variables,
-    List<String> unsavedVariables, List<String> targets, int parallelism, String httpTimeout) {
+    List<String> unsavedVariables, List<String> targets, int parallelism, String httpTimeout, boolean allowDirty) {
 
   public SavedOptions {
     sandboxExcept = List.copyOf(sandboxExcept);
