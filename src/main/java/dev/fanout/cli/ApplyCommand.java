@@ -64,6 +64,10 @@ final class ApplyCommand implements Callable<Integer> {
       description = "How long to wait for another apply of this release to finish, such as 30s or 5m (default: ${DEFAULT-VALUE}).")
   String lockTimeout;
 
+  @Option(names = "--progress-interval", defaultValue = "10s", hidden = true, paramLabel = "DURATION",
+      description = "How often to say which targets are still waiting on their registry.")
+  String progressInterval;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md) or JSON (.json).")
   Path report;
 
@@ -162,7 +166,11 @@ final class ApplyCommand implements Callable<Integer> {
 
   private int execute(Engine engine, Plan plan) throws IOException, InterruptedException {
     event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
-    ApplyResult result = engine.apply(plan, listener(engine, plan.changes().size()), options());
+    ApplyResult result;
+    try (StillWaiting waiting = new StillWaiting(parseDuration(progressInterval),
+        a -> engine.targets().get(a).location(), this::line)) {
+      result = engine.apply(plan, listener(engine, plan.changes().size(), waiting), options());
+    }
     if (run.json) {
       event(Map.of("type", "summary", "success_rate", Report.successLine(result), "ok", result.success()));
     } else {
@@ -180,7 +188,7 @@ final class ApplyCommand implements Callable<Integer> {
     return result.success() ? ExitCode.OK : ExitCode.ERROR;
   }
 
-  private Walker.Listener listener(Engine engine, int targets) {
+  private Walker.Listener listener(Engine engine, int targets, StillWaiting waiting) {
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
     long started = System.nanoTime();
     return new Walker.Listener() {
@@ -190,11 +198,22 @@ final class ApplyCommand implements Callable<Integer> {
           event(Map.of("type", "apply_progress", "address", node.toString(), "state", "started"));
         } else if (engine.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
           line(prefix(done.get()) + Text.terminal(node.toString()) + ": publishing...");
+          waiting.started(node);
+        }
+      }
+
+      @Override
+      public void retried(Address node, String detail) {
+        if (run.json) {
+          event(Map.of("type", "apply_retry", "address", node.toString(), "detail", detail));
+        } else {
+          line(prefix(done.get()) + Text.terminal(node.toString()) + ": trying again, " + Text.terminal(detail));
         }
       }
 
       @Override
       public void finished(NodeResult r) {
+        waiting.finished(r.address());
         String status = r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         if (run.json) {
           Map<String, Object> e = new LinkedHashMap<>();
@@ -222,12 +241,17 @@ final class ApplyCommand implements Callable<Integer> {
             (System.nanoTime() - started) / 1e9);
       }
 
-      private void line(String s) {
-        synchronized (root.io) {
-          root.io.out().println(s);
-        }
-      }
     };
+  }
+
+  private void line(String s) {
+    if (run.json) {
+      return;
+    }
+    synchronized (root.io) {
+      root.io.out().println(s);
+      root.io.out().flush();
+    }
   }
 
   private void event(Map<String, ?> e) {

@@ -223,6 +223,11 @@ public final class Engine implements AutoCloseable {
   public ApplyResult apply(Plan plan, Walker.Listener listener, Applier.Options options)
       throws IOException, InterruptedException {
     try (Journal journal = new Journal(stateDir().resolve("journal.jsonl"), UUID.randomUUID().toString(), redactor)) {
+      journal.observe((address, event, detail) -> {
+        if ("retry".equals(event) && address != null) {
+          listener.retried(address, detail);
+        }
+      });
       journal.record(null, "apply_start", plan.release() + " " + plan.version());
       ApplyResult result = new Applier(config, graph, targets, artifacts, http, stateDir(), options)
           .apply(plan, journal, listener);

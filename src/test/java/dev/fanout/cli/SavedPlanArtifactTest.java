@@ -15,12 +15,6 @@ class SavedPlanArtifactTest {
   @TempDir
   Path temp;
 
-  private FanoutRun minimal() throws java.io.IOException {
-    FanoutRun f = new FanoutRun(temp, "minimal");
-    f.env.put("NPM_TOKEN", "fanout-sandbox-token");
-    return f;
-  }
-
   private Path savedPlan(FanoutRun f) {
     Path p = temp.resolve("p");
     assertEquals(0, f.sandboxed("plan", "--out", p.toString()).exit());
@@ -29,7 +23,7 @@ class SavedPlanArtifactTest {
 
   @Test
   void applyOfASavedPlanRefusesWhenAnArtifactChangedNamingItAndBothDigests() throws Exception {
-    FanoutRun f = minimal();
+    FanoutRun f = FanoutRun.minimal(temp);
     Path p = savedPlan(f);
     String pinned = new ObjectMapper().readTree(p.toFile()).get("artifacts").get("artifact.binary").asText();
     Files.writeString(f.dir.resolve("bin/hello-linux-amd64"), "#!/bin/sh\necho rebuilt\n");
@@ -45,7 +39,7 @@ class SavedPlanArtifactTest {
 
   @Test
   void applyOfASavedPlanPublishesWhenTheArtifactsAreUnchanged() throws Exception {
-    FanoutRun f = minimal();
+    FanoutRun f = FanoutRun.minimal(temp);
     Path p = savedPlan(f);
 
     FanoutRun.Result apply = f.run("apply", p.toString());
