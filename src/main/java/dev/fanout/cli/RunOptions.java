@@ -32,7 +32,7 @@ final class RunOptions {
   String sandbox;
 
   @Option(names = "--sandbox-except", split = ",", paramLabel = "TYPE",
-      description = "With --sandbox: these publication types (such as npm,docker,aur) keep the registries the release"
+      description = "With --sandbox: these publication types (such as npm,docker) keep the registries the release"
           + " files name and their own credentials; everything else goes to the sandbox. A sandbox token is never"
           + " sent to them, nor their credentials to the sandbox.")
   List<String> sandboxExcept = List.of();
