@@ -27,6 +27,13 @@ public final class Journal implements AutoCloseable {
   private final FileChannel channel;
   private final String run;
   private final Redactor redactor;
+  private volatile Observer observer = (address, event, detail) -> { };
+
+  /** Hears each event as it is recorded, redacted: the run's live view shows retries from here. */
+  @FunctionalInterface
+  public interface Observer {
+    void recorded(Address address, String event, String detail);
+  }
 
   public Journal(Path file, String run, Redactor redactor) throws IOException {
     Files.createDirectories(file.getParent());
@@ -41,8 +48,9 @@ public final class Journal implements AutoCloseable {
     line.put("run", run);
     line.put("address", address == null ? null : address.toString());
     line.put("event", event);
-    if (detail != null) {
-      line.put("detail", redactor.redact(detail));
+    String shown = detail == null ? null : redactor.redact(detail);
+    if (shown != null) {
+      line.put("detail", shown);
     }
     try {
       byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -54,6 +62,11 @@ public final class Journal implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the journal", e);
     }
+    observer.recorded(address, event, shown);
+  }
+
+  public void observe(Observer o) {
+    this.observer = o;
   }
 
   @Override

@@ -32,6 +32,10 @@ public final class Walker {
 
     void finished(NodeResult result);
 
+    /** A write is tried again: {@code detail} says which attempt and after what. */
+    default void retried(Address node, String detail) {
+    }
+
     Listener NONE = new Listener() {
       @Override
       public void started(Address node) {

@@ -16,18 +16,22 @@ import dev.fanout.output.Sinks;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
+import dev.fanout.plan.PlannedChange;
 import dev.fanout.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code fanout apply PATH|PLANFILE}: publish only what is missing, in dependency order, concurrently. */
 @Command(name = "apply", description = "Publish what the plan says is missing, in dependency order, concurrently."
@@ -43,6 +47,9 @@ final class ApplyCommand implements Callable<Integer> {
 
   @ParentCommand
   Main.Root root;
+
+  @Spec
+  CommandSpec spec;
 
   @Mixin
   ConfigOptions config;
@@ -62,6 +69,10 @@ final class ApplyCommand implements Callable<Integer> {
           + " (default: each registry's own lag); past it the target is published, not visible yet.")
   String visibilityWait;
 
+  @Option(names = "--progress-interval", defaultValue = "10s", hidden = true, paramLabel = "DURATION",
+      description = "How often to say which targets are still waiting on their registry.")
+  String progressInterval;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md) or JSON (.json).")
   Path report;
 
@@ -71,6 +82,8 @@ final class ApplyCommand implements Callable<Integer> {
     if (savedPlan != null) {
       try {
         config.path = PlanFile.configPath(savedPlan);
+        run.adopt(PlanFile.options(savedPlan, RunOptions.configDir(config.path).resolve(".fanout")),
+            spec.commandLine().getParseResult(), config, root.io.env());
       } catch (IOException e) {
         // A damaged plan file is the user's to fix, not a Fanout bug (found by the drills).
         throw new UserError(e.getMessage());
@@ -90,10 +103,21 @@ final class ApplyCommand implements Callable<Integer> {
         if (!Engine.hasWork(plan)) {
           boolean clean = plan.changes().stream().allMatch(c -> c.action() == Action.NO_OP);
           engine.apply(plan, Walker.Listener.NONE, options());
+          List<PlannedChange> held = plan.changes().stream().filter(c -> c.action() != Action.NO_OP).toList();
           if (run.json) {
-            root.io.out().println(JSON.writeValueAsString(Map.of("type", "summary", "changes", 0, "clean", clean)));
-          } else {
+            Map<String, String> why = new LinkedHashMap<>();
+            held.forEach(c -> why.put(c.address().toString(), c.action().word() + ": " + String.join("; ", c.reasons())));
+            root.io.out().println(JSON.writeValueAsString(Map.of("type", "summary", "changes", 0, "clean", clean,
+                "not_published", why)));
+          } else if (held.isEmpty()) {
             root.io.out().println("\nNothing to publish.");
+          } else {
+            root.io.out().println("\nNothing to publish: " + held.size() + " target" + (held.size() == 1 ? "" : "s")
+                + " cannot be published as planned:");
+            for (PlannedChange c : held) {
+              root.io.out().println("  " + Text.terminal(c.address().toString()) + " is " + c.action().word() + ": "
+                  + Text.terminal(String.join("; ", c.reasons())));
+            }
           }
           return clean ? ExitCode.OK : ExitCode.ERROR;
         }
@@ -124,6 +148,7 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private Plan checkSaved(Path file, Engine engine) throws IOException {
+    run.workTree(engine.config().dir());
     try {
       return engine.checkSaved(PlanFile.read(file, engine.stateDir()), file);
     } catch (IOException | Engine.StalePlanException e) {
@@ -147,7 +172,11 @@ final class ApplyCommand implements Callable<Integer> {
 
   private int execute(Engine engine, Plan plan) throws IOException, InterruptedException {
     event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
-    ApplyResult result = engine.apply(plan, listener(engine, plan.changes().size()), options());
+    ApplyResult result;
+    try (StillWaiting waiting = new StillWaiting(parseDuration(progressInterval),
+        a -> engine.targets().get(a).location(), this::line)) {
+      result = engine.apply(plan, listener(engine, plan.changes().size(), waiting), options());
+    }
     if (run.json) {
       event(Map.of("type", "summary", "success_rate", Report.successLine(result), "ok", result.success()));
     } else {
@@ -165,7 +194,7 @@ final class ApplyCommand implements Callable<Integer> {
     return result.success() ? ExitCode.OK : ExitCode.ERROR;
   }
 
-  private Walker.Listener listener(Engine engine, int targets) {
+  private Walker.Listener listener(Engine engine, int targets, StillWaiting waiting) {
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
     long started = System.nanoTime();
     return new Walker.Listener() {
@@ -175,11 +204,22 @@ final class ApplyCommand implements Callable<Integer> {
           event(Map.of("type", "apply_progress", "address", node.toString(), "state", "started"));
         } else if (engine.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
           line(prefix(done.get()) + Text.terminal(node.toString()) + ": publishing...");
+          waiting.started(node);
+        }
+      }
+
+      @Override
+      public void retried(Address node, String detail) {
+        if (run.json) {
+          event(Map.of("type", "apply_retry", "address", node.toString(), "detail", detail));
+        } else {
+          line(prefix(done.get()) + Text.terminal(node.toString()) + ": trying again, " + Text.terminal(detail));
         }
       }
 
       @Override
       public void finished(NodeResult r) {
+        waiting.finished(r.address());
         String status = r.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         if (run.json) {
           Map<String, Object> e = new LinkedHashMap<>();
@@ -207,12 +247,17 @@ final class ApplyCommand implements Callable<Integer> {
             (System.nanoTime() - started) / 1e9);
       }
 
-      private void line(String s) {
-        synchronized (root.io) {
-          root.io.out().println(s);
-        }
-      }
     };
+  }
+
+  private void line(String s) {
+    if (run.json) {
+      return;
+    }
+    synchronized (root.io) {
+      root.io.out().println(s);
+      root.io.out().flush();
+    }
   }
 
   private void event(Map<String, ?> e) {

@@ -2,13 +2,10 @@ package dev.fanout.cli;
 
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.dsl.Diagnostic;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -46,7 +43,7 @@ final class ConfigOptions {
    */
   ConfigLoader.Result load(Main.Root root, boolean printDiagnostics, java.util.Map<String, String> sandboxUrls,
       java.util.Set<String> realTypes) {
-    ConfigLoader loader = new ConfigLoader(root.providers(), vars(), root.io.env(), ConfigOptions::gitTag);
+    ConfigLoader loader = new ConfigLoader(root.providers(), vars(), root.io.env(), GitWorkTree::tagsAtHead);
     if (sandboxUrls != null) {
       loader.withSandbox(sandboxUrls, realTypes);
     }
@@ -60,25 +57,5 @@ final class ConfigOptions {
 
   static long errors(List<Diagnostic> diagnostics) {
     return diagnostics.stream().filter(Diagnostic::isError).count();
-  }
-
-  /** The tag on HEAD of the repository holding {@code dir}, or null when there is none. */
-  static String gitTag(Path dir) {
-    try {
-      Process p = new ProcessBuilder("git", "describe", "--tags", "--exact-match", "HEAD")
-          .directory(dir.toFile()).redirectErrorStream(false).start();
-      p.getErrorStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return null;
-      }
-      return p.exitValue() == 0 && !out.isEmpty() ? out : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.fanout.cli;
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.engine.Engine;
 import dev.fanout.model.Address;
+import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
 import dev.fanout.plan.PlanJson;
@@ -35,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for fanout apply FILE.")
   Path out;
 
-  @Option(names = "--detailed-exitcode", description = "Exit 0 with no changes, 1 on error, 2 with changes.")
+  @Option(names = "--detailed-exitcode", description = "Exit 0 with nothing to do, 2 with changes; 1 on error or when a target is blocked or unknown.")
   boolean detailedExitcode;
 
   @Override
@@ -48,22 +49,43 @@ final class PlanCommand implements Callable<Integer> {
       try (Engine engine = run.open(root, loaded, sandbox)) {
         Plan plan = plan(root, run, engine);
         if (out != null) {
-          PlanFile.write(plan, out, engine.stateDir(), root.io.redactor());
+          PlanFile.write(plan, run.saved(config, loaded.sensitiveVariables()), out, engine.stateDir(),
+              root.io.redactor());
         }
         root.io.out().print(run.json ? PlanJson.render(plan) : PlanText.render(plan, root.style()));
         if (out != null && !run.json) {
-          root.io.out().println("Saved the plan to " + out + ". Run it with: fanout apply " + out);
+          root.io.out().println("Saved the plan and its options to " + out + ". Run it with: fanout apply " + out
+              + unsavedNote(run.saved(config, loaded.sensitiveVariables()).unsavedVariables()));
         }
-        if (detailedExitcode) {
-          return plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
-        }
-        return ExitCode.OK;
+        return exitCode(plan, detailedExitcode);
       }
     }
   }
 
+  /** Sensitive variables are not written to a plan file: apply needs them again. */
+  private static String unsavedNote(java.util.List<String> unsaved) {
+    if (unsaved.isEmpty()) {
+      return "";
+    }
+    StringBuilder flags = new StringBuilder();
+    unsaved.forEach(name -> flags.append(" --var ").append(name).append("=..."));
+    return flags + "\n(sensitive variables are not saved in a plan file: give them again)";
+  }
+
+  /**
+   * What a CI reads from a plan: 1 when a target is blocked or unknown (apply could not
+   * publish it as shown), else 2 with {@code --detailed-exitcode} when apply would write, else 0.
+   */
+  static int exitCode(Plan plan, boolean detailed) {
+    if (plan.changes().stream().anyMatch(c -> c.action() == Action.BLOCKED || c.action() == Action.UNKNOWN)) {
+      return ExitCode.ERROR;
+    }
+    return detailed && plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
+  }
+
   /** Refreshes the scope and plans it, with a progress line on a terminal. */
   static Plan plan(Main.Root root, RunOptions run, Engine engine) throws InterruptedException {
+    String commit = run.workTree(engine.config().dir());
     Set<Address> scope = run.scope(engine);
     int total = scope.size();
     boolean progress = root.io.interactive() && !run.json;
@@ -79,6 +101,6 @@ final class PlanCommand implements Callable<Integer> {
       root.io.err().print("\r" + " ".repeat(40) + "\r");
       root.io.err().flush();
     }
-    return plan;
+    return plan.withCommit(commit);
   }
 }

@@ -16,6 +16,9 @@ final class PlanText {
     StringBuilder out = new StringBuilder();
     out.append("Fanout will publish ").append(style.bold(Text.terminal(plan.release() + " " + plan.version())))
         .append(" (version from ").append(Text.terminal(plan.versionSource())).append(").\n");
+    if (plan.commit() != null) {
+      out.append("From git commit ").append(Text.terminal(plan.commit())).append(".\n");
+    }
     out.append("Symbols: ").append(style.green("+")).append(" publish  ").append(style.yellow("~")).append(" update  ")
         .append("= up to date  ").append(style.red("x")).append(" drift  ").append(style.red("!")).append(" blocked  ")
         .append("? unknown\n\n");

@@ -4,6 +4,7 @@ import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.engine.Engine;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
+import dev.fanout.plan.SavedOptions;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.SandboxRouting;
 import dev.fanout.target.Routing;
@@ -11,10 +12,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 /** Options shared by the commands that talk to registries: plan, apply, drift. */
 final class RunOptions {
@@ -25,7 +32,7 @@ final class RunOptions {
   String sandbox;
 
   @Option(names = "--sandbox-except", split = ",", paramLabel = "TYPE",
-      description = "With --sandbox: these publication types (such as npm,docker,aur) keep the registries the release"
+      description = "With --sandbox: these publication types (such as npm,docker) keep the registries the release"
           + " files name and their own credentials; everything else goes to the sandbox. A sandbox token is never"
           + " sent to them, nor their credentials to the sandbox.")
   List<String> sandboxExcept = List.of();
@@ -52,6 +59,10 @@ final class RunOptions {
   @Option(names = "--target", paramLabel = "ADDRESS",
       description = "Limit the run to this target and what it needs (repeatable).")
   List<String> targets = List.of();
+
+  @Option(names = "--allow-dirty", description = "Plan or publish from a git work tree with uncommitted changes to"
+      + " tracked files or untracked files under the release folder (refused by default).")
+  boolean allowDirty;
 
   @Option(names = "--json", description = "Machine-readable output.")
   boolean json;
@@ -102,7 +113,7 @@ final class RunOptions {
     if (sandbox == null) {
       return null;
     }
-    Path dir = sandbox.isEmpty() ? configDir(configPath).resolve(".fanout").resolve("sandbox") : Path.of(sandbox);
+    Path dir = sandboxDir(configPath);
     Sandbox started;
     try {
       started = Sandbox.start(dir, scenario);
@@ -116,6 +127,102 @@ final class RunOptions {
       throw e;
     }
     return started;
+  }
+
+  /**
+   * The release folder's git commit and whether it is clean, for the plan's header; refuses a
+   * dirty work tree without {@code --allow-dirty}. Null outside git.
+   */
+  String workTree(Path releaseDir) {
+    GitWorkTree tree = GitWorkTree.of(releaseDir);
+    if (tree == null) {
+      return null;
+    }
+    if (!tree.clean() && !allowDirty) {
+      throw new UserError(tree.refusal());
+    }
+    return tree.describe(allowDirty);
+  }
+
+  /** The sandbox's folder, absolute, or null without {@code --sandbox}. */
+  Path sandboxDir(Path configPath) {
+    if (sandbox == null) {
+      return null;
+    }
+    Path dir = sandbox.isEmpty() ? configDir(configPath).resolve(".fanout").resolve("sandbox") : Path.of(sandbox);
+    return dir.toAbsolutePath().normalize();
+  }
+
+  /** What {@code plan --out} saves: these options and the variables that are not sensitive. */
+  SavedOptions saved(ConfigOptions config, Set<String> sensitive) {
+    Map<String, String> kept = new TreeMap<>();
+    List<String> unsaved = new ArrayList<>();
+    config.vars().forEach((name, value) -> {
+      if (sensitive.contains(name)) {
+        unsaved.add(name);
+      } else {
+        kept.put(name, value);
+      }
+    });
+    Path dir = sandboxDir(config.path);
+    return new SavedOptions(dir == null ? null : dir.toString(), List.copyOf(new TreeSet<>(sandboxExcept)), scenario,
+        kept, unsaved, targets, parallelism, httpTimeout, allowDirty);
+  }
+
+  /**
+   * Takes a saved plan's options for {@code apply PLANFILE}; a flag given again must agree
+   * with the plan, and a flag that contradicts it is refused with the plan's value.
+   */
+  void adopt(SavedOptions saved, ParseResult given, ConfigOptions config, Map<String, String> env) {
+    if (given.hasMatchedOption("--sandbox")) {
+      Path mine = sandboxDir(config.path);
+      if (saved.sandbox() == null) {
+        throw new UserError("--sandbox contradicts the saved plan: it was made against the real registries."
+            + " Apply it without --sandbox, or make a new plan.");
+      }
+      if (!mine.equals(Path.of(saved.sandbox()))) {
+        throw new UserError("--sandbox=" + mine + " contradicts the saved plan, made with --sandbox=" + saved.sandbox()
+            + ". Apply it without --sandbox, or make a new plan.");
+      }
+    }
+    sandbox = saved.sandbox();
+    sandboxExcept = agree(given, "--sandbox-except", List.copyOf(new TreeSet<>(sandboxExcept)), saved.sandboxExcept(),
+        v -> v.isEmpty() ? "none" : String.join(",", v));
+    scenario = agree(given, "--scenario", scenario, saved.scenario(), String::valueOf);
+    targets = agree(given, "--target", targets, saved.targets(), v -> v.isEmpty() ? "none" : String.join(" ", v));
+    parallelism = agree(given, "--parallelism", parallelism, saved.parallelism(), String::valueOf);
+    httpTimeout = agree(given, "--http-timeout", httpTimeout, saved.httpTimeout(), String::valueOf);
+    allowDirty = agree(given, "--allow-dirty", allowDirty, saved.allowDirty(), String::valueOf);
+    Map<String, String> vars = new TreeMap<>(saved.variables());
+    config.vars().forEach((name, value) -> {
+      String planned = saved.variables().get(name);
+      if (planned != null && !planned.equals(value)) {
+        throw new UserError("--var " + name + "=" + value + " contradicts the saved plan, made with --var " + name + "="
+            + planned + ". Apply it without --var " + name + ", or make a new plan.");
+      }
+      if (planned == null && !saved.unsavedVariables().contains(name)) {
+        throw new UserError("--var " + name + " contradicts the saved plan, made without it. Apply it without"
+            + " --var " + name + ", or make a new plan.");
+      }
+      vars.put(name, value);
+    });
+    for (String name : saved.unsavedVariables()) {
+      if (!vars.containsKey(name) && !env.containsKey("FANOUT_VAR_" + name)) {
+        throw new UserError("The saved plan was made with the sensitive variable " + name + ", whose value a plan file"
+            + " never holds. Give it again: fanout apply PLANFILE --var " + name + "=VALUE (or FANOUT_VAR_" + name + ").");
+      }
+    }
+    List<String> flags = new ArrayList<>();
+    vars.forEach((name, value) -> flags.add(name + "=" + value));
+    config.vars = flags;
+  }
+
+  private static <T> T agree(ParseResult given, String option, T mine, T saved, Function<T, String> show) {
+    if (given.hasMatchedOption(option) && !mine.equals(saved)) {
+      throw new UserError(option + " " + show.apply(mine) + " contradicts the saved plan, made with " + option + " "
+          + show.apply(saved) + ". Apply it without " + option + ", or make a new plan.");
+    }
+    return saved;
   }
 
   /** The engine for a loaded configuration, with the sandbox (if any) and the types kept real. */

@@ -48,7 +48,7 @@ final class SandboxSeeder {
       for (Map<String, Object> step : steps) {
         String version = String.valueOf(step.get("version"));
         ConfigLoader.Result loaded = new ConfigLoader(providers, Map.of("version", version), env,
-            ConfigOptions::gitTag).withSandbox(sandbox.urls()).load(example);
+            GitWorkTree::tagsAtHead).withSandbox(sandbox.urls()).load(example);
         if (loaded.hasErrors()) {
           throw new IOException("the bundled example does not load: " + loaded.diagnostics().get(0).summary());
         }

@@ -35,8 +35,21 @@ import java.util.stream.Stream;
  */
 public final class ConfigLoader {
 
-  /** The result: the configuration (null on errors), the diagnostics, and the file texts for showing them. */
-  public record Result(Config config, List<Diagnostic> diagnostics, Map<String, String> sources) {
+  /**
+   * The result: the configuration (null on errors), the diagnostics, and the file texts for showing them.
+   *
+   * @param sensitiveVariables the variables declared {@code sensitive}: a saved plan never holds their values
+   */
+  public record Result(Config config, List<Diagnostic> diagnostics, Map<String, String> sources,
+      Set<String> sensitiveVariables) {
+    public Result {
+      sensitiveVariables = Set.copyOf(sensitiveVariables);
+    }
+
+    Result(Config config, List<Diagnostic> diagnostics, Map<String, String> sources) {
+      this(config, diagnostics, sources, Set.of());
+    }
+
     public boolean hasErrors() {
       return diagnostics.stream().anyMatch(Diagnostic::isError);
     }
@@ -45,9 +58,10 @@ public final class ConfigLoader {
   private final Providers providers;
   private final Map<String, String> vars;
   private final Map<String, String> env;
-  private final java.util.function.Function<Path, String> gitTag;
+  private final java.util.function.Function<Path, List<String>> gitTag;
   private Map<String, String> sandboxUrls;
   private Set<String> realTypes = Set.of();
+  private final Set<String> sensitiveVariables = new java.util.TreeSet<>();
 
   private final List<Diagnostic> diagnostics = new ArrayList<>();
   private final Map<String, String> sources = new LinkedHashMap<>();
@@ -57,7 +71,7 @@ public final class ConfigLoader {
    * @param env the environment: {@code env()} reads it, and {@code FANOUT_VAR_name} sets variables
    */
   public ConfigLoader(Providers providers, Map<String, String> vars, Map<String, String> env,
-      java.util.function.Function<Path, String> gitTag) {
+      java.util.function.Function<Path, List<String>> gitTag) {
     this.providers = providers;
     this.vars = Map.copyOf(vars);
     this.env = Map.copyOf(env);
@@ -120,7 +134,7 @@ public final class ConfigLoader {
           "Split the deepest expressions into locals.", SourceRange.at(display(files.get(0)), 1, 1)));
       config = null;
     }
-    return new Result(hasErrors() ? null : config, List.copyOf(diagnostics), sources);
+    return new Result(hasErrors() ? null : config, List.copyOf(diagnostics), sources, sensitiveVariables);
   }
 
   private boolean hasErrors() {
@@ -183,6 +197,11 @@ public final class ConfigLoader {
     Evaluation values = new Evaluation(providers, blocks, checks, new Functions(new Functions.World(dir, env, gitTag)),
         diagnostics);
     values.variables(declarations.values(), vars, env);
+    values.variables().forEach((name, value) -> {
+      if (value instanceof Secret) {
+        sensitiveVariables.add(name);
+      }
+    });
     References references = new References(providers, declarations, diagnostics);
     Instances instances = new Instances(providers, blocks, checks, values, references, sandboxUrls, realTypes,
         diagnostics);

@@ -26,7 +26,12 @@ import java.util.function.UnaryOperator;
 final class Functions {
 
   /** What functions may see of the world: the configuration's folder and the environment. */
-  record World(Path dir, Map<String, String> env, Function<Path, String> gitTag) { }
+  /** @param gitTags the tags on HEAD of the repository holding a folder; empty or null outside one */
+  record World(Path dir, Map<String, String> env, Function<Path, List<String>> gitTags) { }
+
+  /** {@code v} and a semantic version (semver.org's grammar, build metadata included): what git_tag() takes by default. */
+  static final String RELEASE_TAG = "^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)"
+      + "(-[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?$";
 
   private interface Fn {
     Object apply(List<Object> args, Ast.Call call) throws EvalException;
@@ -184,14 +189,33 @@ final class Functions {
       int to = len < 0 ? s.length() : (int) Math.min(s.length(), (long) from + len);
       return s.substring(from, to);
     });
-    def("git_tag", 0, 0, "git_tag()", (a, c) -> {
-      String tag = world.gitTag().apply(world.dir());
-      if (tag == null) {
-        throw new EvalException("No git tag on HEAD",
-            "git_tag() reads the tag of the commit being released, and HEAD has none here. Tag the commit"
-            + " (git tag v1.2.3), or set the version another way: --var version=1.2.3.", c.range());
+    def("git_tag", 0, 1, "git_tag() or git_tag(\"^release-[0-9.]+$\")", (a, c) -> {
+      String pattern = a.isEmpty() ? RELEASE_TAG : str(a, 0, c);
+      java.util.regex.Pattern tagPattern;
+      try {
+        tagPattern = java.util.regex.Pattern.compile(pattern);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw new EvalException("Invalid tag pattern", "git_tag(\"" + pattern + "\"): " + e.getDescription() + ".",
+            c.range());
       }
-      return tag;
+      List<String> tags = world.gitTags().apply(world.dir());
+      tags = tags == null ? List.of() : tags;
+      List<String> matching = tags.stream().filter(t -> tagPattern.matcher(t).find()).sorted().toList();
+      String which = a.isEmpty() ? "v and a semantic version, such as v1.2.3" : "\"" + pattern + "\"";
+      if (matching.size() == 1) {
+        return matching.get(0);
+      }
+      if (matching.isEmpty()) {
+        throw new EvalException(tags.isEmpty() ? "No git tag on HEAD" : "No release tag on HEAD",
+            "git_tag() reads the tag of the commit being released, matching " + which + "; HEAD has "
+            + (tags.isEmpty() ? "none" : "only " + String.join(", ", tags.stream().sorted().toList())) + ". Tag the"
+            + " commit and run again: git tag v1.2.3" + (tags.isEmpty() ? "" : "; or give git_tag() the pattern"
+            + " your tags follow, such as git_tag(\"^release-[0-9.]+$\")") + ".", c.range());
+      }
+      throw new EvalException("Several release tags on HEAD",
+          "git_tag() needs one tag matching " + which + " on HEAD, and these match: " + String.join(", ", matching)
+          + ". Delete the wrong one (git tag -d TAG), or narrow the pattern: git_tag(\"^v[0-9]+\\\\.[0-9]+\\\\.[0-9]+$\").",
+          c.range());
     });
   }
 

@@ -40,6 +40,8 @@ final class Instances {
   private final Map<Address, BuildStep> builds = new LinkedHashMap<>();
   private final Map<Address, Artifact> artifacts = new LinkedHashMap<>();
   private final Map<Address, Publication> publications = new LinkedHashMap<>();
+  /** Each publication's identity ({@link ProviderFactory#identity}) and where it was first given. */
+  private final Map<String, Map.Entry<Address, SourceRange>> identities = new LinkedHashMap<>();
   private final List<Edge> edges = new ArrayList<>();
 
   Instances(Providers providers, BlockChecks blocks, ValueChecks checks, Evaluation values, References references,
@@ -245,6 +247,7 @@ final class Instances {
     if (valid && e.kind() == BlockKind.PUBLICATION) {
       // The provider's own checks assume values its schema accepts, such as a folder that exists.
       checks.provider(providers.get(e.type()), publications.get(address), b);
+      sameIdentity(address, providers.get(e.type()), b);
     }
     for (Evaluator.Dependency d : deps) {
       edges.add(new Edge(address, d.target(), "references " + d.target(), d.where().toString()));
@@ -357,6 +360,31 @@ final class Instances {
     view.put("path", Unknown.AFTER_BUILD);
     view.put("sha256", Unknown.AFTER_BUILD);
     return new Instance(address, view, Set.of("path", "sha256", "sources"));
+  }
+
+  /**
+   * Two publications that would write the same package and version to one registry: the
+   * second write fails or, worse, is reported published. Both places are named.
+   */
+  private void sameIdentity(Address address, ProviderFactory factory, Ast.Block b) {
+    String identity = factory.identity(publications.get(address));
+    if (identity == null) {
+      return;
+    }
+    Map.Entry<Address, SourceRange> first = identities.putIfAbsent(factory.type() + " " + identity,
+        Map.entry(address, b.typeRange()));
+    if (first != null) {
+      // Evaluation follows references, not the file: name the two in the order they are written.
+      Map.Entry<Address, SourceRange> second = Map.entry(address, b.typeRange());
+      boolean inOrder = !first.getValue().file().equals(second.getValue().file())
+          || first.getValue().line() <= second.getValue().line();
+      Map.Entry<Address, SourceRange> earlier = inOrder ? first : second;
+      Map.Entry<Address, SourceRange> later = inOrder ? second : first;
+      diagnostics.add(Diagnostic.error("Two publications publish the same " + factory.type() + " " + identity,
+          earlier.getKey() + " (" + earlier.getValue() + ") and " + later.getKey() + " (" + later.getValue()
+          + ") would both publish " + identity + " at the release's version to the same registry; remove one, or"
+          + " give each its own name.", later.getValue()));
+    }
   }
 
   private Instance publication(Address address, String type, Map<String, Object> attrs) {

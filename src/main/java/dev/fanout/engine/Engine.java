@@ -189,6 +189,14 @@ public final class Engine implements AutoCloseable {
       throw new StalePlanException("Saved plan is stale: the release files or variables changed since " + file
           + " was made. Make a new plan.");
     }
+    for (Map.Entry<String, String> pinned : saved.artifactDigests().entrySet()) {
+      String sha = artifacts.sha256(Address.parse(pinned.getKey()));
+      String now = sha == null ? "no file" : "sha256:" + sha;
+      if (!now.equals(pinned.getValue())) {
+        throw new StalePlanException("Saved plan is stale: " + pinned.getKey() + " is not the file the plan showed:"
+            + " the plan has " + pinned.getValue() + ", the file now " + now + ". Make a new plan.");
+      }
+    }
     Refresher refresher = new Refresher(targets, parallelism, acknowledged());
     for (PlannedChange c : saved.changes()) {
       if (!config.publications().containsKey(c.address())) {
@@ -221,6 +229,11 @@ public final class Engine implements AutoCloseable {
   public ApplyResult apply(Plan plan, Walker.Listener listener, Applier.Options options)
       throws IOException, InterruptedException {
     try (Journal journal = new Journal(stateDir().resolve("journal.jsonl"), UUID.randomUUID().toString(), redactor)) {
+      journal.observe((address, event, detail) -> {
+        if ("retry".equals(event) && address != null) {
+          listener.retried(address, detail);
+        }
+      });
       journal.record(null, "apply_start", plan.release() + " " + plan.version());
       ApplyResult result = new Applier(config, graph, targets, artifacts, http, stateDir(), acknowledged(), options)
           .apply(plan, journal, listener);

@@ -26,7 +26,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * A saved plan ({@code plan --out FILE}): the actions, the configuration's hash and each
  * target's state fingerprint, sealed with an HMAC whose key stays in the workspace's
- * {@code .fanout/plan.key}, so a plan edited by hand is refused. It holds no secret.
+ * {@code .fanout/plan.key}, so a plan edited by hand is refused. It holds the options it was
+ * made with ({@link SavedOptions}) and no secret.
  */
 public final class PlanFile {
 
@@ -36,8 +37,11 @@ public final class PlanFile {
   }
 
   /** Writes the plan, redacted: a registry's answer quoted in a reason may echo a credential. */
-  public static void write(Plan plan, Path file, Path stateDir, Redactor redactor) throws IOException {
-    Map<String, Object> body = JSON.readValue(redactor.redact(JSON.writeValueAsString(PlanJson.document(plan, true))),
+  public static void write(Plan plan, SavedOptions options, Path file, Path stateDir, Redactor redactor)
+      throws IOException {
+    Map<String, Object> doc = PlanJson.document(plan, true);
+    doc.put("options", options(options));
+    Map<String, Object> body = JSON.readValue(redactor.redact(JSON.writeValueAsString(doc)),
         new TypeReference<LinkedHashMap<String, Object>>() { });
     String content = JSON.writeValueAsString(body);
     Map<String, Object> sealed = new LinkedHashMap<>(body);
@@ -60,6 +64,40 @@ public final class PlanFile {
 
   /** Reads a saved plan; refuses one whose content does not match its seal. */
   public static Plan read(Path file, Path stateDir) throws IOException {
+    return fromDocument(unsealed(file, stateDir));
+  }
+
+  /** The options a saved plan was made with; refuses a file whose content does not match its seal. */
+  @SuppressWarnings("unchecked")
+  public static SavedOptions options(Path file, Path stateDir) throws IOException {
+    Object o = unsealed(file, stateDir).get("options");
+    if (!(o instanceof Map<?, ?> m)) {
+      throw new IOException(file + " was saved by an older Fanout and does not hold its run options."
+          + " Make a new plan with fanout plan --out.");
+    }
+    Map<String, Object> opts = (Map<String, Object>) m;
+    return new SavedOptions((String) opts.get("sandbox"), (List<String>) opts.get("sandbox_except"),
+        (String) opts.get("scenario"), (Map<String, String>) opts.get("variables"),
+        (List<String>) opts.get("unsaved_variables"), (List<String>) opts.get("targets"),
+        ((Number) opts.get("parallelism")).intValue(), (String) opts.get("http_timeout"),
+        Boolean.TRUE.equals(opts.get("allow_dirty")));
+  }
+
+  private static Map<String, Object> options(SavedOptions o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sandbox", o.sandbox());
+    m.put("sandbox_except", o.sandboxExcept());
+    m.put("scenario", o.scenario());
+    m.put("variables", new java.util.TreeMap<>(o.variables()));
+    m.put("unsaved_variables", o.unsavedVariables());
+    m.put("targets", o.targets());
+    m.put("parallelism", o.parallelism());
+    m.put("http_timeout", o.httpTimeout());
+    m.put("allow_dirty", o.allowDirty());
+    return m;
+  }
+
+  private static Map<String, Object> unsealed(Path file, Path stateDir) throws IOException {
     Map<String, Object> sealed;
     try {
       sealed = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
@@ -74,7 +112,7 @@ public final class PlanFile {
       throw new IOException(file + " was changed after it was saved, or was saved in another workspace: its"
           + " integrity check fails. Make a new plan with fanout plan --out.");
     }
-    return fromDocument(sealed);
+    return sealed;
   }
 
   @SuppressWarnings("unchecked")
@@ -94,7 +132,8 @@ public final class PlanFile {
     }
     return new Plan((String) doc.get("release"), (String) doc.get("version"), (String) doc.get("version_source"),
         (String) doc.get("config_hash"), (String) doc.get("config_path"), changes,
-        (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")));
+        (List<String>) doc.getOrDefault("warnings", List.of()), Boolean.TRUE.equals(doc.get("partial")),
+        (Map<String, String>) doc.getOrDefault("artifacts", Map.of()), (String) doc.get("commit"));
   }
 
   /** The inverse of {@link PlanJson#before}: an empty map is a registry that could not be read. */

@@ -35,6 +35,7 @@ public final class PlanJson {
     doc.put("release", plan.release());
     doc.put("version", plan.version());
     doc.put("version_source", plan.versionSource());
+    doc.put("commit", plan.commit());
     if (forFile) {
       doc.put("config_hash", plan.configHash());
       doc.put("config_path", plan.configPath());
@@ -71,6 +72,7 @@ public final class PlanJson {
       changes.add(m);
     }
     doc.put("changes", changes);
+    doc.put("artifacts", plan.artifactDigests());
     Map<String, Object> summary = new LinkedHashMap<>();
     plan.summary().forEach((a, n) -> summary.put(a.jsonName().replace('-', '_'), n));
     doc.put("summary", summary);

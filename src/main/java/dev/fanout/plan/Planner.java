@@ -42,12 +42,13 @@ public final class Planner {
   }
 
   public Plan plan(Snapshot snapshot, Set<Address> scope, boolean partial) {
+    MixedWorlds worlds = new MixedWorlds(targets);
     Map<Address, PlannedChange> changes = new LinkedHashMap<>();
     for (Address a : graph.order()) {
       if (graph.kind(a) != ReleaseGraph.Kind.PUBLICATION || !scope.contains(a)) {
         continue;
       }
-      changes.put(a, change(targets.get(a), snapshot.get(a), changes));
+      changes.put(a, change(targets.get(a), snapshot.get(a), changes, worlds));
     }
     List<String> warnings = new ArrayList<>();
     if (partial) {
@@ -56,14 +57,37 @@ public final class Planner {
     }
     var r = config.release();
     return new Plan(r.name(), r.version(), r.versionSource(), config.hash(), config.dir().toString(),
-        new ArrayList<>(changes.values()), warnings, partial);
+        new ArrayList<>(changes.values()), warnings, partial, artifactDigests(changes.keySet()),
+        null);
   }
 
-  private PlannedChange change(Target target, TargetState t, Map<Address, PlannedChange> earlier) {
+  /** What the plan's tarballs and manifests were made from: each prebuilt artifact on disk now. */
+  private Map<String, String> artifactDigests(Set<Address> planned) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Address p : planned) {
+      for (Address dep : graph.ancestors(p)) {
+        if (graph.kind(dep) == ReleaseGraph.Kind.ARTIFACT && artifacts.artifact(dep).builtBy() == null) {
+          String sha = artifacts.sha256(dep);
+          if (sha != null) {
+            out.put(dep.toString(), "sha256:" + sha);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private PlannedChange change(Target target, TargetState t, Map<Address, PlannedChange> earlier, MixedWorlds worlds) {
     Address a = target.address();
     String location = target.location();
     CredentialCheck credentials = t.credentials();
     String fingerprint = fingerprint(t.state());
+    String mixed = worlds.blocked(target, t.desired());
+    if (mixed != null) {
+      // Known without the registry: whatever it holds, this content must not reach it.
+      return new PlannedChange(a, target.type(), Action.BLOCKED, List.of(mixed), location, List.of(), t.state(),
+          t.desired(), fingerprint, credentials);
+    }
     if (t.state() == null) {
       return new PlannedChange(a, target.type(), Action.UNKNOWN, List.of("cannot read " + location + ": " + t.readError()),
           location, List.of(), null, t.desired(), fingerprint, credentials);

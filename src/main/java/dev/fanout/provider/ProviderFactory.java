@@ -80,5 +80,15 @@ public interface ProviderFactory {
     return java.util.List.of();
   }
 
+  /**
+   * What the publication would publish, in the registry's own terms (an npm package name, a
+   * crate, an image repository, a tap and formula), or null when the registry has no such
+   * notion. Two publications of one type with the same identity would write the same
+   * package and version: {@code fanout validate} refuses them, naming both.
+   */
+  default String identity(Publication publication) {
+    return null;
+  }
+
   Provider create(ProviderContext context);
 }

@@ -61,6 +61,13 @@ final class FanoutRun {
     env.put("HOME", System.getProperty("user.home"));
   }
 
+  /** The minimal example (one npm package) with the sandbox's write token. */
+  static FanoutRun minimal(Path temp) throws IOException {
+    FanoutRun f = new FanoutRun(temp, "minimal");
+    f.env.put("NPM_TOKEN", "fanout-sandbox-token");
+    return f;
+  }
+
   Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

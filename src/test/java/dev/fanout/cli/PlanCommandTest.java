@@ -51,7 +51,7 @@ class PlanCommandTest {
 
     FanoutRun.Result plan = f.sandboxed("plan", "--json");
 
-    assertEquals(0, plan.exit(), plan.all());
+    assertEquals(1, plan.exit(), "a blocked target fails the plan: " + plan.all());
     JsonNode npm = FanoutRun.change(plan, "npm.contextlite");
     assertEquals("blocked", npm.get("action").asText());
     String reason = npm.get("reasons").get(0).asText();
@@ -70,7 +70,7 @@ class PlanCommandTest {
 
     FanoutRun.Result plan = f.sandboxed("plan", "--json");
 
-    assertEquals(0, plan.exit(), plan.all());
+    assertEquals(1, plan.exit(), "an unknown target fails the plan: " + plan.all());
     JsonNode pypi = FanoutRun.change(plan, "pypi.contextlite");
     assertEquals("unknown", pypi.get("action").asText());
     assertTrue(pypi.get("reasons").get(0).asText().contains("503"), pypi.toString());

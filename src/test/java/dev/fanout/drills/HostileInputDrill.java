@@ -66,7 +66,7 @@ class HostileInputDrill {
       Files.writeString(file, text, StandardCharsets.UTF_8);
       long t0 = System.nanoTime();
       Future<ConfigLoader.Result> f = worker.submit(() -> new ConfigLoader(providers, Map.of(), Map.of(),
-          p -> "v1.0.0").load(dir));
+          p -> List.of("v1.0.0")).load(dir));
       ConfigLoader.Result r;
       try {
         r = f.get(1, TimeUnit.SECONDS);

@@ -11,7 +11,6 @@ import dev.fanout.testing.GitHttpServer;
 import dev.fanout.testing.ServerRequest;
 import dev.fanout.testing.Tools;
 import dev.fanout.testing.Verdaccio;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,10 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The contextlite example end to end against real servers where real ones run here: npm
  * to Verdaccio, the Docker image to Debian's docker-registry, the AUR package to bare git
- * repositories behind {@code git http-backend}; the other eleven targets to the sandbox
- * ({@code --sandbox-except npm,docker,aur}). Each result is checked with the registry's own
- * client ({@code npm view}, {@code skopeo}, {@code git clone}); a second apply must write
- * nothing anywhere, and {@code fanout drift} must find the registries in agreement.
+ * repositories behind {@code git http-backend}; the other targets to the sandbox
+ * ({@code --sandbox-except npm,docker}). Each result is checked with the registry's own
+ * client ({@code npm view}, {@code skopeo}); a second apply must write nothing anywhere, and
+ * {@code fanout drift} must find the registries in agreement. The AUR package kept on the git
+ * server ({@code --sandbox-except npm,docker,aur}) would download from the sandbox's GitHub,
+ * so its plan is blocked and the git server gets nothing.
  */
 class RealServersDrill {
 
@@ -56,9 +57,14 @@ class RealServersDrill {
       env.put("NPM_TOKEN", npmToken);
       env.put("DOCKERHUB_TOKEN", "drill-docker-token");   // docker-registry runs without auth
       env.put("AUR_TOKEN", AUR_PASSWORD);
-      List<String> common = List.of(example.toString(), "--sandbox=" + sandbox, "--sandbox-except", "npm,docker,aur",
-          "--var", "npm_registry=" + npm.url(), "--var", "docker_registry=" + docker.url(),
+      List<String> vars = List.of("--var", "npm_registry=" + npm.url(), "--var", "docker_registry=" + docker.url(),
           "--var", "aur_git=" + git.url(), "--var", "aur_rpc=none");
+      List<String> common = new ArrayList<>(List.of(example.toString(), "--sandbox=" + sandbox, "--sandbox-except",
+          "npm,docker"));
+      common.addAll(vars);
+      List<String> withAur = new ArrayList<>(List.of(example.toString(), "--sandbox=" + sandbox, "--sandbox-except",
+          "npm,docker,aur", "--target", "aur.contextlite"));
+      withAur.addAll(vars);
       Path report = tmp.resolve("report.json");
       Map<String, Long> writesAtStart = writes(npm, docker, git, sandbox);   // creating the user is one
 
@@ -71,14 +77,12 @@ class RealServersDrill {
       String image = "docker://" + docker.hostPort() + "/contextlite/contextlite";
       Tools.Result index = skopeo("inspect", "--raw", "--tls-verify=false", image + ":" + VERSION);
       Tools.Result tags = skopeo("list-tags", "--tls-verify=false", image);
-      Tools.Result clone = Tools.run(tmp, gitEnv(), "git", "clone", "-q", git.url() + "/contextlite-bin.git",
-          tmp.resolve("aur-clone").toString());
+      Drills.Run mixed = cli(env, "plan", withAur);
       Supplier<String> registries = () -> {
         try {
           return npmCli.run(tmp, "view", "contextlite", "time", "dist-tags", "--json").output()
               + skopeo("list-tags", "--tls-verify=false", image).output()
-              + skopeo("inspect", "--raw", "--tls-verify=false", image + ":latest").output()
-              + Tools.run(tmp, gitEnv(), "git", "ls-remote", git.url() + "/contextlite-bin.git").output();
+              + skopeo("inspect", "--raw", "--tls-verify=false", image + ":latest").output();
         } catch (Exception e) {
           throw new AssertionError(e);
         }
@@ -117,20 +121,18 @@ class RealServersDrill {
       assertEquals(List.of("linux/amd64", "linux/arm64"), platforms(index.output()));
       assertEquals(0, tags.exit(), tags.output());
       assertEquals(Set.of(VERSION, "latest"), tagSet(tags.output()));
-      assertEquals(0, clone.exit(), clone.output());
-      String pkgbuild = Files.readString(tmp.resolve("aur-clone/PKGBUILD"));
-      String srcinfo = Files.readString(tmp.resolve("aur-clone/.SRCINFO"));
-      assertTrue(pkgbuild.contains("pkgver=" + VERSION + "\n"), pkgbuild);
-      assertTrue(srcinfo.contains("pkgver = " + VERSION + "\n"), srcinfo);
-      // ... the three went to the real servers only, never to the sandbox ...
+      // ... an AUR package on the git server that would download from the sandbox is blocked ...
+      assertEquals(1, mixed.code(), mixed.all());
+      assertTrue(mixed.out().contains("refers to the sandbox") && mixed.out().contains("github_release"), mixed.out());
+      // ... the two went to the real servers only, never to the sandbox ...
       Set<String> sandboxRegistries = sandboxRegistries(sandbox);
-      assertTrue(sandboxRegistries.stream().noneMatch(r -> r.equals("npm") || r.equals("oci") || r.startsWith("aur")),
+      assertTrue(sandboxRegistries.stream().noneMatch(r -> r.equals("npm") || r.equals("oci")),
           sandboxRegistries.toString());
       Map<String, Long> firstWrites = new LinkedHashMap<>();
       writesBefore.forEach((server, n) -> firstWrites.put(server, n - writesAtStart.get(server)));
       assertEquals(1, firstWrites.get("verdaccio"), npm.requests().toString());
       assertTrue(firstWrites.get("docker-registry") > 0, docker.requests().toString());
-      assertEquals(1, firstWrites.get("git"), git.requests().toString());
+      assertEquals(0, firstWrites.get("git"), git.requests().toString());
       // ... and the second apply writes nothing anywhere, and drift finds nothing
       assertEquals(0, again.code(), again.all());
       assertTrue(again.out().contains("Nothing to publish."), again.out());
@@ -144,7 +146,8 @@ class RealServersDrill {
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("targets", publications.size());
       figures.put("targets_published", publications.size() - notPublished.size());
-      figures.put("on_real_servers", "npm to Verdaccio, docker to docker-registry, aur to git http-backend");
+      figures.put("on_real_servers", "npm to Verdaccio, docker to docker-registry; aur to git http-backend blocked:"
+          + " its downloads are in the sandbox");
       figures.put("writes_on_rerun", sum(rerunWrites));
       figures.put("duplicate_writes", sum(rerunWrites));
       figures.put("drift_exit", drift.code());
@@ -155,8 +158,8 @@ class RealServersDrill {
           lastLine(view.output()), firstWrites, rerunWrites, "verdaccio"));
       table.add(row("docker.image", "docker-registry", "skopeo inspect --raw; skopeo list-tags",
           platforms(index.output()) + " tags " + tagSet(tags.output()), firstWrites, rerunWrites, "docker-registry"));
-      table.add(row("aur.contextlite", "git http-backend", "git clone contextlite-bin.git",
-          "PKGBUILD and .SRCINFO at pkgver " + VERSION, firstWrites, rerunWrites, "git"));
+      table.add(row("aur.contextlite", "git http-backend", "fanout plan --sandbox-except npm,docker,aur",
+          "blocked: its PKGBUILD would download from the sandbox", firstWrites, rerunWrites, "git"));
       figures.put("table", table);
       Drills.saveFigures("real-servers", figures);
     }
@@ -175,10 +178,6 @@ class RealServersDrill {
     cmd[0] = "skopeo";
     System.arraycopy(args, 0, cmd, 1, args.length);
     return Tools.run(tmp, Map.of("HOME", tmp.toString()), cmd);
-  }
-
-  private Map<String, String> gitEnv() {
-    return Map.of("GIT_TERMINAL_PROMPT", "0", "HOME", tmp.toString());
   }
 
   /** Write requests each server received, whatever it answered, and the sandbox's. */

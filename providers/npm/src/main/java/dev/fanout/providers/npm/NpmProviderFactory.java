@@ -83,6 +83,11 @@ public final class NpmProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public String identity(Publication publication) {
+    return "package " + publication.string("package");
+  }
+
+  @Override
   public Provider create(ProviderContext context) {
     return new NpmProvider(context, NpmProvider.NPMJS);
   }
