@@ -13,12 +13,14 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
+import okhttp3.Dns;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
@@ -89,37 +91,25 @@ class CredentialGuardDrill {
 
   @Test
   void credentialsOverPlainHttpToANonLoopbackHostAreRefused() throws Exception {
-    // given a server on this machine's own non-loopback address
-    InetAddress address = nonLoopbackAddress();
-    assumeTrue(address != null, "this machine has no non-loopback IPv4 address to listen on");
-    elsewhere.start(address, 0);
+    // given a registry named by a host that is not loopback; the name resolves to loopback for
+    // this test alone, so no traffic leaves the machine's loopback interface
+    elsewhere.start(InetAddress.getLoopbackAddress(), 0);
     elsewhere.enqueue(new MockResponse.Builder().code(200).body("ok").build());
-    String url = "http://" + address.getHostAddress() + ":" + elsewhere.getPort() + "/";
+    OkHttpClient viaName = http.newBuilder()
+        .dns(host -> host.equals("registry.example") ? List.of(InetAddress.getLoopbackAddress()) : Dns.SYSTEM.lookup(host))
+        .build();
+    String url = "http://registry.example:" + elsewhere.getPort() + "/";
 
     // when credentials would go there over plain HTTP
-    IOException refused = assertThrows(IOException.class, () -> http.newCall(withCredentials(url)).execute().close());
+    IOException refused = assertThrows(IOException.class, () -> viaName.newCall(withCredentials(url)).execute().close());
 
     // then nothing was sent, and the same request without them goes through
     assertTrue(refused.getMessage().contains("refusing to send credentials over plain HTTP"), refused.getMessage());
     assertEquals(0, elsewhere.getRequestCount());
-    try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
+    try (Response r = viaName.newCall(new Request.Builder().url(url).build()).execute()) {
       assertEquals(200, r.code());
     }
     record("credentials over plain http off loopback", "refused");
-  }
-
-  private static InetAddress nonLoopbackAddress() throws IOException {
-    for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-      if (!n.isUp() || n.isLoopback()) {
-        continue;
-      }
-      for (InetAddress a : Collections.list(n.getInetAddresses())) {
-        if (a instanceof Inet4Address && !a.isLoopbackAddress()) {
-          return a;
-        }
-      }
-    }
-    return null;
   }
 
   private static final Map<String, Object> CHECKS = Collections.synchronizedMap(new LinkedHashMap<>());

@@ -49,7 +49,7 @@ import org.xml.sax.SAXException;
 public final class ChocolateyEmulator implements Emulator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String ATOM = "http://www.w3.org/2005/Atom";
+  static final String ATOM = ChocolateyProvider.ATOM;
   static final String M = "http://schemas.microsoft.com/ado/2007/08/dataservices/metadata";
   private static final Pattern ENTRY = Pattern.compile(
       "^/api/v2/Packages\\(Id='([^']*)',Version='([^']*)'\\)/?$", Pattern.CASE_INSENSITIVE);
