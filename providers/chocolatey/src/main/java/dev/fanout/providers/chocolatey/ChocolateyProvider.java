@@ -38,6 +38,7 @@ final class ChocolateyProvider implements Provider {
 
   private static final String REGISTRY = "chocolatey";
   /** The namespace of an OData feed entry's properties ({@code d:Version}...). */
+  private static final String ATOM = "http://www.w3.org/2005/Atom";
   static final String DATA_SERVICES = "http://schemas.microsoft.com/ado/2007/08/dataservices";
   private static final String GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 
@@ -102,7 +103,7 @@ final class ChocolateyProvider implements Provider {
             response.code() >= 500 || response.code() == 429 ? "the feed is failing; try again later" : null);
       }
       NodeList entries = RegistryAnswer.xml(REGISTRY, operation, response, "feed")
-          .getElementsByTagNameNS(ChocolateyEmulator.ATOM, "entry");
+          .getElementsByTagNameNS(ATOM, "entry");
       List<String> versions = new ArrayList<>();
       List<String> waiting = new ArrayList<>();
       boolean approvedStable = false;
