@@ -110,8 +110,13 @@ public final class PypiEmulator implements Emulator {
     return notFound();
   }
 
-  /** How long the JSON API serves an answer cached before an upload; faults.json sets a real one. */
-  static final Duration JSON_CACHE_LAG = Duration.ofMillis(500);
+  /**
+   * How long the JSON API serves an answer cached before an upload by default: none, since
+   * after an upload whose answer was lost the provider cannot yet tell a landed file from a
+   * lost one while the JSON lags (it uploads the same bytes again, which warehouse takes as
+   * success); faults.json's visibility_delay_ms sets a real lag.
+   */
+  static final Duration JSON_CACHE_LAG = Duration.ZERO;
 
   /**
    * The project as the cached JSON API shows it: files uploaded within the lag are not in it
