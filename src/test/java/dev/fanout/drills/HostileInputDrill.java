@@ -8,6 +8,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.fanout.dsl.ConfigLoader;
 import dev.fanout.dsl.Diagnostic;
 import dev.fanout.provider.Providers;
+import dev.fanout.providers.github.GithubEmulator;
+import dev.fanout.providers.github.ManifestFixtures;
+import dev.fanout.sandbox.Sandbox;
+import dev.fanout.testing.ProviderHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,6 +264,11 @@ class HostileInputDrill {
           assets     = [artifact.app]
         }
         """);
+
+    // and its repository exists on the sandbox's GitHub, made as its owner would make it
+    try (Sandbox github = Sandbox.start(tmp.resolve("sandbox"), "empty", List.of(new GithubEmulator()))) {
+      ManifestFixtures.repository(ManifestFixtures.github(ProviderHarness.client(), github.url("github")), "acme/app");
+    }
 
     // when it is applied
     Drills.Run run = Drills.cli(Map.of(), "apply", dir.toString(), "--sandbox=" + tmp.resolve("sandbox"),

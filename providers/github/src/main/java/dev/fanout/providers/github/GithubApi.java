@@ -224,14 +224,18 @@ public final class GithubApi {
       return new CredentialCheck(CredentialCheck.Status.INVALID,
           "GitHub does not know the token from " + token.source() + " (401 Bad credentials): create a new one");
     }
+    if (a.status() == 403 && !a.rateLimited()) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, NO_USER + " (403 " + a.message() + "): " + tokenKind()
+          + " from " + token.source() + "; its permissions are checked on the repository");
+    }
     if (!a.ok()) {
       return new CredentialCheck(CredentialCheck.Status.ERROR, "GET /user answered " + a.status() + ": " + a.message());
     }
     String login = a.json() == null ? "?" : a.json().path("login").asText("?");
     String scopes = a.headers().get("X-OAuth-Scopes");
     if (scopes == null) {
-      return CredentialCheck.ok("authenticated as " + login
-          + "; fine-grained token: contents permission is checked at publish");
+      return CredentialCheck.ok("authenticated as " + login + "; " + tokenKind()
+          + ": contents permission is checked at publish");
     }
     List<String> granted = Arrays.stream(scopes.split(",")).map(String::trim).toList();
     if (granted.contains("repo") || granted.contains("public_repo")) {
@@ -252,6 +256,7 @@ public final class GithubApi {
     if (account.refuses()) {
       return account;
     }
+    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
     Answer a;
     try {
       a = get("/repos/" + repository, "read repository " + repository);
@@ -266,12 +271,44 @@ public final class GithubApi {
       return account;
     }
     JsonNode permissions = a.json().path("permissions");
+    if (installation) {
+      // GITHUB_TOKEN and App tokens get 403 on GET /user: the repository's permissions say what they may do.
+      boolean may = permissions.path(push ? "push" : "pull").asBoolean(false);
+      String kind = tokenKind() + " from " + token.source();
+      return may ? CredentialCheck.ok(kind + (push ? ": may push to " : ": can see ") + repository)
+          : new CredentialCheck(CredentialCheck.Status.NO_WRITE, kind + " may not push to " + repository
+              + ": give the workflow 'permissions: contents: write' or the App write access to the repository");
+    }
     if (push && permissions.has("push") && !permissions.path("push").asBoolean()) {
       return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token may read " + repository
           + " but not push to it: grant it write access (contents: write) to the repository");
     }
     return account.status() == CredentialCheck.Status.OK
         ? CredentialCheck.ok(account.detail() + (push ? "; may push to " : "; can see ") + repository) : account;
+  }
+
+  /** What {@code GET /user} says for a token that acts for no user. */
+  private static final String NO_USER = "GET /user is not for this token";
+
+  /**
+   * The kind of token, from the prefix GitHub gives each kind
+   * (https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/).
+   */
+  String tokenKind() {
+    String t = token == null || !token.isSet() ? "" : token.reveal();
+    if (t.startsWith("ghs_")) {
+      return "an installation token (GITHUB_TOKEN in Actions, or a GitHub App's)";
+    }
+    if (t.startsWith("github_pat_")) {
+      return "a fine-grained personal access token";
+    }
+    if (t.startsWith("ghp_")) {
+      return "a classic personal access token";
+    }
+    if (t.startsWith("gho_") || t.startsWith("ghu_")) {
+      return "an OAuth token";
+    }
+    return "a token";
   }
 
   /** {@code owner/repo} split in two, or an exception naming the bad value. */

@@ -39,6 +39,8 @@ import org.eclipse.jgit.lib.ObjectId;
 public final class GithubEmulator implements Emulator {
 
   static final String LOGIN = "fanout-sandbox";
+  /** The prefix of GitHub's installation tokens: {@code GITHUB_TOKEN} in Actions and GitHub Apps'. */
+  public static final String INSTALLATION_PREFIX = "ghs_";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern REPO = Pattern.compile("^/repos/([^/]+)/([^/]+)(/.*)?$");
   private static final Pattern GIT = Pattern.compile("^/git/([^/]+)/([^/]+?)(?:\\.git)?/(info/refs|git-upload-pack|git-receive-pack)$");
@@ -114,17 +116,25 @@ public final class GithubEmulator implements Emulator {
   @Override
   public SandboxResponse handle(SandboxRequest request) throws IOException {
     String token = token(request);
-    Access access = ctx.access(token);
+    // An installation token (GITHUB_TOKEN in Actions, a GitHub App's) starts with ghs_; here
+    // ghs_ before a sandbox token gives that token's access as an installation.
+    boolean installation = token != null && token.startsWith(INSTALLATION_PREFIX);
+    Access access = ctx.access(installation ? token.substring(INSTALLATION_PREFIX.length()) : token);
     SandboxResponse response;
-    synchronized (lock) {
-      response = route(request, access);
+    if (installation && access.canRead() && request.path().equals("/user")) {
+      // GitHub: an installation acts for no user, so GET /user is 403.
+      response = GithubStore.error(403, "Resource not accessible by integration");
+    } else {
+      synchronized (lock) {
+        response = route(request, access);
+      }
     }
     long used = requests.incrementAndGet() % 5000;
     response = response.withHeader("x-ratelimit-limit", "5000")
         .withHeader("x-ratelimit-remaining", String.valueOf(5000 - used))
         .withHeader("x-ratelimit-reset", String.valueOf(Instant.now().getEpochSecond() / 3600 * 3600 + 3600))
         .withHeader("x-ratelimit-resource", "core");
-    if (access.canRead()) {
+    if (access.canRead() && !installation) {
       response = response.withHeader("X-OAuth-Scopes", scopes(access));
     }
     return response;

@@ -217,6 +217,25 @@ class GithubReleaseProviderTest {
   }
 
   @Test
+  void installationTokenRefusedOnUserIsCheckedOnTheRepositoryAndNamedInTheCheck() throws Exception {
+    String actions = GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN;
+    String readOnly = GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.READ_ONLY_TOKEN;
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("env GITHUB_TOKEN", actions), "test");
+
+    GithubApi.Answer user = api.get("/user", "read user");
+    CredentialCheck ok = provider.checkCredentials(publication(actions, Map.of()));
+    CredentialCheck refused = provider.checkCredentials(publication(readOnly, Map.of()));
+    Provider.PublishResult published = provider.publish(publication(actions, Map.of()), provider.read(publication()));
+
+    assertEquals(403, user.status());
+    assertEquals(CredentialCheck.Status.OK, ok.status(), ok.detail());
+    assertTrue(ok.detail().contains("installation token (GITHUB_TOKEN in Actions"), ok.detail());
+    assertTrue(ok.detail().contains("may push to acme/tool"), ok.detail());
+    assertEquals(CredentialCheck.Status.NO_WRITE, refused.status(), refused.detail());
+    assertTrue(published.written().contains("release v1.2.0"), published.written().toString());
+  }
+
+  @Test
   void republishWritesNothing() throws Exception {
     Publication p = publication();
     provider.publish(p, provider.read(p));
