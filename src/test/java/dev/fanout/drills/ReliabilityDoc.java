@@ -51,7 +51,7 @@ public final class ReliabilityDoc {
         .sum();
     md.append("| duplicate writes of one version (all drills) | ").append(dups).append(" | 0 |\n");
     headline(md, drills, "real-servers", "targets_published",
-        "contextlite targets published (npm, docker, aur on real servers)", "targets");
+        "contextlite targets published (npm and docker on real servers)", "targets");
     headline(md, drills, "concurrency", "publishers", "publishers among 10 simultaneous applies", null);
     headline(md, drills, "secrets", "secret_hits", "secret values found in outputs and files", null);
     headline(md, drills, "echoing-registry", "secret_hits",
