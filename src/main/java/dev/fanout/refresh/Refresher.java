@@ -63,6 +63,12 @@ public final class Refresher {
           t.setDaemon(true);
           return t;
         });
+    // At most one check per refresh thread is in flight: the pool never holds more.
+    ExecutorService checks = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fanout-credentials");
+      t.setDaemon(true);
+      return t;
+    });
     Map<String, Semaphore> limits = new ConcurrentHashMap<>();
     AtomicInteger done = new AtomicInteger();
     try {
@@ -73,7 +79,7 @@ public final class Refresher {
           Semaphore limit = limits.computeIfAbsent(target.type(), k -> new Semaphore(target.traits().concurrency()));
           limit.acquire();
           try {
-            return read(a);
+            return read(a, checks);
           } finally {
             limit.release();
             progress.accept(done.incrementAndGet());
@@ -92,15 +98,27 @@ public final class Refresher {
       return new Snapshot(out);
     } finally {
       pool.shutdownNow();
+      checks.shutdownNow();
     }
   }
 
   /** One target: credentials, state and desired content, each failure kept as text. */
   public TargetState read(Address a) {
+    return read(a, null);
+  }
+
+  /**
+   * One target. With {@code checks}, the credential check runs beside the read (they ask the
+   * registry different questions, and a target's reads are what a plan waits for), except for
+   * a registry that takes one request at a time.
+   */
+  private TargetState read(Address a, ExecutorService checks) {
     long started = System.nanoTime();
     Target target = targets.get(a);
     Publication p = target.publication();
-    CredentialCheck credentials = sharedCredentials(target);
+    CompletableFuture<CredentialCheck> check = checks != null && target.traits().concurrency() > 1
+        ? CompletableFuture.supplyAsync(() -> sharedCredentials(target), checks)
+        : CompletableFuture.completedFuture(sharedCredentials(target));
     RegistryState state = null;
     String readError = null;
     try {
@@ -119,6 +137,12 @@ public final class Refresher {
     }
     if (acknowledged != null && desired != null) {
       state = acknowledged.overlay(a, desired.version(), state);
+    }
+    CredentialCheck credentials;
+    try {
+      credentials = check.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      credentials = new CredentialCheck(CredentialCheck.Status.ERROR, "check failed: " + e.getCause());
     }
     return new TargetState(a, state, readError, credentials, desired, desiredError,
         (System.nanoTime() - started) / 1_000_000);
