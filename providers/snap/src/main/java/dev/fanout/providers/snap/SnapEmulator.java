@@ -49,6 +49,8 @@ public final class SnapEmulator implements Emulator {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Pattern INFO = Pattern.compile("^/v2/snaps/info/([^/]+)/?$");
   private static final Pattern STATUS = Pattern.compile("^/dev/api/snaps/([^/]+)/builds/([^/]+)/status/?$");
+  /** The dashboard's list of a snap's revisions and releases (craft-store's {@code get_snap_releases}). */
+  private static final Pattern RELEASES = Pattern.compile("^/api/v2/snaps/([^/]+)/releases/?$");
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v1/snaps/download/([^/]+)_(\\d+)\\.snap$");
 
   /** One revision: what snap.yaml said and the file's digest. */
@@ -117,6 +119,13 @@ public final class SnapEmulator implements Emulator {
     }
     if (request.method().equals("POST") && (path.equals("/unscanned-upload/") || path.equals("/unscanned-upload"))) {
       return upload(request);
+    }
+    if (request.method().equals("GET") && (m = RELEASES.matcher(path)).matches()) {
+      Access reader = ctx.access(credential(request.header("authorization")));
+      if (reader == Access.NONE || reader == Access.INVALID) {
+        return errors(401, "macaroon-authorization-required", "Authorization Required");
+      }
+      return releases(m.group(1));
     }
     if (!path.startsWith("/dev/api/")) {
       return notFound("Not found");
@@ -329,6 +338,34 @@ public final class SnapEmulator implements Emulator {
   private static String fullChannel(String channel) {
     String full = channel.contains("/") ? channel : "latest/" + channel;
     return full.matches("[a-z0-9.-]+/(stable|candidate|beta|edge)") ? full : null;
+  }
+
+  /**
+   * Every revision of a snap with its sha3-384, released or not, and where each is released:
+   * what a client asks before uploading bytes the store may already hold.
+   */
+  private SandboxResponse releases(String name) {
+    Snap snap = snaps.get(name);
+    if (snap == null) {
+      return errors(404, "resource-not-found", "Snap not found for name=" + name);
+    }
+    List<Map<String, Object>> revisions = new java.util.ArrayList<>();
+    for (Revision r : snap.revisions()) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("revision", r.revision());
+      m.put("version", r.version());
+      m.put("architectures", r.architectures());
+      m.put("sha3-384", r.sha3());
+      m.put("size", r.size());
+      m.put("created_at", r.createdAt());
+      revisions.add(m);
+    }
+    List<Map<String, Object>> released = new java.util.ArrayList<>();
+    snap.channels().forEach((key, revision) -> {
+      String[] parts = key.split("/");
+      released.add(Map.of("channel", parts[0] + "/" + parts[1], "architecture", parts[2], "revision", revision));
+    });
+    return SandboxResponse.json(200, Map.of("revisions", revisions, "releases", released));
   }
 
   private SandboxResponse account() {

@@ -150,8 +150,14 @@ final class SnapProvider implements Provider {
       Optional<Released> held = (map == null ? List.<Released>of() : map).stream()
           .filter(r -> r.arch().equals(b.arch()) && r.sha3().equals(sha3)).findFirst();
       int revision;
+      Integer uploaded = held.isPresent() ? null : unreleased(publication, name, b.arch(), sha3);
       if (held.isPresent()) {
         revision = held.get().revision();
+      } else if (uploaded != null) {
+        // An earlier run uploaded these bytes and stopped before releasing them (killed, or
+        // the release failed): release that revision instead of sending the bytes again.
+        revision = uploaded;
+        notes.add("found " + b.fileName() + " already uploaded as revision " + revision);
       } else {
         revision = upload(publication, b);
         written.add(b.fileName());
@@ -175,6 +181,36 @@ final class SnapProvider implements Provider {
     Files.createDirectories(yaml.getParent());
     Files.writeString(yaml, SnapBuilder.snapcraftYaml(meta(publication), binaryNames(publication)));
     return new PublishResult(written, notes.isEmpty() ? "every channel already holds this release" : String.join("; ", notes));
+  }
+
+  /**
+   * The revision that already holds these bytes for this architecture, released or not, from
+   * the dashboard's list of revisions with their sha3-384; null when there is none, or the
+   * snap has no revisions yet.
+   */
+  private Integer unreleased(Publication publication, String name, String arch, String sha3) throws RegistryException {
+    Request request = authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get().build();
+    try (Response r = ctx.http().newCall(request).execute()) {
+      if (!r.isSuccessful()) {
+        // Not registered yet, or the list cannot be read: upload, as before (the store still
+        // refuses a duplicate, and that answer names the revision).
+        return null;
+      }
+      JsonNode doc = RegistryAnswer.json(REGISTRY, "list revisions of " + name, r);
+      for (JsonNode rev : doc.path("revisions")) {
+        boolean forArch = false;
+        for (JsonNode a : rev.path("architectures")) {
+          forArch |= a.asText().equals(arch);
+        }
+        if (forArch && sha3.equals(rev.path("sha3-384").asText())) {
+          return rev.path("revision").asInt();
+        }
+      }
+      return null;
+    } catch (java.io.IOException e) {
+      throw new RegistryException(REGISTRY, "list revisions of " + name, 0, "no answer from the store: " + e.getMessage(),
+          true, "it is retried after reading the store again", e);
+    }
   }
 
   /** Uploads, pushes and waits for the review; returns the new revision. */

@@ -118,6 +118,31 @@ class SnapProviderTest {
   }
 
   @Test
+  void aRevisionUploadedButNeverReleasedIsReleasedWithoutSendingTheBytesAgain() throws Exception {
+    // given a publish whose first release failed after its upload had landed
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of());
+    Path faults = harness.sandbox().dir().resolve("faults.json");
+    Files.writeString(faults, "[{\"registry\": \"snap\", \"operation\": \"write\", \"path\": \"snap-release\","
+        + " \"status\": 500, \"times\": 1}]");
+    assertThrows(RegistryException.class, () -> provider.publish(pub, provider.read(pub)));
+    Files.writeString(faults, "[]");
+
+    // when the next run publishes again
+    Provider.PublishResult result = provider.publish(pub, provider.read(pub));
+
+    // then the amd64 snap is released from the revision the store already holds, uploaded once in all
+    assertTrue(result.detail().contains("found contextlite_1.0.35_amd64.snap already uploaded as revision 1"),
+        result.detail());
+    long uploads;
+    try (var lines = Files.lines(harness.sandbox().dir().resolve("requests.jsonl"))) {
+      uploads = lines.filter(l -> l.contains("\"registry\":\"snap\"") && l.contains("unscanned-upload")).count();
+    }
+    assertEquals(2, uploads, "one upload per architecture");
+    assertEquals(provider.desired(pub).items(), provider.read(pub).items());
+  }
+
+  @Test
   void addingAChannelReleasesTheExistingRevisionWithoutUploading() throws Exception {
     SnapProvider provider = provider();
     Publication edge = publication(Map.of("channels", List.of("edge")));
