@@ -188,7 +188,7 @@ final class SnapProvider implements Provider {
    * the dashboard's list of revisions with their sha3-384; null when there is none, or the
    * snap has no revisions yet.
    */
-  private Integer unreleased(Publication publication, String name, String arch, String sha3) throws RegistryException {
+  private Integer unreleased(Publication publication, String name, String arch, String sha3) {
     Request request = authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get().build();
     try (Response r = ctx.http().newCall(request).execute()) {
       if (!r.isSuccessful()) {
@@ -207,9 +207,9 @@ final class SnapProvider implements Provider {
         }
       }
       return null;
-    } catch (java.io.IOException e) {
-      throw new RegistryException(REGISTRY, "list revisions of " + name, 0, "no answer from the store: " + e.getMessage(),
-          true, "it is retried after reading the store again", e);
+    } catch (java.io.IOException | RegistryException e) {
+      // The list only saves an upload: when it cannot be read, upload as before.
+      return null;
     }
   }
 
