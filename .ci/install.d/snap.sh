@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The snap provider builds .snap files with mksquashfs and the Snap Store emulator reads them
-# (and the tests list them) with unsquashfs: Debian's squashfs-tools.
+# Fanout writes and reads .snap (squashfs) images in Java; the tests check those images with
+# squashfs-tools' own unsquashfs and compare the reader with images mksquashfs makes.
 set -euo pipefail
 need=()
 command -v mksquashfs >/dev/null 2>&1 || need+=(squashfs-tools)

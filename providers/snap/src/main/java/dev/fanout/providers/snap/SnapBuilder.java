@@ -1,26 +1,18 @@
 package dev.fanout.providers.snap;
 
 import dev.fanout.provider.Digests;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Builds a {@code .snap} from a prebuilt binary: a squashfs image holding
- * {@code meta/snap.yaml} and the program under {@code bin/}, made with Debian's
- * {@code mksquashfs} (package squashfs-tools) with fixed times, root ownership and no
- * xattrs, so the same binary gives the same bytes. Also writes the {@code snapcraft.yaml}
- * that would build the same snap with snapcraft's dump plugin, for people who keep one.
- *
- * <p>Without mksquashfs on PATH the build fails with a message saying to install
- * squashfs-tools; no pure-Java squashfs writer is worth its weight here.
+ * {@code meta/snap.yaml} and the program under {@code bin/}, written by {@link SquashfsWriter}
+ * with fixed times, root ownership and no xattrs, so the same binary gives the same bytes on any
+ * machine, squashfs-tools or not. Also writes the {@code snapcraft.yaml} that would build the
+ * same snap with snapcraft's dump plugin, for people who keep one.
  */
 final class SnapBuilder {
 
@@ -28,7 +20,6 @@ final class SnapBuilder {
   record Meta(String name, String version, String summary, String description, String grade, String confinement,
       String base) { }
 
-  static final String MKSQUASHFS = "mksquashfs";
   // One fixed time (2000-01-01) for the image and every file in it.
   private static final long FIXED_EPOCH = 946_684_800L;
 
@@ -70,76 +61,25 @@ final class SnapBuilder {
     return y.toString();
   }
 
-  /** Builds the snap in {@code work} and returns its bytes. */
+  /**
+   * The snap's bytes: {@code bin/NAME} (0755) and {@code meta/snap.yaml} (0644) in a squashfs
+   * image written in Java, with the fixed time; {@code work} is kept for callers that stage files.
+   */
   static byte[] build(Meta meta, String arch, byte[] binary, Path work) throws IOException {
-    if (findOnPath(MKSQUASHFS) == null) {
-      throw new IOException("cannot build the snap: mksquashfs is not installed "
-          + "(install Debian's squashfs-tools: apt-get install squashfs-tools)");
-    }
-    Path stage = work.resolve("stage-" + arch);
-    deleteTree(stage);
-    Path bin = Files.createDirectories(stage.resolve("bin"));
-    Path metaDir = Files.createDirectories(stage.resolve("meta"));
-    Path program = bin.resolve(meta.name());
-    Files.write(program, binary);
-    Files.writeString(metaDir.resolve("snap.yaml"), snapYaml(meta, arch), StandardCharsets.UTF_8);
-    // mksquashfs keeps permissions: fix them so the umask does not change the bytes.
-    Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(metaDir.resolve("snap.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
-    for (Path d : List.of(bin, metaDir, stage)) {
-      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.setLastModifiedTime(d, FileTime.from(FIXED_EPOCH, TimeUnit.SECONDS));
-    }
-    Path out = work.resolve(fileName(meta, arch));
-    Files.deleteIfExists(out);
-    String time = String.valueOf(FIXED_EPOCH);
-    Process p = new ProcessBuilder(MKSQUASHFS, stage.toString(), out.toString(), "-noappend", "-comp", "xz",
-        "-all-root", "-no-xattrs", "-no-fragments", "-no-progress", "-quiet", "-processors", "1",
-        "-mkfs-time", time, "-all-time", time).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IOException("mksquashfs failed building " + out.getFileName() + ": " + output.trim());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while building " + out.getFileName(), e);
-    }
-    return Files.readAllBytes(out);
+    return SquashfsWriter.write(List.of(
+        SquashfsWriter.Entry.directory("bin", 0755),
+        SquashfsWriter.Entry.file("bin/" + meta.name(), binary, 0755),
+        SquashfsWriter.Entry.directory("meta", 0755),
+        SquashfsWriter.Entry.file("meta/snap.yaml", snapYaml(meta, arch).getBytes(StandardCharsets.UTF_8), 0644)),
+        FIXED_EPOCH);
   }
 
   static String sha3(byte[] data) {
     return Digests.hex("SHA3-384", data);
   }
 
-  static Path findOnPath(String tool) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, tool);
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
   private static String quote(String s) {
     String v = s == null ? "" : s;
     return "'" + v.replace("'", "''").replace("\n", " ") + "'";
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

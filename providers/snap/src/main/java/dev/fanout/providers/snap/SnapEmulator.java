@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,8 +36,9 @@ import okio.Buffer;
  * {@code being_processed} at its first status poll and ready (or failed) from the second.
  *
  * <p>Like the store's review, it reads {@code meta/snap.yaml} from the squashfs image for the
- * name, version and architectures; that needs {@code unsquashfs} (squashfs-tools), without
- * which a push ends in {@code processing_error}. Names need no registration here.
+ * name, version and architectures (with {@link SquashfsReader}, so the sandbox needs no
+ * squashfs-tools); an image it cannot read ends in {@code processing_error}. Names need no
+ * registration here.
  *
  * <p>State: {@code snaps/{name}.json}, {@code revisions/{name}_{revision}.snap},
  * {@code uploads/{upload_id}} and {@code pushes/{id}.json}.
@@ -379,24 +379,13 @@ public final class SnapEmulator implements Emulator {
     return SandboxResponse.json(200, body);
   }
 
-  /** {@code unsquashfs -cat} of meta/snap.yaml; the review needs squashfs-tools, as the store's does. */
+  /** meta/snap.yaml of the image, read as the store's review reads it. */
   private static byte[] snapYaml(Path snap) throws IOException {
-    if (SnapBuilder.findOnPath("unsquashfs") == null) {
-      throw new IOException("the sandbox cannot review snaps: unsquashfs is not installed (apt-get install squashfs-tools)");
+    byte[] yaml = SquashfsReader.of(Files.readAllBytes(snap)).read("meta/snap.yaml");
+    if (yaml == null || yaml.length == 0) {
+      throw new IOException("not a snap: the squashfs image has no meta/snap.yaml");
     }
-    Process p = new ProcessBuilder("unsquashfs", "-cat", snap.toString(), "meta/snap.yaml").start();
-    byte[] out = p.getInputStream().readAllBytes();
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    try {
-      if (!p.waitFor(1, TimeUnit.MINUTES) || p.exitValue() != 0 || out.length == 0) {
-        p.destroyForcibly();
-        throw new IOException("not a snap (squashfs with meta/snap.yaml): " + err.trim());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
-    return out;
+    return yaml;
   }
 
   /** The token from {@code Macaroon root="..."} (the sandbox takes the root as the token) or {@code Bearer ...}. */

@@ -42,7 +42,6 @@ class SnapEmulatorTest {
 
   @BeforeEach
   void start() throws IOException {
-    Tools.require("mksquashfs", "apt-get install squashfs-tools");
     sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new SnapEmulator()));
   }
 

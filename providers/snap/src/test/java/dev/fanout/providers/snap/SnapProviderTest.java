@@ -38,7 +38,6 @@ class SnapProviderTest {
 
   @BeforeEach
   void start() throws IOException {
-    Tools.require("mksquashfs", "apt-get install squashfs-tools");
     harness = ProviderHarness.start(dir, new SnapEmulator())
         .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
     artifacts = harness.artifacts();
