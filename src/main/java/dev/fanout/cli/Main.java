@@ -63,6 +63,7 @@ public final class Main {
     cli.addSubcommand(new ShowCommand());
     cli.addSubcommand(new ForceUnlockCommand());
     cli.addSubcommand(new SandboxCommand());
+    cli.addSubcommand(new DocsCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

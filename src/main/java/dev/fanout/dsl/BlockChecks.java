@@ -29,13 +29,13 @@ final class BlockChecks {
       .optional("repository", Schema.Type.STRING, "the source repository, owner/name")
       .optional("keywords", Schema.Type.LIST, "search words for registries that take them")
       .build();
-  private static final Schema VARIABLE = Schema.builder()
+  static final Schema VARIABLE = Schema.builder()
       .optional("type", Schema.Type.ANY, "string, number, bool, list(T), map(T), object({...}) or any")
       .optional("default", Schema.Type.ANY, "the value when none is given")
       .optional("description", Schema.Type.STRING, "what it is for")
       .optional("sensitive", Schema.Type.BOOL, "hide the value in output")
       .build();
-  private static final Schema BUILD = Schema.builder()
+  static final Schema BUILD = Schema.builder()
       .required("command", Schema.Type.LIST, "the program and its arguments")
       .optional("output", Schema.Type.STRING, "the file it makes")
       .optional("outputs", Schema.Type.LIST, "the files it makes")
@@ -45,7 +45,7 @@ final class BlockChecks {
       .optional("for_each", Schema.Type.ANY, "one build per element")
       .optional("depends_on", Schema.Type.LIST, "explicit dependencies")
       .build();
-  private static final Schema ARTIFACT = Schema.builder()
+  static final Schema ARTIFACT = Schema.builder()
       .required("sources", Schema.Type.LIST, "where the file comes from, in order of preference")
       .optional("name", Schema.Type.STRING, "the file name it is published under")
       .optional("os", Schema.Type.STRING, "linux, darwin, windows, ...")
@@ -176,7 +176,8 @@ final class BlockChecks {
       if (!allowed.contains(a.name())) {
         String hint = Names.didYouMean(a.name(), allowed);
         diagnostics.add(Diagnostic.error("Unknown attribute \"" + a.name() + "\" in " + type + " \"" + b.label(0) + "\"",
-            (hint.isEmpty() ? "" : hint.trim() + " ") + "Known attributes: " + String.join(", ", allowed) + ".",
+            (hint.isEmpty() ? "" : hint.trim() + " ") + "Known attributes: " + String.join(", ", allowed) + ". "
+                + "Each is described by `fanout docs " + docsName(b, type) + "` (docs/reference/" + docsName(b, type) + ".md).",
             a.nameRange()));
       }
     }
@@ -196,6 +197,11 @@ final class BlockChecks {
                 .toList()) + ".", b.typeRange()));
       }
     }
+  }
+
+  /** The reference page of a block: its type, or provider.NAME for a provider settings block. */
+  private static String docsName(Ast.Block b, String type) {
+    return type.equals("provider") ? "provider." + b.label(0) : type;
   }
 
   static Schema union(Schema a, Schema b) {
