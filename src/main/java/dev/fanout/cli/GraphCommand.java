@@ -17,7 +17,7 @@ final class GraphCommand implements Callable<Integer> {
   HelpOption helpOption;
 
   /** Output formats. */
-  enum Format { dot, mermaid, json }
+  enum Format { dot, mermaid, json, list }
 
   @ParentCommand
   Main.Root root;
@@ -25,7 +25,7 @@ final class GraphCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions config;
 
-  @Option(names = "--format", defaultValue = "dot", description = "dot, mermaid or json (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--format", defaultValue = "dot", description = "dot, mermaid, json, or list (the targets' addresses, one a line) (default: ${DEFAULT-VALUE}).")
   Format format;
 
   @Override
@@ -39,6 +39,8 @@ final class GraphCommand implements Callable<Integer> {
       case dot -> graph.toDot();
       case mermaid -> graph.toMermaid();
       case json -> graph.toJson();
+      case list -> graph.order().stream().filter(a -> graph.kind(a) == ReleaseGraph.Kind.PUBLICATION)
+          .map(a -> a + "\n").sorted().collect(java.util.stream.Collectors.joining());
     });
     return ExitCode.OK;
   }

@@ -64,6 +64,7 @@ public final class Main {
     cli.addSubcommand(new ForceUnlockCommand());
     cli.addSubcommand(new SandboxCommand());
     cli.addSubcommand(new DocsCommand());
+    cli.addSubcommand(new CompletionCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
