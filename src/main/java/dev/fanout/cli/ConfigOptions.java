@@ -19,6 +19,10 @@ final class ConfigOptions {
   @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable).")
   List<String> vars = List.of();
 
+  @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from FILE: name = value lines, or"
+      + " a JSON object when it ends in .json (repeatable; .fanoutvars beside the release files is read first).")
+  List<Path> varFiles = List.of();
+
   Map<String, String> vars() {
     Map<String, String> out = new LinkedHashMap<>();
     for (String v : vars) {
@@ -43,7 +47,8 @@ final class ConfigOptions {
    */
   ConfigLoader.Result load(Main.Root root, boolean printDiagnostics, java.util.Map<String, String> sandboxUrls,
       java.util.Set<String> realTypes) {
-    ConfigLoader loader = new ConfigLoader(root.providers(), vars(), root.io.env(), GitWorkTree::tagsAtHead);
+    ConfigLoader loader = new ConfigLoader(root.providers(), vars(), root.io.env(), GitWorkTree::tagsAtHead)
+        .withVarFiles(varFiles);
     if (sandboxUrls != null) {
       loader.withSandbox(sandboxUrls, realTypes);
     }

@@ -166,7 +166,8 @@ final class RunOptions {
     });
     Path dir = sandboxDir(config.path);
     return new SavedOptions(dir == null ? null : dir.toString(), List.copyOf(new TreeSet<>(sandboxExcept)), scenario,
-        kept, unsaved, targets, parallelism, httpTimeout, allowDirty);
+        kept, unsaved, targets, parallelism, httpTimeout, allowDirty,
+        config.varFiles.stream().map(f -> f.toAbsolutePath().normalize().toString()).toList());
   }
 
   /**
@@ -215,6 +216,15 @@ final class RunOptions {
     List<String> flags = new ArrayList<>();
     vars.forEach((name, value) -> flags.add(name + "=" + value));
     config.vars = flags;
+    List<Path> files = saved.varFiles().stream().map(Path::of).toList();
+    if (given.hasMatchedOption("--var-file")
+        && !config.varFiles.stream().map(f -> f.toAbsolutePath().normalize()).toList().equals(files)) {
+      throw new UserError("--var-file " + config.varFiles.stream().map(Path::toString).collect(java.util.stream.Collectors
+          .joining(" ")) + " contradicts the saved plan, made with " + (files.isEmpty() ? "none" : files.stream()
+          .map(Path::toString).collect(java.util.stream.Collectors.joining(" "))) + ". Apply it without --var-file,"
+          + " or make a new plan.");
+    }
+    config.varFiles = files;
   }
 
   private static <T> T agree(ParseResult given, String option, T mine, T saved, Function<T, String> show) {

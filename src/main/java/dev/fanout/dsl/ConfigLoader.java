@@ -61,6 +61,7 @@ public final class ConfigLoader {
   private final java.util.function.Function<Path, List<String>> gitTag;
   private Map<String, String> sandboxUrls;
   private Set<String> realTypes = Set.of();
+  private List<Path> varFiles = List.of();
   private final Set<String> sensitiveVariables = new java.util.TreeSet<>();
 
   private final List<Diagnostic> diagnostics = new ArrayList<>();
@@ -87,6 +88,12 @@ public final class ConfigLoader {
   public ConfigLoader withSandbox(Map<String, String> urls, Set<String> realTypes) {
     this.sandboxUrls = urls == null ? null : Map.copyOf(urls);
     this.realTypes = Set.copyOf(realTypes);
+    return this;
+  }
+
+  /** Values from {@code --var-file} files, read in order after {@code .fanoutvars}; {@code --var} still wins. */
+  public ConfigLoader withVarFiles(List<Path> files) {
+    this.varFiles = List.copyOf(files);
     return this;
   }
 
@@ -196,7 +203,7 @@ public final class ConfigLoader {
     ValueChecks checks = new ValueChecks(dir, diagnostics);
     Evaluation values = new Evaluation(providers, blocks, checks, new Functions(new Functions.World(dir, env, gitTag)),
         diagnostics);
-    values.variables(declarations.values(), vars, env);
+    values.variables(declarations.values(), vars, VarFiles.read(dir, varFiles, sources, diagnostics), env);
     values.variables().forEach((name, value) -> {
       if (value instanceof Secret) {
         sensitiveVariables.add(name);

@@ -113,11 +113,14 @@ final class Evaluation {
   }
 
   /**
-   * Every variable's value: from {@code --var}, else {@code FANOUT_VAR_name}, else its default.
+   * Every variable's value: from {@code --var}, else a variable file, else {@code FANOUT_VAR_name},
+   * else its default (Terraform's order).
    *
    * @param given values from {@code --var name=value}
+   * @param fromFiles values from {@code .fanoutvars} and {@code --var-file}, later files already applied
    */
-  void variables(Collection<Declaration> declarations, Map<String, String> given, Map<String, String> env) {
+  void variables(Collection<Declaration> declarations, Map<String, String> given, Map<String, VarFiles.Given> fromFiles,
+      Map<String, String> env) {
     Set<String> declared = new TreeSet<>();
     for (Declaration e : declarations) {
       if (e.kind() != BlockKind.VARIABLE) {
@@ -129,10 +132,13 @@ final class Evaluation {
       Ast.Attribute typeAttr = e.block().attribute("type");
       VarType type = typeAttr == null ? VarType.ANY : VarType.of(typeAttr.value(), diagnostics);
       Object value;
-      String text = given.containsKey(name) ? given.get(name) : env.get("FANOUT_VAR_" + name);
+      VarFiles.Given file = given.containsKey(name) ? null : fromFiles.get(name);
+      String text = given.containsKey(name) ? given.get(name) : file != null ? null : env.get("FANOUT_VAR_" + name);
       boolean sensitive = isTrue(e.block().attribute("sensitive"));
       if (text != null) {
         value = type.parse(text, name, e.block().range(), diagnostics);
+      } else if (file != null) {
+        value = type.coerce(file.value(), name, file.range(), diagnostics);
       } else if (e.block().attribute("default") != null) {
         value = constant(e.block().attribute("default"));
         if (value != null && !type.accepts(value)) {
@@ -141,8 +147,8 @@ final class Evaluation {
         }
       } else {
         diagnostics.add(Diagnostic.error("No value for variable \"" + name + "\"",
-            "Set it with --var " + name + "=VALUE or the environment variable FANOUT_VAR_" + name
-            + ", or give it a default.", e.block().typeRange()));
+            "Set it with --var " + name + "=VALUE, a line " + name + " = VALUE in .fanoutvars or a --var-file,"
+            + " or the environment variable FANOUT_VAR_" + name + ", or give it a default.", e.block().typeRange()));
         value = null;
       }
       if (diagnostics.size() > before) {
@@ -151,6 +157,13 @@ final class Evaluation {
       variables.put(name, sensitive && value != null && value != Evaluator.Failed.VALUE
           ? new Secret("variable " + name, Evaluator.text(value)) : value);
     }
+    fromFiles.forEach((name, file) -> {
+      if (!declared.contains(name)) {
+        diagnostics.add(Diagnostic.warning("Value for undeclared variable \"" + name + "\"",
+            "The release files declare " + (declared.isEmpty() ? "no variables" : String.join(", ", declared)) + "."
+            + Names.didYouMean(name, declared) + " The value is not used.", file.range()));
+      }
+    });
     for (String name : given.keySet()) {
       if (!declared.contains(name)) {
         diagnostics.add(Diagnostic.error("--var " + name + " names no variable",

@@ -182,6 +182,11 @@ final class Functions {
     });
     def("base64encode", 1, 1, "base64encode(\"text\")",
         (a, c) -> Base64.getEncoder().encodeToString(str(a, 0, c).getBytes(StandardCharsets.UTF_8)));
+    // Data files as values: jsondecode(file("package.json")).version reads the version where the
+    // project's own tools keep it.
+    def("jsondecode", 1, 1, "jsondecode(file(\"package.json\"))", (a, c) -> decode(JSON, "JSON", a, c));
+    def("yamldecode", 1, 1, "yamldecode(file(\"chart.yaml\"))", (a, c) -> decode(YAML, "YAML", a, c));
+    def("tomldecode", 1, 1, "tomldecode(file(\"Cargo.toml\"))", (a, c) -> decode(TOML, "TOML", a, c));
     def("substr", 3, 3, "substr(\"text\", 0, 2)", (a, c) -> {
       String s = str(a, 0, c);
       int from = Math.max(0, Math.min(s.length(), num(a, 1, c)));
@@ -292,6 +297,42 @@ final class Functions {
       return out;
     }
     return leaf.apply(v);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper TOML =
+      new com.fasterxml.jackson.dataformat.toml.TomlMapper();
+
+  private static Object decode(com.fasterxml.jackson.databind.ObjectMapper mapper, String format, List<Object> a,
+      Ast.Call c) throws EvalException {
+    String text = str(a, 0, c);
+    try {
+      return plain(mapper.readValue(text, Object.class));
+    } catch (IOException e) {
+      String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new EvalException("Invalid " + format, c.name() + "() was given text that is not " + format + ": "
+          + (why == null ? "" : why.lines().findFirst().orElse("")) + ".", c.range());
+    }
+  }
+
+  /** A decoded document in the language's values: numbers as BigDecimal, dates and the like as text. */
+  private static Object plain(Object v) {
+    if (v == null || v instanceof String || v instanceof Boolean) {
+      return v;
+    } else if (v instanceof Number n) {
+      return new BigDecimal(n.toString());
+    } else if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(o -> out.add(plain(o)));
+      return out;
+    } else if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, o) -> out.put(String.valueOf(k), plain(o)));
+      return out;
+    }
+    return v.toString();
   }
 
   private static String str(List<Object> a, int i, Ast.Call c) throws EvalException {

@@ -60,6 +60,18 @@ record VarType(String kind, VarType element, Map<String, VarType> fields) {
     };
   }
 
+  /** A value from a variable file as this type: a number or bool becomes text for a string, as Terraform converts. */
+  Object coerce(Object value, String name, SourceRange where, List<Diagnostic> diagnostics) {
+    Object v = kind.equals("string") && (value instanceof BigDecimal || value instanceof Boolean)
+        ? (value instanceof BigDecimal d ? d.toPlainString() : value.toString()) : value;
+    if (v != null && accepts(v)) {
+      return v;
+    }
+    diagnostics.add(Diagnostic.error("Invalid value for variable \"" + name + "\"",
+        "It must be " + describe() + "; the file gives " + Evaluator.typeName(value) + ".", where));
+    return null;
+  }
+
   /** Converts a value given as text (--var or FANOUT_VAR_*) to this type. */
   Object parse(String text, String name, SourceRange declared, List<Diagnostic> diagnostics) {
     try {

@@ -80,7 +80,8 @@ public final class PlanFile {
         (String) opts.get("scenario"), (Map<String, String>) opts.get("variables"),
         (List<String>) opts.get("unsaved_variables"), (List<String>) opts.get("targets"),
         ((Number) opts.get("parallelism")).intValue(), (String) opts.get("http_timeout"),
-        Boolean.TRUE.equals(opts.get("allow_dirty")));
+        Boolean.TRUE.equals(opts.get("allow_dirty")),
+        opts.get("var_files") == null ? List.of() : (List<String>) opts.get("var_files"));
   }
 
   private static Map<String, Object> options(SavedOptions o) {
@@ -94,6 +95,7 @@ public final class PlanFile {
     m.put("parallelism", o.parallelism());
     m.put("http_timeout", o.httpTimeout());
     m.put("allow_dirty", o.allowDirty());
+    m.put("var_files", o.varFiles());
     return m;
   }
 

@@ -11,14 +11,18 @@ import java.util.Map;
  * @param sandbox the sandbox folder, absolute; null when the plan read the real registries
  * @param variables the {@code --var} values that are not sensitive
  * @param httpTimeout as written, such as {@code 60s}
+ * @param varFiles the {@code --var-file} paths, absolute; apply reads them again (their values are
+ *     in the plan's digest, so a file changed since makes the plan stale)
  */
 public record SavedOptions(String sandbox, List<String> sandboxExcept, String scenario, Map<String, String> variables,
-    List<String> unsavedVariables, List<String> targets, int parallelism, String httpTimeout, boolean allowDirty) {
+    List<String> unsavedVariables, List<String> targets, int parallelism, String httpTimeout, boolean allowDirty,
+    List<String> varFiles) {
 
   public SavedOptions {
     sandboxExcept = List.copyOf(sandboxExcept);
     variables = Map.copyOf(variables);
     unsavedVariables = List.copyOf(unsavedVariables);
     targets = List.copyOf(targets);
+    varFiles = List.copyOf(varFiles);
   }
 }
