@@ -6,6 +6,7 @@ import dev.fanout.apply.Applier;
 import dev.fanout.apply.ApplyResult;
 import dev.fanout.apply.Lock;
 import dev.fanout.apply.NodeResult;
+import dev.fanout.apply.HtmlReport;
 import dev.fanout.apply.Report;
 import dev.fanout.apply.Status;
 import dev.fanout.apply.Walker;
@@ -73,7 +74,8 @@ final class ApplyCommand implements Callable<Integer> {
       description = "How often to say which targets are still waiting on their registry.")
   String progressInterval;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md) or JSON (.json).")
+  @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md), JSON (.json), or one HTML page with the graph and"
+      + " a timeline (.html).")
   Path report;
 
   @Override
@@ -185,7 +187,11 @@ final class ApplyCommand implements Callable<Integer> {
     }
     if (report != null) {
       String name = report.getFileName().toString();
-      Sinks.write(report, name.endsWith(".json") ? Report.json(result) : Report.markdown(result), root.io.redactor());
+      String text = name.endsWith(".json") ? Report.json(result)
+          : name.endsWith(".html") || name.endsWith(".htm")
+              ? HtmlReport.html(result, engine.graph(), HtmlReport.lastRun(engine.stateDir().resolve("journal.jsonl")))
+              : Report.markdown(result);
+      Sinks.write(report, text, root.io.redactor());
     }
     String summary = root.io.env().get("GITHUB_STEP_SUMMARY");
     if (summary != null && !summary.isBlank()) {
