@@ -68,6 +68,17 @@ record GitWorkTree(String commit, List<String> changed) {
   }
 
   /** The tags on HEAD of the repository holding {@code dir}; empty when there are none or no repository. */
+  /** owner/name of the GitHub repository that {@code origin} names, or null. */
+  static String githubRepository(Path dir) {
+    List<String> url = git(dir, "remote", "get-url", "origin");
+    if (url == null || url.isEmpty()) {
+      return null;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("github\\.com[:/]([^/]+)/([^/]+?)(\\.git)?/?$")
+        .matcher(url.get(0).trim());
+    return m.find() ? m.group(1) + "/" + m.group(2) : null;
+  }
+
   static List<String> tagsAtHead(Path dir) {
     List<String> tags = git(dir, "tag", "--points-at", "HEAD");
     return tags == null ? List.of() : tags;

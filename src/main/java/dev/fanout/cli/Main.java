@@ -65,6 +65,7 @@ public final class Main {
     cli.addSubcommand(new SandboxCommand());
     cli.addSubcommand(new DocsCommand());
     cli.addSubcommand(new CompletionCommand());
+    cli.addSubcommand(new InitCommand());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -24,7 +24,7 @@ class HelpAndUsageTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"validate", "fmt", "graph", "plan", "apply", "drift", "show", "force-unlock", "version", "docs", "completion"})
+  @ValueSource(strings = {"validate", "fmt", "graph", "plan", "apply", "drift", "show", "force-unlock", "version", "docs", "completion", "init"})
   void helpOfEachCommandPrintsItsUsageAndSucceeds(String command) {
     Run r = run(command, "--help");
 
