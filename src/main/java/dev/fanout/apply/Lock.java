@@ -23,10 +23,44 @@ import java.util.Map;
 public final class Lock implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final Path file;
+  /** What closing the lock does: delete the file, or the git ref. */
+  @FunctionalInterface
+  interface Release {
+    void release() throws IOException;
+  }
 
-  private Lock(Path file) {
-    this.file = file;
+  /**
+   * A lock kept as a git ref of a repository that every runner reaches, for releases applied from
+   * several machines (see {@link GitRefLock}).
+   *
+   * @param ref such as {@code refs/fanout/locks/contextlite}
+   * @param token the credential to push there, or null; {@code username} defaults to x-access-token
+   */
+  public record GitRef(String url, String ref, String username, String token) {
+    @Override
+    public String toString() {
+      return ref + " of " + url;
+    }
+  }
+
+  private final Release release;
+
+  private Lock(Release release) {
+    this.release = release;
+  }
+
+  static Lock held(Release release) {
+    return new Lock(release);
+  }
+
+  /** The lock as a git ref: the same waiting, messages and take-over of a dead holder as the file lock. */
+  public static Lock acquire(GitRef where, String what, Duration timeout) throws IOException, HeldException {
+    return GitRefLock.acquire(where, what, timeout);
+  }
+
+  /** Deletes the git ref lock whoever holds it; returns who held it, or null when there was none. */
+  public static String forceUnlock(GitRef where) throws IOException {
+    return GitRefLock.forceUnlock(where);
   }
 
   /** Thrown when the lock is held by someone else past the timeout. */
@@ -51,14 +85,14 @@ public final class Lock implements AutoCloseable {
       Map<String, Object> h;
       try {
         Files.createLink(file, draft);
-        return new Lock(file);
+        return new Lock(() -> Files.deleteIfExists(file));
       } catch (FileAlreadyExistsException held) {
         h = read(file);
       } catch (UnsupportedOperationException noLinks) {
         // A file system without hard links: create, then write, as before.
         try {
           Files.writeString(Files.createFile(file), JSON.writeValueAsString(holder(what)));
-          return new Lock(file);
+          return new Lock(() -> Files.deleteIfExists(file));
         } catch (FileAlreadyExistsException held) {
           h = read(file);
         }
@@ -137,6 +171,6 @@ public final class Lock implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    Files.deleteIfExists(file);
+    release.release();
   }
 }

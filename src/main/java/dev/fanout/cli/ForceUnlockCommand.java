@@ -23,7 +23,11 @@ final class ForceUnlockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String held = Lock.forceUnlock(RunOptions.configDir(path).resolve(".fanout"));
+    // A release that keeps its lock as a git ref names it in its files; any other uses .fanout/lock.
+    dev.fanout.dsl.ConfigLoader.Result loaded = new dev.fanout.dsl.ConfigLoader(root.providers(), java.util.Map.of(),
+        root.io.env(), GitWorkTree::tagsAtHead).load(path);
+    Lock.GitRef ref = loaded.config() == null ? null : dev.fanout.engine.Engine.lockRef(loaded.config());
+    String held = ref != null ? Lock.forceUnlock(ref) : Lock.forceUnlock(RunOptions.configDir(path).resolve(".fanout"));
     root.io.out().println(held == null ? "No lock to remove." : "Removed the lock held by " + held + ".");
     return ExitCode.OK;
   }

@@ -28,6 +28,11 @@ final class BlockChecks {
       .optional("authors", Schema.Type.LIST, "who makes it")
       .optional("repository", Schema.Type.STRING, "the source repository, owner/name")
       .optional("keywords", Schema.Type.LIST, "search words for registries that take them")
+      .optional("lock", Schema.Type.STRING, "a git repository URL every runner reaches: apply's lock becomes the ref "
+          + "refs/fanout/locks/NAME there instead of .fanout/lock, for releases applied from several machines")
+      .optional("lock_username", Schema.Type.STRING, "the user to push the lock ref as; defaults to x-access-token "
+          + "(GitHub's name for a token)")
+      .sensitive("lock_token", "the credential to push the lock ref, such as env(\"GITHUB_TOKEN\")")
       .build();
   static final Schema VARIABLE = Schema.builder()
       .optional("type", Schema.Type.ANY, "string, number, bool, list(T), map(T), object({...}) or any")

@@ -218,7 +218,23 @@ public final class Engine implements AutoCloseable {
 
   /** One apply of this release at a time; see {@link Lock}. */
   public Lock lock(Duration timeout) throws IOException, Lock.HeldException {
-    return Lock.acquire(stateDir(), "apply of " + config.release().name() + " " + config.release().version(), timeout);
+    String what = "apply of " + config.release().name() + " " + config.release().version();
+    Lock.GitRef ref = lockRef(config);
+    return ref == null ? Lock.acquire(stateDir(), what, timeout) : Lock.acquire(ref, what, timeout);
+  }
+
+  /** The release's {@code lock} as a git ref, or null for the file lock in {@code .fanout}. */
+  public static Lock.GitRef lockRef(Config config) {
+    Map<String, Object> extra = config.release().extra();
+    if (!(extra.get("lock") instanceof String url) || url.isBlank()) {
+      return null;
+    }
+    Object token = extra.get("lock_token");
+    String secret = token instanceof dev.fanout.model.Secret s ? (s.isSet() ? s.reveal() : null)
+        : token instanceof String t ? t : null;
+    Object user = extra.get("lock_username");
+    return new Lock.GitRef(url, "refs/fanout/locks/" + config.release().name().replaceAll("[^A-Za-z0-9._-]", "-"),
+        user instanceof String u ? u : null, secret);
   }
 
   /**
