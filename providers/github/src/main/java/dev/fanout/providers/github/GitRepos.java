@@ -103,6 +103,35 @@ final class GitRepos {
     return id;
   }
 
+  /**
+   * The commit a ref names (a branch, a tag, peeled when annotated, or a full commit hash
+   * the repository holds), or null.
+   */
+  ObjectId commit(String owner, String repo, String ref) throws IOException {
+    try (Repository r = open(owner, repo); RevWalk walk = new RevWalk(r)) {
+      ObjectId id = resolve(r, ref);
+      if (id == null || !r.getObjectDatabase().has(id)) {
+        return null;
+      }
+      try {
+        return walk.parseCommit(id).getId();
+      } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException notACommit) {
+        return null;
+      }
+    }
+  }
+
+  /** Branch names and their commits, by name. */
+  java.util.SortedMap<String, ObjectId> branches(String owner, String repo) throws IOException {
+    java.util.SortedMap<String, ObjectId> out = new java.util.TreeMap<>();
+    try (Repository r = open(owner, repo)) {
+      for (org.eclipse.jgit.lib.Ref ref : r.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+        out.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId());
+      }
+    }
+    return out;
+  }
+
   /** Whether the repository has no commit at all (GitHub: "This repository is empty."). */
   boolean isEmpty(String owner, String repo) throws IOException {
     try (Repository r = open(owner, repo)) {

@@ -46,6 +46,8 @@ public final class GithubEmulator implements Emulator {
   private static final Pattern GIT = Pattern.compile("^/git/([^/]+)/([^/]+?)(?:\\.git)?/(info/refs|git-upload-pack|git-receive-pack)$");
   private static final Pattern UPLOAD = Pattern.compile("^/uploads/repos/([^/]+)/([^/]+)/releases/(\\d+)/assets$");
   private static final Pattern DOWNLOAD = Pattern.compile("^/download/([^/]+)/([^/]+)/([^/]+)/([^/]+)$");
+  /** Where github.com and GitHub Enterprise Server serve release downloads: on the host, beside the web pages. */
+  private static final Pattern HOST_DOWNLOAD = Pattern.compile("^/([^/]+)/([^/]+)/releases/download/([^/]+)/([^/]+)$");
 
   private final Object lock = new Object();
   private final AtomicLong requests = new AtomicLong();
@@ -55,6 +57,7 @@ public final class GithubEmulator implements Emulator {
   private GithubStore store;
   private EmulatedReleases releases;
   private EmulatedForks forks;
+  private EmulatedRepoReads reads;
 
   @Override
   public String registry() {
@@ -70,6 +73,7 @@ public final class GithubEmulator implements Emulator {
     this.store = new GithubStore(context.stateDir());
     this.releases = new EmulatedReleases(context, git, store);
     this.forks = new EmulatedForks(git, store, context.setting("fork_ready_ms", EmulatedForks.DEFAULT_READY_MS));
+    this.reads = new EmulatedRepoReads(ctx, git, store);
     upstreams();
     Object listed = context.settings().get("repositories");
     if (listed instanceof List<?> names) {
@@ -78,6 +82,15 @@ public final class GithubEmulator implements Emulator {
         if (r.length == 2 && git.create(r[0], r[1])) {
           git.commitFile(r[0], r[1], GitRepos.DEFAULT_BRANCH, "README.md",
               ("# " + r[1] + "\n").getBytes(StandardCharsets.UTF_8), "Initial commit");
+        }
+      }
+    }
+    // Repositories whose owners turned immutable releases on (a repository setting on GitHub).
+    if (context.settings().get("immutable_releases") instanceof List<?> immutable) {
+      for (Object name : immutable) {
+        String[] r = String.valueOf(name).split("/", 2);
+        if (r.length == 2) {
+          releases.lifecycle().setImmutable(r[0], r[1], true);
         }
       }
     }
@@ -121,6 +134,10 @@ public final class GithubEmulator implements Emulator {
     boolean installation = token != null && token.startsWith(INSTALLATION_PREFIX);
     Access access = ctx.access(installation ? token.substring(INSTALLATION_PREFIX.length()) : token);
     SandboxResponse response;
+    SandboxRequest enterprise = EnterprisePrefixes.unprefixed(request);
+    if (enterprise != null) {
+      request = enterprise;
+    }
     if (installation && access.canRead() && request.path().equals("/user")) {
       // GitHub: an installation acts for no user, so GET /user is 403.
       response = GithubStore.error(403, "Resource not accessible by integration");
@@ -128,6 +145,9 @@ public final class GithubEmulator implements Emulator {
       synchronized (lock) {
         response = route(request, access);
       }
+    }
+    if (enterprise != null) {
+      response = EnterprisePrefixes.prefixed(response, ctx.baseUrl());
     }
     long used = requests.incrementAndGet() % 5000;
     response = response.withHeader("x-ratelimit-limit", "5000")
@@ -184,8 +204,15 @@ public final class GithubEmulator implements Emulator {
           "html_url", ctx.baseUrl() + "/" + LOGIN));
     }
     m = DOWNLOAD.matcher(path);
+    if (!m.matches()) {
+      m = HOST_DOWNLOAD.matcher(path);
+    }
     if (m.matches() && (method.equals("GET") || method.equals("HEAD"))) {
       return releases.download(access, m.group(1), m.group(2), m.group(3), m.group(4));
+    }
+    Matcher organization = Pattern.compile("^/orgs/([^/]+)$").matcher(path);
+    if (organization.matches() && method.equals("GET")) {
+      return reads.organization(organization.group(1), LOGIN);
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       if (access == Access.NONE) {
@@ -277,6 +304,23 @@ public final class GithubEmulator implements Emulator {
     }
     if (rest.equals("/releases")) {
       return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(req, owner, repo, access);
+    }
+    if (rest.equals("/releases/latest") && read) {
+      return releases.latest(owner, repo);
+    }
+    if (rest.equals("/immutable-releases")) {
+      return switch (method) {
+        case "GET", "HEAD" -> releases.lifecycle().immutableSetting(owner, repo);
+        case "PUT", "DELETE" -> {
+          releases.lifecycle().setImmutable(owner, repo, method.equals("PUT"));
+          yield SandboxResponse.empty(204);
+        }
+        default -> GithubStore.notFound();
+      };
+    }
+    SandboxResponse answered = read ? reads.answer(req, owner, repo, rest) : null;
+    if (answered != null) {
+      return answered;
     }
     if (rest.startsWith("/releases/tags/") && read) {
       String tag = rest.substring("/releases/tags/".length());
