@@ -59,6 +59,16 @@ final class EmulatedRepoReads {
       return at == null ? GithubStore.error(422, "No commit found for SHA: " + ref)
           : SandboxResponse.json(200, commit(owner, repo, at));
     }
+    if (rest.startsWith("/git/ref/tags/")) {
+      String name = "refs/tags/" + rest.substring("/git/ref/tags/".length());
+      if (git.isEmpty(owner, repo)) {
+        return GithubStore.error(409, "Git Repository is empty.");
+      }
+      GitRepos.RefTarget t = git.exactRef(owner, repo, name);
+      return t == null ? GithubStore.notFound() : SandboxResponse.json(200, Map.of("ref", name,
+          "url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/git/" + name,
+          "object", Map.of("sha", t.id().name(), "type", t.type())));
+    }
     if (rest.startsWith("/git/commits/")) {
       String sha = rest.substring("/git/commits/".length());
       ObjectId at = ObjectId.isId(sha) ? git.commit(owner, repo, sha) : null;

@@ -121,6 +121,20 @@ final class GitRepos {
     }
   }
 
+  /** A ref's object and its type ({@code commit}, or {@code tag} for an annotated tag); null when the ref is missing. */
+  record RefTarget(ObjectId id, String type) { }
+
+  RefTarget exactRef(String owner, String repo, String name) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      org.eclipse.jgit.lib.Ref ref = r.exactRef(name);
+      if (ref == null || ref.getObjectId() == null) {
+        return null;
+      }
+      int type = r.open(ref.getObjectId()).getType();
+      return new RefTarget(ref.getObjectId(), Constants.typeString(type));
+    }
+  }
+
   /** Branch names and their commits, by name. */
   java.util.SortedMap<String, ObjectId> branches(String owner, String repo) throws IOException {
     java.util.SortedMap<String, ObjectId> out = new java.util.TreeMap<>();

@@ -40,6 +40,8 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
         .optional("checksums", Schema.Type.STRING, "name of the checksum file; default SHA256SUMS, \"\" for none")
         .optional("draft", Schema.Type.BOOL, "leave the release a draft; default false")
         .optional("prerelease", Schema.Type.BOOL, "mark the release as a pre-release; default false")
+        .optional("target_commitish", Schema.Type.STRING,
+            "the commit (or branch) the tag is made at when GitHub makes it; default the release files' git HEAD")
         .optional("name", Schema.Type.STRING, "the release's title; default the tag")
         .optional("body", Schema.Type.STRING, "the release notes (Markdown)")
         .build();
