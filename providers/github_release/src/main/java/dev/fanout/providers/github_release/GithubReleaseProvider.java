@@ -337,7 +337,7 @@ final class GithubReleaseProvider implements Provider {
         continue;
       }
       byte[] bytes = w.content() != null ? w.content() : Files.readAllBytes(w.file().orElseThrow());
-      String url = ctx.endpoint("uploads_url") + "/repos/" + repo + "/releases/" + id + "/assets?name=" + encode(w.name());
+      String url = uploadUrl(release, repo, id) + "?name=" + encode(w.name());
       GithubApi.Answer uploaded = api.send("POST", url, bytes, OCTET, "upload " + w.name());
       if (uploaded.ok()) {
         written.add(w.name());
@@ -356,6 +356,19 @@ final class GithubReleaseProvider implements Provider {
     }
     return new PublishResult(written, written.isEmpty() ? "release " + tag + " already complete"
         : "release " + tag + ": " + String.join(", ", written));
+  }
+
+  /**
+   * Where an asset is uploaded: the release's own {@code upload_url} (a URI template, such as
+   * {@code https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}}), so that an
+   * Enterprise release uploads to its own host; the configured uploads host only when GitHub
+   * gave none.
+   */
+  private String uploadUrl(JsonNode release, String repo, long id) {
+    String template = release.path("upload_url").asText("");
+    int brace = template.indexOf('{');
+    String url = brace < 0 ? template : template.substring(0, brace);
+    return url.startsWith("http") ? url : ctx.endpoint("uploads_url") + "/repos/" + repo + "/releases/" + id + "/assets";
   }
 
   private static long size(Path f) {
