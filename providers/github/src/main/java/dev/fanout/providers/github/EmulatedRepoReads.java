@@ -77,6 +77,22 @@ final class EmulatedRepoReads {
     return null;
   }
 
+  /** A directory as the contents API lists it: one entry per file and sub-directory. */
+  List<Map<String, Object>> directory(String owner, String repo, List<GitRepos.Entry> entries) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (GitRepos.Entry e : entries) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("type", e.type());
+      j.put("size", e.size());
+      j.put("name", e.name());
+      j.put("path", e.path());
+      j.put("sha", e.id().name());
+      j.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/contents/" + e.path());
+      out.add(j);
+    }
+    return out;
+  }
+
   private SandboxResponse branches(SandboxRequest req, String owner, String repo) throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map.Entry<String, ObjectId> b : git.branches(owner, repo).entrySet()) {

@@ -268,11 +268,19 @@ public final class GithubEmulator implements Emulator {
     j.put("owner", Map.of("login", owner));
     j.put("private", false);
     j.put("fork", fork);
-    j.put("default_branch", GitRepos.DEFAULT_BRANCH);
+    j.put("default_branch", defaultBranch(owner, repo));
     j.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo);
     j.put("clone_url", ctx.baseUrl() + "/git/" + owner + "/" + repo + ".git");
     j.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo);
     return j;
+  }
+
+  private String defaultBranch(String owner, String repo) {
+    try {
+      return git.exists(owner, repo) ? git.defaultBranch(owner, repo) : GitRepos.DEFAULT_BRANCH;
+    } catch (IOException e) {
+      return GitRepos.DEFAULT_BRANCH;
+    }
   }
 
   private SandboxResponse repo(SandboxRequest req, Access access, String owner, String repo, String rest) throws IOException {
@@ -343,8 +351,8 @@ public final class GithubEmulator implements Emulator {
       }
       return releases.release(req, owner, repo, id);
     }
-    if (rest.startsWith("/contents/")) {
-      String file = rest.substring("/contents/".length());
+    if (rest.startsWith("/contents/") || rest.equals("/contents")) {
+      String file = rest.length() <= "/contents/".length() ? "" : rest.substring("/contents/".length());
       return method.equals("PUT") ? putContents(req, owner, repo, file) : getContents(req, owner, repo, file);
     }
     if (rest.equals("/forks") && method.equals("POST")) {
@@ -377,6 +385,9 @@ public final class GithubEmulator implements Emulator {
       return GithubStore.error(422, "Reference update failed");
     }
     ObjectId at = ObjectId.fromString(sha);
+    if (git.commit(owner, repo, sha) == null) {
+      return GithubStore.error(422, "Object does not exist");
+    }
     if (git.createRef(owner, repo, ref, at)) {
       return SandboxResponse.json(201, refJson(owner, repo, ref, at));
     }
@@ -396,9 +407,11 @@ public final class GithubEmulator implements Emulator {
     if (git.isEmpty(owner, repo)) {
       return GithubStore.error(404, "This repository is empty.");
     }
-    GitRepos.Blob blob = git.read(owner, repo, req.param("ref"), file);
+    GitRepos.Blob blob = file.isEmpty() ? null : git.read(owner, repo, req.param("ref"), file);
     if (blob == null) {
-      return GithubStore.notFound();
+      // A directory answers 200 with an array of its entries (files and sub-directories).
+      List<GitRepos.Entry> entries = git.list(owner, repo, req.param("ref"), file);
+      return entries == null ? GithubStore.notFound() : SandboxResponse.json(200, reads.directory(owner, repo, entries));
     }
     return SandboxResponse.json(200, contentJson(owner, repo, file, blob.id(), blob.content(), req.param("ref")));
   }
@@ -433,7 +446,7 @@ public final class GithubEmulator implements Emulator {
     } catch (IllegalArgumentException e) {
       return SandboxResponse.json(422, Map.of("message", "content is not valid Base64", "documentation_url", GithubStore.DOCS));
     }
-    String branch = body.get("branch") instanceof String b && !b.isBlank() ? b : GitRepos.DEFAULT_BRANCH;
+    String branch = body.get("branch") instanceof String b && !b.isBlank() ? b : defaultBranch(owner, repo);
     boolean empty = git.isEmpty(owner, repo);
     if (!empty && git.branch(owner, repo, branch) == null) {
       return GithubStore.error(404, "Branch " + branch + " not found");
@@ -495,6 +508,13 @@ public final class GithubEmulator implements Emulator {
     String label = headOwner + ":" + headBranch;
     if (!git.exists(headOwner, repo) || git.branch(headOwner, repo, headBranch) == null) {
       return GithubStore.validation("PullRequest", "invalid", "head");
+    }
+    if (git.contains(owner, repo, base, git.branch(headOwner, repo, headBranch))) {
+      // GitHub refuses a pull request whose head adds nothing to the base.
+      return SandboxResponse.json(422, Map.of("message", "Validation Failed",
+          "errors", List.of(Map.of("resource", "PullRequest", "code", "custom",
+              "message", "No commits between " + base + " and " + head)),
+          "documentation_url", GithubStore.DOCS, "status", "422"));
     }
     List<Map<String, Object>> pulls = store.load(owner, repo, "pulls");
     for (Map<String, Object> pr : pulls) {

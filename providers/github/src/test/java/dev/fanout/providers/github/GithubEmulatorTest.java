@@ -456,4 +456,60 @@ class GithubEmulatorTest {
     assertEquals("Organization", call("GET", "/orgs/acme", t, null).json().path("type").asText());
     assertEquals(404, call("GET", "/orgs/" + GithubEmulator.LOGIN, t, null).status(), "a user is not an organization");
   }
+
+  @Test
+  void aDirectoryIsListedAsAnArrayOfItsFilesAndFolders() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("dirs");
+    call("PUT", "/repos/acme/dirs/contents/manifests/t/Tool/1.0/a.yaml", t, Map.of("message", "a", "content", b64("a")));
+    call("PUT", "/repos/acme/dirs/contents/manifests/t/Tool/1.1/a.yaml", t, Map.of("message", "b", "content", b64("b")));
+
+    Answer versions = call("GET", "/repos/acme/dirs/contents/manifests/t/Tool", null, null);
+    Answer root = call("GET", "/repos/acme/dirs/contents", null, null);
+    Answer missing = call("GET", "/repos/acme/dirs/contents/manifests/x", null, null);
+
+    assertEquals(200, versions.status());
+    assertEquals(2, versions.json().size());
+    assertEquals("1.0", versions.json().get(0).path("name").asText());
+    assertEquals("dir", versions.json().get(0).path("type").asText());
+    assertEquals("manifests/t/Tool/1.1", versions.json().get(1).path("path").asText());
+    assertTrue(root.json().isArray() && root.json().toString().contains("\"README.md\""), root.json().toString());
+    assertEquals(404, missing.status());
+  }
+
+  @Test
+  void theFirstBranchPushedToAnEmptyRepositoryBecomesItsDefault() throws Exception {
+    Tools.require("git", "apt-get install git");
+    Path work = tmp.resolve("trunk");
+    Files.createDirectories(work);
+    git(work, "init", "-q", "-b", "trunk");
+    Files.writeString(work.resolve("Formula.rb"), "class Tool; end\n");
+    git(work, "add", "Formula.rb");
+    git(work, "commit", "-q", "-m", "first");
+
+    Tools.Result push = git(work, "push", pushUrl("acme/tap"), "trunk");
+
+    assertEquals(0, push.exit(), push.output());
+    assertEquals("trunk", call("GET", "/repos/acme/tap", null, null).json().path("default_branch").asText());
+    assertEquals(200, call("GET", "/repos/acme/tap/contents/Formula.rb", null, null).status(), "a read without ref reads the default branch");
+  }
+
+  @Test
+  void aRefToAnUnknownObjectAndAPullRequestWithoutCommitsAreRefused() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("refs");
+    String main = call("GET", "/repos/acme/refs/git/ref/heads/main", t, null).json().path("object").path("sha").asText();
+    call("POST", "/repos/acme/refs/git/refs", t, Map.of("ref", "refs/heads/empty", "sha", main));
+
+    Answer unknown = call("POST", "/repos/acme/refs/git/refs", t,
+        Map.of("ref", "refs/heads/x", "sha", "0123456789012345678901234567890123456789"));
+    Answer nothing = call("POST", "/repos/acme/refs/pulls", t, Map.of("title", "t", "head", "empty", "base", "main"));
+    Answer something = call("POST", "/repos/acme/refs/pulls", t, Map.of("title", "t", "head", "next", "base", "main"));
+
+    assertEquals(422, unknown.status());
+    assertEquals("Object does not exist", unknown.json().path("message").asText());
+    assertEquals(422, nothing.status());
+    assertTrue(nothing.json().path("errors").get(0).path("message").asText().startsWith("No commits between"), nothing.json().toString());
+    assertEquals(201, something.status());
+  }
 }

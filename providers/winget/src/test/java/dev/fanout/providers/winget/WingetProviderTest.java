@@ -179,6 +179,17 @@ class WingetProviderTest {
   }
 
   @Test
+  void everyVersionFolderUpstreamIsReadFromTheDirectoryListing() throws Exception {
+    seed(manifest("1.0.9").files());
+    seed(manifest("1.0.34").files());
+
+    RegistryState state = provider("1.0.35").read(publication("1.0.35"));
+
+    assertEquals(java.util.List.of("1.0.9", "1.0.34"), state.versions(), "folders, in version order");
+    assertEquals("1.0.34", state.currentVersion());
+  }
+
+  @Test
   void readOfSameVersionGivesItemsEqualToDesiredAndPublishWritesNothing() throws Exception {
     seed(manifest("1.0.35").files());
     Provider provider = provider("1.0.35");
