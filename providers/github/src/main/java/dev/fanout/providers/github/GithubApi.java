@@ -239,7 +239,7 @@ public final class GithubApi {
     }
     List<String> granted = Arrays.stream(scopes.split(",")).map(String::trim).toList();
     if (granted.contains("repo") || granted.contains("public_repo")) {
-      return CredentialCheck.ok("authenticated as " + login + " (scopes: " + scopes + ")");
+      return CredentialCheck.ok("authenticated as " + login + " with " + tokenKind() + " (scopes: " + scopes + ")");
     }
     return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token of " + login + " has scopes ["
         + scopes + "] but needs repo (or public_repo): add the scope or use a token that has it");
@@ -285,6 +285,40 @@ public final class GithubApi {
     }
     return account.status() == CredentialCheck.Status.OK
         ? CredentialCheck.ok(account.detail() + (push ? "; may push to " : "; can see ") + repository) : account;
+  }
+
+  /**
+   * For a pull request into an upstream the token's owner does not own (winget-pkgs, nixpkgs,
+   * flathub): the account check, the upstream's existence, and the kind of token. An
+   * installation token ({@code GITHUB_TOKEN}, a GitHub App's) acts only on the repositories its
+   * installation covers, so it can neither fork the upstream nor open a pull request there
+   * (https://docs.github.com/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token):
+   * the plan blocks it with that reason instead of the fork failing at apply.
+   */
+  public CredentialCheck checkPullRequestCredentials(String upstream) {
+    CredentialCheck account = checkCredentials();
+    if (account.refuses()) {
+      return account;
+    }
+    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
+    Answer a;
+    try {
+      a = get("/repos/" + upstream, "read repository " + upstream);
+    } catch (RegistryException e) {
+      return account;
+    }
+    if (a.status() == 404) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "GitHub has no repository " + upstream
+          + " that this token can see (404): check the upstream's name");
+    }
+    if (installation) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, tokenKind() + " from " + token.source()
+          + " acts only on the repositories it is installed on: it can neither fork " + upstream
+          + " nor open a pull request there. Use a personal access token (classic with public_repo, or fine-grained"
+          + " with contents and pull requests: write) for pull requests to " + upstream);
+    }
+    return account.status() == CredentialCheck.Status.OK
+        ? CredentialCheck.ok(account.detail() + "; forks " + upstream + " and opens a pull request there") : account;
   }
 
   /** What {@code GET /user} says for a token that acts for no user. */

@@ -261,7 +261,7 @@ class WingetProviderTest {
   }
 
   @Test
-  void credentialsAreCheckedWithTheUserEndpoint() {
+  void credentialsAreCheckedWithTheUserEndpoint() throws Exception {
     Provider provider = provider("1.0.35");
 
     assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(publication("1.0.35")).status());
@@ -269,5 +269,9 @@ class WingetProviderTest {
     assertEquals(CredentialCheck.Status.NO_WRITE,
         provider.checkCredentials(publication("1.0.35", TokenPolicy.READ_ONLY_TOKEN)).status());
     assertEquals(CredentialCheck.Status.MISSING, provider.checkCredentials(publication("1.0.35", null)).status());
+    CredentialCheck installation = provider.checkCredentials(publication("1.0.35", dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN));
+    assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
+    assertTrue(installation.detail().contains("can neither fork microsoft/winget-pkgs"), installation.detail());
+    assertEquals(null, provider.read(publication("1.0.35", dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN)).inProgress(), "the read needs no user");
   }
 }
