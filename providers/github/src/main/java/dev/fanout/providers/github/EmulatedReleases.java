@@ -122,6 +122,10 @@ final class EmulatedReleases {
           return ReleaseLifecycle.refused("immutable", ReleaseLifecycle.IMMUTABLE_EDIT);
         }
         boolean wasDraft = Boolean.TRUE.equals(r.get("draft"));
+        if (wasDraft && Boolean.FALSE.equals(body.get("draft")) && publishedHolds(all, String.valueOf(r.get("tag_name")))) {
+          // Another release of this tag is published already: GitHub will not publish a second one.
+          return GithubStore.validation("Release", "already_exists", "tag_name");
+        }
         for (String field : List.of("tag_name", "target_commitish", "name", "body", "draft", "prerelease")) {
           if (body.containsKey(field)) {
             r.put(field, body.get(field));
@@ -148,6 +152,10 @@ final class EmulatedReleases {
         return GithubStore.notFound();
       }
     }
+  }
+
+  private static boolean publishedHolds(List<Map<String, Object>> all, String tag) {
+    return all.stream().anyMatch(o -> tag.equals(o.get("tag_name")) && !Boolean.TRUE.equals(o.get("draft")));
   }
 
   /** Whether an edit asks to change one of these fields. */

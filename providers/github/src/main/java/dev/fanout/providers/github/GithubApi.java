@@ -252,21 +252,14 @@ public final class GithubApi {
    * {@code push}, the repository's {@code permissions.push} must be true too.
    */
   public CredentialCheck checkCredentials(String repository, boolean push) {
-    CredentialCheck account = checkCredentials();
-    if (account.refuses()) {
-      return account;
+    RepositoryCheck check = repositoryCheck(repository,
+        "check the repository name, create the repository, or grant the token access to it");
+    if (check.verdict() != null) {
+      return check.verdict();
     }
-    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
-    Answer a;
-    try {
-      a = get("/repos/" + repository, "read repository " + repository);
-    } catch (RegistryException e) {
-      return account;
-    }
-    if (a.status() == 404) {
-      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "GitHub has no repository " + repository
-          + " that this token can see (404): check the repository name, create the repository, or grant the token access to it");
-    }
+    CredentialCheck account = check.account();
+    boolean installation = check.installation();
+    Answer a = check.repository();
     if (!a.ok() || a.json() == null) {
       return account;
     }
@@ -296,22 +289,12 @@ public final class GithubApi {
    * the plan blocks it with that reason instead of the fork failing at apply.
    */
   public CredentialCheck checkPullRequestCredentials(String upstream) {
-    CredentialCheck account = checkCredentials();
-    if (account.refuses()) {
-      return account;
+    RepositoryCheck check = repositoryCheck(upstream, "check the upstream's name");
+    if (check.verdict() != null) {
+      return check.verdict();
     }
-    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
-    Answer a;
-    try {
-      a = get("/repos/" + upstream, "read repository " + upstream);
-    } catch (RegistryException e) {
-      return account;
-    }
-    if (a.status() == 404) {
-      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "GitHub has no repository " + upstream
-          + " that this token can see (404): check the upstream's name");
-    }
-    if (installation) {
+    CredentialCheck account = check.account();
+    if (check.installation()) {
       return new CredentialCheck(CredentialCheck.Status.NO_WRITE, tokenKind() + " from " + token.source()
           + " acts only on the repositories it is installed on: it can neither fork " + upstream
           + " nor open a pull request there. Use a personal access token (classic with public_repo, or fine-grained"
@@ -319,6 +302,32 @@ public final class GithubApi {
     }
     return account.status() == CredentialCheck.Status.OK
         ? CredentialCheck.ok(account.detail() + "; forks " + upstream + " and opens a pull request there") : account;
+  }
+
+  /**
+   * Where both repository checks start: the account, whether the token is an installation's,
+   * and the repository as the token sees it; {@code verdict} ends the check early (a refused
+   * account, a repository GitHub does not show, or no answer: then the account's check stands).
+   */
+  private record RepositoryCheck(CredentialCheck account, boolean installation, Answer repository, CredentialCheck verdict) { }
+
+  private RepositoryCheck repositoryCheck(String repository, String whenMissing) {
+    CredentialCheck account = checkCredentials();
+    if (account.refuses()) {
+      return new RepositoryCheck(account, false, null, account);
+    }
+    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
+    Answer a;
+    try {
+      a = get("/repos/" + repository, "read repository " + repository);
+    } catch (RegistryException e) {
+      return new RepositoryCheck(account, installation, null, account);
+    }
+    if (a.status() == 404) {
+      return new RepositoryCheck(account, installation, a, new CredentialCheck(CredentialCheck.Status.NO_WRITE,
+          "GitHub has no repository " + repository + " that this token can see (404): " + whenMissing));
+    }
+    return new RepositoryCheck(account, installation, a, null);
   }
 
   /** What {@code GET /user} says for a token that acts for no user. */

@@ -329,6 +329,8 @@ class GithubEmulatorTest {
     assertEquals(201, first.status());
     assertEquals(201, second.status(), "GitHub makes another draft for a tag only drafts hold");
     assertNotEquals(first.json().path("id"), second.json().path("id"));
+    Answer secondPublished = call("PATCH", "/repos/acme/tool/releases/" + second.json().path("id").asLong(), t, Map.of("draft", false));
+    assertEquals(422, secondPublished.status(), "a second release of a published tag is not published");
     assertEquals(422, third.status());
     assertEquals("already_exists", third.json().get("errors").get(0).get("code").asText());
     assertEquals("tag_name", third.json().get("errors").get(0).get("field").asText());
