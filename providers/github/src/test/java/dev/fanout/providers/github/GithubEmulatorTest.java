@@ -421,6 +421,18 @@ class GithubEmulatorTest {
   }
 
   @Test
+  void aScenarioTurnsImmutableReleasesOnForTheRepositoriesItNames() throws Exception {
+    try (Sandbox other = Sandbox.start(tmp.resolve("immutable"), "immutable-releases", List.of(new GithubEmulator()))) {
+      String at = other.url("github");
+      Answer setting = call("GET", at + "/repos/acme/locked/immutable-releases", TokenPolicy.SANDBOX_TOKEN, null);
+      Answer release = call("POST", at + "/repos/acme/locked/releases", TokenPolicy.SANDBOX_TOKEN, Map.of("tag_name", "v1.0.0"));
+
+      assertEquals(200, setting.status());
+      assertTrue(release.json().path("immutable").asBoolean(), release.json().toString());
+    }
+  }
+
+  @Test
   void enterprisePrefixesServeTheSameRepositoriesWithEnterpriseUrls() throws Exception {
     String t = TokenPolicy.SANDBOX_TOKEN;
     repositoryWithTwoCommits("ghes");
