@@ -40,8 +40,11 @@ public final class GithubHost {
     return out;
   }
 
-  /** {@code https://HOST} from a host setting ({@code ghe.example.com}, or with a scheme); null for none or github.com. */
-  static String root(Object host) {
+  /**
+   * {@code https://HOST} from a host setting ({@code ghe.example.com}, or with a scheme); null
+   * for none or github.com.
+   */
+  public static String root(Object host) {
     if (!(host instanceof String h) || h.isBlank()) {
       return null;
     }
