@@ -239,7 +239,8 @@ final class GithubReleaseProvider implements Provider {
     }
     if (!ctx.sandbox() && !commit.onGithub(api, repo)) {
       return "commit " + commit.shortSha() + " (" + commit.source() + ") is not on " + repo
-          + ": GitHub can only tag a commit it holds; push it (git push) and plan again";
+          + ": GitHub can only tag a commit it holds; push it (git push) and plan again, or set target_commitish"
+          + " to the commit or branch of " + repo + " to tag";
     }
     return null;
   }
