@@ -23,7 +23,7 @@ public final class Endpoints {
         }
         out.put(endpoint, url);
       });
-      return out;
+      return f.derivedEndpoints(settings, out, true);
     }
     for (String name : f.endpoints().keySet()) {
       Object configured = settings.get(name);
@@ -31,6 +31,6 @@ public final class Endpoints {
         out.put(name, s);
       }
     }
-    return out;
+    return f.derivedEndpoints(settings, out, false);
   }
 }

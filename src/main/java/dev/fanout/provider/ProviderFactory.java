@@ -43,6 +43,18 @@ public interface ProviderFactory {
    */
   Map<String, String> sandboxEndpoints();
 
+  /**
+   * The endpoints in effect once the settings are applied: {@code resolved} holds the
+   * defaults overridden by endpoint settings of the same name, or the sandbox's URLs. A
+   * provider whose endpoints follow from another setting (GitHub Enterprise's {@code host},
+   * from which the API, uploads and download URLs all derive) overrides this.
+   *
+   * @param sandbox whether {@code resolved} points at the sandbox
+   */
+  default Map<String, String> derivedEndpoints(Map<String, Object> settings, Map<String, String> resolved, boolean sandbox) {
+    return resolved;
+  }
+
   /** The setting that holds the credential, such as {@code token}; null when none is needed. */
   default String credentialSetting() {
     return "token";

@@ -69,7 +69,11 @@ public record SandboxRouting(Map<String, String> urls, Set<String> realTypes) im
     return new Publication(p.address(), p.type(), p.attributes(), settings);
   }
 
+  /**
+   * A sandbox token, possibly behind a registry's prefix for a kind of token (GitHub's
+   * {@code ghs_} for installation tokens), so that the sandbox can be tried with that kind.
+   */
   private static boolean isSandboxToken(Secret s) {
-    return s.isSet() && s.reveal().startsWith("fanout-sandbox-");
+    return s.isSet() && s.reveal().matches("([a-z]{2,4}_)?fanout-sandbox-.*");
   }
 }

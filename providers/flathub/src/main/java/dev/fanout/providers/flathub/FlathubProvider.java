@@ -129,7 +129,8 @@ final class FlathubProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return repo(p).api().checkCredentials();
+    // New apps are proposed to flathub/flathub, updates to the app's own repository: both by fork and pull request.
+    return repo(p).api().checkPullRequestCredentials(ORG + "/flathub");
   }
 
   @Override

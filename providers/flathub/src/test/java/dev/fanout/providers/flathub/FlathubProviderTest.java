@@ -234,5 +234,8 @@ class FlathubProviderTest {
     assertEquals(CredentialCheck.Status.NO_WRITE,
         provider.checkCredentials(publication("1.0.35", true, TokenPolicy.READ_ONLY_TOKEN)).status());
     assertEquals(CredentialCheck.Status.MISSING, provider.checkCredentials(publication("1.0.35", true, null)).status());
+    CredentialCheck installation = provider.checkCredentials(publication("1.0.35", true, dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN));
+    assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
+    assertTrue(installation.detail().contains("can neither fork flathub/flathub"), installation.detail());
   }
 }

@@ -20,11 +20,23 @@ final class EmulatedReleases {
   private final EmulatorContext ctx;
   private final GitRepos git;
   private final GithubStore store;
+  private final ReleaseLifecycle lifecycle;
 
   EmulatedReleases(EmulatorContext ctx, GitRepos git, GithubStore store) {
     this.ctx = ctx;
     this.git = git;
     this.store = store;
+    this.lifecycle = new ReleaseLifecycle(git, store);
+  }
+
+  ReleaseLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /** {@code GET /releases/latest}: 404 when no full release is published. */
+  SandboxResponse latest(String owner, String repo) throws IOException {
+    Map<String, Object> r = lifecycle.latestRelease(owner, repo, releases(owner, repo));
+    return r == null ? GithubStore.notFound() : SandboxResponse.json(200, r);
   }
 
   List<Map<String, Object>> releases(String owner, String repo) throws IOException {
@@ -47,6 +59,13 @@ final class EmulatedReleases {
     Object tag = body.get("tag_name");
     if (!(tag instanceof String t) || t.isBlank()) {
       return GithubStore.validation("Release", "missing_field", "tag_name");
+    }
+    if (lifecycle.tagBurned(owner, repo, t)) {
+      return ReleaseLifecycle.refused("tag_name", ReleaseLifecycle.IMMUTABLE_TAG);
+    }
+    SandboxResponse invalid = lifecycle.invalid(owner, repo, body, t);
+    if (invalid != null) {
+      return invalid;
     }
     List<Map<String, Object>> all = releases(owner, repo);
     // GitHub refuses a tag that a published release holds, but not one that only drafts hold:
@@ -76,6 +95,9 @@ final class EmulatedReleases {
     r.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo + "/releases/tag/" + t);
     r.put("assets", new ArrayList<>());
     all.add(r);
+    if (!draft) {
+      lifecycle.published(owner, repo, all, r, body.get("make_latest"));
+    }
     store.save(owner, repo, "releases", all);
     return SandboxResponse.json(201, r);
   }
@@ -92,6 +114,18 @@ final class EmulatedReleases {
       }
       case "PATCH" -> {
         Map<String, Object> body = GithubStore.body(req);
+        SandboxResponse invalid = lifecycle.invalid(owner, repo, body, String.valueOf(r.get("tag_name")));
+        if (invalid != null) {
+          return invalid;
+        }
+        if (Boolean.TRUE.equals(r.get("immutable")) && changes(r, body, "tag_name", "target_commitish", "draft", "prerelease")) {
+          return ReleaseLifecycle.refused("immutable", ReleaseLifecycle.IMMUTABLE_EDIT);
+        }
+        boolean wasDraft = Boolean.TRUE.equals(r.get("draft"));
+        if (wasDraft && Boolean.FALSE.equals(body.get("draft")) && publishedHolds(all, String.valueOf(r.get("tag_name")))) {
+          // Another release of this tag is published already: GitHub will not publish a second one.
+          return GithubStore.validation("Release", "already_exists", "tag_name");
+        }
         for (String field : List.of("tag_name", "target_commitish", "name", "body", "draft", "prerelease")) {
           if (body.containsKey(field)) {
             r.put(field, body.get(field));
@@ -100,10 +134,16 @@ final class EmulatedReleases {
         if (!Boolean.TRUE.equals(r.get("draft")) && r.get("published_at") == null) {
           r.put("published_at", Instant.now().toString());
         }
+        if (wasDraft && !Boolean.TRUE.equals(r.get("draft"))) {
+          lifecycle.published(owner, repo, all, r, body.get("make_latest"));
+        } else if (body.get("make_latest") != null) {
+          lifecycle.latest(owner, repo, all, r, String.valueOf(body.get("make_latest")));
+        }
         store.save(owner, repo, "releases", all);
         return SandboxResponse.json(200, r);
       }
       case "DELETE" -> {
+        lifecycle.deleted(owner, repo, r);
         all.remove(r);
         store.save(owner, repo, "releases", all);
         return SandboxResponse.empty(204);
@@ -112,6 +152,20 @@ final class EmulatedReleases {
         return GithubStore.notFound();
       }
     }
+  }
+
+  private static boolean publishedHolds(List<Map<String, Object>> all, String tag) {
+    return all.stream().anyMatch(o -> tag.equals(o.get("tag_name")) && !Boolean.TRUE.equals(o.get("draft")));
+  }
+
+  /** Whether an edit asks to change one of these fields. */
+  private static boolean changes(Map<String, Object> release, Map<String, Object> body, String... fields) {
+    for (String f : fields) {
+      if (body.containsKey(f) && !String.valueOf(body.get(f)).equals(String.valueOf(release.get(f)))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   SandboxResponse releaseAssets(SandboxRequest req, String owner, String repo, long id) throws IOException {
@@ -129,6 +183,9 @@ final class EmulatedReleases {
         continue;
       }
       if (req.method().equals("DELETE")) {
+        if (Boolean.TRUE.equals(r.get("immutable"))) {
+          return ReleaseLifecycle.refused("immutable", ReleaseLifecycle.IMMUTABLE_EDIT);
+        }
         assets.remove(a);
         store.save(owner, repo, "releases", all);
         Files.deleteIfExists(store.blob(owner, repo, assetId));
@@ -149,6 +206,9 @@ final class EmulatedReleases {
     Map<String, Object> r = GithubStore.byId(all, id);
     if (r == null) {
       return GithubStore.notFound();
+    }
+    if (Boolean.TRUE.equals(r.get("immutable"))) {
+      return ReleaseLifecycle.refused("immutable", ReleaseLifecycle.IMMUTABLE_ASSETS);
     }
     List<Map<String, Object>> assets = (List<Map<String, Object>>) r.get("assets");
     for (Map<String, Object> a : assets) {

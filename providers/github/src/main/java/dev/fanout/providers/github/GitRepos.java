@@ -89,6 +89,50 @@ final class GitRepos {
     }
   }
 
+  /** One entry of a directory: a file ({@code file}) or a sub-directory ({@code dir}). */
+  record Entry(String name, String path, String type, ObjectId id, long size) { }
+
+  /** A directory's entries at a ref, by name; null when the ref or the directory is missing (or the path is a file). */
+  java.util.List<Entry> list(String owner, String repo, String ref, String path) throws IOException {
+    try (Repository r = open(owner, repo); RevWalk walk = new RevWalk(r)) {
+      ObjectId commit = resolve(r, ref);
+      if (commit == null) {
+        return null;
+      }
+      ObjectId tree = walk.parseCommit(commit).getTree();
+      String dir = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      if (!dir.isEmpty()) {
+        try (TreeWalk tw = TreeWalk.forPath(r, dir, tree)) {
+          if (tw == null || !tw.getFileMode(0).equals(FileMode.TREE)) {
+            return null;
+          }
+          tree = tw.getObjectId(0);
+        }
+      }
+      java.util.List<Entry> out = new java.util.ArrayList<>();
+      try (TreeWalk tw = new TreeWalk(r)) {
+        tw.addTree(tree);
+        tw.setRecursive(false);
+        while (tw.next()) {
+          boolean isDir = tw.getFileMode(0).equals(FileMode.TREE);
+          ObjectId id = tw.getObjectId(0);
+          out.add(new Entry(tw.getNameString(), dir.isEmpty() ? tw.getNameString() : dir + "/" + tw.getNameString(),
+              isDir ? "dir" : "file", id, isDir ? 0 : r.open(id).getSize()));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The branch HEAD names: GitHub's default branch. A first push to an empty repository makes its branch the default. */
+  String defaultBranch(String owner, String repo) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      org.eclipse.jgit.lib.Ref head = r.exactRef(Constants.HEAD);
+      String target = head == null ? null : head.getTarget().getName();
+      return target != null && target.startsWith(Constants.R_HEADS) ? target.substring(Constants.R_HEADS.length()) : DEFAULT_BRANCH;
+    }
+  }
+
   private static ObjectId resolve(Repository r, String ref) throws IOException {
     if (ref == null || ref.isEmpty()) {
       return r.resolve(Constants.HEAD);
@@ -101,6 +145,60 @@ final class GitRepos {
       id = ObjectId.fromString(ref);
     }
     return id;
+  }
+
+  /**
+   * The commit a ref names (a branch, a tag, peeled when annotated, or a full commit hash
+   * the repository holds), or null.
+   */
+  ObjectId commit(String owner, String repo, String ref) throws IOException {
+    try (Repository r = open(owner, repo); RevWalk walk = new RevWalk(r)) {
+      ObjectId id = resolve(r, ref);
+      if (id == null || !r.getObjectDatabase().has(id)) {
+        return null;
+      }
+      try {
+        return walk.parseCommit(id).getId();
+      } catch (org.eclipse.jgit.errors.IncorrectObjectTypeException notACommit) {
+        return null;
+      }
+    }
+  }
+
+  /** A ref's object and its type ({@code commit}, or {@code tag} for an annotated tag); null when the ref is missing. */
+  record RefTarget(ObjectId id, String type) { }
+
+  RefTarget exactRef(String owner, String repo, String name) throws IOException {
+    try (Repository r = open(owner, repo)) {
+      org.eclipse.jgit.lib.Ref ref = r.exactRef(name);
+      if (ref == null || ref.getObjectId() == null) {
+        return null;
+      }
+      int type = r.open(ref.getObjectId()).getType();
+      return new RefTarget(ref.getObjectId(), Constants.typeString(type));
+    }
+  }
+
+  /** Whether {@code commit} is already in {@code branch} of this repository (the same commit, or one of its ancestors). */
+  boolean contains(String owner, String repo, String branch, ObjectId commit) throws IOException {
+    try (Repository r = open(owner, repo); RevWalk walk = new RevWalk(r)) {
+      ObjectId tip = r.resolve(Constants.R_HEADS + branch);
+      if (tip == null || !r.getObjectDatabase().has(commit)) {
+        return false;
+      }
+      return walk.isMergedInto(walk.parseCommit(commit), walk.parseCommit(tip));
+    }
+  }
+
+  /** Branch names and their commits, by name. */
+  java.util.SortedMap<String, ObjectId> branches(String owner, String repo) throws IOException {
+    java.util.SortedMap<String, ObjectId> out = new java.util.TreeMap<>();
+    try (Repository r = open(owner, repo)) {
+      for (org.eclipse.jgit.lib.Ref ref : r.getRefDatabase().getRefsByPrefix(Constants.R_HEADS)) {
+        out.put(ref.getName().substring(Constants.R_HEADS.length()), ref.getObjectId());
+      }
+    }
+    return out;
   }
 
   /** Whether the repository has no commit at all (GitHub: "This repository is empty."). */
@@ -235,7 +333,18 @@ final class GitRepos {
 
   byte[] receivePack(String owner, String repo, byte[] body, String contentEncoding) throws IOException {
     try (Repository r = open(owner, repo)) {
-      return GitSmartHttp.receivePack(receiver(r), body, contentEncoding);
+      boolean empty = r.getRefDatabase().getRefsByPrefix(Constants.R_HEADS).isEmpty();
+      byte[] out = GitSmartHttp.receivePack(receiver(r), body, contentEncoding);
+      if (empty && r.resolve(Constants.HEAD) == null) {
+        // GitHub: the first branch pushed to an empty repository becomes its default branch.
+        java.util.List<org.eclipse.jgit.lib.Ref> pushed = r.getRefDatabase().getRefsByPrefix(Constants.R_HEADS);
+        if (!pushed.isEmpty()) {
+          RefUpdate head = r.updateRef(Constants.HEAD);
+          head.disableRefLog();
+          head.link(pushed.get(0).getName());
+        }
+      }
+      return out;
     }
   }
 

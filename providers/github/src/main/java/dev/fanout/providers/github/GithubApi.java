@@ -239,7 +239,7 @@ public final class GithubApi {
     }
     List<String> granted = Arrays.stream(scopes.split(",")).map(String::trim).toList();
     if (granted.contains("repo") || granted.contains("public_repo")) {
-      return CredentialCheck.ok("authenticated as " + login + " (scopes: " + scopes + ")");
+      return CredentialCheck.ok("authenticated as " + login + " with " + tokenKind() + " (scopes: " + scopes + ")");
     }
     return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "the token of " + login + " has scopes ["
         + scopes + "] but needs repo (or public_repo): add the scope or use a token that has it");
@@ -252,21 +252,14 @@ public final class GithubApi {
    * {@code push}, the repository's {@code permissions.push} must be true too.
    */
   public CredentialCheck checkCredentials(String repository, boolean push) {
-    CredentialCheck account = checkCredentials();
-    if (account.refuses()) {
-      return account;
+    RepositoryCheck check = repositoryCheck(repository,
+        "check the repository name, create the repository, or grant the token access to it");
+    if (check.verdict() != null) {
+      return check.verdict();
     }
-    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
-    Answer a;
-    try {
-      a = get("/repos/" + repository, "read repository " + repository);
-    } catch (RegistryException e) {
-      return account;
-    }
-    if (a.status() == 404) {
-      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, "GitHub has no repository " + repository
-          + " that this token can see (404): check the repository name, create the repository, or grant the token access to it");
-    }
+    CredentialCheck account = check.account();
+    boolean installation = check.installation();
+    Answer a = check.repository();
     if (!a.ok() || a.json() == null) {
       return account;
     }
@@ -285,6 +278,56 @@ public final class GithubApi {
     }
     return account.status() == CredentialCheck.Status.OK
         ? CredentialCheck.ok(account.detail() + (push ? "; may push to " : "; can see ") + repository) : account;
+  }
+
+  /**
+   * For a pull request into an upstream the token's owner does not own (winget-pkgs, nixpkgs,
+   * flathub): the account check, the upstream's existence, and the kind of token. An
+   * installation token ({@code GITHUB_TOKEN}, a GitHub App's) acts only on the repositories its
+   * installation covers, so it can neither fork the upstream nor open a pull request there
+   * (https://docs.github.com/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token):
+   * the plan blocks it with that reason instead of the fork failing at apply.
+   */
+  public CredentialCheck checkPullRequestCredentials(String upstream) {
+    RepositoryCheck check = repositoryCheck(upstream, "check the upstream's name");
+    if (check.verdict() != null) {
+      return check.verdict();
+    }
+    CredentialCheck account = check.account();
+    if (check.installation()) {
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, tokenKind() + " from " + token.source()
+          + " acts only on the repositories it is installed on: it can neither fork " + upstream
+          + " nor open a pull request there. Use a personal access token (classic with public_repo, or fine-grained"
+          + " with contents and pull requests: write) for pull requests to " + upstream);
+    }
+    return account.status() == CredentialCheck.Status.OK
+        ? CredentialCheck.ok(account.detail() + "; forks " + upstream + " and opens a pull request there") : account;
+  }
+
+  /**
+   * Where both repository checks start: the account, whether the token is an installation's,
+   * and the repository as the token sees it; {@code verdict} ends the check early (a refused
+   * account, a repository GitHub does not show, or no answer: then the account's check stands).
+   */
+  private record RepositoryCheck(CredentialCheck account, boolean installation, Answer repository, CredentialCheck verdict) { }
+
+  private RepositoryCheck repositoryCheck(String repository, String whenMissing) {
+    CredentialCheck account = checkCredentials();
+    if (account.refuses()) {
+      return new RepositoryCheck(account, false, null, account);
+    }
+    boolean installation = account.status() == CredentialCheck.Status.ERROR && account.detail().startsWith(NO_USER);
+    Answer a;
+    try {
+      a = get("/repos/" + repository, "read repository " + repository);
+    } catch (RegistryException e) {
+      return new RepositoryCheck(account, installation, null, account);
+    }
+    if (a.status() == 404) {
+      return new RepositoryCheck(account, installation, a, new CredentialCheck(CredentialCheck.Status.NO_WRITE,
+          "GitHub has no repository " + repository + " that this token can see (404): " + whenMissing));
+    }
+    return new RepositoryCheck(account, installation, a, null);
   }
 
   /** What {@code GET /user} says for a token that acts for no user. */

@@ -46,6 +46,8 @@ public final class GithubEmulator implements Emulator {
   private static final Pattern GIT = Pattern.compile("^/git/([^/]+)/([^/]+?)(?:\\.git)?/(info/refs|git-upload-pack|git-receive-pack)$");
   private static final Pattern UPLOAD = Pattern.compile("^/uploads/repos/([^/]+)/([^/]+)/releases/(\\d+)/assets$");
   private static final Pattern DOWNLOAD = Pattern.compile("^/download/([^/]+)/([^/]+)/([^/]+)/([^/]+)$");
+  /** Where github.com and GitHub Enterprise Server serve release downloads: on the host, beside the web pages. */
+  private static final Pattern HOST_DOWNLOAD = Pattern.compile("^/([^/]+)/([^/]+)/releases/download/([^/]+)/([^/]+)$");
 
   private final Object lock = new Object();
   private final AtomicLong requests = new AtomicLong();
@@ -55,6 +57,7 @@ public final class GithubEmulator implements Emulator {
   private GithubStore store;
   private EmulatedReleases releases;
   private EmulatedForks forks;
+  private EmulatedRepoReads reads;
 
   @Override
   public String registry() {
@@ -70,6 +73,7 @@ public final class GithubEmulator implements Emulator {
     this.store = new GithubStore(context.stateDir());
     this.releases = new EmulatedReleases(context, git, store);
     this.forks = new EmulatedForks(git, store, context.setting("fork_ready_ms", EmulatedForks.DEFAULT_READY_MS));
+    this.reads = new EmulatedRepoReads(ctx, git, store);
     upstreams();
     Object listed = context.settings().get("repositories");
     if (listed instanceof List<?> names) {
@@ -78,6 +82,15 @@ public final class GithubEmulator implements Emulator {
         if (r.length == 2 && git.create(r[0], r[1])) {
           git.commitFile(r[0], r[1], GitRepos.DEFAULT_BRANCH, "README.md",
               ("# " + r[1] + "\n").getBytes(StandardCharsets.UTF_8), "Initial commit");
+        }
+      }
+    }
+    // Repositories whose owners turned immutable releases on (a repository setting on GitHub).
+    if (context.settings().get("immutable_releases") instanceof List<?> immutable) {
+      for (Object name : immutable) {
+        String[] r = String.valueOf(name).split("/", 2);
+        if (r.length == 2) {
+          releases.lifecycle().setImmutable(r[0], r[1], true);
         }
       }
     }
@@ -121,6 +134,10 @@ public final class GithubEmulator implements Emulator {
     boolean installation = token != null && token.startsWith(INSTALLATION_PREFIX);
     Access access = ctx.access(installation ? token.substring(INSTALLATION_PREFIX.length()) : token);
     SandboxResponse response;
+    SandboxRequest enterprise = EnterprisePrefixes.unprefixed(request);
+    if (enterprise != null) {
+      request = enterprise;
+    }
     if (installation && access.canRead() && request.path().equals("/user")) {
       // GitHub: an installation acts for no user, so GET /user is 403.
       response = GithubStore.error(403, "Resource not accessible by integration");
@@ -128,6 +145,9 @@ public final class GithubEmulator implements Emulator {
       synchronized (lock) {
         response = route(request, access);
       }
+    }
+    if (enterprise != null) {
+      response = EnterprisePrefixes.prefixed(response, ctx.baseUrl());
     }
     long used = requests.incrementAndGet() % 5000;
     response = response.withHeader("x-ratelimit-limit", "5000")
@@ -184,8 +204,15 @@ public final class GithubEmulator implements Emulator {
           "html_url", ctx.baseUrl() + "/" + LOGIN));
     }
     m = DOWNLOAD.matcher(path);
+    if (!m.matches()) {
+      m = HOST_DOWNLOAD.matcher(path);
+    }
     if (m.matches() && (method.equals("GET") || method.equals("HEAD"))) {
       return releases.download(access, m.group(1), m.group(2), m.group(3), m.group(4));
+    }
+    Matcher organization = Pattern.compile("^/orgs/([^/]+)$").matcher(path);
+    if (organization.matches() && method.equals("GET")) {
+      return reads.organization(organization.group(1), LOGIN);
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       if (access == Access.NONE) {
@@ -241,11 +268,19 @@ public final class GithubEmulator implements Emulator {
     j.put("owner", Map.of("login", owner));
     j.put("private", false);
     j.put("fork", fork);
-    j.put("default_branch", GitRepos.DEFAULT_BRANCH);
+    j.put("default_branch", defaultBranch(owner, repo));
     j.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo);
     j.put("clone_url", ctx.baseUrl() + "/git/" + owner + "/" + repo + ".git");
     j.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo);
     return j;
+  }
+
+  private String defaultBranch(String owner, String repo) {
+    try {
+      return git.exists(owner, repo) ? git.defaultBranch(owner, repo) : GitRepos.DEFAULT_BRANCH;
+    } catch (IOException e) {
+      return GitRepos.DEFAULT_BRANCH;
+    }
   }
 
   private SandboxResponse repo(SandboxRequest req, Access access, String owner, String repo, String rest) throws IOException {
@@ -278,6 +313,23 @@ public final class GithubEmulator implements Emulator {
     if (rest.equals("/releases")) {
       return method.equals("POST") ? releases.createRelease(req, owner, repo) : releases.listReleases(req, owner, repo, access);
     }
+    if (rest.equals("/releases/latest") && read) {
+      return releases.latest(owner, repo);
+    }
+    if (rest.equals("/immutable-releases")) {
+      return switch (method) {
+        case "GET", "HEAD" -> releases.lifecycle().immutableSetting(owner, repo);
+        case "PUT", "DELETE" -> {
+          releases.lifecycle().setImmutable(owner, repo, method.equals("PUT"));
+          yield SandboxResponse.empty(204);
+        }
+        default -> GithubStore.notFound();
+      };
+    }
+    SandboxResponse answered = read ? reads.answer(req, owner, repo, rest) : null;
+    if (answered != null) {
+      return answered;
+    }
     if (rest.startsWith("/releases/tags/") && read) {
       String tag = rest.substring("/releases/tags/".length());
       for (Map<String, Object> r : releases.releases(owner, repo)) {
@@ -299,8 +351,8 @@ public final class GithubEmulator implements Emulator {
       }
       return releases.release(req, owner, repo, id);
     }
-    if (rest.startsWith("/contents/")) {
-      String file = rest.substring("/contents/".length());
+    if (rest.startsWith("/contents/") || rest.equals("/contents")) {
+      String file = rest.length() <= "/contents/".length() ? "" : rest.substring("/contents/".length());
       return method.equals("PUT") ? putContents(req, owner, repo, file) : getContents(req, owner, repo, file);
     }
     if (rest.equals("/forks") && method.equals("POST")) {
@@ -333,6 +385,9 @@ public final class GithubEmulator implements Emulator {
       return GithubStore.error(422, "Reference update failed");
     }
     ObjectId at = ObjectId.fromString(sha);
+    if (git.commit(owner, repo, sha) == null) {
+      return GithubStore.error(422, "Object does not exist");
+    }
     if (git.createRef(owner, repo, ref, at)) {
       return SandboxResponse.json(201, refJson(owner, repo, ref, at));
     }
@@ -352,9 +407,11 @@ public final class GithubEmulator implements Emulator {
     if (git.isEmpty(owner, repo)) {
       return GithubStore.error(404, "This repository is empty.");
     }
-    GitRepos.Blob blob = git.read(owner, repo, req.param("ref"), file);
+    GitRepos.Blob blob = file.isEmpty() ? null : git.read(owner, repo, req.param("ref"), file);
     if (blob == null) {
-      return GithubStore.notFound();
+      // A directory answers 200 with an array of its entries (files and sub-directories).
+      List<GitRepos.Entry> entries = git.list(owner, repo, req.param("ref"), file);
+      return entries == null ? GithubStore.notFound() : SandboxResponse.json(200, reads.directory(owner, repo, entries));
     }
     return SandboxResponse.json(200, contentJson(owner, repo, file, blob.id(), blob.content(), req.param("ref")));
   }
@@ -389,7 +446,7 @@ public final class GithubEmulator implements Emulator {
     } catch (IllegalArgumentException e) {
       return SandboxResponse.json(422, Map.of("message", "content is not valid Base64", "documentation_url", GithubStore.DOCS));
     }
-    String branch = body.get("branch") instanceof String b && !b.isBlank() ? b : GitRepos.DEFAULT_BRANCH;
+    String branch = body.get("branch") instanceof String b && !b.isBlank() ? b : defaultBranch(owner, repo);
     boolean empty = git.isEmpty(owner, repo);
     if (!empty && git.branch(owner, repo, branch) == null) {
       return GithubStore.error(404, "Branch " + branch + " not found");
@@ -451,6 +508,13 @@ public final class GithubEmulator implements Emulator {
     String label = headOwner + ":" + headBranch;
     if (!git.exists(headOwner, repo) || git.branch(headOwner, repo, headBranch) == null) {
       return GithubStore.validation("PullRequest", "invalid", "head");
+    }
+    if (git.contains(owner, repo, base, git.branch(headOwner, repo, headBranch))) {
+      // GitHub refuses a pull request whose head adds nothing to the base.
+      return SandboxResponse.json(422, Map.of("message", "Validation Failed",
+          "errors", List.of(Map.of("resource", "PullRequest", "code", "custom",
+              "message", "No commits between " + base + " and " + head)),
+          "documentation_url", GithubStore.DOCS, "status", "422"));
     }
     List<Map<String, Object>> pulls = store.load(owner, repo, "pulls");
     for (Map<String, Object> pr : pulls) {

@@ -274,6 +274,8 @@ public abstract class GithubFileProvider implements Provider {
   /** The settings block both tap and bucket providers share with {@code github_release}. */
   public static dev.fanout.provider.Schema settingsSchema() {
     return dev.fanout.provider.Schema.builder()
+        .optional("host", dev.fanout.provider.Schema.Type.STRING, "a GitHub Enterprise Server host, such as"
+            + " ghe.example.com: the API URL derives from it")
         .optional("api_url", dev.fanout.provider.Schema.Type.STRING, "the REST API; default " + GithubApi.DEFAULT_URL)
         .optional("uploads_url", dev.fanout.provider.Schema.Type.STRING, "the uploads host (used by github_release)")
         .sensitive("token", "a token that may push to the repository (repo scope or contents: write)")

@@ -64,6 +64,12 @@ public abstract class GithubFileProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public final Map<String, String> derivedEndpoints(Map<String, Object> settings, Map<String, String> resolved,
+      boolean sandbox) {
+    return GithubHost.derive(settings, resolved, sandbox);
+  }
+
+  @Override
   public final Traits traits() {
     return Traits.mutableTarget();
   }

@@ -79,7 +79,13 @@ public final class ManifestRepo {
    * @param forkOwner the account that holds the branch; null for the token's user
    */
   public JsonNode openPull(String upstream, String forkOwner, String branch) throws RegistryException {
-    String head = (forkOwner == null ? login() : forkOwner) + ":" + branch;
+    String owner = forkOwner == null ? userOrNull() : forkOwner;
+    if (owner == null) {
+      // A token that acts for no user (GITHUB_TOKEN, an App's) owns no fork, so no pull request of its own is open;
+      // its credential check says why it cannot open one.
+      return null;
+    }
+    String head = owner + ":" + branch;
     List<JsonNode> open = api.list("/repos/" + upstream + "/pulls?state=open&head=" + encode(head),
         "find pull request for " + head);
     return open == null || open.isEmpty() ? null : open.get(0);
@@ -233,16 +239,30 @@ public final class ManifestRepo {
     return written;
   }
 
-  private String login() throws RegistryException {
+  /** The token's user, or null for a token GitHub refuses on {@code GET /user} with 403 (an installation token). */
+  private String userOrNull() throws RegistryException {
     if (login != null) {
       return login;
     }
     GithubApi.Answer user = api.get("/user", "read the token's user");
+    if (user.status() == 403 && !user.rateLimited()) {
+      return null;
+    }
     if (!user.ok()) {
       throw api.failure("read the token's user", user);
     }
     login = user.json().path("login").asText();
     return login;
+  }
+
+  private String login() throws RegistryException {
+    String user = userOrNull();
+    if (user == null) {
+      throw new RegistryException(registry, "read the token's user", 403, "the token acts for no user (an installation"
+          + " token: GITHUB_TOKEN or a GitHub App's), so it has no account to fork into", false,
+          "use a personal access token for pull requests to another owner's repository", null);
+    }
+    return user;
   }
 
   /**

@@ -329,8 +329,201 @@ class GithubEmulatorTest {
     assertEquals(201, first.status());
     assertEquals(201, second.status(), "GitHub makes another draft for a tag only drafts hold");
     assertNotEquals(first.json().path("id"), second.json().path("id"));
+    Answer secondPublished = call("PATCH", "/repos/acme/tool/releases/" + second.json().path("id").asLong(), t, Map.of("draft", false));
+    assertEquals(422, secondPublished.status(), "a second release of a published tag is not published");
     assertEquals(422, third.status());
     assertEquals("already_exists", third.json().get("errors").get(0).get("code").asText());
     assertEquals("tag_name", third.json().get("errors").get(0).get("field").asText());
+  }
+
+  /** A repository with a first commit on main and a second on a branch; answers the branch's commit. */
+  private String repositoryWithTwoCommits(String name) throws IOException {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    assertEquals(201, call("POST", "/orgs/acme/repos", t, Map.of("name", name, "auto_init", true)).status());
+    String main = call("GET", "/repos/acme/" + name + "/git/ref/heads/main", t, null).json().path("object").path("sha").asText();
+    call("POST", "/repos/acme/" + name + "/git/refs", t, Map.of("ref", "refs/heads/next", "sha", main));
+    Answer put = call("PUT", "/repos/acme/" + name + "/contents/NEXT.md", t,
+        Map.of("message", "next", "content", b64("next"), "branch", "next"));
+    return put.json().path("commit").path("sha").asText();
+  }
+
+  @Test
+  void publishingADraftCreatesItsTagAtTargetCommitishOrTheDefaultBranchsHead() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    String next = repositoryWithTwoCommits("tagged");
+    String main = call("GET", "/repos/acme/tagged/git/ref/heads/main", t, null).json().path("object").path("sha").asText();
+
+    Answer draft = call("POST", "/repos/acme/tagged/releases", t, Map.of("tag_name", "v1.0.0", "draft", true, "target_commitish", next));
+    assertEquals(422, call("GET", "/repos/acme/tagged/commits/v1.0.0", t, null).status(), "a draft makes no tag");
+    call("PATCH", "/repos/acme/tagged/releases/" + draft.json().path("id").asLong(), t, Map.of("draft", false));
+    Answer plain = call("POST", "/repos/acme/tagged/releases", t, Map.of("tag_name", "v1.1.0"));
+    Answer unknown = call("POST", "/repos/acme/tagged/releases", t,
+        Map.of("tag_name", "v2.0.0", "target_commitish", "0123456789012345678901234567890123456789"));
+
+    assertEquals(next, call("GET", "/repos/acme/tagged/commits/v1.0.0", t, null).json().path("sha").asText());
+    assertEquals(201, plain.status());
+    assertEquals(main, call("GET", "/repos/acme/tagged/commits/v1.1.0", t, null).json().path("sha").asText());
+    assertEquals(422, unknown.status());
+    assertEquals("target_commitish", unknown.json().path("errors").get(0).path("field").asText());
+  }
+
+  @Test
+  void makeLatestDecidesTheLatestReleaseAndLegacyGoesByCreationDate() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("latest");
+    assertEquals(404, call("GET", "/repos/acme/latest/releases/latest", null, null).status());
+    call("POST", "/repos/acme/latest/releases", t, Map.of("tag_name", "v2.0.0"));
+    Answer backport = call("POST", "/repos/acme/latest/releases", t, Map.of("tag_name", "v1.9.1", "make_latest", "false"));
+    assertEquals("v2.0.0", call("GET", "/repos/acme/latest/releases/latest", null, null).json().path("tag_name").asText());
+
+    call("POST", "/repos/acme/latest/releases", t, Map.of("tag_name", "v1.9.2"));
+    assertEquals("v1.9.2", call("GET", "/repos/acme/latest/releases/latest", null, null).json().path("tag_name").asText(),
+        "make_latest defaults to true: a backport published last becomes latest on GitHub");
+    call("POST", "/repos/acme/latest/releases", t, Map.of("tag_name", "v3.0.0-rc.1", "prerelease", true));
+    call("PATCH", "/repos/acme/latest/releases/" + backport.json().path("id").asLong(), t, Map.of("make_latest", "legacy"));
+    Answer bad = call("POST", "/repos/acme/latest/releases", t, Map.of("tag_name", "v4.0.0", "make_latest", "yes"));
+
+    assertEquals("v1.9.2", call("GET", "/repos/acme/latest/releases/latest", null, null).json().path("tag_name").asText(),
+        "legacy: the newest full release by creation date, never a prerelease");
+    assertEquals(422, bad.status());
+    assertEquals("make_latest", bad.json().path("errors").get(0).path("field").asText());
+  }
+
+  @Test
+  void immutableReleasesLockAssetsAndTagsForGood() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("locked");
+    assertEquals(404, call("GET", "/repos/acme/locked/immutable-releases", t, null).status());
+    assertEquals(204, call("PUT", "/repos/acme/locked/immutable-releases", t, null).status());
+    assertEquals(true, call("GET", "/repos/acme/locked/immutable-releases", t, null).json().path("enabled").asBoolean());
+    Answer draft = call("POST", "/repos/acme/locked/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    long id = draft.json().path("id").asLong();
+    Answer asset = call("POST", base + "/uploads/repos/acme/locked/releases/" + id + "/assets?name=a.tgz", t, new byte[] {1});
+    assertEquals(201, asset.status(), "a draft of an immutable repository still takes assets");
+    Answer published = call("PATCH", "/repos/acme/locked/releases/" + id, t, Map.of("draft", false));
+
+    Answer late = call("POST", base + "/uploads/repos/acme/locked/releases/" + id + "/assets?name=b.tgz", t, new byte[] {2});
+    Answer deleteAsset = call("DELETE", "/repos/acme/locked/releases/assets/" + asset.json().path("id").asLong(), t, null);
+    Answer retag = call("PATCH", "/repos/acme/locked/releases/" + id, t, Map.of("tag_name", "v1.0.1"));
+    Answer retitle = call("PATCH", "/repos/acme/locked/releases/" + id, t, Map.of("name", "First"));
+    Answer deleted = call("DELETE", "/repos/acme/locked/releases/" + id, t, null);
+    Answer reuse = call("POST", "/repos/acme/locked/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+
+    assertTrue(published.json().path("immutable").asBoolean());
+    assertEquals(422, late.status());
+    assertEquals(ReleaseLifecycle.IMMUTABLE_ASSETS, late.json().path("errors").get(0).path("message").asText());
+    assertEquals(422, deleteAsset.status());
+    assertEquals(422, retag.status());
+    assertEquals(200, retitle.status(), "the title and notes of an immutable release may change");
+    assertEquals(204, deleted.status());
+    assertEquals(422, reuse.status());
+    assertEquals(ReleaseLifecycle.IMMUTABLE_TAG, reuse.json().path("errors").get(0).path("message").asText());
+  }
+
+  @Test
+  void aScenarioTurnsImmutableReleasesOnForTheRepositoriesItNames() throws Exception {
+    try (Sandbox other = Sandbox.start(tmp.resolve("immutable"), "immutable-releases", List.of(new GithubEmulator()))) {
+      String at = other.url("github");
+      Answer setting = call("GET", at + "/repos/acme/locked/immutable-releases", TokenPolicy.SANDBOX_TOKEN, null);
+      Answer release = call("POST", at + "/repos/acme/locked/releases", TokenPolicy.SANDBOX_TOKEN, Map.of("tag_name", "v1.0.0"));
+
+      assertEquals(200, setting.status());
+      assertTrue(release.json().path("immutable").asBoolean(), release.json().toString());
+    }
+  }
+
+  @Test
+  void enterprisePrefixesServeTheSameRepositoriesWithEnterpriseUrls() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("ghes");
+    Answer draft = call("POST", "/api/v3/repos/acme/ghes/releases", t, Map.of("tag_name", "v1.0.0", "draft", true));
+    String uploadUrl = draft.json().path("upload_url").asText();
+    assertTrue(uploadUrl.startsWith(base + "/api/uploads/repos/acme/ghes/releases/"), uploadUrl);
+    assertTrue(draft.json().path("url").asText().startsWith(base + "/api/v3/repos/"), draft.json().toString());
+    Answer asset = call("POST", uploadUrl.replace("{?name,label}", "?name=tool.tgz"), t, "bytes".getBytes(StandardCharsets.UTF_8));
+    call("PATCH", "/api/v3/repos/acme/ghes/releases/" + draft.json().path("id").asLong(), t, Map.of("draft", false));
+
+    String download = asset.json().path("browser_download_url").asText();
+    assertEquals(base + "/acme/ghes/releases/download/v1.0.0/tool.tgz", download);
+    Answer fetched = call("GET", download, null, null);
+    assertEquals(200, fetched.status());
+    assertEquals("bytes", fetched.json().asText());
+    assertEquals(1, call("GET", "/repos/acme/ghes/releases", null, null).json().size(), "one GitHub behind both prefixes");
+  }
+
+  @Test
+  void branchesMilestonesCommitsAndOrganizationsAreServed() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    String next = repositoryWithTwoCommits("reads");
+    Answer branches = call("GET", "/repos/acme/reads/branches", null, null);
+    Answer milestones = call("GET", "/repos/acme/reads/milestones", null, null);
+    Answer byHash = call("GET", "/repos/acme/reads/commits/" + next, null, null);
+    Answer missing = call("GET", "/repos/acme/reads/commits/0123456789012345678901234567890123456789", null, null);
+
+    assertEquals(List.of("main", "next"), List.of(branches.json().get(0).path("name").asText(), branches.json().get(1).path("name").asText()));
+    assertEquals(next, branches.json().get(1).path("commit").path("sha").asText());
+    assertEquals(200, milestones.status());
+    assertEquals(0, milestones.json().size());
+    assertEquals(next, byHash.json().path("sha").asText());
+    assertEquals(422, missing.status());
+    assertTrue(missing.json().path("message").asText().startsWith("No commit found for SHA"));
+    assertEquals("Organization", call("GET", "/orgs/acme", t, null).json().path("type").asText());
+    assertEquals(404, call("GET", "/orgs/" + GithubEmulator.LOGIN, t, null).status(), "a user is not an organization");
+  }
+
+  @Test
+  void aDirectoryIsListedAsAnArrayOfItsFilesAndFolders() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("dirs");
+    call("PUT", "/repos/acme/dirs/contents/manifests/t/Tool/1.0/a.yaml", t, Map.of("message", "a", "content", b64("a")));
+    call("PUT", "/repos/acme/dirs/contents/manifests/t/Tool/1.1/a.yaml", t, Map.of("message", "b", "content", b64("b")));
+
+    Answer versions = call("GET", "/repos/acme/dirs/contents/manifests/t/Tool", null, null);
+    Answer root = call("GET", "/repos/acme/dirs/contents", null, null);
+    Answer missing = call("GET", "/repos/acme/dirs/contents/manifests/x", null, null);
+
+    assertEquals(200, versions.status());
+    assertEquals(2, versions.json().size());
+    assertEquals("1.0", versions.json().get(0).path("name").asText());
+    assertEquals("dir", versions.json().get(0).path("type").asText());
+    assertEquals("manifests/t/Tool/1.1", versions.json().get(1).path("path").asText());
+    assertTrue(root.json().isArray() && root.json().toString().contains("\"README.md\""), root.json().toString());
+    assertEquals(404, missing.status());
+  }
+
+  @Test
+  void theFirstBranchPushedToAnEmptyRepositoryBecomesItsDefault() throws Exception {
+    Tools.require("git", "apt-get install git");
+    Path work = tmp.resolve("trunk");
+    Files.createDirectories(work);
+    git(work, "init", "-q", "-b", "trunk");
+    Files.writeString(work.resolve("Formula.rb"), "class Tool; end\n");
+    git(work, "add", "Formula.rb");
+    git(work, "commit", "-q", "-m", "first");
+
+    Tools.Result push = git(work, "push", pushUrl("acme/tap"), "trunk");
+
+    assertEquals(0, push.exit(), push.output());
+    assertEquals("trunk", call("GET", "/repos/acme/tap", null, null).json().path("default_branch").asText());
+    assertEquals(200, call("GET", "/repos/acme/tap/contents/Formula.rb", null, null).status(), "a read without ref reads the default branch");
+  }
+
+  @Test
+  void aRefToAnUnknownObjectAndAPullRequestWithoutCommitsAreRefused() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("refs");
+    String main = call("GET", "/repos/acme/refs/git/ref/heads/main", t, null).json().path("object").path("sha").asText();
+    call("POST", "/repos/acme/refs/git/refs", t, Map.of("ref", "refs/heads/empty", "sha", main));
+
+    Answer unknown = call("POST", "/repos/acme/refs/git/refs", t,
+        Map.of("ref", "refs/heads/x", "sha", "0123456789012345678901234567890123456789"));
+    Answer nothing = call("POST", "/repos/acme/refs/pulls", t, Map.of("title", "t", "head", "empty", "base", "main"));
+    Answer something = call("POST", "/repos/acme/refs/pulls", t, Map.of("title", "t", "head", "next", "base", "main"));
+
+    assertEquals(422, unknown.status());
+    assertEquals("Object does not exist", unknown.json().path("message").asText());
+    assertEquals(422, nothing.status());
+    assertTrue(nothing.json().path("errors").get(0).path("message").asText().startsWith("No commits between"), nothing.json().toString());
+    assertEquals(201, something.status());
   }
 }

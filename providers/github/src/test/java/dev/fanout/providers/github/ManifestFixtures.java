@@ -58,9 +58,12 @@ public final class ManifestFixtures {
     for (int i = 0; i < count; i++) {
       GithubApi.Answer ref = api.send("POST", "/repos/" + upstream + "/git/refs",
           Map.of("ref", "refs/heads/other-" + i, "sha", sha), "create branch");
+      // A pull request must add something: GitHub refuses one with no commits between base and head.
+      GithubApi.Answer change = api.send("PUT", "/repos/" + upstream + "/contents/other/" + i + ".txt",
+          Map.of("message", "other change " + i, "content", "b3RoZXI=", "branch", "other-" + i), "commit");
       GithubApi.Answer pr = api.send("POST", "/repos/" + upstream + "/pulls",
           Map.of("title", "other: change " + i, "head", owner + ":other-" + i, "base", branch), "open pull request");
-      if (!ref.ok() || !pr.ok()) {
+      if (!ref.ok() || !change.ok() || !pr.ok()) {
         throw new IllegalStateException("seeding pull request " + i + ": " + ref.status() + " " + pr.message());
       }
     }

@@ -12,6 +12,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubApi;
+import dev.fanout.providers.github.ReleaseCommit;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,8 @@ final class GithubReleaseProvider implements Provider {
   static final String REGISTRY = "github_release";
   /** The item that carries the release's draft flag beside the asset digests. */
   static final String DRAFT_ITEM = "release.draft";
+  /** What a wanted asset reads as when a published immutable release lacks it. */
+  static final String IMMUTABLE_ABSENT = "absent (the release is immutable)";
   private static final MediaType OCTET = MediaType.get("application/octet-stream");
 
   private final ProviderContext ctx;
@@ -154,8 +157,10 @@ final class GithubReleaseProvider implements Provider {
     }
     JsonNode release = list == null ? null : ofTag(list, tag);
     if (release == null) {
-      return versions.isEmpty() ? RegistryState.absent(location)
+      RegistryState absent = versions.isEmpty() ? RegistryState.absent(location)
           : new RegistryState(true, versions, null, Map.of(), Map.of(), null, location);
+      String refusal = tagRefusal(api, repo, tag, p);
+      return refusal == null ? absent : absent.refusing(refusal);
     }
     Map<String, Long> localSizes = new LinkedHashMap<>();
     Map<String, String> localSha = new LinkedHashMap<>();
@@ -173,15 +178,24 @@ final class GithubReleaseProvider implements Provider {
     }
     boolean draft = release.path("draft").asBoolean();
     items.put(DRAFT_ITEM, String.valueOf(draft));
+    if (!draft && release.path("immutable").asBoolean()) {
+      // An immutable release takes no more assets: one missing is for a person, not a write that GitHub refuses.
+      for (String name : localSha.keySet()) {
+        items.putIfAbsent(name, IMMUTABLE_ABSENT);
+      }
+    }
     if (!draft && !versions.contains(version)) {
       versions.add(version);
     }
     // A draft is not "in progress" elsewhere: it is what an interrupted publish (a lost answer,
     // a killed apply) leaves, and publish() finishes it. Marked in progress, every later plan
     // called it up to date and the release stayed a draft without assets for ever.
-    return new RegistryState(true, versions, draft ? null : version, items, Map.of(),
+    RegistryState state = new RegistryState(true, versions, draft ? null : version, items, Map.of(),
         null,
         release.path("html_url").asText(location));
+    // A draft has no tag yet: publishing it makes one, so the same check as for a new release.
+    String refusal = draft ? tagRefusal(api, repo, tag, p) : null;
+    return refusal == null ? state : state.refusing(refusal);
   }
 
   /**
@@ -199,6 +213,42 @@ final class GithubReleaseProvider implements Provider {
     }
     long size = asset.path("size").asLong(-1);
     return localSize != null && localSize == size && localSha != null ? localSha : "size:" + size;
+  }
+
+  /**
+   * Why the tag cannot be made where this release is made from, or null: the tag is on GitHub
+   * at another commit (GitHub publishes a release where its tag is), or the commit was never
+   * pushed (GitHub cannot tag it). The sandbox's repositories do not hold the release files'
+   * history, so there an unpushed commit is tagged at the default branch's head, as GitHub
+   * does without {@code target_commitish}.
+   */
+  private String tagRefusal(GithubApi api, String repo, String tag, Publication p) throws RegistryException {
+    ReleaseCommit commit = ReleaseCommit.of(p.string("target_commitish"), ctx.configDir());
+    if (commit == null) {
+      return null;
+    }
+    String tagged = ReleaseCommit.tagged(api, repo, tag);
+    if (tagged != null) {
+      if (commit.sameAs(api, repo, tagged)) {
+        return null;
+      }
+      return "tag " + tag + " is on " + repo + " at commit " + tagged.substring(0, Math.min(12, tagged.length()))
+          + ", but the release is made from " + commit.shortSha() + " (" + commit.source() + "): GitHub would publish"
+          + " the release at the tag's commit. Move the tag (git tag -f " + tag + " " + commit.shortSha()
+          + " && git push -f origin " + tag + ") or release this commit as a new version";
+    }
+    if (!ctx.sandbox() && !commit.onGithub(api, repo)) {
+      return "commit " + commit.shortSha() + " (" + commit.source() + ") is not on " + repo
+          + ": GitHub can only tag a commit it holds; push it (git push) and plan again, or set target_commitish"
+          + " to the commit or branch of " + repo + " to tag";
+    }
+    return null;
+  }
+
+  /** The {@code target_commitish} to send: the release's commit when GitHub holds it, else none (the default branch). */
+  private String targetCommitish(GithubApi api, String repo, Publication p) throws RegistryException {
+    ReleaseCommit commit = ReleaseCommit.of(p.string("target_commitish"), ctx.configDir());
+    return commit != null && commit.onGithub(api, repo) ? commit.sha() : null;
   }
 
   @Override
@@ -240,6 +290,10 @@ final class GithubReleaseProvider implements Provider {
       }
       body.put("draft", true);
       body.put("prerelease", p.bool("prerelease", false));
+      String target = targetCommitish(api, repo, p);
+      if (target != null) {
+        body.put("target_commitish", target);
+      }
       GithubApi.Answer created = api.send("POST", "/repos/" + repo + "/releases", body, "create release " + tag);
       if (created.ok()) {
         release = settle(api, repo, tag, created.json());
@@ -248,6 +302,10 @@ final class GithubReleaseProvider implements Provider {
         }
       } else if (created.alreadyExists()) {
         release = findRelease(api, repo, tag);
+      } else if (created.status() == 422 && created.message().contains("immutable release")) {
+        throw new RegistryException(REGISTRY, "create release " + tag, 422, created.message(), false,
+            "GitHub never lets a tag that an immutable release held be used again, even once that release is deleted:"
+            + " release a new version", null);
       }
       if (release == null) {
         throw api.failure("create release " + tag, created);
@@ -280,7 +338,7 @@ final class GithubReleaseProvider implements Provider {
         continue;
       }
       byte[] bytes = w.content() != null ? w.content() : Files.readAllBytes(w.file().orElseThrow());
-      String url = ctx.endpoint("uploads_url") + "/repos/" + repo + "/releases/" + id + "/assets?name=" + encode(w.name());
+      String url = uploadUrl(release, repo, id) + "?name=" + encode(w.name());
       GithubApi.Answer uploaded = api.send("POST", url, bytes, OCTET, "upload " + w.name());
       if (uploaded.ok()) {
         written.add(w.name());
@@ -299,6 +357,19 @@ final class GithubReleaseProvider implements Provider {
     }
     return new PublishResult(written, written.isEmpty() ? "release " + tag + " already complete"
         : "release " + tag + ": " + String.join(", ", written));
+  }
+
+  /**
+   * Where an asset is uploaded: the release's own {@code upload_url} (a URI template, such as
+   * {@code https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}}), so that an
+   * Enterprise release uploads to its own host; the configured uploads host only when GitHub
+   * gave none.
+   */
+  private String uploadUrl(JsonNode release, String repo, long id) {
+    String template = release.path("upload_url").asText("");
+    int brace = template.indexOf('{');
+    String url = brace < 0 ? template : template.substring(0, brace);
+    return url.startsWith("http") ? url : ctx.endpoint("uploads_url") + "/repos/" + repo + "/releases/" + id + "/assets";
   }
 
   private static long size(Path f) {

@@ -11,6 +11,7 @@ import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
 import dev.fanout.providers.github.GithubApi;
+import dev.fanout.providers.github.GithubHost;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +41,8 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
         .optional("checksums", Schema.Type.STRING, "name of the checksum file; default SHA256SUMS, \"\" for none")
         .optional("draft", Schema.Type.BOOL, "leave the release a draft; default false")
         .optional("prerelease", Schema.Type.BOOL, "mark the release as a pre-release; default false")
+        .optional("target_commitish", Schema.Type.STRING,
+            "the commit (or branch) the tag is made at when GitHub makes it; default the release files' git HEAD")
         .optional("name", Schema.Type.STRING, "the release's title; default the tag")
         .optional("body", Schema.Type.STRING, "the release notes (Markdown)")
         .build();
@@ -53,6 +56,8 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   @Override
   public Schema settingsSchema() {
     return Schema.builder()
+        .optional("host", Schema.Type.STRING, "a GitHub Enterprise Server host, such as ghe.example.com: the API, uploads"
+            + " and download URLs derive from it")
         .optional("api_url", Schema.Type.STRING, "the REST API; default " + GithubApi.DEFAULT_URL)
         .optional("uploads_url", Schema.Type.STRING, "the uploads host; default " + DEFAULT_UPLOADS)
         .sensitive("token", "a token with the repo scope (classic) or contents: write (fine-grained)")
@@ -70,6 +75,11 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public Map<String, String> derivedEndpoints(Map<String, Object> settings, Map<String, String> resolved, boolean sandbox) {
+    return GithubHost.derive(settings, resolved, sandbox);
+  }
+
+  @Override
   public Traits traits() {
     // The hub: manifests elsewhere point at its assets.
     return Traits.immutable().asHub();
@@ -78,7 +88,7 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   /**
    * {@code tag}, {@code assets} (platform to name, public URL and artifact) and
    * {@code asset_urls} (platform to URL). The URL is GitHub's public download URL; against
-   * another API (the sandbox, GitHub Enterprise) it is that API's download path.
+   * GitHub Enterprise Server it is the host's download URL, in the sandbox its download path.
    *
    * <p>Exports see neither the release nor the endpoints, so without a {@code tag}
    * attribute the tag (and every URL) is unknown until apply.
@@ -111,13 +121,9 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
     return out;
   }
 
-  /** Where people download an asset: github.com for the public API, else the API's download path. */
+  /** Where people download an asset: github.com's, a GitHub Enterprise host's, or the sandbox's. */
   static String downloadUrl(String apiUrl, String repository, String tag, String name) {
-    String api = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
-    if (api.equals(GithubApi.DEFAULT_URL)) {
-      return "https://github.com/" + repository + "/releases/download/" + tag + "/" + name;
-    }
-    return api + "/download/" + repository + "/" + tag + "/" + name;
+    return GithubHost.downloadUrl(apiUrl, repository, tag, name);
   }
 
   @Override

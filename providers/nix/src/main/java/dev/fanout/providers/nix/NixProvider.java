@@ -109,7 +109,9 @@ final class NixProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return repo(p).api().checkCredentials(repository(p), commitMode(p));
+    // Commit mode pushes to the repository itself; pull-request mode forks it and opens a pull request.
+    return commitMode(p) ? repo(p).api().checkCredentials(repository(p), true)
+        : repo(p).api().checkPullRequestCredentials(repository(p));
   }
 
   @Override

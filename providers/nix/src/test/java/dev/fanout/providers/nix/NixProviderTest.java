@@ -278,5 +278,9 @@ class NixProviderTest {
     assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(publication("1.0.35")).status());
     assertEquals(CredentialCheck.Status.INVALID, provider.checkCredentials(publication("1.0.35", "bad", Map.of())).status());
     assertEquals(CredentialCheck.Status.MISSING, provider.checkCredentials(publication("1.0.35", null, Map.of())).status());
+    CredentialCheck installation = provider.checkCredentials(publication("1.0.35", dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN, Map.of()));
+    assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
+    assertTrue(installation.detail().startsWith("an installation token") && installation.detail().contains("fork"),
+        installation.detail());
   }
 }

@@ -7,6 +7,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import dev.fanout.providers.github.GithubHost;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,24 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   @Override
   public Map<String, String> sandboxEndpoints() {
     return Map.of("npm_registry", "github_packages");
+  }
+
+  /**
+   * With the {@code github} block's Enterprise {@code host}, the packages go to that server's
+   * npm registry ({@code https://npm.HOST}, GitHub Enterprise Server with subdomain isolation,
+   * https://docs.github.com/enterprise-server@latest/packages/working-with-a-github-packages-registry/working-with-the-npm-registry),
+   * never to github.com's with the Enterprise token. Without subdomain isolation set
+   * {@code npm_registry = "https://HOST/_registry/npm"}.
+   */
+  @Override
+  public Map<String, String> derivedEndpoints(Map<String, Object> settings, Map<String, String> resolved, boolean sandbox) {
+    String root = GithubHost.root(settings.get("host"));
+    if (root == null || sandbox || settings.get("npm_registry") instanceof String s && !s.isBlank()) {
+      return resolved;
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>(resolved);
+    out.put("npm_registry", root.replaceFirst("://", "://npm."));
+    return out;
   }
 
   @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
+import dev.fanout.provider.Endpoints;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
@@ -118,5 +119,19 @@ class GithubPackagesProviderTest {
     assertTrue(readOnly.detail().contains("write:packages"), readOnly.detail());
     assertEquals(CredentialCheck.Status.MISSING, missing.status());
     assertTrue(missing.detail().contains("NPM_TOKEN"), missing.detail());
+  }
+
+  @Test
+  void anEnterpriseHostSendsThePackagesToThatServersNpmRegistryNeverGithubComs() {
+    GithubPackagesProviderFactory f = new GithubPackagesProviderFactory();
+
+    Map<String, String> enterprise = Endpoints.resolve(f, Map.of("host", "ghe.example.com"), null);
+    Map<String, String> explicit = Endpoints.resolve(f,
+        Map.of("host", "ghe.example.com", "npm_registry", "https://ghe.example.com/_registry/npm"), null);
+
+    assertEquals("https://npm.ghe.example.com", enterprise.get("npm_registry"));
+    assertEquals("https://ghe.example.com/_registry/npm", explicit.get("npm_registry"));
+    assertEquals("https://npm.pkg.github.com",
+        Endpoints.resolve(f, Map.of(), null).get("npm_registry"));
   }
 }

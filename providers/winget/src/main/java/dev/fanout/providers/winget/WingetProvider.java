@@ -164,7 +164,7 @@ final class WingetProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
-    return repo(p).api().checkCredentials();
+    return repo(p).api().checkPullRequestCredentials(upstream(p));
   }
 
   @Override

@@ -179,6 +179,17 @@ class WingetProviderTest {
   }
 
   @Test
+  void everyVersionFolderUpstreamIsReadFromTheDirectoryListing() throws Exception {
+    seed(manifest("1.0.9").files());
+    seed(manifest("1.0.34").files());
+
+    RegistryState state = provider("1.0.35").read(publication("1.0.35"));
+
+    assertEquals(java.util.List.of("1.0.9", "1.0.34"), state.versions(), "folders, in version order");
+    assertEquals("1.0.34", state.currentVersion());
+  }
+
+  @Test
   void readOfSameVersionGivesItemsEqualToDesiredAndPublishWritesNothing() throws Exception {
     seed(manifest("1.0.35").files());
     Provider provider = provider("1.0.35");
@@ -250,7 +261,7 @@ class WingetProviderTest {
   }
 
   @Test
-  void credentialsAreCheckedWithTheUserEndpoint() {
+  void credentialsAreCheckedWithTheUserEndpoint() throws Exception {
     Provider provider = provider("1.0.35");
 
     assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(publication("1.0.35")).status());
@@ -258,5 +269,9 @@ class WingetProviderTest {
     assertEquals(CredentialCheck.Status.NO_WRITE,
         provider.checkCredentials(publication("1.0.35", TokenPolicy.READ_ONLY_TOKEN)).status());
     assertEquals(CredentialCheck.Status.MISSING, provider.checkCredentials(publication("1.0.35", null)).status());
+    CredentialCheck installation = provider.checkCredentials(publication("1.0.35", dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN));
+    assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
+    assertTrue(installation.detail().contains("can neither fork microsoft/winget-pkgs"), installation.detail());
+    assertEquals(null, provider.read(publication("1.0.35", dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN)).inProgress(), "the read needs no user");
   }
 }
