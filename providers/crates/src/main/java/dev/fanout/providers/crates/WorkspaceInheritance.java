@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Resolves a member manifest the way {@code cargo package} normalises it before upload
- * (cargo's {@code src/cargo/util/toml/mod.rs}, {@code normalize_toml}): every
+ * Resolves a member manifest the way {@code cargo package} normalises it before upload (the
+ * cargo book's "Workspaces" chapter; checked against cargo 1.95's own output): every
  * {@code key.workspace = true} of {@code [package]} takes the workspace root's
  * {@code [workspace.package]} value, every {@code dep.workspace = true} takes the root's
  * {@code [workspace.dependencies]} entry (features added to the member's, {@code optional}
