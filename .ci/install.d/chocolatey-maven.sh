@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The chocolatey tests push with the real nuget client (Debian's NuGet 2.8 on mono) to the
-# emulator; the maven_central tests verify the BouncyCastle signatures with gpg.
+# The chocolatey tests push and install with the real nuget client (Debian's NuGet 2.8 on mono)
+# against the emulator; the maven_central tests verify the BouncyCastle signatures with gpg and
+# fetch the published jar with `mvn dependency:get` (mvn is the build's own; the plugin's
+# dependencies come from Maven Central into ~/.m2 the first time).
 set -euo pipefail
 need=()
 command -v nuget >/dev/null 2>&1 || need+=(nuget)

@@ -60,6 +60,15 @@ public interface ProviderFactory {
     return "token";
   }
 
+  /**
+   * True when the registry may need no credential at all (a private container registry on a
+   * trusted network): an unset {@link #credentialSetting()} is then no error of its own, and the
+   * provider's credential check asks the registry whether it lets anonymous clients write.
+   */
+  default boolean credentialOptional() {
+    return false;
+  }
+
   /** What the engine must know to plan and publish to this registry: see {@link Traits}. */
   Traits traits();
 

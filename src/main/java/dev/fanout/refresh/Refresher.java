@@ -176,7 +176,7 @@ public final class Refresher {
     Publication p = target.publication();
     ProviderFactory f = target.factory();
     String setting = f.credentialSetting();
-    if (setting != null && !p.secret(setting).isSet()) {
+    if (setting != null && !f.credentialOptional() && !p.secret(setting).isSet()) {
       return new CredentialCheck(CredentialCheck.Status.MISSING,
           "no credential: " + describe(p.secret(setting).source(), f) + " is not set");
     }

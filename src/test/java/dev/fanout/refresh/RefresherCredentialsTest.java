@@ -64,4 +64,42 @@ class RefresherCredentialsTest {
       }
     }
   }
+
+  @Test
+  void aContainerRegistryThatNeedsNoCredentialsIsCheckedAnonymouslyWithoutAToken() throws Exception {
+    // given: a docker image with no token at all, on Debian's docker-registry without auth
+    Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(dir.resolve("bin/app"), "#!/bin/sh\necho app\n");
+    try (dev.fanout.testing.DockerRegistry registry = dev.fanout.testing.DockerRegistry.start()) {
+      Files.writeString(dir.resolve("release.fanout"), """
+          release "anon" {
+            version = "1.0.0"
+            license = "MIT"
+          }
+          artifact "app" {
+            os      = "linux"
+            arch    = "amd64"
+            sources = ["bin/app"]
+          }
+          provider "docker" {
+            registry = "%s"
+          }
+          docker "image" {
+            repository = "anon/app"
+            binaries   = [artifact.app]
+          }
+          """.formatted(registry.url()));
+      ConfigLoader.Result loaded = new ConfigLoader(Providers.load(), Map.of(), Map.of(), p -> null).load(dir);
+      try (Engine engine = Engine.open(loaded.config(), Providers.load(), Engine.Settings.standard("test"), Redactor.none())) {
+        // when
+        Snapshot snapshot = new Refresher(engine.targets(), 1).refresh(engine.config().publications().keySet(), n -> { });
+
+        // then: the check asked the registry, which lets anonymous clients push
+        CredentialCheck check = snapshot.targets().values().iterator().next().credentials();
+        assertEquals(CredentialCheck.Status.OK, check.status(), check.detail());
+        org.junit.jupiter.api.Assertions.assertTrue(check.detail().startsWith("anonymous: "), check.detail());
+        org.junit.jupiter.api.Assertions.assertFalse(check.detail().contains("is not set"), check.detail());
+      }
+    }
+  }
 }

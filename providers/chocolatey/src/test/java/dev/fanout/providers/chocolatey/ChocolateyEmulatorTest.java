@@ -190,6 +190,25 @@ class ChocolateyEmulatorTest {
     assertTrue(second.exit() != 0 && second.output().contains("already exists"), second.output());
   }
 
+  @Test
+  void realNugetClientInstallsAnApprovedPackageWithTheBytesThatWerePushed() throws Exception {
+    Tools.require("nuget", "apt-get install nuget");
+    byte[] pushed = nupkg(spec("1.0.35"));
+    assertEquals(201, push(pushed, TokenPolicy.SANDBOX_TOKEN).code);
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
+    Map<String, String> env = Map.of("HOME", dir.toString(), "XDG_CONFIG_HOME", dir.resolve("config").toString());
+
+    Tools.Result install = Tools.run(dir, env, "nuget", "install", "contextlite", "-Version", "1.0.35",
+        "-Source", sandbox.url("chocolatey") + "/api/v2/", "-OutputDirectory", dir.resolve("out").toString(),
+        "-NoCache", "-NonInteractive");
+
+    assertEquals(0, install.exit(), install.output());
+    Path installed = dir.resolve("out/contextlite.1.0.35/contextlite.1.0.35.nupkg");
+    assertTrue(Files.isRegularFile(installed), install.output());
+    assertEquals(dev.fanout.provider.Digests.sha256Hex(pushed), dev.fanout.provider.Digests.sha256Hex(Files.readAllBytes(installed)));
+    assertTrue(Files.isRegularFile(dir.resolve("out/contextlite.1.0.35/tools/chocolateyInstall.ps1")), install.output());
+  }
+
   static NupkgBuilder.Spec spec(String version) {
     return new NupkgBuilder.Spec("contextlite", version, "Fanout", "Context for LLMs", "https://example.org",
         "https://example.org/src", "https://example.org/LICENSE", "cli llm");

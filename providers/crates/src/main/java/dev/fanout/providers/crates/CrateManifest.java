@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * A package's {@code Cargo.toml}: its text (to rewrite the version) and its parsed form (for
- * the publish API's metadata JSON, which cargo builds from the same file).
+ * the publish API's metadata JSON, which cargo builds from the same file). A manifest that
+ * inherits from its workspace or has path dependencies is resolved and written out again as
+ * cargo's normalised manifest; any other keeps its text with only the version changed, so the
+ * crates of releases made before stay byte for byte the same.
  */
 final class CrateManifest {
 
@@ -29,11 +32,14 @@ final class CrateManifest {
   private final Path dir;
   private final String text;
   private final JsonNode toml;
+  /** True when {@code toml} is cargo's normalised form, to be written out instead of {@code text}. */
+  private final boolean normalized;
 
-  private CrateManifest(Path dir, String text, JsonNode toml) {
+  private CrateManifest(Path dir, String text, JsonNode toml, boolean normalized) {
     this.dir = dir;
     this.text = text;
     this.toml = toml;
+    this.normalized = normalized;
   }
 
   static CrateManifest read(Path packageDir) throws IOException {
@@ -42,7 +48,16 @@ final class CrateManifest {
       throw new IOException("no Cargo.toml in " + packageDir);
     }
     String text = Files.readString(file);
-    return new CrateManifest(packageDir, text, TOML.readTree(text));
+    JsonNode parsed;
+    try {
+      parsed = TOML.readTree(text);
+    } catch (IOException e) {
+      throw new IOException(file + " is not valid TOML: " + e.getMessage(), e);
+    }
+    if (WorkspaceInheritance.needed(parsed)) {
+      return new CrateManifest(packageDir, text, WorkspaceInheritance.resolve(packageDir, parsed), true);
+    }
+    return new CrateManifest(packageDir, text, parsed, false);
   }
 
   String name() {
@@ -57,9 +72,10 @@ final class CrateManifest {
 
   /** The manifest text with {@code [package] version} set to {@code version}. */
   String withVersion(String version) throws IOException {
-    if (toml.path("package").path("version").isObject()) {
-      throw new IOException("Cargo.toml inherits its version from the workspace (version.workspace = true); "
-          + "fanout cannot package that: set crate_file to a .crate made by `cargo package`");
+    if (normalized) {
+      ObjectNode out = toml.deepCopy();
+      ((ObjectNode) out.get("package")).put("version", version);
+      return CargoTomlWriter.write(out);
     }
     Matcher table = TABLE.matcher(text);
     int start = -1;

@@ -165,25 +165,26 @@ public final class CratesEmulator implements Emulator {
   private SandboxResponse refusal(SandboxRequest request) {
     Access access = ctx.access(request.header("authorization"));
     return switch (access) {
-      case NONE -> error(401, "this action requires authentication");
-      case INVALID -> error(401, "authentication failed");
+      // crates.io answers 403 for both (src/auth.rs); never 401.
+      case NONE -> error(403, "this action requires authentication");
+      case INVALID -> error(403, "authentication failed");
       case READ -> error(403, "this token does not have the required permissions to perform this action");
       case WRITE -> null;
     };
   }
 
+  /**
+   * {@code /api/v1/me} accepts only the website's session cookie: a known API token gets 403
+   * "this action can only be performed on the crates.io website" whatever its scopes, an
+   * unknown one "authentication failed" (rust-lang/crates.io {@code src/auth.rs},
+   * {@code AuthCheck::only_cookie}). The emulator has no sessions, so /me never answers 200.
+   */
   private SandboxResponse me(SandboxRequest request) {
-    SandboxResponse refused = refusal(request);
-    if (refused != null) {
-      return refused;
-    }
-    Map<String, Object> user = new LinkedHashMap<>();
-    user.put("id", 1);
-    user.put("login", "sandbox");
-    user.put("name", "Fanout Sandbox");
-    user.put("avatar", null);
-    user.put("url", ctx.baseUrl() + "/users/sandbox");
-    return SandboxResponse.json(200, Map.of("user", user, "owned_crates", List.of()));
+    return switch (ctx.access(request.header("authorization"))) {
+      case NONE -> error(403, "this action requires authentication");
+      case INVALID -> error(403, "authentication failed");
+      case READ, WRITE -> error(403, "this action can only be performed on the crates.io website");
+    };
   }
 
   private SandboxResponse publish(SandboxRequest request) throws IOException {
@@ -215,6 +216,14 @@ public final class CratesEmulator implements Emulator {
     if (!SEMVER.matcher(vers).matches()) {
       return error(400, "invalid upload request: invalid semver: " + vers);
     }
+    // crates.io reads the tarball's own manifest before the version is recorded.
+    UploadedTarball tarball = UploadedTarball.read(name, vers, crate);
+    if (tarball.refusal() != null) {
+      return error(400, tarball.refusal());
+    }
+    if (tarball.missingMetadata() != null) {
+      return error(400, tarball.missingMetadata());
+    }
     StoredCrate existing = crates.get(name.toLowerCase(Locale.ROOT));
     if (existing != null && !existing.name().equals(name)) {
       return error(400, "crate was previously named `" + existing.name() + "`");
@@ -240,7 +249,7 @@ public final class CratesEmulator implements Emulator {
     // v2 allows the dep: and ? feature syntax; cargo reads both.
     index.put("v", 2);
     StoredVersion stored = new StoredVersion(index, crate.length, Instant.now().toString(),
-        meta.path("license").asText(null), meta.path("description").asText(null));
+        tarball.packageField("license"), tarball.packageField("description"));
     List<StoredVersion> versions = new ArrayList<>(existing == null ? List.of() : existing.versions());
     versions.add(stored);
     StoredCrate updated = new StoredCrate(name, versions);

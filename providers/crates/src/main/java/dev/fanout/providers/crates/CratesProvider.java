@@ -126,7 +126,7 @@ final class CratesProvider implements Provider {
         return CredentialCheck.ok("token of crates.io user " + login);
       }
       String detail = detail(body);
-      if (response.code() == 401) {
+      if (response.code() == 401 || response.code() == 403 && detail.contains("authentication failed")) {
         return new CredentialCheck(CredentialCheck.Status.INVALID,
             "crates.io does not know the token in " + token.source() + " (" + detail + "); create a new one");
       }
@@ -135,8 +135,10 @@ final class CratesProvider implements Provider {
             + " is scoped without publishing (" + detail + "); give it the publish-new and publish-update scopes");
       }
       if (response.code() == 403 && detail.contains("website")) {
-        // (U) crates.io may accept only browser sessions on /me; then a token cannot be checked ahead.
-        return CredentialCheck.uncheckable("crates.io does not check API tokens on /api/v1/me; the publish will tell");
+        // crates.io answers /api/v1/me only to the website's session (src/auth.rs, only_cookie):
+        // this 403 proves the token is known, but not its scopes or crates.
+        return CredentialCheck.uncheckable("crates.io knows the token in " + token.source()
+            + "; its scopes and crates show only at publish (crates.io has no API to read them)");
       }
       if (response.code() == 403) {
         return new CredentialCheck(CredentialCheck.Status.INVALID,
@@ -214,6 +216,9 @@ final class CratesProvider implements Provider {
     if (code == 401) {
       return "check the token: create one at https://crates.io/settings/tokens";
     }
+    if (code == 403 && detail.contains("authentication failed")) {
+      return "crates.io does not know the token (revoked, expired or mistyped): create one at https://crates.io/settings/tokens";
+    }
     if (code == 403) {
       return detail.contains("required permissions") ? "give the token the publish-new and publish-update scopes"
           : "check that the token's owner owns the crate";
@@ -254,9 +259,15 @@ final class CratesProvider implements Provider {
     // The metadata comes from the Cargo.toml inside the prepared crate, as cargo would send it.
     String root = name + "-" + version + "/";
     Map<String, byte[]> entries = CrateArchive.entries(bytes);
-    byte[] toml = entries.get(root + "Cargo.toml.orig") != null ? entries.get(root + "Cargo.toml.orig") : entries.get(root + "Cargo.toml");
+    // cargo sends the metadata of the normalised manifest, not of Cargo.toml.orig.
+    byte[] toml = entries.get(root + "Cargo.toml");
     if (toml == null) {
       throw new IOException(crateFile + " is not a .crate of " + name + " " + version + ": no " + root + "Cargo.toml inside");
+    }
+    if (WorkspaceInheritance.needed(new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree(toml))) {
+      throw new IOException(crateFile + ": its Cargo.toml still inherits from a workspace or names path dependencies, "
+          + "which crates.io refuses (\"value from workspace hasn't been set\"); make the .crate with `cargo package`, "
+          + "or set path to the package folder instead of crate_file");
     }
     Path unpacked = Files.createTempDirectory("fanout-crate");
     try {

@@ -1,11 +1,17 @@
 package dev.fanout.providers.crates;
 
+import dev.fanout.model.Publication;
+import dev.fanout.provider.Problem;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** {@code crates "NAME" {...}}: a Rust crate on crates.io, packaged from a Cargo package or given as a .crate. */
@@ -58,6 +64,36 @@ public final class CratesProviderFactory implements ProviderFactory {
     return Traits.immutable().withConcurrency(1).withPacing(Map.of("crates.io", Duration.ofSeconds(1),
         "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO))
         .withVisibility(Duration.ofMinutes(5));
+  }
+
+  /**
+   * A package folder is packaged here as {@code cargo package} would: a manifest whose
+   * inherited fields or dependencies cannot be resolved, or that names another crate, is
+   * refused before anything runs, naming the field.
+   */
+  @Override
+  public List<Problem> validate(Publication publication, Path releaseDir) {
+    String path = publication.string("path");
+    if (path == null) {
+      return List.of();
+    }
+    Path packageDir = releaseDir.resolve(path);
+    if (!Files.isRegularFile(packageDir.resolve("Cargo.toml"))) {
+      return List.of(new Problem("path", "no Cargo.toml in " + packageDir));
+    }
+    try {
+      CrateManifest manifest = CrateManifest.read(packageDir);
+      String name = publication.string("crate");
+      if (name != null && !name.equals(manifest.name())) {
+        return List.of(new Problem("crate", "crate = \"" + name + "\" but " + packageDir
+            + "/Cargo.toml names package \"" + manifest.name() + "\""));
+      }
+      manifest.withVersion("0.0.0");
+      manifest.publishMetadata("0.0.0");
+      return List.of();
+    } catch (IOException e) {
+      return List.of(new Problem("path", e.getMessage()));
+    }
   }
 
   @Override

@@ -129,24 +129,8 @@ class CratesProviderTest {
     Provider provider = provider();
     Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
     provider.publish(pub, provider.read(pub));
-    Path app = dir.resolve("app");
-    Files.createDirectories(app.resolve("src"));
-    Files.createDirectories(app.resolve(".cargo"));
-    Files.writeString(app.resolve(".cargo/config.toml"), "[registries.sandbox]\nindex = \"sparse+"
-        + sandbox.url("crates") + "/index/\"\n");
-    Files.writeString(app.resolve("Cargo.toml"), """
-        [package]
-        name = "app"
-        version = "0.1.0"
-        edition = "2021"
-
-        [dependencies]
-        fanout-hello = { version = "1.2.0", registry = "sandbox" }
-        """);
-    Files.writeString(app.resolve("src/main.rs"), "fn main() { println!(\"{}\", fanout_hello::hello()); }\n");
-
-    Tools.Result run = Tools.run(app, Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(),
-        "CARGO_TERM_COLOR", "never"), "cargo", "run", "--quiet");
+    Tools.Result run = DependentCrate.run(dir, sandbox.url("crates"), "fanout-hello", "1.2.0",
+        "fn main() { println!(\"{}\", fanout_hello::hello()); }\n");
 
     assertEquals(0, run.exit(), run.output());
     assertTrue(run.output().endsWith("hello\n"), run.output());
@@ -251,18 +235,13 @@ class CratesProviderTest {
     Provider provider = provider();
     Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
     provider.publish(pub, provider.read(pub));
-    byte[] json = "{\"name\":\"fanout-hello\",\"vers\":\"1.2.0\",\"deps\":[],\"features\":{}}".getBytes(StandardCharsets.UTF_8);
-    byte[] crate = {1, 2, 3};
-    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(8 + json.length + crate.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    body.putInt(json.length).put(json).putInt(crate.length).put(crate);
+    // A real tarball: crates.io reads it before it finds the version taken.
+    byte[] crate = getBytes("/api/v1/crates/fanout-hello/1.2.0/download");
 
-    try (Response r = Http.client("test", Http.Policy.standard()).newCall(new Request.Builder()
-        .url(sandbox.url("crates") + "/api/v1/crates/new").header("Authorization", TokenPolicy.SANDBOX_TOKEN)
-        .put(RequestBody.create(body.array(), MediaType.get("application/octet-stream"))).build()).execute()) {
+    String[] answer = upload("{\"name\":\"fanout-hello\",\"vers\":\"1.2.0\",\"deps\":[],\"features\":{}}", crate);
 
-      assertEquals(400, r.code());
-      assertEquals("{\"errors\":[{\"detail\":\"crate version `fanout-hello@1.2.0` is already uploaded\"}]}", r.body().string());
-    }
+    assertEquals("400", answer[0]);
+    assertEquals("{\"errors\":[{\"detail\":\"crate version `fanout-hello@1.2.0` is already uploaded\"}]}", answer[1]);
   }
 
   @Test
@@ -278,11 +257,83 @@ class CratesProviderTest {
   }
 
   @Test
-  void credentialsOfAValidTokenAreOkWithTheUser() {
+  void credentialsOfAKnownTokenAreUncheckableBecauseMeAnswersOnlyTheWebsite() {
     CredentialCheck check = provider().checkCredentials(publication(TokenPolicy.SANDBOX_TOKEN));
 
-    assertEquals(CredentialCheck.Status.OK, check.status());
-    assertTrue(check.detail().contains("sandbox"), check.detail());
+    assertEquals(CredentialCheck.Status.UNCHECKABLE, check.status());
+    assertTrue(check.detail().contains("crates.io knows the token in env CARGO_REGISTRY_TOKEN"), check.detail());
+  }
+
+  @Test
+  void meAnswersApiTokens403AsCratesIoDoes() throws Exception {
+    try (Response r = harness.http().newCall(new Request.Builder().url(sandbox.url("crates") + "/api/v1/me")
+        .header("Authorization", TokenPolicy.SANDBOX_TOKEN).build()).execute()) {
+      assertEquals(403, r.code());
+      assertEquals("{\"errors\":[{\"detail\":\"this action can only be performed on the crates.io website\"}]}", r.body().string());
+    }
+    try (Response r = harness.http().newCall(new Request.Builder().url(sandbox.url("crates") + "/api/v1/me")
+        .header("Authorization", "cio-unknown").build()).execute()) {
+      assertEquals(403, r.code());
+      assertTrue(r.body().string().contains("\"authentication failed\""));
+    }
+  }
+
+  @Test
+  void publishWithAnUnknownTokenSaysTheTokenIsUnknownNotAboutOwners() throws Exception {
+    Provider provider = provider();
+    Publication pub = publication("cio-unknown");
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(pub, provider.read(pub)));
+
+    assertEquals(403, e.status());
+    assertTrue(e.getMessage().contains("authentication failed"), e.getMessage());
+    assertTrue(e.getMessage().contains("crates.io does not know the token"), e.getMessage());
+    assertFalse(e.getMessage().contains("owns the crate"), e.getMessage());
+    assertFalse(e.getMessage().contains("cio-unknown"), e.getMessage());
+  }
+
+  @Test
+  void aRateLimitWithAnHttpDateRetryAfterIsWaitedOutAndThePublishGoesThrough() throws Exception {
+    String when = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2));
+    Files.writeString(sandbox.dir().resolve("faults.json"), "[{\"registry\": \"crates\", \"operation\": \"write\", "
+        + "\"path\": \"^/api/v1/crates/new$\", \"status\": 429, \"times\": 1, \"headers\": {\"Retry-After\": \"" + when + "\"}, "
+        + "\"body\": \"{\\\"errors\\\": [{\\\"detail\\\": \\\"You have published too many new crates in a short period of time. Please try again after " + when + " and see https://crates.io/docs/rate-limits for more details.\\\"}]}\"}]");
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+    long started = System.nanoTime();
+
+    Provider.PublishResult result = provider.publish(pub, provider.read(pub));
+
+    long waitedMs = (System.nanoTime() - started) / 1_000_000;
+    assertEquals(List.of(CRATE), result.written());
+    assertTrue(waitedMs >= 900, "waited " + waitedMs + " ms");
+  }
+
+  @Test
+  void aCrateWithoutDescriptionOrLicenseIsRefusedWithCratesIosWording() throws Exception {
+    Files.writeString(pkg.resolve("Cargo.toml"), Files.readString(pkg.resolve("Cargo.toml"))
+        .replace("description = \"A tiny crate for the sandbox\"\n", "").replace("license = \"MIT\"\n", ""));
+    Provider provider = provider();
+    Publication pub = publication(TokenPolicy.SANDBOX_TOKEN);
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(pub, provider.read(pub)));
+
+    assertEquals(400, e.status());
+    assertTrue(e.getMessage().contains("missing or empty metadata fields: description, license. Please see "
+        + "https://doc.rust-lang.org/cargo/reference/manifest.html for more information on configuring these fields"), e.getMessage());
+  }
+
+  @Test
+  void aTarballWhoseFolderNamesAnotherVersionIsRefused() throws Exception {
+    byte[] crate = CrateArchive.build("fanout-hello", "9.9.9", CrateArchive.files(pkg, CrateManifest.read(pkg), "9.9.9"));
+
+    // The JSON says 1.2.0; the tarball holds fanout-hello-9.9.9/.
+    String[] answer = upload("{\"name\":\"fanout-hello\",\"vers\":\"1.2.0\",\"deps\":[],\"features\":{}}", crate);
+
+    assertEquals("400", answer[0]);
+    assertEquals("{\"errors\":[{\"detail\":\"invalid path found: fanout-hello-9.9.9/Cargo.toml\"}]}", answer[1]);
+    assertFalse(provider().read(publication(TokenPolicy.SANDBOX_TOKEN)).packageExists());
   }
 
   @Test
@@ -293,12 +344,6 @@ class CratesProviderTest {
     assertFalse(check.detail().contains("cio-unknown"));
   }
 
-  @Test
-  void credentialsOfAReadOnlyTokenCannotWrite() {
-    CredentialCheck check = provider().checkCredentials(publication(TokenPolicy.READ_ONLY_TOKEN));
-
-    assertEquals(CredentialCheck.Status.NO_WRITE, check.status());
-  }
 
   @Test
   void credentialsAreMissingWhenTheVariableIsUnsetNamingIt() {
@@ -323,6 +368,18 @@ class CratesProviderTest {
   private Provider provider() {
     CratesProviderFactory factory = new CratesProviderFactory();
     return factory.create(harness.context(factory));
+  }
+
+  /** Status and body of {@code PUT /api/v1/crates/new} with cargo's framing around {@code json} and {@code crate}. */
+  private String[] upload(String json, byte[] crate) throws IOException {
+    byte[] meta = json.getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(8 + meta.length + crate.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    body.putInt(meta.length).put(meta).putInt(crate.length).put(crate);
+    try (Response r = Http.client("test", Http.Policy.standard()).newCall(new Request.Builder()
+        .url(sandbox.url("crates") + "/api/v1/crates/new").header("Authorization", TokenPolicy.SANDBOX_TOKEN)
+        .put(RequestBody.create(body.array(), MediaType.get("application/octet-stream"))).build()).execute()) {
+      return new String[] {String.valueOf(r.code()), r.body().string()};
+    }
   }
 
   private byte[] getBytes(String path) throws IOException {

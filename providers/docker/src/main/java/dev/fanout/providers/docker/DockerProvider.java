@@ -71,24 +71,30 @@ final class DockerProvider implements Provider {
   @Override
   public CredentialCheck checkCredentials(Publication publication) {
     Secret token = publication.secret("token");
-    if (!token.isSet()) {
-      return new CredentialCheck(CredentialCheck.Status.MISSING,
-          "no token for the docker registry: set " + token.source());
-    }
     String repository = repository(publication);
     DistributionClient client = client(publication);
     try {
+      // Without a token the registry is asked as an anonymous client: a private registry on a
+      // trusted network may need no credentials, and only it can say so.
       DistributionClient.AuthOutcome outcome = client.authenticate(true);
-      if (outcome == DistributionClient.AuthOutcome.REJECTED) {
-        return new CredentialCheck(CredentialCheck.Status.INVALID,
-            "the registry refused the token (" + token.source() + "): create a new access token");
-      }
       if (outcome == DistributionClient.AuthOutcome.NO_AUTH_NEEDED) {
-        return CredentialCheck.ok("the registry at " + ctx.endpoint("registry") + " asks for no credentials");
+        return CredentialCheck.ok((token.isSet() ? "" : "anonymous: ") + "the registry at " + ctx.endpoint("registry")
+            + " asks for no credentials");
+      }
+      if (outcome == DistributionClient.AuthOutcome.REJECTED) {
+        return token.isSet()
+            ? new CredentialCheck(CredentialCheck.Status.INVALID,
+                "the registry refused the token (" + token.source() + "): create a new access token")
+            : new CredentialCheck(CredentialCheck.Status.MISSING,
+                "the registry at " + ctx.endpoint("registry") + " asks for credentials and " + token.source() + " is not set");
       }
       // A token endpoint may grant less than asked: the token's access claim says what it got.
       // No upload is started to find out: a plan writes nothing.
       Boolean push = client.pushGranted();
+      if (Boolean.FALSE.equals(push) && !token.isSet()) {
+        return new CredentialCheck(CredentialCheck.Status.MISSING, "the registry lets anonymous clients pull but not push to "
+            + repository + ": set " + token.source() + " to a token with write access");
+      }
       if (Boolean.FALSE.equals(push)) {
         return new CredentialCheck(CredentialCheck.Status.NO_WRITE,
             "the token may pull but not push to " + repository + ": give it read and write access");

@@ -44,7 +44,7 @@ public final class DockerProviderFactory implements ProviderFactory {
     return Schema.builder()
         .optional("registry", Schema.Type.STRING, "registry URL; default " + DEFAULT_REGISTRY)
         .optional("username", Schema.Type.STRING, "account name sent to the token endpoint (Docker Hub needs it)")
-        .sensitive("token", "access token with write access to the repository")
+        .sensitive("token", "access token with write access to the repository; leave it out for a registry that takes anonymous pushes")
         .build();
   }
 
@@ -56,6 +56,12 @@ public final class DockerProviderFactory implements ProviderFactory {
   @Override
   public Map<String, String> sandboxEndpoints() {
     return Map.of("registry", "oci");
+  }
+
+  /** A private registry may take pushes without credentials; the check asks the registry. */
+  @Override
+  public boolean credentialOptional() {
+    return true;
   }
 
   /** Tags move: a push to an existing tag replaces what it points at. */

@@ -76,6 +76,40 @@ class DockerProviderRealRegistryTest {
     }
   }
 
+  @Test
+  void withoutATokenAnAuthlessRegistryIsCheckedAsAnonymousAndTakesThePush() throws Exception {
+    try (DockerRegistry registry = DockerRegistry.start()) {
+      TestArtifacts artifacts = DockerProviderTest.binaries(dir.resolve("bin"), "v1");
+      Publication pub = DockerProviderTest.publication(artifacts, null);
+      Provider provider = new DockerProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
+          Map.of("registry", registry.url()), DockerProviderTest.RELEASE, artifacts, dir.resolve("work"), false));
+
+      CredentialCheck check = provider.checkCredentials(pub);
+      Provider.PublishResult first = provider.publish(pub, provider.read(pub));
+
+      assertEquals(CredentialCheck.Status.OK, check.status(), check.detail());
+      assertEquals("anonymous: the registry at " + registry.url() + " asks for no credentials", check.detail());
+      assertTrue(first.written().contains("tag:1.0.35"), first.written().toString());
+      assertEquals(provider.desired(pub).items(), provider.read(pub).items());
+    }
+  }
+
+  @Test
+  void withoutATokenARegistryThatAsksForOneIsMissingNamingTheVariable() throws Exception {
+    // The emulator challenges for a token as Docker Hub does.
+    try (dev.fanout.testing.ProviderHarness harness = dev.fanout.testing.ProviderHarness.start(dir, new OciEmulator())) {
+      TestArtifacts artifacts = DockerProviderTest.binaries(dir.resolve("bin"), "v1");
+      Publication pub = DockerProviderTest.publication(artifacts, null);
+      Provider provider = new DockerProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
+          Map.of("registry", harness.url("oci")), DockerProviderTest.RELEASE, artifacts, dir.resolve("work"), false));
+
+      CredentialCheck check = provider.checkCredentials(pub);
+
+      assertEquals(CredentialCheck.Status.MISSING, check.status(), check.detail());
+      assertTrue(check.detail().contains("DOCKER_TOKEN"), check.detail());
+    }
+  }
+
   private static String configEntrypoint(Path dir, String image) throws Exception {
     Tools.Result config = Tools.run(dir, Map.of("HOME", dir.toString()), "skopeo", "inspect", "--config", "--tls-verify=false", image);
     return JSON.readTree(config.output()).path("config").path("Entrypoint").toString();

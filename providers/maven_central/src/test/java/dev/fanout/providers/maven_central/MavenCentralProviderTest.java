@@ -137,6 +137,53 @@ class MavenCentralProviderTest {
   }
 
   @Test
+  void mavenDependencyGetFetchesThePublishedJarFromTheRepositoryWithCheckedChecksums() throws Exception {
+    Tools.require("mvn", "apt-get install maven");
+    // A group of its own, so the jar can only come from this run's emulator and is removed after.
+    String group = "dev.fanout.mvnget" + System.nanoTime();
+    MavenCentralProvider provider = provider();
+    Publication pub = publication(Map.of("group", group));
+    provider.publish(pub, provider.read(pub));
+    Path settings = dir.resolve("settings.xml");
+    Files.writeString(settings, """
+        <settings>
+          <profiles>
+            <profile>
+              <id>sandbox</id>
+              <repositories>
+                <repository>
+                  <id>sandbox</id><url>%s</url>
+                  <releases><checksumPolicy>fail</checksumPolicy></releases>
+                  <snapshots><enabled>false</enabled></snapshots>
+                </repository>
+              </repositories>
+            </profile>
+          </profiles>
+          <activeProfiles><activeProfile>sandbox</activeProfile></activeProfiles>
+        </settings>
+        """.formatted(sandbox.url("maven_central") + "/maven2"));
+    // The user's local repository holds the plugin; the published component is written there too.
+    Path installed = Path.of(System.getProperty("user.home"), ".m2", "repository").resolve(group.replace('.', '/'));
+    try {
+      Tools.Result get = Tools.run(dir, Map.of(), "mvn", "-B", "-s", settings.toString(),
+          "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get", "-Dartifact=" + group + ":contextlite:1.0.35",
+          "-Dtransitive=false");
+
+      assertEquals(0, get.exit(), get.output());
+      String folder = sandbox.url("maven_central") + "/maven2/" + group.replace('.', '/') + "/contextlite/1.0.35/";
+      assertTrue(get.output().contains("Downloaded from sandbox: " + folder + "contextlite-1.0.35.jar"), get.output());
+      assertArrayEquals(Files.readAllBytes(artifacts.file(jar).orElseThrow()),
+          Files.readAllBytes(installed.resolve("contextlite/1.0.35/contextlite-1.0.35.jar")));
+    } finally {
+      try (java.util.stream.Stream<Path> files = Files.exists(installed) ? Files.walk(installed) : java.util.stream.Stream.empty()) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  @Test
   void publishOverAStaleReadAsksThePortalAndUploadsOnlyOnce() throws Exception {
     MavenCentralProvider provider = provider();
     Publication pub = publication(Map.of());

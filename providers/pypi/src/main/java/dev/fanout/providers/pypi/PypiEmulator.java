@@ -98,7 +98,7 @@ public final class PypiEmulator implements Emulator {
       return projectJson(m.group(1));
     }
     if ((m = SIMPLE.matcher(path)).matches()) {
-      return simple(m.group(1), path);
+      return simple(m.group(1), SimpleFormat.choose(request.param("format"), request.header("accept")));
     }
     if ((m = PACKAGE.matcher(path)).matches()) {
       Path file = filesDir().resolve(m.group(1));
@@ -111,12 +111,11 @@ public final class PypiEmulator implements Emulator {
   }
 
   /**
-   * How long the JSON API serves an answer cached before an upload by default: none, since
-   * after an upload whose answer was lost the provider cannot yet tell a landed file from a
-   * lost one while the JSON lags (it uploads the same bytes again, which warehouse takes as
-   * success); faults.json's visibility_delay_ms sets a real lag.
+   * How long the JSON API serves an answer cached before an upload by default, kept small
+   * (PyPI's is up to 15 minutes); faults.json's visibility_delay_ms sets a real one. The simple
+   * index does not lag: warehouse purges it on upload, and the provider reads it as well.
    */
-  static final Duration JSON_CACHE_LAG = Duration.ZERO;
+  static final Duration JSON_CACHE_LAG = Duration.ofSeconds(1);
 
   /**
    * The project as the cached JSON API shows it: files uploaded within the lag are not in it
@@ -135,6 +134,16 @@ public final class PypiEmulator implements Emulator {
       }
     });
     return releases.isEmpty() ? null : new Project(p.name(), releases, p.summaries());
+  }
+
+  /** How long a release takes new files after its first one (warehouse's forklift, since July 2026). */
+  static final Duration RELEASE_OPEN_FOR = Duration.ofDays(14);
+
+  /** When the release's first file was uploaded, or null when it has none. */
+  private String releaseCreated(String name, String version) {
+    Project p = projects.get(PypiNames.normalise(name));
+    String v = p == null ? null : findVersion(p, version);
+    return v == null ? null : p.releases().get(v).stream().map(StoredFile::uploadTime).min(String::compareTo).orElse(null);
   }
 
   private SandboxResponse versionJson(String name, String version) {
@@ -171,26 +180,66 @@ public final class PypiEmulator implements Emulator {
     return SandboxResponse.json(200, body).withHeader("Cache-Control", "max-age=900, public");
   }
 
-  private SandboxResponse simple(String name, String path) {
+  /**
+   * The simple index of a project, in the form the client asked for (PEP 691): JSON for
+   * {@code application/vnd.pypi.simple.v1+json}, HTML (PEP 503) otherwise; 406 when the client
+   * accepts neither. It is not behind the JSON API's cache: warehouse purges it on upload.
+   */
+  private SandboxResponse simple(String name, SimpleFormat format) {
     String normal = PypiNames.normalise(name);
     if (!normal.equals(name)) {
       // PyPI redirects every non-normalised simple URL to the normalised one.
       return SandboxResponse.empty(301).withHeader("Location", ctx.baseUrl() + "/simple/" + normal + "/");
     }
+    if (format == null) {
+      return error(406, "Not Acceptable");
+    }
     Project p = projects.get(normal);
     if (p == null) {
       return notFound();
     }
+    byte[] body = format.json() ? simpleJson(normal, p) : simpleHtml(normal, p);
+    return SandboxResponse.bytes(200, format.contentType(), body).withHeader("Vary", "Accept, Accept-Encoding");
+  }
+
+  private byte[] simpleJson(String normal, Project p) {
+    List<Map<String, Object>> files = new ArrayList<>();
+    for (List<StoredFile> release : p.releases().values()) {
+      for (StoredFile f : release) {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("filename", f.filename());
+        file.put("url", ctx.baseUrl() + "/packages/" + f.filename());
+        file.put("hashes", Map.of("sha256", f.sha256()));
+        file.put("requires-python", ">=3.7");
+        file.put("size", f.size());
+        file.put("upload-time", f.uploadTime());
+        file.put("yanked", false);
+        files.add(file);
+      }
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("meta", Map.of("api-version", "1.1", "_last-serial", serial()));
+    body.put("name", normal);
+    body.put("versions", List.copyOf(p.releases().keySet()));
+    body.put("files", files);
+    try {
+      return JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static byte[] simpleHtml(String normal, Project p) {
     StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html>\n  <head>\n    <meta name=\"pypi:repository-version\" content=\"1.1\">\n"
         + "    <title>Links for " + normal + "</title>\n  </head>\n  <body>\n    <h1>Links for " + normal + "</h1>\n");
     for (List<StoredFile> files : p.releases().values()) {
       for (StoredFile f : files) {
         html.append("    <a href=\"../../packages/").append(f.filename()).append("#sha256=")
-            .append(f.sha256()).append("\">").append(f.filename()).append("</a><br />\n");
+            .append(f.sha256()).append("\" data-requires-python=\"&gt;=3.7\">").append(f.filename()).append("</a><br />\n");
       }
     }
     html.append("  </body>\n</html>\n");
-    return SandboxResponse.bytes(200, "text/html; charset=utf-8", html.toString().getBytes(StandardCharsets.UTF_8));
+    return html.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private SandboxResponse upload(SandboxRequest request) throws IOException {
@@ -273,6 +322,11 @@ public final class PypiEmulator implements Emulator {
       }
       return error(400, "File already exists ('" + filename + "', with sha256 hash '" + existing.sha256()
           + "'). See https://pypi.org/help/#file-name-reuse for more information.");
+    }
+    String released = releaseCreated(name, version);
+    if (released != null && Instant.parse(released).isBefore(Instant.now().minus(RELEASE_OPEN_FOR))) {
+      // Since July 2026 warehouse keeps a release open for new files for 14 days (pypi/warehouse#19727).
+      return error(400, "Uploading new files to releases older than 14 days is not allowed.");
     }
     if (usedFilenames().contains(filename)) {
       return error(400, "This filename has already been used, use a different version. "

@@ -44,4 +44,26 @@ final class PypiNames {
       default -> m.group(1) + ".post" + number;
     };
   }
+
+  /**
+   * The version in a distribution's file name ({@code name-1.0-py3-none-any.whl},
+   * {@code name-1.0.tar.gz}), or "" when the file is not one of {@code project}'s.
+   */
+  static String versionOfFile(String filename, String project) {
+    String prefix = fileName(project) + "-";
+    if (!filename.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+      return "";
+    }
+    String rest = filename.substring(prefix.length());
+    if (rest.endsWith(".whl")) {
+      int dash = rest.indexOf('-');
+      return dash < 0 ? "" : rest.substring(0, dash);
+    }
+    for (String ext : new String[] {".tar.gz", ".zip"}) {
+      if (rest.endsWith(ext)) {
+        return rest.substring(0, rest.length() - ext.length());
+      }
+    }
+    return "";
+  }
 }

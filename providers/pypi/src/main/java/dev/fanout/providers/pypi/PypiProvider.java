@@ -16,6 +16,8 @@ import dev.fanout.provider.RegistryState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,6 +36,8 @@ import okhttp3.Response;
 final class PypiProvider implements Provider {
 
   private static final String REGISTRY = "pypi";
+  /** PEP 691's JSON form of the simple index. */
+  private static final String SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
   /** One file this release would upload. {@code bytes} is null when its binary is not built yet. */
   record Distribution(String filename, String filetype, String pyversion, byte[] bytes) { }
@@ -44,42 +48,91 @@ final class PypiProvider implements Provider {
     this.ctx = ctx;
   }
 
+  /** How long warehouse lets a release take new files after its first (forklift/legacy.py, since July 2026). */
+  static final Duration RELEASE_OPEN_FOR = Duration.ofDays(14);
+
   @Override
   public RegistryState read(Publication publication) throws RegistryException {
-    RegistryState state = readJson(publication);
+    Read read = readJson(publication);
+    RegistryState state = read.state();
     String version = ctx.release().version();
     // Warehouse validates the version before anything else (forklift/legacy.py, _validate_pep440_version).
-    return version.contains("+") && !state.holds(version) ? state.refusing("PyPI takes no PEP 440 local version and"
-        + " answers 400 \"'" + version + "' is an invalid value for Version. Error: Can't use PEP 440 local versions.\";"
-        + " release a version without the '+" + version.substring(version.indexOf('+') + 1) + "' part") : state;
+    if (version.contains("+") && !state.holds(version)) {
+      return state.refusing("PyPI takes no PEP 440 local version and"
+          + " answers 400 \"'" + version + "' is an invalid value for Version. Error: Can't use PEP 440 local versions.\";"
+          + " release a version without the '+" + version.substring(version.indexOf('+') + 1) + "' part");
+    }
+    if (read.releaseCreated() != null && read.releaseCreated().isBefore(Instant.now().minus(RELEASE_OPEN_FOR))) {
+      // Only a plan that writes is blocked by this: a release that holds every file is up to date.
+      return state.refusing("release " + PypiNames.version(version) + " was created " + read.releaseCreated()
+          + ", more than 14 days ago, and PyPI answers 400 \"Uploading new files to releases older than 14 days is not"
+          + " allowed.\"; release a new version (such as " + PypiNames.version(version) + ".post1) for the missing files");
+    }
+    return state;
   }
 
-  private RegistryState readJson(Publication publication) throws RegistryException {
+  /** What the registry holds, and when the release's first file was uploaded (null when unknown). */
+  private record Read(RegistryState state, Instant releaseCreated) { }
+
+  private Read readJson(Publication publication) throws RegistryException {
     String project = publication.string("project");
     String index = ctx.endpoint("index");
     String location = index + "/project/" + PypiNames.normalise(project) + "/";
-    JsonNode all = getJson(index, List.of("pypi", project, "json"));
-    if (all == null) {
-      return RegistryState.absent(location);
-    }
+    JsonNode all = getJson(index, List.of("pypi", project, "json"), "application/json");
     List<String> versions = new ArrayList<>();
-    for (Iterator<String> it = all.path("releases").fieldNames(); it.hasNext(); ) {
+    for (Iterator<String> it = all == null ? List.<String>of().iterator() : all.path("releases").fieldNames(); it.hasNext(); ) {
       versions.add(it.next());
     }
-    String current = all.path("info").path("version").asText(null);
+    String current = all == null ? null : all.path("info").path("version").asText(null);
     String wanted = PypiNames.version(ctx.release().version());
     Map<String, String> items = new LinkedHashMap<>();
+    Instant created = null;
     String stored = versions.stream().filter(v -> PypiNames.version(v).equals(wanted)).findFirst().orElse(null);
     if (stored != null) {
       // A release appears with its first file: list what this version already holds, file by file.
-      JsonNode release = getJson(index, List.of("pypi", project, stored, "json"));
+      JsonNode release = getJson(index, List.of("pypi", project, stored, "json"), "application/json");
       if (release != null) {
         for (JsonNode url : release.path("urls")) {
           items.put(url.path("filename").asText(), url.path("digests").path("sha256").asText(null));
+          created = earliest(created, url.path("upload_time_iso_8601").asText(null));
         }
       }
     }
-    return new RegistryState(true, versions, current, items, Map.of(), null, location);
+    // The JSON API is cached for up to 15 minutes; the simple index is purged on upload. Reading
+    // it too means a file that landed (its answer lost) is seen, never uploaded again.
+    JsonNode simple = getJson(index, List.of("simple", PypiNames.normalise(project), ""), SIMPLE_JSON);
+    boolean exists = all != null;
+    if (simple != null) {
+      exists = true;
+      simple.path("versions").forEach(v -> {
+        if (!versions.contains(v.asText())) {
+          versions.add(v.asText());
+        }
+      });
+      for (JsonNode file : simple.path("files")) {
+        String filename = file.path("filename").asText();
+        if (PypiNames.versionOfFile(filename, project).equals(wanted)) {
+          items.putIfAbsent(filename, file.path("hashes").path("sha256").asText(null));
+          created = earliest(created, file.path("upload-time").asText(null));
+        }
+      }
+    }
+    if (!exists) {
+      return new Read(RegistryState.absent(location), null);
+    }
+    return new Read(new RegistryState(true, versions, current, items, Map.of(), null, location), created);
+  }
+
+  private static Instant earliest(Instant so, String time) {
+    if (time == null || time.isBlank()) {
+      return so;
+    }
+    try {
+      Instant t = Instant.parse(time);
+      return so == null || t.isBefore(so) ? t : so;
+    } catch (java.time.format.DateTimeParseException unreadable) {
+      return so;
+    }
   }
 
   @Override
@@ -243,10 +296,10 @@ final class PypiProvider implements Provider {
   }
 
   /** The JSON document at {@code index/segments...}, or null on 404. */
-  private JsonNode getJson(String index, List<String> segments) throws RegistryException {
+  private JsonNode getJson(String index, List<String> segments, String accept) throws RegistryException {
     HttpUrl.Builder url = HttpUrl.get(index).newBuilder();
     segments.forEach(url::addPathSegment);
-    Request request = new Request.Builder().url(url.build()).header("Accept", "application/json").get().build();
+    Request request = new Request.Builder().url(url.build()).header("Accept", accept).get().build();
     try (Response response = ctx.http().newCall(request).execute()) {
       if (response.code() == 404) {
         return null;

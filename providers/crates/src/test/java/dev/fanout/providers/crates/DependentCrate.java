@@ -1,0 +1,33 @@
+package dev.fanout.providers.crates;
+
+import dev.fanout.testing.Tools;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A binary crate that depends on one crate of the sandbox's registry, run with the real cargo. */
+final class DependentCrate {
+
+  private DependentCrate() {
+  }
+
+  /** {@code cargo run} of an app whose main is {@code mainRs}, depending on {@code crate} {@code version} from the emulator at {@code cratesUrl}. */
+  static Tools.Result run(Path dir, String cratesUrl, String crate, String version, String mainRs) throws Exception {
+    Path app = dir.resolve("app");
+    Files.createDirectories(app.resolve("src"));
+    Files.createDirectories(app.resolve(".cargo"));
+    Files.writeString(app.resolve(".cargo/config.toml"), "[registries.sandbox]\nindex = \"sparse+" + cratesUrl + "/index/\"\n");
+    Files.writeString(app.resolve("Cargo.toml"), """
+        [package]
+        name = "app"
+        version = "0.1.0"
+        edition = "2021"
+
+        [dependencies]
+        %s = { version = "%s", registry = "sandbox" }
+        """.formatted(crate, version));
+    Files.writeString(app.resolve("src/main.rs"), mainRs);
+    return Tools.run(app, Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(), "CARGO_TERM_COLOR", "never"),
+        "cargo", "run", "--quiet");
+  }
+}
