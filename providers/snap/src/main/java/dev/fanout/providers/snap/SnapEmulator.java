@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public final class SnapEmulator implements Emulator {
   private static final Pattern STATUS = Pattern.compile("^/dev/api/snaps/([^/]+)/builds/([^/]+)/status/?$");
   /** The dashboard's list of a snap's revisions and releases (craft-store's {@code get_snap_releases}). */
   private static final Pattern RELEASES = Pattern.compile("^/api/v2/snaps/([^/]+)/releases/?$");
+  /** Logging in writes nothing a release is made of: the dashboard's acl and the SSO's tokens. */
+  private static final List<String> LOGIN = List.of("/dev/api/acl/", "/api/v2/tokens/discharge", "/api/v2/tokens/refresh");
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v1/snaps/download/([^/]+)_(\\d+)\\.snap$");
 
   /** One revision: what snap.yaml said and the file's digest. */
@@ -71,8 +74,22 @@ public final class SnapEmulator implements Emulator {
   }
 
   private EmulatorContext ctx;
+  private StoreMacaroons auth;
+  private final Duration loginLifetime;
   private final Map<String, Snap> snaps = new TreeMap<>();
   private final Map<String, Push> pushes = new TreeMap<>();
+
+  public SnapEmulator() {
+    this(Duration.ofDays(1));
+  }
+
+  /**
+   * @param loginLifetime how long a discharge from a login stays fresh before the store answers
+   *     {@code macaroon-needs-refresh} (zero stands for a login exported long ago)
+   */
+  public SnapEmulator(Duration loginLifetime) {
+    this.loginLifetime = loginLifetime;
+  }
 
   @Override
   public String registry() {
@@ -82,6 +99,8 @@ public final class SnapEmulator implements Emulator {
   @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
+    Files.createDirectories(ctx.stateDir());
+    this.auth = new StoreMacaroons(ctx, loginLifetime);
     for (String d : List.of("snaps", "revisions", "uploads", "pushes")) {
       Files.createDirectories(ctx.stateDir().resolve(d));
     }
@@ -101,7 +120,7 @@ public final class SnapEmulator implements Emulator {
 
   @Override
   public boolean isWrite(SandboxRequest request) {
-    return request.method().equals("POST");
+    return request.method().equals("POST") && !LOGIN.contains(request.path());
   }
 
   @Override
@@ -120,20 +139,25 @@ public final class SnapEmulator implements Emulator {
     if (request.method().equals("POST") && (path.equals("/unscanned-upload/") || path.equals("/unscanned-upload"))) {
       return upload(request);
     }
-    if (request.method().equals("GET") && (m = RELEASES.matcher(path)).matches()) {
-      Access reader = ctx.access(credential(request.header("authorization")));
-      if (reader == Access.NONE || reader == Access.INVALID) {
-        return errors(401, "macaroon-authorization-required", "Authorization Required");
+    if (request.method().equals("POST") && LOGIN.contains(path)) {
+      JsonNode body = jsonBody(request);
+      if (body == null) {
+        return errors(400, "invalid-field", "The request body is not a JSON object");
       }
-      return releases(m.group(1));
+      return path.equals(LOGIN.get(0)) ? auth.acl(body) : path.equals(LOGIN.get(1)) ? auth.discharge(body) : auth.refresh(body);
+    }
+    if (request.method().equals("GET") && (m = RELEASES.matcher(path)).matches()) {
+      StoreMacaroons.Verdict reader = auth.check(request.header("authorization"));
+      return reader.refusal() != null ? reader.refusal() : releases(m.group(1));
     }
     if (!path.startsWith("/dev/api/")) {
       return notFound("Not found");
     }
-    Access access = ctx.access(credential(request.header("authorization")));
-    if (access == Access.NONE || access == Access.INVALID) {
-      return errors(401, "macaroon-authorization-required", "Authorization Required");
+    StoreMacaroons.Verdict verdict = auth.check(request.header("authorization"));
+    if (verdict.refusal() != null) {
+      return verdict.refusal();
     }
+    Access access = verdict.access();
     if (request.method().equals("GET") && path.equals("/dev/api/account")) {
       return account();
     }
@@ -146,13 +170,8 @@ public final class SnapEmulator implements Emulator {
     if (access != Access.WRITE) {
       return errors(403, "macaroon-permission-required", "Permission denied: the credential may not upload or release");
     }
-    JsonNode body;
-    try {
-      body = JSON.readTree(request.body());
-    } catch (IOException e) {
-      return errors(400, "invalid-field", "The request body is not JSON");
-    }
-    if (body == null || !body.isObject()) {
+    JsonNode body = jsonBody(request);
+    if (body == null) {
       return errors(400, "invalid-field", "The request body is not a JSON object");
     }
     if (path.equals("/dev/api/snap-push/") || path.equals("/dev/api/snap-push")) {
@@ -399,17 +418,13 @@ public final class SnapEmulator implements Emulator {
     return out;
   }
 
-  /** The token from {@code Macaroon root="..."} (the sandbox takes the root as the token) or {@code Bearer ...}. */
-  static String credential(String authorization) {
-    if (authorization == null) {
+  private static JsonNode jsonBody(SandboxRequest request) {
+    try {
+      JsonNode body = JSON.readTree(request.body());
+      return body != null && body.isObject() ? body : null;
+    } catch (IOException e) {
       return null;
     }
-    Matcher root = Pattern.compile("root=\"([^\"]*)\"").matcher(authorization);
-    if (authorization.startsWith("Macaroon") && root.find()) {
-      return root.group(1);
-    }
-    int space = authorization.indexOf(' ');
-    return space < 0 ? authorization : authorization.substring(space + 1).trim();
   }
 
   private static byte[] part(SandboxRequest request, String name) throws IOException {
@@ -447,7 +462,7 @@ public final class SnapEmulator implements Emulator {
   }
 
   private static SandboxResponse errors(int status, String code, String message) {
-    return SandboxResponse.json(status, Map.of("error-list", List.of(Map.of("code", code, "message", message))));
+    return StoreMacaroons.errors(status, code, message);
   }
 
   private static SandboxResponse notFound(String message) {

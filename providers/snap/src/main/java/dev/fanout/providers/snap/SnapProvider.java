@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +54,8 @@ final class SnapProvider implements Provider {
 
   private final ProviderContext ctx;
   private final Polling polling;
+  /** Each exported login's state for this run: its discharge may be refreshed once read. */
+  private final Map<String, StoreLogin> logins = new java.util.concurrent.ConcurrentHashMap<>();
 
   SnapProvider(ProviderContext ctx) {
     this.ctx = ctx;
@@ -100,9 +101,11 @@ final class SnapProvider implements Provider {
       return new CredentialCheck(CredentialCheck.Status.MISSING, "no Snap Store credentials: " + token.source()
           + " is not set; export them with snapcraft export-login");
     }
-    Request request = new Request.Builder().url(ctx.endpoint("dashboard") + "/dev/api/account")
-        .header("Authorization", authorization(token)).get().build();
-    try (Response response = ctx.http().newCall(request).execute()) {
+    if (!ctx.sandbox() && StoreLogin.parse(token) == null) {
+      return new CredentialCheck(CredentialCheck.Status.INVALID, token.source() + " does not hold an exported store login;"
+          + " export one with snapcraft export-login and set it to the file's content");
+    }
+    try (Response response = call(publication, new Request.Builder().url(ctx.endpoint("dashboard") + "/dev/api/account").get())) {
       if (response.isSuccessful()) {
         JsonNode account = RegistryAnswer.json(REGISTRY, "credential check", response);
         return CredentialCheck.ok("store account " + account.path("username").asText("?")
@@ -189,8 +192,7 @@ final class SnapProvider implements Provider {
    * snap has no revisions yet.
    */
   private Integer unreleased(Publication publication, String name, String arch, String sha3) {
-    Request request = authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get().build();
-    try (Response r = ctx.http().newCall(request).execute()) {
+    try (Response r = call(publication, authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get())) {
       if (!r.isSuccessful()) {
         // Not registered yet, or the list cannot be read: upload, as before (the store still
         // refuses a duplicate, and that answer names the revision).
@@ -229,12 +231,12 @@ final class SnapProvider implements Provider {
     push.put("updown_id", uploaded.path("upload_id").asText());
     push.put("series", "16");
     push.put("binary_filesize", b.bytes().length);
-    JsonNode pushed = send(authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-push/").post(json(push)).build(),
+    JsonNode pushed = send(publication, authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-push/").post(json(push)),
         "push " + b.fileName());
     String statusUrl = pushed.path("status_details_url").asText();
     long deadline = System.nanoTime() + polling.limit().toNanos();
     while (true) {
-      JsonNode status = send(authed(publication, statusUrl).get().build(), "review of " + b.fileName());
+      JsonNode status = send(publication, authed(publication, statusUrl).get(), "review of " + b.fileName());
       String code = status.path("code").asText();
       if (code.equals("ready_to_release")) {
         return status.path("revision").asInt();
@@ -275,7 +277,7 @@ final class SnapProvider implements Provider {
     body.put("name", name);
     body.put("revision", revision);
     body.put("channels", channels);
-    send(authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-release/").post(json(body)).build(),
+    send(publication, authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-release/").post(json(body)),
         "release revision " + revision);
   }
 
@@ -359,39 +361,58 @@ final class SnapProvider implements Provider {
   }
 
   private Request.Builder authed(Publication publication, String url) {
-    return new Request.Builder().url(url).header("Authorization", authorization(publication.secret("token")));
+    return new Request.Builder().url(url);
   }
 
   /**
-   * {@code snapcraft export-login} writes base64 JSON holding a root and a discharge macaroon;
-   * those go in a {@code Macaroon} header. Anything else is sent as a bearer token.
+   * Sends a request with the store login; when the store asks for a fresh discharge, refreshes
+   * it at Ubuntu SSO and sends the request once more (craft-store's {@code request}).
    */
-  static String authorization(Secret token) {
-    String value = token.reveal().trim();
-    try {
-      JsonNode login = JSON.readTree(Base64.getDecoder().decode(value));
-      JsonNode v = login.path("v");
-      if (v.hasNonNull("r") && v.hasNonNull("d")) {
-        return "Macaroon root=\"" + v.path("r").asText() + "\", discharge=\"" + v.path("d").asText() + "\"";
-      }
-    } catch (IOException | IllegalArgumentException notExported) {
-      // Not an exported login: a plain token.
+  private Response call(Publication publication, Request.Builder request) throws IOException, RegistryException {
+    Secret token = publication.secret("token");
+    StoreLogin login = token.isSet() ? logins.computeIfAbsent(token.reveal(), t -> StoreLogin.parse(token)) : null;
+    Response response = ctx.http().newCall(request.header("Authorization", authorization(token, login)).build()).execute();
+    if (login != null && StoreLogin.needsRefresh(response)) {
+      response.close();
+      login.refresh(ctx.http(), ctx.endpoint("login"));
+      response = ctx.http().newCall(request.header("Authorization", login.authorization()).build()).execute();
     }
-    return "Bearer " + value;
+    return response;
+  }
+
+  /**
+   * An exported login as a {@code Macaroon} header with the discharge bound to the root; in the
+   * sandbox, its own plain token as a bearer.
+   */
+  static String authorization(Secret token, StoreLogin login) {
+    return login != null ? login.authorization() : "Bearer " + (token.isSet() ? token.reveal().trim() : "");
+  }
+
+  private JsonNode send(Publication publication, Request.Builder request, String operation) throws RegistryException {
+    try (Response response = call(publication, request)) {
+      return answer(response, operation);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + request.build().url().host() + " and run apply again", e);
+    }
   }
 
   private JsonNode send(Request request, String operation) throws RegistryException {
     try (Response response = ctx.http().newCall(request).execute()) {
-      String body = response.body().string();
-      if (!response.isSuccessful()) {
-        throw failure(operation, response.code(), body);
-      }
-      return RegistryAnswer.json(REGISTRY, operation, response.code(), response.header("Content-Type"),
-          body.getBytes(StandardCharsets.UTF_8));
+      return answer(response, operation);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + request.url().host() + " and run apply again", e);
     }
+  }
+
+  private static JsonNode answer(Response response, String operation) throws IOException, RegistryException {
+    String body = response.body().string();
+    if (!response.isSuccessful()) {
+      throw failure(operation, response.code(), body);
+    }
+    return RegistryAnswer.json(REGISTRY, operation, response.code(), response.header("Content-Type"),
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static RegistryException failure(String operation, int code, String body) {
