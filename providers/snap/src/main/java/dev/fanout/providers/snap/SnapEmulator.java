@@ -57,7 +57,16 @@ public final class SnapEmulator implements Emulator {
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v1/snaps/download/([^/]+)_(\\d+)\\.snap$");
 
   /** One revision: what snap.yaml said and the file's digest. */
-  record Revision(int revision, String version, List<String> architectures, String sha3, long size, String createdAt) { }
+  /**
+   * One revision: what snap.yaml said and the file's digest; {@code status} is
+   * {@code NeedsReview} while the store's reviewers hold it (null: it passed the review).
+   */
+  record Revision(int revision, String version, List<String> architectures, String sha3, long size, String createdAt,
+      String status) {
+    boolean inReview() {
+      return "NeedsReview".equals(status);
+    }
+  }
 
   /** One snap: its revisions and, per {@code track/risk/arch}, the released revision. */
   record Snap(String name, String snapId, List<Revision> revisions, Map<String, Integer> channels) { }
@@ -188,7 +197,8 @@ public final class SnapEmulator implements Emulator {
       return errors(400, "device-series-required", "Snap-Device-Series header is required and must be 16");
     }
     Snap snap = snaps.get(name);
-    if (snap == null || snap.channels().isEmpty()) {
+    if (snap == null || snap.channels().isEmpty() || privateSnaps().contains(name)) {
+      // A private snap is invisible to the device API, as an unknown one is.
       return errors(404, "resource-not-found", "No snap named '" + name + "' found in series '16'.");
     }
     List<Map<String, Object>> map = new ArrayList<>();
@@ -273,10 +283,12 @@ public final class SnapEmulator implements Emulator {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", p.code());
     body.put("processed", !p.code().equals("being_processed"));
-    body.put("revision", p.revision());
+    // The store sends the revision as a string (snapcraft's store tests: "revision": "1").
+    body.put("revision", p.revision() == null ? null : String.valueOf(p.revision()));
     body.put("can_release", p.code().equals("ready_to_release"));
     if (p.error() != null) {
-      body.put("errors", List.of(Map.of("code", p.error().startsWith("duplicate") ? "duplicate_upload" : "review-error",
+      body.put("errors", List.of(Map.of("code", p.error().startsWith("duplicate") ? "duplicate_upload"
+          : p.code().equals("need_manual_review") ? "manual-review" : "review-error",
           "message", p.error())));
     }
     return SandboxResponse.json(200, body);
@@ -309,12 +321,19 @@ public final class SnapEmulator implements Emulator {
       archs.add("all");
     }
     int number = snap.revisions().stream().mapToInt(Revision::revision).max().orElse(0) + 1;
+    // The store's automated review passes a strict snap; classic confinement needs a person
+    // (snapcraft's own store tests: need_manual_review, can_release false, a revision number).
+    boolean manual = "classic".equals(yaml.path("confinement").asText());
     Revision r = new Revision(number, yaml.path("version").asText(), archs, sha3, bytes.length,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), manual ? "NeedsReview" : null);
     write(revisionFile(snap.name(), number), bytes);
     snap.revisions().add(r);
     saveSnap(snap);
     Files.deleteIfExists(upload);
+    if (manual) {
+      return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "need_manual_review", number,
+          "classic confinement requires a manual review", p.channels());
+    }
     releaseTo(snap, r, p.channels());
     return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "ready_to_release", number, null, p.channels());
   }
@@ -332,6 +351,9 @@ public final class SnapEmulator implements Emulator {
     Revision r = revision(snap, body.path("revision").asInt(-1));
     if (r == null) {
       return errors(400, "invalid-field", "Revision " + body.path("revision").asText() + " does not exist for " + name);
+    }
+    if (r.inReview()) {
+      return errors(400, "invalid-field", "Revision " + r.revision() + " of " + name + " is not approved yet (manual review)");
     }
     List<String> channels = new ArrayList<>();
     for (JsonNode c : body.path("channels")) {
@@ -377,6 +399,7 @@ public final class SnapEmulator implements Emulator {
       m.put("sha3-384", r.sha3());
       m.put("size", r.size());
       m.put("created_at", r.createdAt());
+      m.put("status", r.inReview() ? "NeedsReview" : "Published");
       revisions.add(m);
     }
     List<Map<String, Object>> released = new java.util.ArrayList<>();
@@ -446,6 +469,11 @@ public final class SnapEmulator implements Emulator {
       return null;
     }
     return null;
+  }
+
+  /** The snaps the scenario makes private ({@code "settings": {"snap": {"private": ["name"]}}}). */
+  private List<String> privateSnaps() {
+    return ctx.settings().get("private") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
   }
 
   private static Revision revision(Snap snap, int number) {

@@ -237,6 +237,39 @@ class SnapProviderTest {
   }
 
   @Test
+  void aSnapHeldForManualReviewIsPublishedAwaitingReviewAndInProgressInTheNextRead() throws Exception {
+    SnapProvider provider = provider();
+    Publication classic = publication(Map.of("confinement", "classic"));
+
+    Provider.PublishResult result = provider.publish(classic, provider.read(classic));
+    RegistryState next = provider.read(classic);
+    Provider.PublishResult again = provider.publish(classic, next);
+
+    assertTrue(result.detail().contains("revision 1 (amd64) awaiting the store's manual review"), result.detail());
+    assertEquals(List.of("contextlite_1.0.35_amd64.snap", "contextlite_1.0.35_arm64.snap"), result.written());
+    assertTrue(next.inProgress() != null && next.inProgress().contains("revision 1 (amd64)"), String.valueOf(next.inProgress()));
+    assertEquals(List.of(), again.written(), "a revision under review is not uploaded again");
+  }
+
+  @Test
+  void aPrivateSnapIsReadFromTheDashboardThoughTheDeviceApiAnswers404() throws Exception {
+    harness.close();
+    harness = ProviderHarness.start(dir.resolve("private"), "private-snap", new SnapEmulator())
+        .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
+    harness.binary("contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho amd64\n");
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+
+    RegistryState read = provider.read(pub);
+
+    assertTrue(read.packageExists());
+    assertEquals(provider.desired(pub).items(), read.items());
+    assertEquals(Map.of("latest/stable/amd64", "1.0.35"), read.pointers());
+    assertEquals(List.of(), provider.publish(pub, read).written());
+  }
+
+  @Test
   void aPlainTokenForTheRealStoreIsNotALogin() {
     SnapProvider provider = new SnapProvider(harness.context(new SnapProviderFactory(), artifacts, false));
 
