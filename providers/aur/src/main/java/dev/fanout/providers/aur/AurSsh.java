@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -201,9 +200,9 @@ final class AurSsh implements Closeable {
 
   private static String blobFingerprint(String base64) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(Base64.getDecoder().decode(base64));
+      byte[] digest = dev.fanout.provider.Digests.digest("SHA-256", Base64.getDecoder().decode(base64));
       return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       return null;
     }
   }
