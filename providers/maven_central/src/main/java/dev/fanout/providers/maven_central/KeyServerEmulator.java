@@ -82,6 +82,38 @@ public final class KeyServerEmulator implements Emulator {
     return SandboxResponse.text(404, "Not found");
   }
 
+  /**
+   * Whether {@code armoredSignature} is a valid signature of {@code data} by a key this key
+   * server holds in {@code state} (its state folder): {@code null} when it is, else Central's
+   * words for why not. What the Portal's validation asks of a public key server.
+   */
+  static String verify(Path state, byte[] data, byte[] armoredSignature) {
+    org.bouncycastle.openpgp.PGPSignature sig;
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(armoredSignature))) {
+      Object o = new org.bouncycastle.openpgp.PGPObjectFactory(in, new BcKeyFingerprintCalculator()).nextObject();
+      if (!(o instanceof org.bouncycastle.openpgp.PGPSignatureList list) || list.isEmpty()) {
+        return "not a signature";
+      }
+      sig = list.get(0);
+    } catch (IOException | RuntimeException e) {
+      return "not a signature";
+    }
+    String keyId = HexFormat.of().withUpperCase().formatHex(java.nio.ByteBuffer.allocate(8).putLong(sig.getKeyID()).array());
+    try (var files = Files.isDirectory(state.resolve("keys")) ? Files.list(state.resolve("keys")) : java.util.stream.Stream.<Path>empty()) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".asc")).toList()) {
+        PGPPublicKey key = ring(Files.readAllBytes(f)).getPublicKey(sig.getKeyID());
+        if (key != null) {
+          sig.init(new org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider(), key);
+          sig.update(data);
+          return sig.verify() ? null : "the signature does not match the file";
+        }
+      }
+    } catch (IOException | org.bouncycastle.openpgp.PGPException | RuntimeException e) {
+      return "the signature cannot be checked: " + e.getMessage();
+    }
+    return "Could not find a public key by the key fingerprint (key " + keyId + ")";
+  }
+
   /** Stores an armored public key under its primary fingerprint; returns that fingerprint. */
   private String add(String armored) throws IOException {
     PGPPublicKeyRing ring = ring(armored.getBytes(StandardCharsets.UTF_8));
