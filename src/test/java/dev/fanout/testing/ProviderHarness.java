@@ -51,8 +51,13 @@ public final class ProviderHarness implements AutoCloseable {
    * a test of lag writes its own {@code faults.json}.
    */
   public static ProviderHarness start(Path dir, Emulator... emulators) throws IOException {
+    return start(dir, "empty", emulators);
+  }
+
+  /** As {@link #start(Path, Emulator...)}, seeded and set up by the named scenario. */
+  public static ProviderHarness start(Path dir, String scenario, Emulator... emulators) throws IOException {
     withoutLag(dir.resolve("sandbox"));
-    return new ProviderHarness(dir, Sandbox.start(dir.resolve("sandbox"), "empty", List.of(emulators)));
+    return new ProviderHarness(dir, Sandbox.start(dir.resolve("sandbox"), scenario, List.of(emulators)));
   }
 
   /**

@@ -26,6 +26,7 @@ import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -47,6 +48,8 @@ final class AurProvider implements Provider {
   private static final PersonIdent AUTHOR = new PersonIdent("fanout", "fanout@users.noreply.invalid");
 
   private final ProviderContext ctx;
+  /** Private keys already decrypted this run, by their text and passphrase; memory only. */
+  private final Map<String, List<java.security.KeyPair>> sshKeys = new java.util.HashMap<>();
 
   AurProvider(ProviderContext ctx) {
     this.ctx = ctx;
@@ -163,15 +166,18 @@ final class AurProvider implements Provider {
     String operation = "read package " + name;
     UsernamePasswordCredentialsProvider credentials = credentials(p);
     Path dir = null;
+    AurSsh ssh = null;
     try {
+      ssh = overHttp(repo) ? null : ssh(p);
+      TransportConfigCallback transport = callback(ssh);
       Collection<Ref> heads = Git.lsRemoteRepository().setRemote(repo).setHeads(true).setCredentialsProvider(credentials)
-          .call();
+          .setTransportConfigCallback(transport).call();
       if (heads.stream().noneMatch(r -> r.getName().equals(Constants.R_HEADS + AurRepos.BRANCH))) {
         return RegistryState.absent(repo);
       }
       dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur-read")), name + "-");
       try (Git git = Git.init().setBare(true).setDirectory(dir.resolve(name + ".git").toFile()).call()) {
-        git.fetch().setRemote(repo).setDepth(1).setCredentialsProvider(credentials)
+        git.fetch().setRemote(repo).setDepth(1).setCredentialsProvider(credentials).setTransportConfigCallback(transport)
             .setRefSpecs(new RefSpec("+" + Constants.R_HEADS + AurRepos.BRANCH + ":" + Constants.R_HEADS + AurRepos.BRANCH))
             .call();
       }
@@ -189,13 +195,62 @@ final class AurProvider implements Provider {
           || e.getCause() instanceof org.eclipse.jgit.errors.NoRemoteRepositoryException) {
         return RegistryState.absent(repo);   // no repository: on an AUR-style server, no package
       }
-      throw gitFailure(operation, name, e);
+      throw ssh != null ? sshFailure(operation, ssh.classify(e)) : gitFailure(operation, name, e);
+    } catch (AurSsh.SshRefused e) {
+      throw sshFailure(operation, e);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, "could not read " + repo + ": " + e.getMessage(), true,
           "try again", e);
     } finally {
       deleteQuietly(dir);
+      if (ssh != null) {
+        ssh.close();
+      }
     }
+  }
+
+  /**
+   * SSH to the AUR with the key from {@code ssh_key} (and {@code ssh_passphrase}), the host key
+   * checked against {@code known_hosts}, by default the AUR's published fingerprints.
+   */
+  private AurSsh ssh(Publication p) throws AurSsh.SshRefused {
+    Secret key = p.secret("ssh_key");
+    if (!key.isSet()) {
+      throw new AurSsh.SshRefused(AurSsh.SshRefused.Why.KEY, "no SSH key for the AUR: set " + key.source()
+          + " (the armored private key whose public key is on your AUR account)", null);
+    }
+    String given = p.setting("known_hosts", null);
+    List<String> known = given == null ? AurSsh.AUR_FINGERPRINTS : List.of(given.split("\\R"));
+    return new AurSsh(keys(key, p.secret("ssh_passphrase")), known, ctx.workDir().resolve("aur-ssh"));
+  }
+
+  /**
+   * The key read once a run: an OpenSSH key with a passphrase takes seconds to decrypt
+   * (bcrypt), and the check, the read and the push each connect.
+   */
+  private synchronized List<java.security.KeyPair> keys(Secret key, Secret passphrase) throws AurSsh.SshRefused {
+    String id = key.reveal() + "\u0000" + (passphrase.isSet() ? passphrase.reveal() : "");
+    List<java.security.KeyPair> read = sshKeys.get(id);
+    if (read == null) {
+      read = AurSsh.keys(key, passphrase);
+      sshKeys.put(id, read);
+    }
+    return read;
+  }
+
+  private static TransportConfigCallback callback(AurSsh ssh) {
+    return ssh == null ? null : ssh::configure;
+  }
+
+  private static RegistryException sshFailure(String operation, AurSsh.SshRefused e) {
+    String hint = switch (e.why) {
+      case HOST_KEY -> "the server is not the one the known_hosts setting names (the AUR's published fingerprints by "
+          + "default): check the git and known_hosts settings; do not connect until they match";
+      case AUTHENTICATION -> "add the public key of ssh_key to your AUR account (My Account -> SSH Public Key)";
+      case KEY -> "set ssh_key to the armored private key text (and ssh_passphrase when it has one)";
+      case OTHER -> "check the git setting and the network";
+    };
+    return new RegistryException(REGISTRY, operation, 0, e.getMessage(), e.why == AurSsh.SshRefused.Why.OTHER, hint, e);
   }
 
   /**
@@ -276,8 +331,7 @@ final class AurProvider implements Provider {
   public CredentialCheck checkCredentials(Publication p) {
     String repo = repoUrl(p);
     if (!overHttp(repo)) {
-      return new CredentialCheck(CredentialCheck.Status.ERROR, "pushing to " + repo
-          + " needs SSH, which this build of fanout cannot do yet: set the git setting to an https URL");
+      return sshLogin(p);
     }
     Secret token = p.secret("token");
     if (!token.isSet()) {
@@ -300,6 +354,26 @@ final class AurProvider implements Provider {
     }
   }
 
+  /**
+   * The credential check over SSH: a login that runs the AUR's {@code help} command (what
+   * {@code ssh aur@aur.archlinux.org help} shows), pushing nothing.
+   */
+  private CredentialCheck sshLogin(Publication p) {
+    String login = ctx.endpoint("git");
+    try (AurSsh ssh = ssh(p)) {
+      String answer = ssh.run(login, "help").strip();
+      String first = answer.isEmpty() ? "" : answer.lines().findFirst().orElse("");
+      return CredentialCheck.ok("SSH login to " + login + " accepted" + (first.isEmpty() ? "" : " (" + first + ")"));
+    } catch (AurSsh.SshRefused e) {
+      return switch (e.why) {
+        case HOST_KEY -> new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage() + ": " + sshFailure("", e).hint());
+        case AUTHENTICATION, KEY -> new CredentialCheck(e.why == AurSsh.SshRefused.Why.KEY && !p.secret("ssh_key").isSet()
+            ? CredentialCheck.Status.MISSING : CredentialCheck.Status.INVALID, e.getMessage() + ": " + sshFailure("", e).hint());
+        case OTHER -> new CredentialCheck(CredentialCheck.Status.ERROR, "SSH to " + login + ": " + e.getMessage());
+      };
+    }
+  }
+
   @Override
   public PublishResult publish(Publication p, RegistryState before) throws RegistryException, IOException {
     String name = pkgname(p);
@@ -309,14 +383,27 @@ final class AurProvider implements Provider {
           false, "publish the github_release first and build the artifacts", null);
     }
     String repo = repoUrl(p);
-    if (!overHttp(repo)) {
-      throw new RegistryException(REGISTRY, "publish " + name, 0, "pushing over SSH (" + repo + ") is not supported yet",
-          false, "set the aur provider's git setting to an https URL", null);
-    }
     UsernamePasswordCredentialsProvider credentials = credentials(p);
     Path dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur")), name + "-");
+    AurSsh ssh = null;
+    try {
+      ssh = overHttp(repo) ? null : ssh(p);
+      return push(p, name, repo, desired, dir, credentials, ssh);
+    } catch (AurSsh.SshRefused e) {
+      throw sshFailure("push " + name, e);
+    } finally {
+      if (ssh != null) {
+        ssh.close();
+      }
+      deleteTree(dir);
+    }
+  }
+
+  private PublishResult push(Publication p, String name, String repo, DesiredState desired, Path dir,
+      UsernamePasswordCredentialsProvider credentials, AurSsh ssh) throws RegistryException, IOException {
+    TransportConfigCallback transport = callback(ssh);
     try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
-        .setCredentialsProvider(credentials).call()) {
+        .setCredentialsProvider(credentials).setTransportConfigCallback(transport).call()) {
       int pkgrel = firstPkgrel(p);
       Path srcinfoFile = dir.resolve(".SRCINFO");
       if (Files.isRegularFile(srcinfoFile)) {
@@ -335,7 +422,8 @@ final class AurProvider implements Provider {
       String full = pkg.pkgver() + "-" + pkg.pkgrel();
       git.commit().setMessage("Update to " + full).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call();
       Iterable<PushResult> results = git.push().setRemote("origin")
-          .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials).call();
+          .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials)
+          .setTransportConfigCallback(transport).call();
       for (PushResult result : results) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
           if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
@@ -348,9 +436,7 @@ final class AurProvider implements Provider {
       }
       return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
     } catch (GitAPIException e) {
-      throw gitFailure("push " + name, name, e);
-    } finally {
-      deleteTree(dir);
+      throw ssh != null ? sshFailure("push " + name, ssh.classify(e)) : gitFailure("push " + name, name, e);
     }
   }
 

@@ -49,6 +49,11 @@ public final class AurProviderFactory implements ProviderFactory {
         .optional("git", Schema.Type.STRING, "where the package repositories are pushed; default " + DEFAULT_GIT
             + " (an http(s) URL pushes with the token as the password)")
         .sensitive("token", "the password for an http(s) git URL")
+        .sensitive("ssh_key", "for an ssh:// git URL (the AUR's only way to push): the armored private key text, "
+            + "such as env(\"AUR_SSH_KEY\"); kept in memory, never written to disk")
+        .sensitive("ssh_passphrase", "the private key's passphrase, when it has one")
+        .optional("known_hosts", Schema.Type.STRING, "the SSH host keys to trust, one a line: known_hosts lines "
+            + "(HOST KEYTYPE BASE64, [HOST]:PORT off port 22) or HOST SHA256:FINGERPRINT; default the AUR's published fingerprints")
         .build();
   }
 

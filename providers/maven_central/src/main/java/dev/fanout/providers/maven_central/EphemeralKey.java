@@ -11,6 +11,7 @@ import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
 import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.openpgp.PGPEncryptedData;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPKeyRingGenerator;
@@ -29,11 +30,28 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 record EphemeralKey(String armoredSecret, String armoredPublic, PGPPublicKeyRing publicRing, String password) {
 
   static EphemeralKey generate(String userId, String password) throws IOException {
+    Ed25519KeyPairGenerator kpg = new Ed25519KeyPairGenerator();
+    kpg.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
+    return make(userId, password, kpg.generateKeyPair(), new Date());
+  }
+
+  /**
+   * The sandbox's signing key: the same in every sandbox (made from a fixed seed and date),
+   * so the sandbox's key server can hold it from the start, as a publisher's key is on a key
+   * server before a first release. Its secret is public: it signs for the sandbox only.
+   */
+  static EphemeralKey sandbox() throws IOException {
+    byte[] seed = dev.fanout.provider.Digests.digest("SHA-256",
+        "fanout sandbox signing key".getBytes(StandardCharsets.UTF_8));
+    Ed25519PrivateKeyParameters secret = new Ed25519PrivateKeyParameters(seed, 0);
+    return make("Fanout Sandbox <sandbox@fanout.invalid>", "sandbox",
+        new AsymmetricCipherKeyPair(secret.generatePublicKey(), secret), new Date(1704067200000L));
+  }
+
+  private static EphemeralKey make(String userId, String password, AsymmetricCipherKeyPair kp, Date created)
+      throws IOException {
     try {
-      Ed25519KeyPairGenerator kpg = new Ed25519KeyPairGenerator();
-      kpg.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
-      AsymmetricCipherKeyPair kp = kpg.generateKeyPair();
-      BcPGPKeyPair pair = new BcPGPKeyPair(PublicKeyAlgorithmTags.EDDSA_LEGACY, kp, new Date());
+      BcPGPKeyPair pair = new BcPGPKeyPair(PublicKeyAlgorithmTags.EDDSA_LEGACY, kp, created);
       BcPGPDigestCalculatorProvider digests = new BcPGPDigestCalculatorProvider();
       PGPKeyRingGenerator gen = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, pair, userId,
           digests.get(HashAlgorithmTags.SHA1), null, null,

@@ -44,8 +44,8 @@ import org.w3c.dom.Node;
  * PUBLISHED one step per poll, {@code deployment/{id}} to publish a USER_MANAGED one, and
  * {@code published} to ask whether a version exists. The validator checks what Central
  * checks: pom fields, the jar, sources and javadoc, a signature and matching checksums for
- * every file. It reads each signature but cannot verify it (Central fetches the public key
- * from a key server; the sandbox has none).
+ * every file. Each signature is verified with the key the sandbox's key server
+ * ({@link KeyServerEmulator}) holds, as Central fetches it from public key servers.
  *
  * <p>State: {@code repository/} in repository layout, {@code components.json} (versions
  * per artifact in publish order), {@code deployments/{id}.json} and {@code {id}.zip}.
@@ -250,6 +250,13 @@ public final class MavenCentralEmulator implements Emulator {
           problems.add("Missing signature for file: " + shortName);
         } else if (!PgpSigner.isSignature(asc)) {
           problems.add("Invalid signature for file: " + shortName);
+        } else {
+          // Central verifies each signature with the key it finds on public key servers: the
+          // sandbox's key server (its state folder beside this one) stands for them.
+          String why = KeyServerEmulator.verify(ctx.stateDir().resolveSibling("keyserver"), f.getValue(), asc);
+          if (why != null) {
+            problems.add("Invalid signature for file: " + shortName + ". " + why);
+          }
         }
         for (String[] alg : new String[][] {{"md5", "MD5"}, {"sha1", "SHA-1"}}) {
           byte[] sum = files.get(n + "." + alg[0]);

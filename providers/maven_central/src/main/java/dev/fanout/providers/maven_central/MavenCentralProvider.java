@@ -143,7 +143,7 @@ final class MavenCentralProvider implements Provider {
       return key;
     }
     if (sandboxKey == null) {
-      sandboxKey = EphemeralKey.generate("Fanout Sandbox <sandbox@fanout.invalid>", "sandbox");
+      sandboxKey = EphemeralKey.sandbox();
     }
     return new Secret("a throwaway sandbox key", sandboxKey.armoredSecret());
   }
@@ -151,6 +151,34 @@ final class MavenCentralProvider implements Provider {
   private Secret signingPassword(Publication publication) throws IOException {
     return sandboxKey != null && !publication.secret("signing_key").isSet()
         ? new Secret("sandbox", sandboxKey.password()) : publication.secret("signing_password");
+  }
+
+  /**
+   * Central checks every signature against public key servers and fails validation with
+   * "Could not find a public key by the key fingerprint" when the key is on none: the plan asks
+   * the key server first (HKP, as gpg does). Null when the key is there, or the server cannot
+   * tell (then the upload will).
+   */
+  private CredentialCheck onKeyServer(PgpSigner signer) {
+    String server = ctx.endpoint("keyserver");
+    HttpUrl url = HttpUrl.get(server + "/pks/lookup").newBuilder().addQueryParameter("op", "get")
+        .addQueryParameter("options", "mr").addQueryParameter("search", "0x" + signer.fingerprint()).build();
+    try (Response response = ctx.http().newCall(new Request.Builder().url(url).get().build()).execute()) {
+      if (response.code() == 404) {
+        return new CredentialCheck(CredentialCheck.Status.INVALID, "Central would refuse the signatures: "
+            + "\"Could not find a public key by the key fingerprint\" (" + signer.fingerprint() + " is not on "
+            + url.host() + "); publish it first: gpg --keyserver " + url.host() + " --send-keys " + signer.fingerprint());
+      }
+      String body = response.body().string();
+      if (response.isSuccessful() && !body.contains("BEGIN PGP PUBLIC KEY BLOCK")) {
+        return CredentialCheck.uncheckable("the key server " + url.host() + " answered something that is not a key; "
+            + "Central's validation will tell whether " + signer.fingerprint() + " is published");
+      }
+      return response.isSuccessful() ? null : CredentialCheck.uncheckable("the key server " + url.host()
+          + " answered HTTP " + response.code() + "; Central's validation will tell whether the key is published");
+    } catch (IOException e) {
+      return CredentialCheck.uncheckable("cannot reach the key server " + url.host() + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -172,10 +200,15 @@ final class MavenCentralProvider implements Provider {
       return new CredentialCheck(CredentialCheck.Status.MISSING, "no signing key: " + key.source()
           + " is not set; Central rejects unsigned files (export one with gpg --armor --export-secret-keys)");
     }
+    PgpSigner signer;
     try {
-      PgpSigner.load(key.reveal(), signingPassword(publication).reveal());
+      signer = PgpSigner.load(key.reveal(), signingPassword(publication).reveal());
     } catch (IOException e) {
       return new CredentialCheck(CredentialCheck.Status.INVALID, e.getMessage());
+    }
+    CredentialCheck published = onKeyServer(signer);
+    if (published != null) {
+      return published;
     }
     MavenBundle.Coordinates c = coordinates(publication);
     // The portal documents no whoami; this query needs a valid token and reads nothing else.

@@ -13,6 +13,8 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
 
   static final String DEFAULT_PORTAL = "https://central.sonatype.com";
   static final String DEFAULT_REPOSITORY = "https://repo1.maven.org";
+  /** The key server the credential check asks (HKP); Central itself consults public key servers. */
+  static final String DEFAULT_KEYSERVER = "https://keys.openpgp.org";
 
   @Override
   public String type() {
@@ -47,6 +49,8 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
     return Schema.builder()
         .optional("portal", Schema.Type.STRING, "the Central Portal; default " + DEFAULT_PORTAL)
         .optional("repository", Schema.Type.STRING, "the repository read for existing versions; default " + DEFAULT_REPOSITORY)
+        .optional("keyserver", Schema.Type.STRING, "the key server (HKP) where the signing key must be published; default "
+            + DEFAULT_KEYSERVER)
         .optional("username", Schema.Type.STRING, "the portal token's user name")
         .sensitive("token", "the portal token's password (generate it on central.sonatype.com under Account)")
         .sensitive("signing_key", "an armored OpenPGP secret key (gpg --armor --export-secret-keys)")
@@ -56,12 +60,12 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
 
   @Override
   public Map<String, String> endpoints() {
-    return Map.of("portal", DEFAULT_PORTAL, "repository", DEFAULT_REPOSITORY);
+    return Map.of("portal", DEFAULT_PORTAL, "repository", DEFAULT_REPOSITORY, "keyserver", DEFAULT_KEYSERVER);
   }
 
   @Override
   public Map<String, String> sandboxEndpoints() {
-    return Map.of("portal", "maven_central", "repository", "maven_central");
+    return Map.of("portal", "maven_central", "repository", "maven_central", "keyserver", "keyserver");
   }
 
   @Override

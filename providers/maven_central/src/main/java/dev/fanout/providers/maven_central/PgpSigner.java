@@ -92,6 +92,11 @@ final class PgpSigner {
     return keyId(publicKey);
   }
 
+  /** The signing key's full fingerprint, upper-case hex, as key servers are searched by it. */
+  String fingerprint() {
+    return HexFormat.of().withUpperCase().formatHex(publicKey.getFingerprint());
+  }
+
   private static String keyId(PGPPublicKey key) {
     return HexFormat.of().withUpperCase().formatHex(java.nio.ByteBuffer.allocate(8).putLong(key.getKeyID()).array());
   }

@@ -55,7 +55,34 @@ class MavenCentralEmulatorTest {
   @BeforeEach
   void start() throws IOException {
     ProviderHarness.withoutLag(dir.resolve("sandbox"));
-    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new MavenCentralEmulator()));
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new MavenCentralEmulator(), new KeyServerEmulator()));
+    // The signing key is on the key server, as a publisher's is before a first release.
+    sendKey(keys.armoredPublic());
+  }
+
+  private void sendKey(String armoredPublic) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(sandbox.url("keyserver") + "/pks/add")
+        .post(new okhttp3.FormBody.Builder().add("keytext", armoredPublic).build()).build()).execute()) {
+      assertEquals(200, r.code());
+    }
+  }
+
+  @Test
+  void aBundleSignedWithAKeyNoKeyServerHoldsFailsValidationWithCentralsWording() throws Exception {
+    TestKeys stranger = TestKeys.generate("stranger");
+    TestKeys published = keys;
+    keys = stranger;
+    try {
+      String id = upload(bundle(components()), TokenPolicy.SANDBOX_TOKEN, "AUTOMATIC").body;
+      List<String> states = pollToTheEnd(id);
+      Reply status = send(new Request.Builder().url(sandbox.url("maven_central") + "/api/v1/publisher/status?id=" + id)
+          .post(okhttp3.RequestBody.create(new byte[0])), TokenPolicy.SANDBOX_TOKEN);
+
+      assertEquals("FAILED", states.get(states.size() - 1));
+      assertTrue(status.body.contains("Could not find a public key by the key fingerprint"), status.body);
+    } finally {
+      keys = published;
+    }
   }
 
   @AfterEach

@@ -57,10 +57,12 @@ class MavenCentralProviderTest {
 
   @BeforeEach
   void start() throws IOException {
-    harness = ProviderHarness.start(dir, new MavenCentralEmulator())
+    harness = ProviderHarness.start(dir, new MavenCentralEmulator(), new KeyServerEmulator())
         .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
     sandbox = harness.sandbox();
     http = harness.http();
+    // The test key is on the key server, as a publisher's is before a release.
+    assertEquals(200, sendKey(keys.armoredPublic()));
     artifacts = harness.artifacts();
     jar = artifacts.add(dir.resolve("build"), "contextlite.jar", "any", "any",
         MavenBundle.placeholderJar(new MavenBundle.Coordinates("x", "y", "1"), "classes"));
@@ -310,6 +312,68 @@ class MavenCentralProviderTest {
     try (Response r = http.newCall(new Request.Builder().url(sandbox.url("maven_central") + path).build()).execute()) {
       assertEquals(200, r.code(), path);
       return r.body().bytes();
+    }
+  }
+
+  @Test
+  void aSigningKeyNotOnTheKeyServerIsInvalidInThePlanWithCentralsWording() throws Exception {
+    TestKeys unpublished = TestKeys.generate("other");
+    Publication pub = publication(Map.of());
+    Map<String, Object> settings = new LinkedHashMap<>(pub.settings());
+    settings.put("signing_key", new Secret("env GPG_KEY", unpublished.armoredSecret()));
+    settings.put("signing_password", new Secret("env GPG_PASSPHRASE", "other"));
+
+    CredentialCheck check = provider().checkCredentials(new Publication(pub.address(), pub.type(), pub.attributes(), settings));
+
+    assertEquals(CredentialCheck.Status.INVALID, check.status());
+    assertTrue(check.detail().contains("Could not find a public key by the key fingerprint"), check.detail());
+    assertTrue(check.detail().contains("--send-keys"), check.detail());
+    assertFalse(check.detail().contains("PRIVATE KEY"), check.detail());
+  }
+
+  @Test
+  void theKeyIsLookedUpByItsFingerprintOverHkp() throws Exception {
+    provider().checkCredentials(publication(Map.of()));
+
+    String lookups;
+    try (var lines = Files.lines(sandbox.dir().resolve("requests.jsonl"))) {
+      lookups = String.join("\n", lines.filter(l -> l.contains("\"registry\":\"keyserver\"")).toList());
+    }
+    assertTrue(lookups.contains("\"path\":\"/pks/lookup\""), lookups);
+    assertTrue(lookups.contains("\"status\":200"), lookups);
+  }
+
+  @Test
+  void theSandboxSigningKeyIsOnTheSandboxKeyServerFromTheStart() {
+    Publication pub = publication(Map.of());
+    Map<String, Object> settings = new LinkedHashMap<>(pub.settings());
+    settings.remove("signing_key");
+    settings.remove("signing_password");
+
+    CredentialCheck check = provider().checkCredentials(new Publication(pub.address(), pub.type(), pub.attributes(), settings));
+
+    assertEquals(CredentialCheck.Status.OK, check.status(), check.detail());
+  }
+
+  @Test
+  void aKeyServerThatCannotBeReachedDoesNotBlockThePlan() throws Exception {
+    MavenCentralProviderFactory factory = new MavenCentralProviderFactory();
+    java.util.Map<String, String> endpoints = new LinkedHashMap<>();
+    factory.sandboxEndpoints().forEach((e, r) -> endpoints.put(e, sandbox.url(r)));
+    endpoints.put("keyserver", "http://127.0.0.1:9");
+    MavenCentralProvider provider = new MavenCentralProvider(new dev.fanout.provider.ProviderContext(http, endpoints,
+        harness.release(), artifacts, dir.resolve("work"), true));
+
+    CredentialCheck check = provider.checkCredentials(publication(Map.of()));
+
+    assertEquals(CredentialCheck.Status.UNCHECKABLE, check.status(), check.detail());
+  }
+
+  private int sendKey(String armoredPublic) throws IOException {
+    okhttp3.RequestBody form = new okhttp3.FormBody.Builder().add("keytext", armoredPublic).build();
+    try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder().url(sandbox.url("keyserver") + "/pks/add")
+        .post(form).build()).execute()) {
+      return r.code();
     }
   }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -51,10 +52,21 @@ public final class SnapEmulator implements Emulator {
   private static final Pattern STATUS = Pattern.compile("^/dev/api/snaps/([^/]+)/builds/([^/]+)/status/?$");
   /** The dashboard's list of a snap's revisions and releases (craft-store's {@code get_snap_releases}). */
   private static final Pattern RELEASES = Pattern.compile("^/api/v2/snaps/([^/]+)/releases/?$");
+  /** Logging in writes nothing a release is made of: the dashboard's acl and the SSO's tokens. */
+  private static final List<String> LOGIN = List.of("/dev/api/acl/", "/api/v2/tokens/discharge", "/api/v2/tokens/refresh");
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v1/snaps/download/([^/]+)_(\\d+)\\.snap$");
 
   /** One revision: what snap.yaml said and the file's digest. */
-  record Revision(int revision, String version, List<String> architectures, String sha3, long size, String createdAt) { }
+  /**
+   * One revision: what snap.yaml said and the file's digest; {@code status} is
+   * {@code NeedsReview} while the store's reviewers hold it (null: it passed the review).
+   */
+  record Revision(int revision, String version, List<String> architectures, String sha3, long size, String createdAt,
+      String status) {
+    boolean inReview() {
+      return "NeedsReview".equals(status);
+    }
+  }
 
   /** One snap: its revisions and, per {@code track/risk/arch}, the released revision. */
   record Snap(String name, String snapId, List<Revision> revisions, Map<String, Integer> channels) { }
@@ -71,8 +83,22 @@ public final class SnapEmulator implements Emulator {
   }
 
   private EmulatorContext ctx;
+  private StoreMacaroons auth;
+  private final Duration loginLifetime;
   private final Map<String, Snap> snaps = new TreeMap<>();
   private final Map<String, Push> pushes = new TreeMap<>();
+
+  public SnapEmulator() {
+    this(Duration.ofDays(1));
+  }
+
+  /**
+   * @param loginLifetime how long a discharge from a login stays fresh before the store answers
+   *     {@code macaroon-needs-refresh} (zero stands for a login exported long ago)
+   */
+  public SnapEmulator(Duration loginLifetime) {
+    this.loginLifetime = loginLifetime;
+  }
 
   @Override
   public String registry() {
@@ -82,6 +108,8 @@ public final class SnapEmulator implements Emulator {
   @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
+    Files.createDirectories(ctx.stateDir());
+    this.auth = new StoreMacaroons(ctx, loginLifetime);
     for (String d : List.of("snaps", "revisions", "uploads", "pushes")) {
       Files.createDirectories(ctx.stateDir().resolve(d));
     }
@@ -101,7 +129,7 @@ public final class SnapEmulator implements Emulator {
 
   @Override
   public boolean isWrite(SandboxRequest request) {
-    return request.method().equals("POST");
+    return request.method().equals("POST") && !LOGIN.contains(request.path());
   }
 
   @Override
@@ -120,20 +148,25 @@ public final class SnapEmulator implements Emulator {
     if (request.method().equals("POST") && (path.equals("/unscanned-upload/") || path.equals("/unscanned-upload"))) {
       return upload(request);
     }
-    if (request.method().equals("GET") && (m = RELEASES.matcher(path)).matches()) {
-      Access reader = ctx.access(credential(request.header("authorization")));
-      if (reader == Access.NONE || reader == Access.INVALID) {
-        return errors(401, "macaroon-authorization-required", "Authorization Required");
+    if (request.method().equals("POST") && LOGIN.contains(path)) {
+      JsonNode body = jsonBody(request);
+      if (body == null) {
+        return errors(400, "invalid-field", "The request body is not a JSON object");
       }
-      return releases(m.group(1));
+      return path.equals(LOGIN.get(0)) ? auth.acl(body) : path.equals(LOGIN.get(1)) ? auth.discharge(body) : auth.refresh(body);
+    }
+    if (request.method().equals("GET") && (m = RELEASES.matcher(path)).matches()) {
+      StoreMacaroons.Verdict reader = auth.check(request.header("authorization"));
+      return reader.refusal() != null ? reader.refusal() : releases(m.group(1));
     }
     if (!path.startsWith("/dev/api/")) {
       return notFound("Not found");
     }
-    Access access = ctx.access(credential(request.header("authorization")));
-    if (access == Access.NONE || access == Access.INVALID) {
-      return errors(401, "macaroon-authorization-required", "Authorization Required");
+    StoreMacaroons.Verdict verdict = auth.check(request.header("authorization"));
+    if (verdict.refusal() != null) {
+      return verdict.refusal();
     }
+    Access access = verdict.access();
     if (request.method().equals("GET") && path.equals("/dev/api/account")) {
       return account();
     }
@@ -146,13 +179,8 @@ public final class SnapEmulator implements Emulator {
     if (access != Access.WRITE) {
       return errors(403, "macaroon-permission-required", "Permission denied: the credential may not upload or release");
     }
-    JsonNode body;
-    try {
-      body = JSON.readTree(request.body());
-    } catch (IOException e) {
-      return errors(400, "invalid-field", "The request body is not JSON");
-    }
-    if (body == null || !body.isObject()) {
+    JsonNode body = jsonBody(request);
+    if (body == null) {
       return errors(400, "invalid-field", "The request body is not a JSON object");
     }
     if (path.equals("/dev/api/snap-push/") || path.equals("/dev/api/snap-push")) {
@@ -169,7 +197,8 @@ public final class SnapEmulator implements Emulator {
       return errors(400, "device-series-required", "Snap-Device-Series header is required and must be 16");
     }
     Snap snap = snaps.get(name);
-    if (snap == null || snap.channels().isEmpty()) {
+    if (snap == null || snap.channels().isEmpty() || privateSnaps().contains(name)) {
+      // A private snap is invisible to the device API, as an unknown one is.
       return errors(404, "resource-not-found", "No snap named '" + name + "' found in series '16'.");
     }
     List<Map<String, Object>> map = new ArrayList<>();
@@ -254,10 +283,12 @@ public final class SnapEmulator implements Emulator {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("code", p.code());
     body.put("processed", !p.code().equals("being_processed"));
-    body.put("revision", p.revision());
+    // The store sends the revision as a string (snapcraft's store tests: "revision": "1").
+    body.put("revision", p.revision() == null ? null : String.valueOf(p.revision()));
     body.put("can_release", p.code().equals("ready_to_release"));
     if (p.error() != null) {
-      body.put("errors", List.of(Map.of("code", p.error().startsWith("duplicate") ? "duplicate_upload" : "review-error",
+      body.put("errors", List.of(Map.of("code", p.error().startsWith("duplicate") ? "duplicate_upload"
+          : p.code().equals("need_manual_review") ? "manual-review" : "review-error",
           "message", p.error())));
     }
     return SandboxResponse.json(200, body);
@@ -290,12 +321,19 @@ public final class SnapEmulator implements Emulator {
       archs.add("all");
     }
     int number = snap.revisions().stream().mapToInt(Revision::revision).max().orElse(0) + 1;
+    // The store's automated review passes a strict snap; classic confinement needs a person
+    // (snapcraft's own store tests: need_manual_review, can_release false, a revision number).
+    boolean manual = "classic".equals(yaml.path("confinement").asText());
     Revision r = new Revision(number, yaml.path("version").asText(), archs, sha3, bytes.length,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), manual ? "NeedsReview" : null);
     write(revisionFile(snap.name(), number), bytes);
     snap.revisions().add(r);
     saveSnap(snap);
     Files.deleteIfExists(upload);
+    if (manual) {
+      return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "need_manual_review", number,
+          "classic confinement requires a manual review", p.channels());
+    }
     releaseTo(snap, r, p.channels());
     return new Push(p.id(), p.name(), p.snapId(), p.uploadId(), p.polls(), "ready_to_release", number, null, p.channels());
   }
@@ -313,6 +351,9 @@ public final class SnapEmulator implements Emulator {
     Revision r = revision(snap, body.path("revision").asInt(-1));
     if (r == null) {
       return errors(400, "invalid-field", "Revision " + body.path("revision").asText() + " does not exist for " + name);
+    }
+    if (r.inReview()) {
+      return errors(400, "invalid-field", "Revision " + r.revision() + " of " + name + " is not approved yet (manual review)");
     }
     List<String> channels = new ArrayList<>();
     for (JsonNode c : body.path("channels")) {
@@ -358,6 +399,7 @@ public final class SnapEmulator implements Emulator {
       m.put("sha3-384", r.sha3());
       m.put("size", r.size());
       m.put("created_at", r.createdAt());
+      m.put("status", r.inReview() ? "NeedsReview" : "Published");
       revisions.add(m);
     }
     List<Map<String, Object>> released = new java.util.ArrayList<>();
@@ -388,17 +430,13 @@ public final class SnapEmulator implements Emulator {
     return yaml;
   }
 
-  /** The token from {@code Macaroon root="..."} (the sandbox takes the root as the token) or {@code Bearer ...}. */
-  static String credential(String authorization) {
-    if (authorization == null) {
+  private static JsonNode jsonBody(SandboxRequest request) {
+    try {
+      JsonNode body = JSON.readTree(request.body());
+      return body != null && body.isObject() ? body : null;
+    } catch (IOException e) {
       return null;
     }
-    Matcher root = Pattern.compile("root=\"([^\"]*)\"").matcher(authorization);
-    if (authorization.startsWith("Macaroon") && root.find()) {
-      return root.group(1);
-    }
-    int space = authorization.indexOf(' ');
-    return space < 0 ? authorization : authorization.substring(space + 1).trim();
   }
 
   private static byte[] part(SandboxRequest request, String name) throws IOException {
@@ -422,6 +460,11 @@ public final class SnapEmulator implements Emulator {
     return null;
   }
 
+  /** The snaps the scenario makes private ({@code "settings": {"snap": {"private": ["name"]}}}). */
+  private List<String> privateSnaps() {
+    return ctx.settings().get("private") instanceof List<?> names ? names.stream().map(String::valueOf).toList() : List.of();
+  }
+
   private static Revision revision(Snap snap, int number) {
     return snap.revisions().stream().filter(r -> r.revision() == number).findFirst().orElse(null);
   }
@@ -436,7 +479,7 @@ public final class SnapEmulator implements Emulator {
   }
 
   private static SandboxResponse errors(int status, String code, String message) {
-    return SandboxResponse.json(status, Map.of("error-list", List.of(Map.of("code", code, "message", message))));
+    return StoreMacaroons.errors(status, code, message);
   }
 
   private static SandboxResponse notFound(String message) {

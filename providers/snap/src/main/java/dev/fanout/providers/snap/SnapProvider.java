@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +54,8 @@ final class SnapProvider implements Provider {
 
   private final ProviderContext ctx;
   private final Polling polling;
+  /** Each exported login's state for this run: its discharge may be refreshed once read. */
+  private final Map<String, StoreLogin> logins = new java.util.concurrent.ConcurrentHashMap<>();
 
   SnapProvider(ProviderContext ctx) {
     this.ctx = ctx;
@@ -66,11 +67,12 @@ final class SnapProvider implements Provider {
   public RegistryState read(Publication publication) throws RegistryException {
     String name = publication.string("name");
     String location = "https://snapcraft.io/" + name;
-    List<Released> map = channelMap(name);
+    List<Released> map = released(publication, name);
     if (map == null) {
       return RegistryState.absent(location);
     }
     String version = ctx.release().version();
+    String reviewing = map.stream().anyMatch(r -> r.version().equals(version)) ? null : inReview(publication, name, version);
     List<String> channels = channels(publication);
     List<String> versions = new ArrayList<>();
     Map<String, String> items = new TreeMap<>();
@@ -90,7 +92,47 @@ final class SnapProvider implements Provider {
         }
       }
     }
-    return new RegistryState(true, versions, current, items, pointers, null, location);
+    return new RegistryState(true, versions, current, items, pointers, reviewing, location);
+  }
+
+  /**
+   * The channel map from the device API; for a private snap (which that API answers 404, as
+   * for an unknown one) the releases the dashboard lists to its publisher. Null: no such snap.
+   */
+  private List<Released> released(Publication publication, String name) throws RegistryException {
+    List<Released> map = channelMap(name);
+    if (map != null) {
+      return map;
+    }
+    JsonNode listed = dashboard(publication, name);
+    if (listed == null) {
+      return null;
+    }
+    Map<Integer, JsonNode> revisions = new TreeMap<>();
+    listed.path("revisions").forEach(r -> revisions.put(r.path("revision").asInt(), r));
+    List<Released> out = new ArrayList<>();
+    for (JsonNode r : listed.path("releases")) {
+      JsonNode rev = revisions.get(r.path("revision").asInt());
+      if (rev != null) {
+        out.add(new Released(r.path("channel").asText(), r.path("architecture").asText(), rev.path("version").asText(),
+            rev.path("revision").asInt(), rev.path("sha3-384").asText()));
+      }
+    }
+    return revisions.isEmpty() ? null : out;
+  }
+
+  /** The revisions of {@code version} the store's reviewers hold, as the plan shows them; null when none. */
+  private String inReview(Publication publication, String name, String version) {
+    JsonNode listed = dashboard(publication, name);
+    List<String> held = new ArrayList<>();
+    if (listed != null) {
+      for (JsonNode rev : listed.path("revisions")) {
+        if (version.equals(rev.path("version").asText()) && "NeedsReview".equals(rev.path("status").asText())) {
+          held.add("revision " + rev.path("revision").asInt() + " (" + rev.path("architectures").path(0).asText() + ")");
+        }
+      }
+    }
+    return held.isEmpty() ? null : String.join(", ", held) + " awaiting the store's manual review";
   }
 
   @Override
@@ -100,9 +142,11 @@ final class SnapProvider implements Provider {
       return new CredentialCheck(CredentialCheck.Status.MISSING, "no Snap Store credentials: " + token.source()
           + " is not set; export them with snapcraft export-login");
     }
-    Request request = new Request.Builder().url(ctx.endpoint("dashboard") + "/dev/api/account")
-        .header("Authorization", authorization(token)).get().build();
-    try (Response response = ctx.http().newCall(request).execute()) {
+    if (!ctx.sandbox() && StoreLogin.parse(token) == null) {
+      return new CredentialCheck(CredentialCheck.Status.INVALID, token.source() + " does not hold an exported store login;"
+          + " export one with snapcraft export-login and set it to the file's content");
+    }
+    try (Response response = call(publication, new Request.Builder().url(ctx.endpoint("dashboard") + "/dev/api/account").get())) {
       if (response.isSuccessful()) {
         JsonNode account = RegistryAnswer.json(REGISTRY, "credential check", response);
         return CredentialCheck.ok("store account " + account.path("username").asText("?")
@@ -139,7 +183,7 @@ final class SnapProvider implements Provider {
   public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
     String name = publication.string("name");
     List<String> channels = channels(publication);
-    List<Released> map = channelMap(name);
+    List<Released> map = released(publication, name);
     List<String> written = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     for (Build b : builds(publication)) {
@@ -150,18 +194,25 @@ final class SnapProvider implements Provider {
       Optional<Released> held = (map == null ? List.<Released>of() : map).stream()
           .filter(r -> r.arch().equals(b.arch()) && r.sha3().equals(sha3)).findFirst();
       int revision;
-      Integer uploaded = held.isPresent() ? null : unreleased(publication, name, b.arch(), sha3);
+      Uploaded uploaded = held.isPresent() ? null : unreleased(publication, name, b.arch(), sha3);
       if (held.isPresent()) {
         revision = held.get().revision();
       } else if (uploaded != null) {
         // An earlier run uploaded these bytes and stopped before releasing them (killed, or
         // the release failed): release that revision instead of sending the bytes again.
-        revision = uploaded;
+        revision = uploaded.revision();
         notes.add("found " + b.fileName() + " already uploaded as revision " + revision);
       } else {
-        revision = upload(publication, b);
+        uploaded = upload(publication, b);
+        revision = uploaded.revision();
         written.add(b.fileName());
         notes.add("uploaded " + b.fileName() + " as revision " + revision);
+      }
+      if (uploaded != null && uploaded.inReview()) {
+        // A review, not a failure: the store releases nothing a person has not approved yet;
+        // the next plan shows it in progress and releases it once approved.
+        notes.add("revision " + revision + " (" + b.arch() + ") awaiting the store's manual review; run apply again once approved");
+        continue;
       }
       List<String> move = new ArrayList<>();
       for (String channel : channels) {
@@ -188,33 +239,40 @@ final class SnapProvider implements Provider {
    * the dashboard's list of revisions with their sha3-384; null when there is none, or the
    * snap has no revisions yet.
    */
-  private Integer unreleased(Publication publication, String name, String arch, String sha3) {
-    Request request = authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get().build();
-    try (Response r = ctx.http().newCall(request).execute()) {
-      if (!r.isSuccessful()) {
-        // Not registered yet, or the list cannot be read: upload, as before (the store still
-        // refuses a duplicate, and that answer names the revision).
-        return null;
+  private Uploaded unreleased(Publication publication, String name, String arch, String sha3) {
+    // Not registered yet, or the list cannot be read: upload, as before (the store still
+    // refuses a duplicate, and that answer names the revision).
+    JsonNode doc = dashboard(publication, name);
+    for (JsonNode rev : doc == null ? JSON.createArrayNode() : doc.path("revisions")) {
+      boolean forArch = false;
+      for (JsonNode a : rev.path("architectures")) {
+        forArch |= a.asText().equals(arch);
       }
-      JsonNode doc = RegistryAnswer.json(REGISTRY, "list revisions of " + name, r);
-      for (JsonNode rev : doc.path("revisions")) {
-        boolean forArch = false;
-        for (JsonNode a : rev.path("architectures")) {
-          forArch |= a.asText().equals(arch);
-        }
-        if (forArch && sha3.equals(rev.path("sha3-384").asText())) {
-          return rev.path("revision").asInt();
-        }
+      if (forArch && sha3.equals(rev.path("sha3-384").asText())) {
+        return new Uploaded(rev.path("revision").asInt(), "NeedsReview".equals(rev.path("status").asText()));
       }
+    }
+    return null;
+  }
+
+  /** The dashboard's list of a snap's revisions and releases, or null when it cannot be read. */
+  private JsonNode dashboard(Publication publication, String name) {
+    if (!publication.secret("token").isSet()) {
       return null;
+    }
+    try (Response r = call(publication, authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get())) {
+      return r.isSuccessful() ? RegistryAnswer.json(REGISTRY, "list revisions of " + name, r) : null;
     } catch (java.io.IOException | RegistryException e) {
-      // The list only saves an upload: when it cannot be read, upload as before.
+      // The list only adds to what the device API shows: when it cannot be read, go without.
       return null;
     }
   }
 
+  /** A revision the store holds; {@code inReview} while its reviewers hold it. */
+  record Uploaded(int revision, boolean inReview) { }
+
   /** Uploads, pushes and waits for the review; returns the new revision. */
-  private int upload(Publication publication, Build b) throws RegistryException {
+  private Uploaded upload(Publication publication, Build b) throws RegistryException {
     String storage = ctx.endpoint("storage") + "/unscanned-upload/";
     RequestBody form = new MultipartBody.Builder().setType(MultipartBody.FORM)
         .addFormDataPart("binary", b.fileName(), RequestBody.create(b.bytes(), MediaType.get("application/octet-stream")))
@@ -229,17 +287,20 @@ final class SnapProvider implements Provider {
     push.put("updown_id", uploaded.path("upload_id").asText());
     push.put("series", "16");
     push.put("binary_filesize", b.bytes().length);
-    JsonNode pushed = send(authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-push/").post(json(push)).build(),
+    JsonNode pushed = send(publication, authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-push/").post(json(push)),
         "push " + b.fileName());
     String statusUrl = pushed.path("status_details_url").asText();
     long deadline = System.nanoTime() + polling.limit().toNanos();
     while (true) {
-      JsonNode status = send(authed(publication, statusUrl).get().build(), "review of " + b.fileName());
+      JsonNode status = send(publication, authed(publication, statusUrl).get(), "review of " + b.fileName());
       String code = status.path("code").asText();
       if (code.equals("ready_to_release")) {
-        return status.path("revision").asInt();
+        return new Uploaded(status.path("revision").asInt(), false);
       }
-      if (code.equals("processing_error") || code.equals("processing_upload_delta_error") || code.equals("need_manual_review")) {
+      if (code.equals("need_manual_review")) {
+        return new Uploaded(status.path("revision").asInt(), true);
+      }
+      if (code.equals("processing_error") || code.equals("processing_upload_delta_error")) {
         List<String> messages = new ArrayList<>();
         status.path("errors").forEach(e -> messages.add(e.path("message").asText()));
         boolean duplicate = messages.stream().anyMatch(m -> m.contains("duplicate") || m.contains("exact same content"));
@@ -249,7 +310,7 @@ final class SnapProvider implements Provider {
         // names it is not confirmed (U): without a number this stays an error with the fix in words.
         java.util.regex.Matcher held = java.util.regex.Pattern.compile("revision (\\d+)").matcher(String.join(" ", messages));
         if (duplicate && held.find()) {
-          return Integer.parseInt(held.group(1));
+          return new Uploaded(Integer.parseInt(held.group(1)), false);
         }
         throw new RegistryException(REGISTRY, "review of " + b.fileName(), 0, code + ": " + String.join("; ", messages), false,
             duplicate ? "the store already has these bytes as an unreleased revision: release it with "
@@ -275,7 +336,7 @@ final class SnapProvider implements Provider {
     body.put("name", name);
     body.put("revision", revision);
     body.put("channels", channels);
-    send(authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-release/").post(json(body)).build(),
+    send(publication, authed(publication, ctx.endpoint("dashboard") + "/dev/api/snap-release/").post(json(body)),
         "release revision " + revision);
   }
 
@@ -359,39 +420,58 @@ final class SnapProvider implements Provider {
   }
 
   private Request.Builder authed(Publication publication, String url) {
-    return new Request.Builder().url(url).header("Authorization", authorization(publication.secret("token")));
+    return new Request.Builder().url(url);
   }
 
   /**
-   * {@code snapcraft export-login} writes base64 JSON holding a root and a discharge macaroon;
-   * those go in a {@code Macaroon} header. Anything else is sent as a bearer token.
+   * Sends a request with the store login; when the store asks for a fresh discharge, refreshes
+   * it at Ubuntu SSO and sends the request once more (craft-store's {@code request}).
    */
-  static String authorization(Secret token) {
-    String value = token.reveal().trim();
-    try {
-      JsonNode login = JSON.readTree(Base64.getDecoder().decode(value));
-      JsonNode v = login.path("v");
-      if (v.hasNonNull("r") && v.hasNonNull("d")) {
-        return "Macaroon root=\"" + v.path("r").asText() + "\", discharge=\"" + v.path("d").asText() + "\"";
-      }
-    } catch (IOException | IllegalArgumentException notExported) {
-      // Not an exported login: a plain token.
+  private Response call(Publication publication, Request.Builder request) throws IOException, RegistryException {
+    Secret token = publication.secret("token");
+    StoreLogin login = token.isSet() ? logins.computeIfAbsent(token.reveal(), t -> StoreLogin.parse(token)) : null;
+    Response response = ctx.http().newCall(request.header("Authorization", authorization(token, login)).build()).execute();
+    if (login != null && StoreLogin.needsRefresh(response)) {
+      response.close();
+      login.refresh(ctx.http(), ctx.endpoint("login"));
+      response = ctx.http().newCall(request.header("Authorization", login.authorization()).build()).execute();
     }
-    return "Bearer " + value;
+    return response;
+  }
+
+  /**
+   * An exported login as a {@code Macaroon} header with the discharge bound to the root; in the
+   * sandbox, its own plain token as a bearer.
+   */
+  static String authorization(Secret token, StoreLogin login) {
+    return login != null ? login.authorization() : "Bearer " + (token.isSet() ? token.reveal().trim() : "");
+  }
+
+  private JsonNode send(Publication publication, Request.Builder request, String operation) throws RegistryException {
+    try (Response response = call(publication, request)) {
+      return answer(response, operation);
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
+          "check the connection to " + request.build().url().host() + " and run apply again", e);
+    }
   }
 
   private JsonNode send(Request request, String operation) throws RegistryException {
     try (Response response = ctx.http().newCall(request).execute()) {
-      String body = response.body().string();
-      if (!response.isSuccessful()) {
-        throw failure(operation, response.code(), body);
-      }
-      return RegistryAnswer.json(REGISTRY, operation, response.code(), response.header("Content-Type"),
-          body.getBytes(StandardCharsets.UTF_8));
+      return answer(response, operation);
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
           "check the connection to " + request.url().host() + " and run apply again", e);
     }
+  }
+
+  private static JsonNode answer(Response response, String operation) throws IOException, RegistryException {
+    String body = response.body().string();
+    if (!response.isSuccessful()) {
+      throw failure(operation, response.code(), body);
+    }
+    return RegistryAnswer.json(REGISTRY, operation, response.code(), response.header("Content-Type"),
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static RegistryException failure(String operation, int code, String body) {

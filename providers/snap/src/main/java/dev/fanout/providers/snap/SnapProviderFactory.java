@@ -13,6 +13,8 @@ public final class SnapProviderFactory implements ProviderFactory {
   static final String DEFAULT_API = "https://api.snapcraft.io";
   static final String DEFAULT_DASHBOARD = "https://dashboard.snapcraft.io";
   static final String DEFAULT_STORAGE = "https://storage.snapcraftcontent.com";
+  /** Ubuntu SSO, which refreshes an exported login's discharge (craft-store's {@code auth_url}). */
+  static final String DEFAULT_LOGIN = "https://login.ubuntu.com";
 
   @Override
   public String type() {
@@ -47,18 +49,19 @@ public final class SnapProviderFactory implements ProviderFactory {
         .optional("api", Schema.Type.STRING, "the device API read for channel maps; default " + DEFAULT_API)
         .optional("dashboard", Schema.Type.STRING, "the publisher API; default " + DEFAULT_DASHBOARD)
         .optional("storage", Schema.Type.STRING, "the upload host; default " + DEFAULT_STORAGE)
+        .optional("login", Schema.Type.STRING, "Ubuntu SSO, which refreshes the login; default " + DEFAULT_LOGIN)
         .sensitive("token", "store credentials (snapcraft export-login; SNAPCRAFT_STORE_CREDENTIALS)")
         .build();
   }
 
   @Override
   public Map<String, String> endpoints() {
-    return Map.of("api", DEFAULT_API, "dashboard", DEFAULT_DASHBOARD, "storage", DEFAULT_STORAGE);
+    return Map.of("api", DEFAULT_API, "dashboard", DEFAULT_DASHBOARD, "storage", DEFAULT_STORAGE, "login", DEFAULT_LOGIN);
   }
 
   @Override
   public Map<String, String> sandboxEndpoints() {
-    return Map.of("api", "snap", "dashboard", "snap", "storage", "snap");
+    return Map.of("api", "snap", "dashboard", "snap", "storage", "snap", "login", "snap");
   }
 
   @Override

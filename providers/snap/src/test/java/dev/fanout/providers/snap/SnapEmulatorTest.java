@@ -142,12 +142,12 @@ class SnapEmulatorTest {
   }
 
   @Test
-  void macaroonHeaderIsAccepted() throws Exception {
-    Reply account = send(new Request.Builder().url(url("/dev/api/account")).get()
-        .header("Authorization", "Macaroon root=\"" + TokenPolicy.SANDBOX_TOKEN + "\", discharge=\"d\""), null);
+  void aMacaroonHeaderWhoseRootIsNotAMacaroonIsRefused() throws Exception {
+    // The sandbox once took the root as a plain token: kinder than the store, which verifies it.
+    Reply account = account("Macaroon root=\"" + TokenPolicy.SANDBOX_TOKEN + "\", discharge=\"d\"");
 
-    assertEquals(200, account.code);
-    assertEquals("fanout", account.json.path("username").asText());
+    assertEquals(401, account.code);
+    assertEquals("macaroon-authorization-required", account.json.path("error-list").get(0).path("code").asText());
   }
 
   @Test
@@ -159,6 +159,54 @@ class SnapEmulatorTest {
     sandbox = Sandbox.start(dir.resolve("sandbox"), "empty", List.of(new SnapEmulator()));
 
     assertEquals("edge", info("contextlite").json.path("channel-map").get(0).path("channel").path("risk").asText());
+  }
+
+  @Test
+  void aDischargeNotBoundToItsRootIsRefusedWithTheStoresErrorAndABoundOneIsAccepted() throws Exception {
+    SnapLogins.Login login = SnapLogins.export(http, url(""), TokenPolicy.SANDBOX_TOKEN, List.of("package_access", "package_push"));
+    Macaroons.Macaroon root = Macaroons.deserialize(login.root());
+    String bound = Macaroons.serialize(root.bind(Macaroons.deserialize(login.discharge())));
+
+    Reply unbound = account("Macaroon root=" + login.root() + ", discharge=" + login.discharge());
+    Reply accepted = account("Macaroon root=" + login.root() + ", discharge=" + bound);
+    Reply otherRoot = account("Macaroon root=" + SnapLogins.export(http, url(""), TokenPolicy.SANDBOX_TOKEN,
+        List.of("package_access")).root() + ", discharge=" + bound);
+
+    assertEquals(401, unbound.code);
+    assertEquals("macaroon-authorization-required", unbound.json.path("error-list").get(0).path("code").asText());
+    assertTrue(unbound.json.toString().contains("not bound"), unbound.json.toString());
+    assertEquals(200, accepted.code, accepted.json.toString());
+    assertEquals(401, otherRoot.code);
+  }
+
+  @Test
+  void aStaleDischargeIsAnsweredNeedsRefreshAndTheSsoRefreshesIt() throws Exception {
+    sandbox.close();
+    sandbox = Sandbox.start(dir.resolve("sandbox2"), "empty", List.of(new SnapEmulator(java.time.Duration.ZERO)));
+    SnapLogins.Login login = SnapLogins.export(http, url(""), TokenPolicy.SANDBOX_TOKEN, List.of("package_access"));
+    Macaroons.Macaroon root = Macaroons.deserialize(login.root());
+
+    Request stale = new Request.Builder().url(url("/dev/api/account")).header("Authorization", "Macaroon root="
+        + login.root() + ", discharge=" + Macaroons.serialize(root.bind(Macaroons.deserialize(login.discharge())))).build();
+    String challenge;
+    Reply refused;
+    try (Response r = http.newCall(stale).execute()) {
+      challenge = r.header("WWW-Authenticate");
+      refused = new Reply(r.code(), JSON.readTree(r.body().bytes()));
+    }
+    Reply refreshed = send(new Request.Builder().url(url("/api/v2/tokens/refresh")).post(RequestBody.create(
+        JSON.writeValueAsBytes(Map.of("discharge_macaroon", login.discharge())), MediaType.get("application/json"))), null);
+    Macaroons.Macaroon fresh = Macaroons.deserialize(refreshed.json.path("discharge_macaroon").asText());
+    Reply again = account("Macaroon root=" + login.root() + ", discharge=" + Macaroons.serialize(root.bind(fresh)));
+
+    assertEquals(401, refused.code);
+    assertEquals("Macaroon needs_refresh=1", challenge);
+    assertEquals("macaroon-needs-refresh", refused.json.path("error-list").get(0).path("code").asText());
+    assertEquals(200, again.code, again.json.toString());
+  }
+
+  private Reply account(String authorization) throws IOException {
+    return send(new Request.Builder().url(url("/dev/api/account")).header("Authorization", authorization).get(), null);
   }
 
   private Reply upload(byte[] snap) throws IOException {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.model.Publication;
-import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
@@ -187,12 +186,102 @@ class SnapProviderTest {
   }
 
   @Test
-  void exportedLoginBecomesAMacaroonHeader() {
-    String login = java.util.Base64.getEncoder().encodeToString(
-        "{\"t\":\"u1-macaroon\",\"v\":{\"r\":\"ROOT\",\"d\":\"DISCHARGE\"}}".getBytes(StandardCharsets.UTF_8));
+  void publishWithAnExportedLoginPassesTheStoresMacaroonCheck() throws Exception {
+    SnapLogins.Login login = SnapLogins.export(harness.http(), harness.url("snap"), TokenPolicy.SANDBOX_TOKEN,
+        List.of("package_access", "package_push", "package_release"));
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of(), login.exported());
 
-    assertEquals("Macaroon root=\"ROOT\", discharge=\"DISCHARGE\"", SnapProvider.authorization(new Secret("env X", login)));
-    assertEquals("Bearer plain", SnapProvider.authorization(new Secret("env X", "plain")));
+    assertEquals(CredentialCheck.Status.OK, provider.checkCredentials(pub).status());
+    provider.publish(pub, provider.read(pub));
+
+    assertEquals(provider.desired(pub).pointers(), provider.read(pub).pointers());
+    assertEquals(0, requests("tokens/refresh"));
+    assertEquals(0, requests("\"status\":401"), "no request was refused");
+  }
+
+  @Test
+  void aLoginWithoutPushPermissionMayReadButNotUpload() throws Exception {
+    SnapLogins.Login login = SnapLogins.export(harness.http(), harness.url("snap"), TokenPolicy.SANDBOX_TOKEN,
+        List.of("package_access"));
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of(), login.exported());
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.publish(pub, provider.read(pub)));
+
+    assertEquals(403, e.status());
+  }
+
+  @Test
+  void aDischargeThatNeedsRefreshIsRefreshedOnceAndTheRequestSentAgain() throws Exception {
+    // given a login whose discharge the store already finds too old
+    harness.close();
+    harness = ProviderHarness.start(dir.resolve("stale"), new SnapEmulator(java.time.Duration.ZERO))
+        .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
+    harness.binary("contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho amd64\n");
+    SnapLogins.Login login = SnapLogins.export(harness.http(), harness.url("snap"), TokenPolicy.SANDBOX_TOKEN,
+        List.of("package_access", "package_push", "package_release"));
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of(), login.exported());
+
+    // when the plan checks the credential and apply publishes
+    CredentialCheck check = provider.checkCredentials(pub);
+    provider.publish(pub, provider.read(pub));
+
+    // then one refresh at the SSO, and every request after it passes with the fresh discharge
+    assertEquals(CredentialCheck.Status.OK, check.status(), check.detail());
+    assertEquals(1, requests("tokens/refresh"));
+    assertEquals(1, requests("\"status\":401"), "only the first request was answered needs-refresh");
+    assertEquals(provider.desired(pub).pointers(), provider.read(pub).pointers());
+  }
+
+  @Test
+  void aSnapHeldForManualReviewIsPublishedAwaitingReviewAndInProgressInTheNextRead() throws Exception {
+    SnapProvider provider = provider();
+    Publication classic = publication(Map.of("confinement", "classic"));
+
+    Provider.PublishResult result = provider.publish(classic, provider.read(classic));
+    RegistryState next = provider.read(classic);
+    Provider.PublishResult again = provider.publish(classic, next);
+
+    assertTrue(result.detail().contains("revision 1 (amd64) awaiting the store's manual review"), result.detail());
+    assertEquals(List.of("contextlite_1.0.35_amd64.snap", "contextlite_1.0.35_arm64.snap"), result.written());
+    assertTrue(next.inProgress() != null && next.inProgress().contains("revision 1 (amd64)"), String.valueOf(next.inProgress()));
+    assertEquals(List.of(), again.written(), "a revision under review is not uploaded again");
+  }
+
+  @Test
+  void aPrivateSnapIsReadFromTheDashboardThoughTheDeviceApiAnswers404() throws Exception {
+    harness.close();
+    harness = ProviderHarness.start(dir.resolve("private"), "private-snap", new SnapEmulator())
+        .release(ProviderHarness.release("contextlite", ProviderHarness.VERSION, "Context for LLMs"));
+    harness.binary("contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho amd64\n");
+    SnapProvider provider = provider();
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+
+    RegistryState read = provider.read(pub);
+
+    assertTrue(read.packageExists());
+    assertEquals(provider.desired(pub).items(), read.items());
+    assertEquals(Map.of("latest/stable/amd64", "1.0.35"), read.pointers());
+    assertEquals(List.of(), provider.publish(pub, read).written());
+  }
+
+  @Test
+  void aPlainTokenForTheRealStoreIsNotALogin() {
+    SnapProvider provider = new SnapProvider(harness.context(new SnapProviderFactory(), artifacts, false));
+
+    CredentialCheck check = provider.checkCredentials(publication(Map.of(), "some-token"));
+
+    assertEquals(CredentialCheck.Status.INVALID, check.status());
+    assertTrue(check.detail().contains("snapcraft export-login"), check.detail());
+  }
+
+  private long requests(String containing) throws IOException {
+    try (var lines = Files.lines(harness.sandbox().dir().resolve("requests.jsonl"))) {
+      return lines.filter(l -> l.contains("\"registry\":\"snap\"") && l.contains(containing)).count();
+    }
   }
 
   @Test
