@@ -148,9 +148,17 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private Plan checkSaved(Path file, Engine engine) throws IOException {
-    run.workTree(engine.config().dir());
+    String now = run.workTree(engine.config().dir());
     try {
-      return engine.checkSaved(PlanFile.read(file, engine.stateDir()), file);
+      Plan saved = PlanFile.read(file, engine.stateDir());
+      String planned = saved.commit() == null ? null : saved.commit().split(" ")[0];
+      String head = now == null ? null : now.split(" ")[0];
+      if (planned != null && !planned.equals(head)) {
+        // Another commit is another release: its files, builds and version may all differ.
+        throw new UserError("Saved plan is stale: it was made at commit " + planned + ", and HEAD is now "
+            + (head == null ? "not in git" : head) + ". Make a new plan.");
+      }
+      return engine.checkSaved(saved, file);
     } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
     }
