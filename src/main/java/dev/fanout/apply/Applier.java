@@ -89,7 +89,8 @@ public final class Applier {
       }
     }
     BuildRunner builds = new BuildRunner(config.dir(), stateDir, options.nodeDeadline());
-    Publisher publisher = new Publisher(targets, plan, journal, acknowledged, options, http.readTimeoutMillis());
+    Publisher publisher = new Publisher(targets, plan, journal, acknowledged, options, http.readTimeoutMillis(),
+        dev.fanout.provider.Backport.requested(config.release()));
     Walker.Step step = a -> switch (graph.kind(a)) {
       case BUILD -> build(builds, a);
       case ARTIFACT -> artifact(a);

@@ -37,11 +37,14 @@ final class Publisher {
   private final Acknowledgements acknowledged;
   private final Applier.Options options;
   private final long readTimeoutMillis;
+  /** The release says {@code latest = true}: a backport moves latest too. */
+  private final boolean latestRequested;
   /** Each registry's {@code concurrency} trait, shared by all its targets in the run. */
   private final Map<String, Semaphore> registryLimits = new ConcurrentHashMap<>();
 
   Publisher(Targets targets, Plan plan, Journal journal, Acknowledgements acknowledged, Applier.Options options,
-      long readTimeoutMillis) {
+      long readTimeoutMillis, boolean latestRequested) {
+    this.latestRequested = latestRequested;
     this.targets = targets;
     this.plan = plan;
     this.journal = journal;
@@ -79,7 +82,7 @@ final class Publisher {
           DesiredState desired = provider.desired(p);
           // A write an earlier run saw acknowledged counts as in progress: never sent again.
           RegistryState before = acknowledged.overlay(a, desired.version(), provider.read(p));
-          Differ.Verdict verdict = Differ.diff(before, desired, mutable, location);
+          Differ.Verdict verdict = Differ.diff(before, desired, mutable, location, latestRequested);
           switch (verdict.action()) {
             case NO_OP -> {
               return new NodeResult(a, wrote ? Status.PUBLISHED : Status.UP_TO_DATE, null,
@@ -121,7 +124,7 @@ final class Publisher {
           written.addAll(result.written());
           journal.record(a, "wrote", String.join(", ", result.written()));
           Acknowledgements.Acknowledged ack = acknowledged.record(a, desired.version(), describeWrite(verdict, result));
-          return new Visibility(provider, p, desired, mutable, location, visibilityWait(target))
+          return new Visibility(provider, p, desired, mutable, location, visibilityWait(target), latestRequested)
               .await(a, ack, journal, written, describeWrite(verdict, result));
         } catch (RegistryException e) {
           last = e;

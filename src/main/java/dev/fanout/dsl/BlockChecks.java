@@ -28,6 +28,8 @@ final class BlockChecks {
       .optional("authors", Schema.Type.LIST, "who makes it")
       .optional("repository", Schema.Type.STRING, "the source repository, owner/name")
       .optional("keywords", Schema.Type.LIST, "search words for registries that take them")
+      .optional("latest", Schema.Type.BOOL,
+          "move every registry's latest pointer to this version even when a newer one is out (default: a backport leaves it)")
       .build();
   private static final Schema VARIABLE = Schema.builder()
       .optional("type", Schema.Type.ANY, "string, number, bool, list(T), map(T), object({...}) or any")

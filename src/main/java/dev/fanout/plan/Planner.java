@@ -7,6 +7,7 @@ import dev.fanout.graph.ReleaseGraph;
 import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Edge;
+import dev.fanout.provider.Backport;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.RegistryState;
@@ -126,7 +127,8 @@ public final class Planner {
           List.of("cannot build what " + a + " would publish: " + t.desiredError()), location, List.of(), t.state(),
           null, fingerprint, credentials);
     }
-    Differ.Verdict v = Differ.diff(t.state(), t.desired(), target.traits().mutable(), location);
+    Differ.Verdict v = Differ.diff(t.state(), t.desired(), target.traits().mutable(), location,
+        Backport.requested(config.release()));
     List<String> reasons = new ArrayList<>(v.reasons());
     Action action = v.action();
     if (action.writes()) {
