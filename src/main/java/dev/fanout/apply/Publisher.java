@@ -1,6 +1,7 @@
 package dev.fanout.apply;
 
 import dev.fanout.http.Bounds;
+import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.plan.Action;
@@ -65,10 +66,10 @@ final class Publisher {
     boolean wrote = false;
     List<String> written = new ArrayList<>();
     limit.acquire();
-    try {
+    // Reads retried inside the HTTP client are said too: a failing registry is never silence.
+    try (Http.Notices notices = Http.retryNotices(d -> journal.record(a, "retry", "read " + d))) {
       for (int attempt = 1; attempt <= options.attempts() && System.nanoTime() < deadline; attempt++) {
         if (attempt > 1) {
-          journal.record(a, "retry", "attempt " + attempt + " after: " + last.getMessage());
           long wait = backoff(attempt, last);
           if (wrote && timedOut(last)) {
             // The registry may still be working on the write we stopped waiting for, and would
@@ -76,6 +77,8 @@ final class Publisher {
             // twice as long as it already had before reading again.
             wait = Math.max(wait, 2L * readTimeoutMillis);
           }
+          journal.record(a, "retry", "attempt " + attempt + " of " + options.attempts() + " in "
+              + Http.seconds(java.time.Duration.ofMillis(wait)) + " after: " + last.getMessage());
           Thread.sleep(wait);
         }
         try {

@@ -69,10 +69,6 @@ final class ApplyCommand implements Callable<Integer> {
           + " (default: each registry's own lag); past it the target is published, not visible yet.")
   String visibilityWait;
 
-  @Option(names = "--progress-interval", defaultValue = "10s", hidden = true, paramLabel = "DURATION",
-      description = "How often to say which targets are still waiting on their registry.")
-  String progressInterval;
-
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md) or JSON (.json).")
   Path report;
 
@@ -181,7 +177,7 @@ final class ApplyCommand implements Callable<Integer> {
   private int execute(Engine engine, Plan plan) throws IOException, InterruptedException {
     event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
     ApplyResult result;
-    try (StillWaiting waiting = new StillWaiting(parseDuration(progressInterval),
+    try (StillWaiting waiting = new StillWaiting(run.progressInterval(),
         a -> engine.targets().get(a).location(), this::line)) {
       result = engine.apply(plan, listener(engine, plan.changes().size(), waiting), options());
     }

@@ -144,6 +144,14 @@ final class RunOptions {
     return tree.describe(allowDirty);
   }
 
+  @Option(names = "--progress-interval", defaultValue = "10s", hidden = true, paramLabel = "DURATION",
+      description = "How often plain output says which targets are still waiting on their registry.")
+  String progressInterval;
+
+  Duration progressInterval() {
+    return ApplyCommand.parseDuration(progressInterval);
+  }
+
   /** The release folder's work tree, asked of git once per command; null outside git. */
   private GitWorkTree gitTree(Path releaseDir) {
     if (tree == null || !tree.getKey().equals(releaseDir)) {

@@ -187,6 +187,11 @@ public final class Engine implements AutoCloseable {
     return new Refresher(targets, parallelism, acknowledged()).refresh(scope, progress);
   }
 
+  /** Reads the scope's registries and plans it; {@code listener} hears each target start, end and retry. */
+  public Plan plan(Set<Address> scope, boolean partial, Refresher.Listener listener) throws InterruptedException {
+    return plan(new Refresher(targets, parallelism, acknowledged()).refresh(scope, listener), scope, partial);
+  }
+
   /** The plan for a snapshot already read. */
   public Plan plan(Snapshot snapshot, Set<Address> scope, boolean partial) {
     return new Planner(config, graph, targets, artifacts).plan(snapshot, scope, partial);

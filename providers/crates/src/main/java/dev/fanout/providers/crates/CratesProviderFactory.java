@@ -1,5 +1,6 @@
 package dev.fanout.providers.crates;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -58,6 +59,13 @@ public final class CratesProviderFactory implements ProviderFactory {
     return Traits.immutable().withConcurrency(1).withPacing(Map.of("crates.io", Duration.ofSeconds(1),
         "static.crates.io", Duration.ofSeconds(1), "index.crates.io", Duration.ZERO))
         .withVisibility(Duration.ofMinutes(5));
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    // crates.io treats - and _ alike, and case does not make another crate.
+    String crate = publication.string("crate");
+    return crate == null ? null : "crate " + crate.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   @Override

@@ -69,6 +69,11 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public String identity(Publication publication) {
+    return "package " + publication.string("package");
+  }
+
+  @Override
   public Provider create(ProviderContext context) {
     return new NpmProvider(context, FLAVOUR);
   }
