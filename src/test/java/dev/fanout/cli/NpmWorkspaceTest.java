@@ -110,6 +110,30 @@ class NpmWorkspaceTest {
         + " publish"), validate.err());
   }
 
+  @Test
+  void realNpmInstallsTheDependentFromVerdaccio() throws Exception {
+    try (dev.fanout.testing.Verdaccio verdaccio = dev.fanout.testing.Verdaccio.start()) {
+      String token = verdaccio.createUser("acme", "acme-password-1");
+      Path release = f.dir.resolve("release.fanout");
+      Files.writeString(release, Files.readString(release).replace("https://registry.npmjs.org", verdaccio.url()));
+      f.env.put("NPM_TOKEN", token);
+
+      FanoutRun.Result apply = f.run("apply", f.dir.toString(), "--auto-approve");
+      assertEquals(0, apply.exit(), apply.all());
+
+      dev.fanout.providers.npm.NpmCli npm = new dev.fanout.providers.npm.NpmCli(temp.resolve("npm-home"),
+          verdaccio.url(), token);
+      Path consumer = temp.resolve("consumer");
+      Files.createDirectories(consumer);
+      Files.writeString(consumer.resolve("package.json"), "{\"name\": \"consumer\", \"version\": \"1.0.0\"}");
+      dev.fanout.testing.Tools.Result install = npm.run(consumer, "install", "@acme/web@1.2.0");
+      assertEquals(0, install.exit(), install.toString());
+      dev.fanout.testing.Tools.Result ran = dev.fanout.testing.Tools.run(consumer, java.util.Map.of(), "node", "-e",
+          "console.log(require('@acme/web'), require('@acme/core'), require('@acme/core/package.json').version)");
+      assertEquals("web core 1.2.0", ran.output().trim(), ran.toString());
+    }
+  }
+
   /** The package.json inside the tarball the sandbox's npm holds. */
   private JsonNode publishedManifest(String name) throws Exception {
     String file = name.substring(name.indexOf('/') + 1) + "-1.2.0.tgz";
