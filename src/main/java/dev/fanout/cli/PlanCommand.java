@@ -96,22 +96,23 @@ final class PlanCommand implements Callable<Integer> {
     int total = scope.size();
     boolean live = root.io.interactive() && !run.json;
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<String> waits = new java.util.concurrent.atomic.AtomicReference<>("");
+    java.util.concurrent.atomic.AtomicReference<StillWaiting> shown = new java.util.concurrent.atomic.AtomicReference<>();
+    // Terminal control sequences may be filtered on the way out: a shorter line is padded over the last.
+    java.util.concurrent.atomic.AtomicInteger drawn = new java.util.concurrent.atomic.AtomicInteger();
     Runnable redraw = () -> {
       synchronized (root.io) {
-        String line = "Reading registries: " + done.get() + "/" + total + (waits.get().isEmpty() ? "" : "; waiting: "
-            + waits.get());
-        root.io.err().print("\r" + Text.terminal(line) + " \u001b[K");
+        String waits = shown.get() == null ? "" : StillWaiting.live(shown.get().waiting());
+        String line = "Reading registries: " + done.get() + "/" + total + (waits.isEmpty() ? "" : "; waiting: " + waits);
+        String text = Text.terminal(line);
+        root.io.err().print("\r" + text + " ".repeat(Math.max(1, drawn.getAndSet(text.length()) - text.length() + 1)));
         root.io.err().flush();
       }
     };
     Plan plan;
     try (StillWaiting waiting = live
-        ? new StillWaiting(java.time.Duration.ofSeconds(1), w -> {
-          waits.set(StillWaiting.live(w));
-          redraw.run();
-        })
+        ? new StillWaiting(java.time.Duration.ofSeconds(1), w -> redraw.run())
         : new StillWaiting(run.progressInterval(), a -> engine.targets().get(a).location(), line -> say(root, line))) {
+      shown.set(waiting);
       plan = engine.plan(scope, !run.targets.isEmpty(), new Refresher.Listener() {
         @Override
         public void started(Address target) {
@@ -130,13 +131,14 @@ final class PlanCommand implements Callable<Integer> {
         @Override
         public void retried(Address target, String detail) {
           if (!run.json) {
-            say(root, (live ? "\r\u001b[K" : "") + target + ": reading again, " + Text.terminal(detail));
+            say(root, (live ? "\r" + " ".repeat(drawn.get() + 1) + "\r" : "") + target + ": reading again, "
+                + Text.terminal(detail));
           }
         }
       });
     }
     if (live) {
-      root.io.err().print("\r\u001b[K");
+      root.io.err().print("\r" + " ".repeat(drawn.get() + 1) + "\r");
       root.io.err().flush();
     }
     return plan.withCommit(commit);

@@ -36,13 +36,19 @@ final class StillWaiting implements AutoCloseable {
     });
     long every = interval.toMillis();
     ticker.scheduleAtFixedRate(() -> {
-      Map<Address, Long> waiting = new TreeMap<>();
-      long now = System.nanoTime();
-      since.forEach((address, start) -> waiting.put(address, TimeUnit.NANOSECONDS.toSeconds(now - start)));
+      Map<Address, Long> waiting = waiting();
       if (!waiting.isEmpty()) {
         tick.accept(waiting);
       }
     }, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Every target waiting now, with its seconds. */
+  Map<Address, Long> waiting() {
+    Map<Address, Long> waiting = new TreeMap<>();
+    long now = System.nanoTime();
+    since.forEach((address, start) -> waiting.put(address, TimeUnit.NANOSECONDS.toSeconds(now - start)));
+    return waiting;
   }
 
   /**
