@@ -76,4 +76,20 @@ class ApplyProgressTest {
     assertTrue(shown.contains("Reading registries: 1/1 "), "the finished target leaves the line: " + shown);
     assertTrue(!shown.contains("still waiting on"), "a terminal gets the live line, not the plain lines: " + shown);
   }
+
+  @Test
+  void aReadRetriedInsideTheHttpClientDuringApplyGetsALine() throws Exception {
+    FanoutRun f = FanoutRun.minimal(temp);
+    Path p = temp.resolve("p");
+    assertEquals(0, f.sandboxed("plan", "--out", p.toString()).exit());
+    // Every second read of the package: the saved plan's check reads it first, apply's read before the write next.
+    f.faults("[{\"registry\": \"npm\", \"operation\": \"read\", \"path\": \"hello$\", \"status\": 503,"
+        + " \"every\": 2}]");
+
+    FanoutRun.Result apply = f.run("apply", p.toString());
+
+    assertEquals(0, apply.exit(), apply.all());
+    assertTrue(apply.out().matches("(?s).*npm\\.hello: trying again, read GET 127\\.0\\.0\\.1/\\S*hello: HTTP 503;"
+        + " again in \\d+\\.\\ds, attempt 2 of 4.*"), apply.out());
+  }
 }
