@@ -26,7 +26,8 @@ public final class Backport {
       all.add(s.currentVersion());
     }
     for (String v : all) {
-      if (!Versions.isVersion(v)) {
+      // A tag such as 20240101 or 3 is no release version: only major.minor(.patch) counts.
+      if (!Versions.isVersion(v) || !v.matches("v?\\d+\\.\\d+.*")) {
         continue;
       }
       String plain = v.startsWith("v") ? v.substring(1) : v;
