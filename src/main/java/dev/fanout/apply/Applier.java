@@ -89,14 +89,71 @@ public final class Applier {
       }
     }
     BuildRunner builds = new BuildRunner(config.dir(), stateDir, options.nodeDeadline());
-    Publisher publisher = new Publisher(targets, plan, journal, acknowledged, options, http.readTimeoutMillis());
+    Publisher publisher = new Publisher(targets, plan, journal, acknowledged, options, http.readTimeoutMillis(),
+        dev.fanout.provider.Backport.requested(config.release()));
     Walker.Step step = a -> switch (graph.kind(a)) {
-      case BUILD -> builds.build(a, config.builds().get(a));
+      case BUILD -> build(builds, a);
       case ARTIFACT -> artifact(a);
       case PUBLICATION -> publisher.publish(a);
     };
     results.addAll(new Walker(graph, journal, listener, options.parallelism()).walk(toRun, step));
+    if (!artifacts.builtNow().isEmpty()) {
+      recordBuilds(journal);
+    }
     return new ApplyResult(plan.release(), plan.version(), results, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * A build whose record vouches for its outputs is not run again: the plan showed their
+   * digests, and a build that is not reproducible would publish other bytes.
+   */
+  private NodeResult build(BuildRunner builds, Address a) {
+    if (artifacts.stale(a) == null) {
+      return new NodeResult(a, Status.DONE, null, "up to date (recorded in .fanout/build.json)", null, 0, List.of());
+    }
+    NodeResult r = builds.build(a, config.builds().get(a));
+    if (r.status() == Status.DONE) {
+      artifacts.built(a);
+    }
+    return r;
+  }
+
+  /** The next plan shows what this run built; a record that cannot be written only costs that. */
+  private void recordBuilds(Journal journal) {
+    try {
+      artifacts.recordBuilds();
+    } catch (IOException e) {
+      journal.record(null, "build_record_not_written", e.getMessage());
+    }
+  }
+
+  /**
+   * Runs every build step in dependency order, one at a time ({@code fanout build}); a step
+   * whose build dependency failed is not run.
+   */
+  public static List<NodeResult> buildAll(Config config, ReleaseGraph graph, LocalArtifacts artifacts, Path stateDir) {
+    BuildRunner runner = new BuildRunner(config.dir(), stateDir, Duration.ofMinutes(15));
+    List<NodeResult> results = new ArrayList<>();
+    Set<Address> failed = new LinkedHashSet<>();
+    for (Address a : graph.order()) {
+      if (graph.kind(a) != ReleaseGraph.Kind.BUILD) {
+        continue;
+      }
+      Address cause = graph.ancestors(a).stream().filter(failed::contains).findFirst().orElse(null);
+      if (cause != null) {
+        failed.add(a);
+        results.add(new NodeResult(a, Status.BLOCKED, "build", cause + " failed", cause.toString(), 0, List.of()));
+        continue;
+      }
+      NodeResult r = runner.build(a, config.builds().get(a));
+      if (r.status() == Status.DONE) {
+        artifacts.built(a);
+      } else {
+        failed.add(a);
+      }
+      results.add(r);
+    }
+    return results;
   }
 
   /** The nodes to run: every publication the plan would write (or could not read), and everything they need. */

@@ -1,6 +1,7 @@
 package dev.fanout.apply;
 
 import dev.fanout.http.Bounds;
+import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.plan.Action;
@@ -37,11 +38,14 @@ final class Publisher {
   private final Acknowledgements acknowledged;
   private final Applier.Options options;
   private final long readTimeoutMillis;
+  /** The release says {@code latest = true}: a backport moves latest too. */
+  private final boolean latestRequested;
   /** Each registry's {@code concurrency} trait, shared by all its targets in the run. */
   private final Map<String, Semaphore> registryLimits = new ConcurrentHashMap<>();
 
   Publisher(Targets targets, Plan plan, Journal journal, Acknowledgements acknowledged, Applier.Options options,
-      long readTimeoutMillis) {
+      long readTimeoutMillis, boolean latestRequested) {
+    this.latestRequested = latestRequested;
     this.targets = targets;
     this.plan = plan;
     this.journal = journal;
@@ -62,10 +66,10 @@ final class Publisher {
     boolean wrote = false;
     List<String> written = new ArrayList<>();
     limit.acquire();
-    try {
+    // Reads retried inside the HTTP client are said too: a failing registry is never silence.
+    try (Http.Notices notices = Http.retryNotices(d -> journal.record(a, "retry", "read " + d))) {
       for (int attempt = 1; attempt <= options.attempts() && System.nanoTime() < deadline; attempt++) {
         if (attempt > 1) {
-          journal.record(a, "retry", "attempt " + attempt + " after: " + last.getMessage());
           long wait = backoff(attempt, last);
           if (wrote && timedOut(last)) {
             // The registry may still be working on the write we stopped waiting for, and would
@@ -73,13 +77,15 @@ final class Publisher {
             // twice as long as it already had before reading again.
             wait = Math.max(wait, 2L * readTimeoutMillis);
           }
+          journal.record(a, "retry", "attempt " + attempt + " of " + options.attempts() + " in "
+              + Http.seconds(java.time.Duration.ofMillis(wait)) + " after: " + last.getMessage());
           Thread.sleep(wait);
         }
         try {
           DesiredState desired = provider.desired(p);
           // A write an earlier run saw acknowledged counts as in progress: never sent again.
           RegistryState before = acknowledged.overlay(a, desired.version(), provider.read(p));
-          Differ.Verdict verdict = Differ.diff(before, desired, mutable, location);
+          Differ.Verdict verdict = Differ.diff(before, desired, mutable, location, latestRequested);
           switch (verdict.action()) {
             case NO_OP -> {
               return new NodeResult(a, wrote ? Status.PUBLISHED : Status.UP_TO_DATE, null,
@@ -121,7 +127,7 @@ final class Publisher {
           written.addAll(result.written());
           journal.record(a, "wrote", String.join(", ", result.written()));
           Acknowledgements.Acknowledged ack = acknowledged.record(a, desired.version(), describeWrite(verdict, result));
-          return new Visibility(provider, p, desired, mutable, location, visibilityWait(target))
+          return new Visibility(provider, p, desired, mutable, location, visibilityWait(target), latestRequested)
               .await(a, ack, journal, written, describeWrite(verdict, result));
         } catch (RegistryException e) {
           last = e;

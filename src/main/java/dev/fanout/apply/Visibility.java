@@ -30,9 +30,11 @@ final class Visibility {
   private final boolean mutable;
   private final String location;
   private final Duration deadline;
+  private final boolean latestRequested;
 
   Visibility(Provider provider, Publication publication, DesiredState desired, boolean mutable, String location,
-      Duration deadline) {
+      Duration deadline, boolean latestRequested) {
+    this.latestRequested = latestRequested;
     this.provider = provider;
     this.publication = publication;
     this.desired = desired;
@@ -51,7 +53,7 @@ final class Visibility {
       reads++;
       try {
         RegistryState after = provider.read(publication);
-        Differ.Verdict check = Differ.diff(after, desired, mutable, location);
+        Differ.Verdict check = Differ.diff(after, desired, mutable, location, latestRequested);
         // Where the registry does not lag, a write shown as in progress (an open pull request
         // to nixpkgs or winget-pkgs) is what the write was meant to make: it is visible.
         boolean shown = check.action() == Action.NO_OP

@@ -3,6 +3,7 @@ package dev.fanout.artifact;
 import dev.fanout.http.Bounds;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
+import dev.fanout.model.BuildStep;
 import dev.fanout.provider.ArtifactStore;
 import dev.fanout.provider.Digests;
 import java.io.IOException;
@@ -14,9 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
@@ -28,6 +32,10 @@ import okhttp3.Response;
  * local path, a glob, then URLs (a release asset, a mirror), so a missing source falls
  * back to the next instead of failing. Plans look only at what is on disk now; apply
  * {@link #resolve resolves} each artifact once its build has run, downloading if it must.
+ *
+ * <p>A build's output on disk counts only while the {@link BuildRecord} vouches for it (or
+ * this run built it): otherwise it may be an older release's binary, and the artifact is not
+ * known before the build.
  */
 public final class LocalArtifacts implements ArtifactStore {
 
@@ -36,10 +44,94 @@ public final class LocalArtifacts implements ArtifactStore {
   private final Map<Address, Path> resolved = new ConcurrentHashMap<>();
   /** Digests by path, size and modification time, so a rebuilt file is hashed again. */
   private final Map<String, String> digests = new ConcurrentHashMap<>();
+  private final Map<Address, BuildStep> builds;
+  private final Path stateDir;
+  private final BuildFreshness freshness;
+  /** Why each build's outputs are not vouched for; "" when they are. Asked once per run. */
+  private final Map<Address, String> staleness = new ConcurrentHashMap<>();
+  /** Builds this run ran: their outputs are this run's. */
+  private final Set<Address> builtNow = ConcurrentHashMap.newKeySet();
+  private volatile BuildRecord record;
+  private final String version;
+  private final String commit;
 
-  public LocalArtifacts(Path dir, Map<Address, Artifact> artifacts) {
+  /**
+   * @param builds the release's build steps, whose outputs count only when recorded
+   * @param version the release's version, which the build record must be for
+   * @param commit the git commit the release is made from (null outside git)
+   */
+  public LocalArtifacts(Path dir, Map<Address, Artifact> artifacts, Map<Address, BuildStep> builds, Path stateDir,
+      String version, String commit) {
     this.dir = dir;
     this.artifacts = Map.copyOf(artifacts);
+    this.builds = Map.copyOf(builds);
+    this.stateDir = stateDir;
+    this.version = version;
+    this.commit = commit;
+    this.freshness = new BuildFreshness(dir, this.builds, version, commit, this::digest);
+    this.record = BuildRecord.read(stateDir);
+  }
+
+  /**
+   * Why the build's outputs on disk are not used before it runs, or null when the build
+   * record vouches for them (or this run built them).
+   */
+  public String stale(Address build) {
+    if (builtNow.contains(build) || !builds.containsKey(build)) {
+      return null;
+    }
+    String why = staleness.computeIfAbsent(build, b -> {
+      String s = freshness.stale(b, record);
+      return s == null ? "" : s;
+    });
+    return why.isEmpty() ? null : why;
+  }
+
+  /** The build ran in this run: its outputs are the artifacts' files from now on. */
+  public void built(Address build) {
+    builtNow.add(build);
+    staleness.remove(build);
+  }
+
+  /**
+   * Records the builds this run ran in {@code .fanout/build.json}, beside the ones recorded
+   * before that are still for this version and commit, so the next plan shows their digests.
+   */
+  public void recordBuilds() throws IOException {
+    Map<String, BuildRecord.Step> steps = new HashMap<>();
+    BuildRecord before = record;
+    if (before != null && java.util.Objects.equals(before.version(), version)
+        && java.util.Objects.equals(before.commit(), commit)) {
+      steps.putAll(before.steps());
+    }
+    for (Address b : builtNow) {
+      steps.put(b.toString(), freshness.record(builds.get(b)));
+    }
+    BuildRecord next = new BuildRecord(version, commit, steps);
+    next.write(stateDir);
+    record = next;
+  }
+
+  /** The builds this run ran. */
+  public Collection<Address> builtNow() {
+    return Set.copyOf(builtNow);
+  }
+
+  /** The sha256 of the file on disk for the artifact, whether or not a build record vouches for it. */
+  public String sha256OnDisk(Address address) {
+    Artifact a = artifacts.get(address);
+    if (a == null) {
+      return null;
+    }
+    for (String source : a.sources()) {
+      if (!isUrl(source)) {
+        Optional<Path> local = local(source);
+        if (local.isPresent()) {
+          return digest(local.get());
+        }
+      }
+    }
+    return null;
   }
 
   @Override
@@ -57,8 +149,9 @@ public final class LocalArtifacts implements ArtifactStore {
     if (a == null) {
       return Optional.empty();
     }
+    Set<Path> unvouched = unvouchedOutputs(a.builtBy());
     for (String source : a.sources()) {
-      if (isUrl(source)) {
+      if (isUrl(source) || unvouched.contains(dir.resolve(source).normalize())) {
         continue;
       }
       Optional<Path> local = local(source);
@@ -121,6 +214,16 @@ public final class LocalArtifacts implements ArtifactStore {
       }
     }
     throw new IOException("no source of " + address + " is available; tried: " + String.join("; ", tried));
+  }
+
+  /** The outputs of a build whose record does not vouch for them: not the release's files yet. */
+  private Set<Path> unvouchedOutputs(Address build) {
+    if (build == null || stale(build) == null) {
+      return Set.of();
+    }
+    Set<Path> out = new java.util.HashSet<>();
+    builds.get(build).outputs().forEach(o -> out.add(dir.resolve(o).normalize()));
+    return out;
   }
 
   private Optional<Path> local(String source) {

@@ -70,10 +70,6 @@ final class ApplyCommand implements Callable<Integer> {
           + " (default: each registry's own lag); past it the target is published, not visible yet.")
   String visibilityWait;
 
-  @Option(names = "--progress-interval", defaultValue = "10s", hidden = true, paramLabel = "DURATION",
-      description = "How often to say which targets are still waiting on their registry.")
-  String progressInterval;
-
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md), JSON (.json), or one HTML page with the graph and"
       + " a timeline (.html).")
   Path report;
@@ -150,9 +146,17 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private Plan checkSaved(Path file, Engine engine) throws IOException {
-    run.workTree(engine.config().dir());
+    String now = run.workTree(engine.config().dir());
     try {
-      return engine.checkSaved(PlanFile.read(file, engine.stateDir()), file);
+      Plan saved = PlanFile.read(file, engine.stateDir());
+      String planned = saved.commit() == null ? null : saved.commit().split(" ")[0];
+      String head = now == null ? null : now.split(" ")[0];
+      if (planned != null && !planned.equals(head)) {
+        // Another commit is another release: its files, builds and version may all differ.
+        throw new UserError("Saved plan is stale: it was made at commit " + planned + ", and HEAD is now "
+            + (head == null ? "not in git" : head) + ". Make a new plan.");
+      }
+      return engine.checkSaved(saved, file);
     } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
     }
@@ -175,7 +179,7 @@ final class ApplyCommand implements Callable<Integer> {
   private int execute(Engine engine, Plan plan) throws IOException, InterruptedException {
     event(Map.of("type", "apply_start", "release", plan.release(), "version", plan.version()));
     ApplyResult result;
-    try (StillWaiting waiting = new StillWaiting(parseDuration(progressInterval),
+    try (StillWaiting waiting = new StillWaiting(run.progressInterval(),
         a -> engine.targets().get(a).location(), this::line)) {
       result = engine.apply(plan, listener(engine, plan.changes().size(), waiting), options());
     }

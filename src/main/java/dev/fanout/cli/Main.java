@@ -57,6 +57,7 @@ public final class Main {
     cli.addSubcommand(new ValidateCommand());
     cli.addSubcommand(new FmtCommand());
     cli.addSubcommand(new GraphCommand());
+    cli.addSubcommand(new BuildCommand());
     cli.addSubcommand(new PlanCommand());
     cli.addSubcommand(new ApplyCommand());
     cli.addSubcommand(new DriftCommand());

@@ -7,6 +7,8 @@ import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlanFile;
 import dev.fanout.plan.PlanJson;
+import dev.fanout.output.Text;
+import dev.fanout.refresh.Refresher;
 import dev.fanout.sandbox.Sandbox;
 import java.nio.file.Path;
 import java.util.Set;
@@ -83,24 +85,70 @@ final class PlanCommand implements Callable<Integer> {
     return detailed && plan.hasChanges() ? ExitCode.CHANGES : ExitCode.OK;
   }
 
-  /** Refreshes the scope and plans it, with a progress line on a terminal. */
+  /**
+   * Refreshes the scope and plans it. On a terminal one live line counts the targets read and
+   * shows how long each one still being read has waited; plain output (CI) gets a line every
+   * {@code interval} per target still waiting, and one per read retried with its reason and wait.
+   */
   static Plan plan(Main.Root root, RunOptions run, Engine engine) throws InterruptedException {
     String commit = run.workTree(engine.config().dir());
     Set<Address> scope = run.scope(engine);
     int total = scope.size();
-    boolean progress = root.io.interactive() && !run.json;
-    Plan plan = engine.plan(scope, !run.targets.isEmpty(), done -> {
-      if (progress) {
-        synchronized (root.io) {
-          root.io.err().print("\rReading registries: " + done + "/" + total + " ");
-          root.io.err().flush();
-        }
+    boolean live = root.io.interactive() && !run.json;
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<StillWaiting> shown = new java.util.concurrent.atomic.AtomicReference<>();
+    // Terminal control sequences may be filtered on the way out: a shorter line is padded over the last.
+    java.util.concurrent.atomic.AtomicInteger drawn = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable redraw = () -> {
+      synchronized (root.io) {
+        String waits = shown.get() == null ? "" : StillWaiting.live(shown.get().waiting());
+        String line = "Reading registries: " + done.get() + "/" + total + (waits.isEmpty() ? "" : "; waiting: " + waits);
+        String text = Text.terminal(line);
+        root.io.err().print("\r" + text + " ".repeat(Math.max(1, drawn.getAndSet(text.length()) - text.length() + 1)));
+        root.io.err().flush();
       }
-    });
-    if (progress) {
-      root.io.err().print("\r" + " ".repeat(40) + "\r");
+    };
+    Plan plan;
+    try (StillWaiting waiting = live
+        ? new StillWaiting(java.time.Duration.ofSeconds(1), w -> redraw.run())
+        : new StillWaiting(run.progressInterval(), a -> engine.targets().get(a).location(), line -> say(root, line))) {
+      shown.set(waiting);
+      plan = engine.plan(scope, !run.targets.isEmpty(), new Refresher.Listener() {
+        @Override
+        public void started(Address target) {
+          waiting.started(target);
+        }
+
+        @Override
+        public void finished(Address target, int n) {
+          waiting.finished(target);
+          done.set(n);
+          if (live) {
+            redraw.run();
+          }
+        }
+
+        @Override
+        public void retried(Address target, String detail) {
+          if (!run.json) {
+            say(root, (live ? "\r" + " ".repeat(drawn.get() + 1) + "\r" : "") + target + ": reading again, "
+                + Text.terminal(detail));
+          }
+        }
+      });
+    }
+    if (live) {
+      root.io.err().print("\r" + " ".repeat(drawn.get() + 1) + "\r");
       root.io.err().flush();
     }
     return plan.withCommit(commit);
+  }
+
+  /** Progress goes to stderr: stdout holds the plan (or its JSON). */
+  private static void say(Main.Root root, String line) {
+    synchronized (root.io) {
+      root.io.err().println(line);
+      root.io.err().flush();
+    }
   }
 }

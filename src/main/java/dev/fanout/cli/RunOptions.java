@@ -134,7 +134,7 @@ final class RunOptions {
    * dirty work tree without {@code --allow-dirty}. Null outside git.
    */
   String workTree(Path releaseDir) {
-    GitWorkTree tree = GitWorkTree.of(releaseDir);
+    GitWorkTree tree = gitTree(releaseDir);
     if (tree == null) {
       return null;
     }
@@ -143,6 +143,24 @@ final class RunOptions {
     }
     return tree.describe(allowDirty);
   }
+
+  @Option(names = "--progress-interval", defaultValue = "10s", hidden = true, paramLabel = "DURATION",
+      description = "How often plain output says which targets are still waiting on their registry.")
+  String progressInterval;
+
+  Duration progressInterval() {
+    return ApplyCommand.parseDuration(progressInterval);
+  }
+
+  /** The release folder's work tree, asked of git once per command; null outside git. */
+  private GitWorkTree gitTree(Path releaseDir) {
+    if (tree == null || !tree.getKey().equals(releaseDir)) {
+      tree = java.util.Map.entry(releaseDir, java.util.Optional.ofNullable(GitWorkTree.of(releaseDir)));
+    }
+    return tree.getValue().orElse(null);
+  }
+
+  private java.util.Map.Entry<Path, java.util.Optional<GitWorkTree>> tree;
 
   /** The sandbox's folder, absolute, or null without {@code --sandbox}. */
   Path sandboxDir(Path configPath) {
@@ -239,8 +257,14 @@ final class RunOptions {
   Engine open(Main.Root root, ConfigLoader.Result loaded, Sandbox sandbox) {
     Engine.Settings settings = new Engine.Settings(
         sandbox == null ? Routing.direct() : new SandboxRouting(sandbox.urls(), realTypes(root)),
-        VersionCommand.version(), httpPolicy(), parallelism());
+        VersionCommand.version(), httpPolicy(), parallelism(), commit(loaded.config().dir()));
     return Engine.open(loaded.config(), root.providers(), settings, root.io.redactor());
+  }
+
+  /** HEAD's full hash, or null outside git. */
+  String commit(Path releaseDir) {
+    GitWorkTree t = gitTree(releaseDir);
+    return t == null ? null : t.commit();
   }
 
   private int parallelism() {

@@ -7,7 +7,9 @@ import dev.fanout.model.Config;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Differ;
 import dev.fanout.plan.PlannedChange;
+import dev.fanout.provider.Backport;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.Versions;
 import dev.fanout.refresh.Snapshot;
 import dev.fanout.refresh.TargetState;
 import dev.fanout.target.Target;
@@ -54,6 +56,7 @@ public final class DriftChecker {
   }
 
   public DriftReport check(Snapshot snapshot) {
+    boolean latestRequested = Backport.requested(config.release());
     List<DriftReport.Finding> findings = new ArrayList<>();
     Map<Address, String> latest = new LinkedHashMap<>();
     TreeSet<String> allVersions = new TreeSet<>(Versions.ORDER);
@@ -86,14 +89,18 @@ public final class DriftChecker {
           : allVersions.tailSet(mine, false).size();
       boolean holds = s.holds(version);
       String status = "in agreement";
-      if (!holds) {
+      String staysAt = Backport.latestStaysAt(version, s, latestRequested);
+      if (!holds && target.traits().mutable() && staysAt != null) {
+        // A backport leaves a formula or manifest at the newer version: that is no lag.
+        status = "backport: stays at " + staysAt;
+      } else if (!holds) {
         status = s.inProgress() != null ? "in progress" : "missing " + version;
         if (s.inProgress() == null) {
           findings.add(new DriftReport.Finding(DriftReport.Kind.MISSING_VERSION, a, version + " is not on " + location,
               version, mine == null ? "nothing" : mine, "run fanout apply to publish it"));
         }
       } else if (t.desired() != null && isReleaseVersion()) {
-        Differ.Verdict v = Differ.diff(s, t.desired(), target.traits().mutable(), location);
+        Differ.Verdict v = Differ.diff(s, t.desired(), target.traits().mutable(), location, latestRequested);
         if (v.action() != Action.NO_OP) {
           status = "differs";
           for (PlannedChange.ItemChange i : v.items()) {

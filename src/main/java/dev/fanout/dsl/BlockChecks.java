@@ -33,6 +33,8 @@ final class BlockChecks {
       .optional("lock_username", Schema.Type.STRING, "the user to push the lock ref as; defaults to x-access-token "
           + "(GitHub's name for a token)")
       .sensitive("lock_token", "the credential to push the lock ref, such as env(\"GITHUB_TOKEN\")")
+      .optional("latest", Schema.Type.BOOL,
+          "move every registry's latest pointer to this version even when a newer one is out (default: a backport leaves it)")
       .build();
   static final Schema VARIABLE = Schema.builder()
       .optional("type", Schema.Type.ANY, "string, number, bool, list(T), map(T), object({...}) or any")

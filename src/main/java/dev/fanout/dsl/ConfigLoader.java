@@ -224,6 +224,7 @@ public final class ConfigLoader {
       }
       values.keepFailedVisible(d);
     }
+    instances.neededPublications(dir);
     Release release = values.release();
     if (release == null && declarations.values().stream().noneMatch(d -> d.kind() == BlockKind.RELEASE)
         && !parsed.isEmpty() && !hasErrors()) {

@@ -42,6 +42,7 @@ final class Instances {
   private final Map<Address, Publication> publications = new LinkedHashMap<>();
   /** Each publication's identity ({@link ProviderFactory#identity}) and where it was first given. */
   private final Map<String, Map.Entry<Address, SourceRange>> identities = new LinkedHashMap<>();
+  private final Map<Address, SourceRange> blockRanges = new LinkedHashMap<>();
   private final List<Edge> edges = new ArrayList<>();
 
   Instances(Providers providers, BlockChecks blocks, ValueChecks checks, Evaluation values, References references,
@@ -367,6 +368,7 @@ final class Instances {
    * second write fails or, worse, is reported published. Both places are named.
    */
   private void sameIdentity(Address address, ProviderFactory factory, Ast.Block b) {
+    blockRanges.put(address, b.typeRange());
     String identity = factory.identity(publications.get(address));
     if (identity == null) {
       return;
@@ -384,6 +386,27 @@ final class Instances {
           earlier.getKey() + " (" + earlier.getValue() + ") and " + later.getKey() + " (" + later.getValue()
           + ") would both publish " + identity + " at the release's version to the same registry; remove one, or"
           + " give each its own name.", later.getValue()));
+    }
+  }
+
+  /**
+   * Edges the providers find in the publications' own files (an npm folder's dependency on a
+   * sibling package): each needed package must be published by this release, first.
+   */
+  void neededPublications(java.nio.file.Path releaseDir) {
+    for (Map.Entry<Address, SourceRange> e : blockRanges.entrySet()) {
+      Publication p = publications.get(e.getKey());
+      for (String needed : providers.get(p.type()).needs(p, releaseDir)) {
+        Map.Entry<Address, SourceRange> owner = identities.get(p.type() + " " + needed);
+        if (owner == null) {
+          diagnostics.add(Diagnostic.error(e.getKey() + " needs " + p.type() + " " + needed
+              + ", which this release does not publish", "Its files depend on it as part of the release (a"
+              + " workspace:, file: or link: dependency), and the registry cannot resolve that: publish it from"
+              + " this release too, or depend on a published version.", e.getValue()));
+        } else if (!owner.getKey().equals(e.getKey())) {
+          edges.add(new Edge(e.getKey(), owner.getKey(), "needs " + needed, e.getValue().toString()));
+        }
+      }
     }
   }
 

@@ -55,8 +55,10 @@ public final class Engine implements AutoCloseable {
    * @param routing where each publication goes: its registry, or the sandbox's emulator
    * @param version Fanout's version, for the User-Agent
    * @param http retry and timeout settings ({@code --http-timeout}); pacing comes from the providers
+   * @param commit the git commit the release is made from, or null outside git: a build
+   *     record made at another commit does not vouch for the outputs on disk
    */
-  public record Settings(Routing routing, String version, Http.Policy http, int parallelism) {
+  public record Settings(Routing routing, String version, Http.Policy http, int parallelism, String commit) {
     public Settings {
       if (parallelism < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
@@ -65,19 +67,23 @@ public final class Engine implements AutoCloseable {
 
     /** The real registries, standard HTTP settings, ten at a time. */
     public static Settings standard(String version) {
-      return new Settings(Routing.direct(), version, Http.Policy.standard(), 10);
+      return new Settings(Routing.direct(), version, Http.Policy.standard(), 10, null);
     }
 
     public Settings withRouting(Routing routing) {
-      return new Settings(routing, version, http, parallelism);
+      return new Settings(routing, version, http, parallelism, commit);
     }
 
     public Settings withHttp(Http.Policy policy) {
-      return new Settings(routing, version, policy, parallelism);
+      return new Settings(routing, version, policy, parallelism, commit);
     }
 
     public Settings withParallelism(int n) {
-      return new Settings(routing, version, http, n);
+      return new Settings(routing, version, http, n, commit);
+    }
+
+    public Settings withCommit(String hash) {
+      return new Settings(routing, version, http, parallelism, hash);
     }
   }
 
@@ -98,11 +104,14 @@ public final class Engine implements AutoCloseable {
   private final Targets targets;
   private final Redactor redactor;
   private final int parallelism;
+  private final String commit;
 
   private Engine(Config config, Providers providers, Settings settings, Redactor redactor) {
     this.config = config;
     this.graph = ReleaseGraph.of(config);
-    this.artifacts = new LocalArtifacts(config.dir(), config.artifacts());
+    this.commit = settings.commit();
+    this.artifacts = new LocalArtifacts(config.dir(), config.artifacts(), config.builds(),
+        config.dir().resolve(".fanout"), config.release().version(), commit);
     this.http = Http.client(settings.version(), settings.http().withPacing(pacing(providers)));
     this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir());
     this.redactor = redactor;
@@ -178,6 +187,11 @@ public final class Engine implements AutoCloseable {
     return new Refresher(targets, parallelism, acknowledged()).refresh(scope, progress);
   }
 
+  /** Reads the scope's registries and plans it; {@code listener} hears each target start, end and retry. */
+  public Plan plan(Set<Address> scope, boolean partial, Refresher.Listener listener) throws InterruptedException {
+    return plan(new Refresher(targets, parallelism, acknowledged()).refresh(scope, listener), scope, partial);
+  }
+
   /** The plan for a snapshot already read. */
   public Plan plan(Snapshot snapshot, Set<Address> scope, boolean partial) {
     return new Planner(config, graph, targets, artifacts).plan(snapshot, scope, partial);
@@ -190,11 +204,18 @@ public final class Engine implements AutoCloseable {
           + " was made. Make a new plan.");
     }
     for (Map.Entry<String, String> pinned : saved.artifactDigests().entrySet()) {
-      String sha = artifacts.sha256(Address.parse(pinned.getKey()));
+      Address artifact = Address.parse(pinned.getKey());
+      String sha = artifacts.sha256OnDisk(artifact);
       String now = sha == null ? "no file" : "sha256:" + sha;
       if (!now.equals(pinned.getValue())) {
         throw new StalePlanException("Saved plan is stale: " + pinned.getKey() + " is not the file the plan showed:"
             + " the plan has " + pinned.getValue() + ", the file now " + now + ". Make a new plan.");
+      }
+      Address build = config.artifacts().get(artifact).builtBy();
+      String stale = build == null ? null : artifacts.stale(build);
+      if (stale != null) {
+        throw new StalePlanException("Saved plan is stale: " + pinned.getKey() + " was built for the plan, but " + build
+            + " is no longer up to date (" + stale + "); apply would build other bytes. Make a new plan.");
       }
     }
     Refresher refresher = new Refresher(targets, parallelism, acknowledged());
@@ -209,6 +230,16 @@ public final class Engine implements AutoCloseable {
       }
     }
     return saved;
+  }
+
+  /**
+   * Runs every build step alone ({@code fanout build}), in dependency order, and records what
+   * they made in {@code .fanout/build.json}, so a plan shows the digests apply will publish.
+   */
+  public List<dev.fanout.apply.NodeResult> build() throws IOException {
+    List<dev.fanout.apply.NodeResult> results = Applier.buildAll(config, graph, artifacts, stateDir());
+    artifacts.recordBuilds();
+    return results;
   }
 
   /** Whether apply of this plan would write or retry anything. */

@@ -93,6 +93,40 @@ public final class Http {
     }
   }
 
+  /** Who hears of the reads this thread's requests retry: the target the thread works for. */
+  private static final ThreadLocal<java.util.function.Consumer<String>> RETRY_NOTICES = new ThreadLocal<>();
+
+  /**
+   * Until the returned handle is closed, every read this thread's requests retry is told to
+   * {@code notice} ({@code GET host/path: HTTP 503; again in 0.4s, attempt 2 of 4}), so a run
+   * never sits silent while a registry fails. Requests run on the caller's thread.
+   */
+  public static Notices retryNotices(java.util.function.Consumer<String> notice) {
+    java.util.function.Consumer<String> before = RETRY_NOTICES.get();
+    RETRY_NOTICES.set(notice);
+    return () -> RETRY_NOTICES.set(before);
+  }
+
+  /** Ends the notices of {@link #retryNotices}. */
+  public interface Notices extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  static void noticeRetry(Request request, String reason, Duration wait, int next, int allowed) {
+    java.util.function.Consumer<String> notice = RETRY_NOTICES.get();
+    if (notice != null) {
+      notice.accept(request.method() + " " + request.url().host() + request.url().encodedPath() + ": " + reason
+          + "; again in " + seconds(wait) + ", attempt " + next + " of " + allowed);
+    }
+  }
+
+  /** {@code 0.4s}, {@code 12s}: a wait as people read it. */
+  public static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms < 10_000 ? String.format(Locale.ROOT, "%.1fs", ms / 1000.0) : (ms + 500) / 1000 + "s";
+  }
+
   public static OkHttpClient client(String version, Policy policy) {
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequests(64);
@@ -201,7 +235,10 @@ public final class Http {
           if (!idempotent || attempt >= attempts || chain.call().isCanceled()) {
             throw e;
           }
-          sleep(backoff(attempt, null));
+          Duration wait = backoff(attempt, null);
+          noticeRetry(request, e instanceof java.net.SocketTimeoutException ? "no answer in time" : String.valueOf(
+              e.getMessage()), wait, attempt + 1, attempts);
+          sleep(wait);
           continue;
         }
         // A registry that rate limits says when to come back, so waiting is never wasted: a rate
@@ -219,6 +256,7 @@ public final class Http {
             return response;
           }
           response.close();
+          noticeRetry(request, "HTTP " + response.code() + ", rate limited", wait, attempt + 1, allowed);
           sleep(wait);
           continue;
         }
@@ -228,6 +266,7 @@ public final class Http {
           // answer back so the caller reports it (with the time to wait) instead of hanging.
           return chain.proceed(request);
         }
+        noticeRetry(request, "HTTP " + response.code(), wait, attempt + 1, allowed);
         sleep(wait);
       }
     }

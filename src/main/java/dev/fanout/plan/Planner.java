@@ -7,6 +7,7 @@ import dev.fanout.graph.ReleaseGraph;
 import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Edge;
+import dev.fanout.provider.Backport;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.RegistryState;
@@ -51,6 +52,7 @@ public final class Planner {
       changes.put(a, change(targets.get(a), snapshot.get(a), changes, worlds));
     }
     List<String> warnings = new ArrayList<>();
+    warnings.addAll(unvouchedBuilds(changes.keySet()));
     if (partial) {
       warnings.add("This plan covers only the targets given with --target and what they need; the rest of the"
           + " release is not planned. Use it for exceptional cases, not routinely.");
@@ -61,12 +63,15 @@ public final class Planner {
         null);
   }
 
-  /** What the plan's tarballs and manifests were made from: each prebuilt artifact on disk now. */
+  /**
+   * What the plan's tarballs and manifests were made from: each artifact whose file it read,
+   * prebuilt or vouched for by the build record. One known only after the build is not pinned.
+   */
   private Map<String, String> artifactDigests(Set<Address> planned) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Address p : planned) {
       for (Address dep : graph.ancestors(p)) {
-        if (graph.kind(dep) == ReleaseGraph.Kind.ARTIFACT && artifacts.artifact(dep).builtBy() == null) {
+        if (graph.kind(dep) == ReleaseGraph.Kind.ARTIFACT) {
           String sha = artifacts.sha256(dep);
           if (sha != null) {
             out.put(dep.toString(), "sha256:" + sha);
@@ -74,6 +79,31 @@ public final class Planner {
         }
       }
     }
+    return out;
+  }
+
+  /**
+   * Why outputs of the planned targets' builds that are on disk are not used: the plan would
+   * otherwise show an older build's digests and apply publish other bytes.
+   */
+  private List<String> unvouchedBuilds(Set<Address> planned) {
+    Map<String, List<String>> byReason = new LinkedHashMap<>();
+    Set<Address> builds = new java.util.LinkedHashSet<>();
+    for (Address p : planned) {
+      graph.ancestors(p).stream().filter(a -> graph.kind(a) == ReleaseGraph.Kind.BUILD).forEach(builds::add);
+    }
+    for (Address b : builds) {
+      String why = artifacts.stale(b);
+      boolean onDisk = config.builds().get(b).outputs().stream()
+          .anyMatch(o -> java.nio.file.Files.exists(config.dir().resolve(o)));
+      if (why != null && onDisk) {
+        byReason.computeIfAbsent(why, k -> new ArrayList<>()).add(b.toString());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    byReason.forEach((why, names) -> out.add("The outputs on disk of " + String.join(", ", names)
+        + " are not used: " + why + ". Their artifacts are (known after build) and apply builds them; run"
+        + " fanout build first to see their digests in the plan."));
     return out;
   }
 
@@ -97,7 +127,8 @@ public final class Planner {
           List.of("cannot build what " + a + " would publish: " + t.desiredError()), location, List.of(), t.state(),
           null, fingerprint, credentials);
     }
-    Differ.Verdict v = Differ.diff(t.state(), t.desired(), target.traits().mutable(), location);
+    Differ.Verdict v = Differ.diff(t.state(), t.desired(), target.traits().mutable(), location,
+        Backport.requested(config.release()));
     List<String> reasons = new ArrayList<>(v.reasons());
     Action action = v.action();
     if (action.writes()) {

@@ -111,5 +111,14 @@ public interface ProviderFactory {
     return null;
   }
 
+  /**
+   * What the publication needs published first, as identities of publications of the same
+   * type, found in its own files (an npm folder's {@code workspace:} dependencies). The release
+   * must publish each (else {@code fanout validate} fails), and each is an edge of the graph.
+   */
+  default java.util.List<String> needs(Publication publication, java.nio.file.Path releaseDir) {
+    return java.util.List.of();
+  }
+
   Provider create(ProviderContext context);
 }

@@ -1,5 +1,6 @@
 package dev.fanout.refresh;
 
+import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
@@ -55,8 +56,32 @@ public final class Refresher {
     this.acknowledged = acknowledged;
   }
 
+  /** What a refresh tells the people waiting for it: each target's start and end, and each read retried. */
+  public interface Listener {
+    default void started(Address target) {
+    }
+
+    /** {@code done} targets of the refresh are read. */
+    default void finished(Address target, int done) {
+    }
+
+    /** A read of the target's registry is tried again: what failed, the wait, the attempt. */
+    default void retried(Address target, String detail) {
+    }
+  }
+
   /** Reads the given publications; {@code progress} hears how many are done. */
   public Snapshot refresh(Collection<Address> publications, IntConsumer progress) throws InterruptedException {
+    return refresh(publications, new Listener() {
+      @Override
+      public void finished(Address target, int done) {
+        progress.accept(done);
+      }
+    });
+  }
+
+  /** Reads the given publications, telling {@code listener} as it goes. */
+  public Snapshot refresh(Collection<Address> publications, Listener listener) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, publications.size())),
         r -> {
           Thread t = new Thread(r, "fanout-refresh");
@@ -78,11 +103,12 @@ public final class Refresher {
           Target target = targets.get(a);
           Semaphore limit = limits.computeIfAbsent(target.type(), k -> new Semaphore(target.traits().concurrency()));
           limit.acquire();
-          try {
-            return read(a, checks);
+          listener.started(a);
+          try (Http.Notices notices = Http.retryNotices(d -> listener.retried(a, d))) {
+            return read(a, checks, d -> listener.retried(a, d));
           } finally {
             limit.release();
-            progress.accept(done.incrementAndGet());
+            listener.finished(a, done.incrementAndGet());
           }
         }));
       }
@@ -104,7 +130,7 @@ public final class Refresher {
 
   /** One target: credentials, state and desired content, each failure kept as text. */
   public TargetState read(Address a) {
-    return read(a, null);
+    return read(a, null, d -> { });
   }
 
   /**
@@ -112,12 +138,16 @@ public final class Refresher {
    * registry different questions, and a target's reads are what a plan waits for), except for
    * a registry that takes one request at a time.
    */
-  private TargetState read(Address a, ExecutorService checks) {
+  private TargetState read(Address a, ExecutorService checks, java.util.function.Consumer<String> retried) {
     long started = System.nanoTime();
     Target target = targets.get(a);
     Publication p = target.publication();
     CompletableFuture<CredentialCheck> check = checks != null && target.traits().concurrency() > 1
-        ? CompletableFuture.supplyAsync(() -> sharedCredentials(target), checks)
+        ? CompletableFuture.supplyAsync(() -> {
+          try (Http.Notices notices = Http.retryNotices(retried)) {
+            return sharedCredentials(target);
+          }
+        }, checks)
         : CompletableFuture.completedFuture(sharedCredentials(target));
     RegistryState state = null;
     String readError = null;

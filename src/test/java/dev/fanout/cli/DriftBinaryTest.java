@@ -23,8 +23,11 @@ class DriftBinaryTest {
     assertEquals(0, f.sandboxed("apply", "--auto-approve", "--target", "npm.contextlite").exit());
     Path linux = f.dir.resolve("dist/contextlite-linux-amd64");
     String published = sha256(Files.readAllBytes(linux));
-    // A rebuild after the publish: the same version, other bytes on this machine.
-    Files.writeString(linux, "#!/bin/sh\necho contextlite rebuilt\n");
+    // A rebuild after the publish (fanout build records it): the same version, other bytes on this machine.
+    // A file changed by hand would not count: no build record vouches for it.
+    Files.writeString(f.dir.resolve("build.sh"), Files.readString(f.dir.resolve("build.sh"))
+        + "printf '# rebuilt differently\\n' >> \"$out\"\n");
+    assertEquals(0, f.run("build", f.dir.toString()).exit());
 
     FanoutRun.Result drift = f.sandboxed("drift", "--json", "--target", "npm.contextlite");
 

@@ -62,4 +62,55 @@ class DuplicateTargetsTest {
 
     assertEquals(0, validate.exit(), validate.all());
   }
+
+  private FanoutRun.Result validateContextliteWith(String extra) throws IOException {
+    FanoutRun f = new FanoutRun(temp, "contextlite");
+    Path release = f.dir.resolve("release.fanout");
+    Files.writeString(release, Files.readString(release) + extra);
+    return f.run("validate", f.dir.toString());
+  }
+
+  @Test
+  void aSecondBlockForTheSamePypiProjectSpelledOtherwiseFailsValidate() throws IOException {
+    FanoutRun.Result validate = validateContextliteWith("\npypi \"again\" {\n  project  = \"ContextLite\"\n"
+        + "  binaries = artifact.binary\n}\n");
+
+    assertEquals(1, validate.exit(), validate.all());
+    assertTrue(validate.err().contains("Two publications publish the same pypi project contextlite"), validate.err());
+    assertTrue(validate.err().contains("pypi.contextlite (") && validate.err().contains("pypi.again ("), validate.err());
+  }
+
+  @Test
+  void theSameCrateFormulaImageReleaseAndSnapTwiceFailValidate() throws IOException {
+    FanoutRun.Result validate = validateContextliteWith("""
+
+        crates "again" {
+          crate = "contextlite"
+          path  = "crate"
+        }
+
+        homebrew "again" {
+          repository = "contextlite/homebrew-tap"
+          name       = "contextlite"
+          assets     = github_release.main.assets
+        }
+
+        docker "again" {
+          repository = "contextlite/contextlite"
+          binaries   = { for k, b in artifact.binary : k => b if b.os == "linux" }
+          tags       = ["latest", release.version]
+        }
+
+        snap "again" {
+          name     = "contextlite"
+          binaries = { for k, b in artifact.binary : k => b if b.os == "linux" }
+        }
+        """);
+
+    assertEquals(1, validate.exit(), validate.all());
+    for (String what : new String[] {"crates crate contextlite", "homebrew package contextlite in ", "docker image ",
+        "snap snap contextlite"}) {
+      assertTrue(validate.err().contains("Two publications publish the same " + what), what + ": " + validate.err());
+    }
+  }
 }

@@ -122,4 +122,22 @@ class GitVersionTest {
     assertEquals(1, refused.exit(), refused.all());
     assertTrue(refused.err().contains("not clean: release.fanout"), refused.err());
   }
+
+  @Test
+  void applyOfASavedPlanRefusesWhenHeadMovedSinceThePlan() throws Exception {
+    git("tag", "v0.4.6");
+    Path p = temp.resolve("p");
+    FanoutRun.Result plan = f.sandboxed("plan", "--out", p.toString());
+    assertEquals(0, plan.exit(), plan.all());
+    String planned = plan.out().replaceAll("(?s).*From git commit ([0-9a-f]{12}).*", "$1");
+    git("commit", "-q", "--allow-empty", "-m", "after the plan");
+    git("tag", "-f", "v0.4.6");
+
+    FanoutRun.Result apply = f.run("apply", p.toString());
+
+    assertEquals(1, apply.exit(), apply.all());
+    assertTrue(apply.err().matches("(?s).*Saved plan is stale: it was made at commit " + planned
+        + ", and HEAD is now [0-9a-f]{12}\\. Make a new plan\\..*"), apply.err());
+    assertEquals(0, f.writes());
+  }
 }

@@ -107,8 +107,11 @@ class PlanCommandTest {
   void publishedFileWithOtherBytesThanTheLocalArtifactPlansDriftWithBothChecksums() throws Exception {
     FanoutRun f = new FanoutRun(temp, "contextlite");
     assertEquals(0, f.sandboxed("apply", "--auto-approve", "--target", "npm.contextlite").exit());
-    // The local binary changes after it was published: same version, other bytes.
-    Files.writeString(f.dir.resolve("dist/contextlite-linux-amd64"), "#!/bin/sh\necho rebuilt differently\n");
+    // A rebuild after the publish (fanout build records it): the same version, other bytes on this machine.
+    // A file changed by hand would not count: no build record vouches for it.
+    Files.writeString(f.dir.resolve("build.sh"), Files.readString(f.dir.resolve("build.sh"))
+        + "printf '# rebuilt differently\\n' >> \"$out\"\n");
+    assertEquals(0, f.run("build", f.dir.toString()).exit());
 
     FanoutRun.Result plan = f.sandboxed("plan", "--json", "--target", "npm.contextlite");
 

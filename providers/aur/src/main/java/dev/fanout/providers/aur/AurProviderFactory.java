@@ -1,5 +1,6 @@
 package dev.fanout.providers.aur;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -70,6 +71,11 @@ public final class AurProviderFactory implements ProviderFactory {
   @Override
   public Traits traits() {
     return Traits.mutableTarget();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    return "package " + publication.string("package");
   }
 
   @Override

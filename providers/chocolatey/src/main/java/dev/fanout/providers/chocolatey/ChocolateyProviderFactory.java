@@ -1,5 +1,6 @@
 package dev.fanout.providers.chocolatey;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -62,6 +63,13 @@ public final class ChocolateyProviderFactory implements ProviderFactory {
   @Override
   public Traits traits() {
     return Traits.immutable();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    // Package ids are case-insensitive on the gallery.
+    String id = publication.string("package_id");
+    return id == null ? null : "package " + id.toLowerCase(java.util.Locale.ROOT);
   }
 
   @Override

@@ -97,6 +97,13 @@ public final class CratesProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public String identity(Publication publication) {
+    // crates.io treats - and _ alike, and case does not make another crate.
+    String crate = publication.string("crate");
+    return crate == null ? null : "crate " + crate.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  @Override
   public Provider create(ProviderContext context) {
     return new CratesProvider(context);
   }

@@ -5,6 +5,7 @@ import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
+import dev.fanout.provider.Backport;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
@@ -130,7 +131,12 @@ final class DockerProvider implements Provider {
         publication + ": a binary is not built yet; run the build before publishing the image"));
     String index = image.index().digest();
     List<String> stale = new ArrayList<>();
+    boolean backport = Backport.keepsLatest(ctx.release(), before);
     for (String tag : tags(publication)) {
+      // A backport (0.4.5 after 0.4.6) leaves the latest tag on the newer image.
+      if (backport && DesiredState.movesLatest("tag:" + tag)) {
+        continue;
+      }
       if (!index.equals(before.items().get("tag:" + tag))) {
         stale.add(tag);
       }

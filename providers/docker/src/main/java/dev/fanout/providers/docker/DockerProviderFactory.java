@@ -1,5 +1,6 @@
 package dev.fanout.providers.docker;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -68,6 +69,13 @@ public final class DockerProviderFactory implements ProviderFactory {
   @Override
   public Traits traits() {
     return Traits.mutableTarget();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    java.util.List<Object> tags = publication.list("tags");
+    return "image " + publication.string("repository") + (tags.isEmpty() ? " tagged with the release's version"
+        : " tagged " + String.join(", ", new java.util.TreeSet<>(tags.stream().map(String::valueOf).toList())));
   }
 
   @Override

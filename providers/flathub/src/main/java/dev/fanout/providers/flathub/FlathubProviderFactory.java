@@ -1,5 +1,6 @@
 package dev.fanout.providers.flathub;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Schema;
 import dev.fanout.providers.github.GithubFileProviderFactory;
 
@@ -25,5 +26,10 @@ public final class FlathubProviderFactory extends GithubFileProviderFactory {
         .optional("release_date", Schema.Type.STRING, "the metainfo release date (YYYY-MM-DD); default today (UTC)")
         .optional("new_app", Schema.Type.BOOL, "true: submit to flathub/flathub's new-pr branch; false (default): update flathub/{app-id}")
         .build();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    return "app " + publication.string("app_id");
   }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.providers.github;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -72,6 +73,12 @@ public abstract class GithubFileProviderFactory implements ProviderFactory {
   @Override
   public final Traits traits() {
     return Traits.mutableTarget();
+  }
+
+  /** The file in its repository: one formula or manifest, whichever block writes it. */
+  @Override
+  public String identity(Publication publication) {
+    return "package " + publication.string("name", publication.name()) + " in " + publication.string("repository");
   }
 
   @Override

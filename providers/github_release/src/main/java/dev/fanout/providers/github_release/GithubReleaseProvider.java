@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
+import dev.fanout.provider.Backport;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
@@ -348,8 +349,11 @@ final class GithubReleaseProvider implements Provider {
     }
     boolean wantDraft = p.bool("draft", false);
     if (release.path("draft").asBoolean() && !wantDraft) {
-      GithubApi.Answer published = api.send("PATCH", "/repos/" + repo + "/releases/" + id,
-          Map.of("draft", false), "publish release " + tag);
+      // A backport (0.4.5 after 0.4.6) must not become the repository's latest release.
+      Map<String, Object> patch = Backport.keepsLatest(ctx.release(), before)
+          ? Map.of("draft", false, "make_latest", "false") : Map.of("draft", false);
+      GithubApi.Answer published = api.send("PATCH", "/repos/" + repo + "/releases/" + id, patch,
+          "publish release " + tag);
       if (!published.ok()) {
         throw api.failure("publish release " + tag, published);
       }

@@ -127,6 +127,12 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public String identity(Publication publication) {
+    String tag = publication.string("tag");
+    return "release " + (tag == null ? "v + the release's version" : tag) + " of " + publication.string("repository");
+  }
+
+  @Override
   public Provider create(ProviderContext context) {
     return new GithubReleaseProvider(context);
   }

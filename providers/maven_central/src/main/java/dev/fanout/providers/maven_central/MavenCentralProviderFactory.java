@@ -1,5 +1,6 @@
 package dev.fanout.providers.maven_central;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -72,6 +73,11 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
   public Traits traits() {
     // The Portal says PUBLISHED minutes, sometimes hours, before repo1 serves the files.
     return Traits.immutable().withVisibility(Duration.ofMinutes(30));
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    return "artifact " + publication.string("group") + ":" + publication.string("artifact");
   }
 
   @Override

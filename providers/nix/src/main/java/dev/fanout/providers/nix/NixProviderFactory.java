@@ -1,5 +1,6 @@
 package dev.fanout.providers.nix;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Schema;
 import dev.fanout.providers.github.GithubFileProviderFactory;
 
@@ -26,5 +27,10 @@ public final class NixProviderFactory extends GithubFileProviderFactory {
         .oneOf("mode", "pull_request", "commit")
         .optional("branch", Schema.Type.STRING, "in commit mode, the branch to commit to; default the repository's default branch")
         .build();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    return "package " + publication.string("pname") + " in " + publication.string("repository", "NixOS/nixpkgs");
   }
 }

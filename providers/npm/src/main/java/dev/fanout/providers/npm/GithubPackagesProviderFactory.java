@@ -88,6 +88,16 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public List<String> needs(Publication publication, java.nio.file.Path releaseDir) {
+    return NpmValidation.needs(publication, releaseDir);
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    return "package " + publication.string("package");
+  }
+
+  @Override
   public Provider create(ProviderContext context) {
     return new NpmProvider(context, FLAVOUR);
   }

@@ -212,9 +212,10 @@ public final class NpmPackageBuilder {
       throw new IllegalArgumentException(publication + ": " + dir + "/package.json is \"private\": true, which npm "
           + "refuses to publish");
     }
-    Map<String, Object> manifest = new LinkedHashMap<>(folder.manifest());
+    Map<String, Object> manifest = new LinkedHashMap<>(
+        NpmLocalDependencies.rewritten(folder.manifest(), dir, release.version()));
     byte[] packageJson = folder.packageJson();
-    if (!release.version().equals(folder.version())) {
+    if (!release.version().equals(folder.version()) || !manifest.equals(folder.manifest())) {
       manifest.put("version", release.version());
       packageJson = json(manifest).getBytes(StandardCharsets.UTF_8);
     }
@@ -236,9 +237,19 @@ public final class NpmPackageBuilder {
     if (directory == null) {
       return null;
     }
-    String declared = NpmFolder.read(configDir.resolve(directory)).version();
-    return release.version().equals(declared) ? null
-        : directory + "/package.json says version " + declared + "; published as the release's " + release.version();
+    NpmFolder folder = NpmFolder.read(configDir.resolve(directory));
+    String declared = folder.version();
+    List<String> notes = new ArrayList<>();
+    if (!release.version().equals(declared)) {
+      notes.add(directory + "/package.json says version " + declared + "; published as the release's "
+          + release.version());
+    }
+    List<String> locals = NpmLocalDependencies.notes(folder.manifest(), configDir.resolve(directory), release.version());
+    if (!locals.isEmpty()) {
+      notes.add("local dependencies published as versions of this release, as pnpm and yarn do: "
+          + String.join(", ", locals));
+    }
+    return notes.isEmpty() ? null : String.join("; ", notes);
   }
 
   private NpmTarball platformPackage(String platformName, Binary b) throws IOException {

@@ -3,6 +3,7 @@ package dev.fanout.providers.npm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
+import dev.fanout.provider.Backport;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Digests;
@@ -162,7 +163,7 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
   public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
     NpmRegistryClient client = client(publication);
     String version = ctx.release().version();
-    List<String> tags = NpmPackageBuilder.distTags(publication);
+    List<String> tags = tags(publication, before);
     String access = publication.string("access", "public");
     if (!access.equals("public") && !access.equals("restricted")) {
       throw new IllegalArgumentException(publication + ": access must be \"public\" or \"restricted\", not \"" + access + "\"");
@@ -217,6 +218,23 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
       detail += " (" + String.join("; ", notes) + ")";
     }
     return new PublishResult(written, detail);
+  }
+
+  /**
+   * The dist-tags to set. A backport (0.4.5 after 0.4.6) leaves {@code latest} where it is,
+   * as {@code npm publish --tag} does; a publish must name one tag, so it gets
+   * {@code latest-0.4}, the newest of its line.
+   */
+  private List<String> tags(Publication publication, RegistryState before) {
+    List<String> tags = new ArrayList<>(NpmPackageBuilder.distTags(publication));
+    if (Backport.keepsLatest(ctx.release(), before)) {
+      tags.removeIf(DesiredState::movesLatest);
+      if (tags.isEmpty()) {
+        String[] parts = ctx.release().version().split("[.+-]");
+        tags.add("latest-" + parts[0] + (parts.length > 1 ? "." + parts[1] : ""));
+      }
+    }
+    return tags;
   }
 
   /** The document npm's own client PUTs, with the tarball as a base64 attachment. */

@@ -83,6 +83,11 @@ public final class NpmProviderFactory implements ProviderFactory {
   }
 
   @Override
+  public List<String> needs(Publication publication, java.nio.file.Path releaseDir) {
+    return NpmValidation.needs(publication, releaseDir);
+  }
+
+  @Override
   public String identity(Publication publication) {
     return "package " + publication.string("package");
   }

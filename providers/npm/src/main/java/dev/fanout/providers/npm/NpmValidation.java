@@ -52,6 +52,47 @@ public final class NpmValidation {
     if (folder.isPrivate()) {
       out.add(new Problem("directory", directory + "/package.json is \"private\": true, which npm refuses to publish"));
     }
+    Path root = releaseDir.toAbsolutePath().normalize();
+    for (NpmLocalDependencies.Local l : NpmLocalDependencies.of(folder.manifest(), releaseDir.resolve(directory))) {
+      if (l.folder() == null) {
+        continue;
+      }
+      if (!l.folder().toAbsolutePath().normalize().startsWith(root)) {
+        out.add(new Problem("directory", directory + "/package.json: " + l.key() + " is \"" + l.spec() + "\", a folder"
+            + " outside the release; the registry cannot resolve it: publish that package from this release too,"
+            + " or depend on a published version"));
+      } else {
+        try {
+          l.packageName();
+        } catch (IOException e) {
+          out.add(new Problem("directory", directory + "/package.json: " + l.key() + " is \"" + l.spec() + "\", but "
+              + e.getMessage()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The packages a folder's local dependencies name ({@code workspace:}, {@code file:},
+   * {@code link:}), as identities: the release must publish them, and first.
+   */
+  public static List<String> needs(Publication publication, Path releaseDir) {
+    String directory = publication.string("directory");
+    if (directory == null) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    try {
+      NpmFolder folder = NpmFolder.read(releaseDir.resolve(directory));
+      for (NpmLocalDependencies.Local l : NpmLocalDependencies.of(folder.manifest(), releaseDir.resolve(directory))) {
+        if (l.installed()) {
+          out.add("package " + l.packageName());
+        }
+      }
+    } catch (IOException e) {
+      // Reported by problems() at validate.
+    }
     return out;
   }
 

@@ -1,5 +1,6 @@
 package dev.fanout.providers.pypi;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -56,6 +57,13 @@ public final class PypiProviderFactory implements ProviderFactory {
   public Traits traits() {
     // The JSON API is cached behind a CDN (Cache-Control: max-age=900).
     return Traits.immutable().withVisibility(Duration.ofMinutes(15));
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    // PEP 503: names differing only in case and runs of -, _ and . are one project.
+    String project = publication.string("project");
+    return project == null ? null : "project " + project.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-");
   }
 
   @Override

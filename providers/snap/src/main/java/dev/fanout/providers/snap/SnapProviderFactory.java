@@ -1,5 +1,6 @@
 package dev.fanout.providers.snap;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -68,6 +69,11 @@ public final class SnapProviderFactory implements ProviderFactory {
   public Traits traits() {
     // Channels move from one revision to another.
     return Traits.mutableTarget();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    return "snap " + publication.string("name");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.fanout.providers.winget;
 
+import dev.fanout.model.Publication;
 import dev.fanout.provider.Schema;
 import dev.fanout.providers.github.GithubFileProviderFactory;
 
@@ -24,5 +25,13 @@ public final class WingetProviderFactory extends GithubFileProviderFactory {
         .optional("upstream", Schema.Type.STRING, "the repository the pull request goes to; default microsoft/winget-pkgs")
         .optional("fork_owner", Schema.Type.STRING, "who holds the fork; default the token's user")
         .build();
+  }
+
+  @Override
+  public String identity(Publication publication) {
+    // Identifiers are case-insensitive in winget-pkgs.
+    String id = publication.string("identifier");
+    return id == null ? null : "package " + id.toLowerCase(java.util.Locale.ROOT) + " in "
+        + publication.string("upstream", "microsoft/winget-pkgs");
   }
 }

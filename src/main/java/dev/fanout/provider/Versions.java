@@ -1,22 +1,22 @@
-package dev.fanout.drift;
+package dev.fanout.provider;
 
 import java.math.BigInteger;
 import java.util.Comparator;
 
 /** Orders versions the way people read them: 1.0.10 after 1.0.9, 1.0.0-rc.1 before 1.0.0. */
-final class Versions {
+public final class Versions {
 
-  static final Comparator<String> ORDER = Versions::compare;
+  public static final Comparator<String> ORDER = Versions::compare;
 
   private Versions() {
   }
 
   /** Whether a name is a version at all: a registry's tags also hold words such as latest. */
-  static boolean isVersion(String s) {
+  public static boolean isVersion(String s) {
     return s != null && s.matches("v?\\d+(\\.\\d+)*([-+].*)?");
   }
 
-  static int compare(String a, String b) {
+  public static int compare(String a, String b) {
     String[] pa = a.split("[-+]", 2);
     String[] pb = b.split("[-+]", 2);
     int c = compareDotted(pa[0], pb[0]);
