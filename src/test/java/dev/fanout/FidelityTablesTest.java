@@ -24,7 +24,7 @@ class FidelityTablesTest {
   private static final Pattern NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*)(?:\\.([a-z][A-Za-z0-9]*))?`");
 
   @ParameterizedTest
-  @ValueSource(strings = {"npm", "docker", "pypi", "crates", "chocolatey"})
+  @ValueSource(strings = {"npm", "docker", "pypi", "crates", "chocolatey", "snap", "aur", "maven_central", "github"})
   void everyRowNamesATestThatExists(String provider) throws IOException {
     List<String> rows = Files.readAllLines(REPO.resolve("providers").resolve(provider).resolve("FIDELITY.md")).stream()
         .filter(l -> l.startsWith("| ") && !l.startsWith("| Behaviour") && !l.startsWith("| ---")).toList();
