@@ -39,6 +39,7 @@ final class EmulatedReleases {
     if (!access.canWrite()) {
       all.removeIf(r -> Boolean.TRUE.equals(r.get("draft")));
     }
+    all.replaceAll(r -> GithubShapes.release(ctx.baseUrl(), owner, repo, r));
     return Pages.of(req, ctx.baseUrl(), all);
   }
 
@@ -77,7 +78,7 @@ final class EmulatedReleases {
     r.put("assets", new ArrayList<>());
     all.add(r);
     store.save(owner, repo, "releases", all);
-    return SandboxResponse.json(201, r);
+    return SandboxResponse.json(201, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
   }
 
   SandboxResponse release(SandboxRequest req, String owner, String repo, long id) throws IOException {
@@ -88,7 +89,7 @@ final class EmulatedReleases {
     }
     switch (req.method()) {
       case "GET", "HEAD" -> {
-        return SandboxResponse.json(200, r);
+        return SandboxResponse.json(200, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
       }
       case "PATCH" -> {
         Map<String, Object> body = GithubStore.body(req);
@@ -101,7 +102,7 @@ final class EmulatedReleases {
           r.put("published_at", Instant.now().toString());
         }
         store.save(owner, repo, "releases", all);
-        return SandboxResponse.json(200, r);
+        return SandboxResponse.json(200, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
       }
       case "DELETE" -> {
         all.remove(r);
@@ -116,7 +117,8 @@ final class EmulatedReleases {
 
   SandboxResponse releaseAssets(SandboxRequest req, String owner, String repo, long id) throws IOException {
     Map<String, Object> r = GithubStore.byId(releases(owner, repo), id);
-    return r == null ? GithubStore.notFound() : Pages.of(req, ctx.baseUrl(), (List<?>) r.get("assets"));
+    return r == null ? GithubStore.notFound()
+        : Pages.of(req, ctx.baseUrl(), (List<?>) GithubShapes.release(ctx.baseUrl(), owner, repo, r).get("assets"));
   }
 
   @SuppressWarnings("unchecked")
@@ -134,7 +136,7 @@ final class EmulatedReleases {
         Files.deleteIfExists(store.blob(owner, repo, assetId));
         return SandboxResponse.empty(204);
       }
-      return SandboxResponse.json(200, a);
+      return SandboxResponse.json(200, GithubShapes.asset(ctx.baseUrl(), a));
     }
     return GithubStore.notFound();
   }
@@ -174,7 +176,7 @@ final class EmulatedReleases {
     a.put("created_at", Instant.now().toString());
     assets.add(a);
     store.save(owner, repo, "releases", all);
-    return SandboxResponse.json(201, a);
+    return SandboxResponse.json(201, GithubShapes.asset(ctx.baseUrl(), a));
   }
 
   @SuppressWarnings("unchecked")
