@@ -171,7 +171,9 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse route(SandboxRequest req, Access access) throws IOException {
-    String path = req.path();
+    // GitHub reads an encoded slash as a slash: Octokit sends git/ref/heads%2Fmain for the
+    // {ref} of git/get-ref, and the sandbox keeps %2F encoded for npm's scoped names.
+    String path = req.path().replace("%2f", "/");
     String method = req.method();
     Matcher m = GIT.matcher(path);
     if (m.matches()) {
