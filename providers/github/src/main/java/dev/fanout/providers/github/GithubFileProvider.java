@@ -136,7 +136,23 @@ public abstract class GithubFileProvider implements Provider {
       throw new IllegalArgumentException(p + ": mode = \"pull_request\" needs a GitHub repository (owner/repo);"
           + " a git URL (" + repository + ") is written with mode = \"commit\"");
     }
-    return new GitFileRepo(repository, p.string("git_user", "fanout"), p.secret("token"), ctx.workDir(), registry);
+    return new GitFileRepo(ctx.sandbox() ? sandboxGitUrl(repository) : repository, p.string("git_user", "fanout"),
+        p.secret("token"), ctx.workDir(), registry);
+  }
+
+  /**
+   * Where a git-hosted tap lives in the sandbox: the sandbox's GitHub serves git for every
+   * repository, so {@code https://git.example.com/me/homebrew-tap.git} is its {@code me/homebrew-tap}
+   * (the URL's last two path segments) and a {@code --sandbox} run never pushes to the real server.
+   */
+  private String sandboxGitUrl(String repository) {
+    String path = repository.replaceFirst("^https?://[^/]+", "").replaceFirst("/+$", "").replaceFirst("\\.git$", "");
+    String[] segments = path.split("/");
+    if (segments.length < 2 || segments[segments.length - 2].isEmpty()) {
+      throw new IllegalArgumentException("repository " + repository + " needs an owner and a name in its path"
+          + " (https://host/OWNER/NAME.git) to be found in the sandbox");
+    }
+    return ctx.endpoint("api_url") + "/git/" + segments[segments.length - 2] + "/" + segments[segments.length - 1] + ".git";
   }
 
   @Override

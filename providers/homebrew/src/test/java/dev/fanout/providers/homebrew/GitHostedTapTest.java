@@ -82,6 +82,35 @@ class GitHostedTapTest {
   }
 
   @Test
+  void inTheSandboxAGitHostedTapIsTheSandboxGithubsRepositoryOfTheSameOwnerAndName() throws Exception {
+    try (dev.fanout.sandbox.Sandbox sandbox = dev.fanout.sandbox.Sandbox.start(tmp.resolve("sandbox"), "empty",
+        List.of(new dev.fanout.providers.github.GithubEmulator()))) {
+      String github = sandbox.url("github");
+      okhttp3.OkHttpClient http = Http.client("test", Http.Policy.standard());
+      dev.fanout.providers.github.ManifestFixtures.repository(
+          dev.fanout.providers.github.ManifestFixtures.github(http, github), "me/homebrew-tap");
+      Provider provider = new HomebrewProviderFactory().create(new ProviderContext(http, Map.of("api_url", github),
+          new Release("tool", "1.2.0", "literal", "A tool", "https://example.org/tool", "MIT", Map.of()), artifacts,
+          tmp.resolve("work"), true));
+      Publication p = formula("https://git.example.invalid/me/homebrew-tap.git", "1.2.0",
+          dev.fanout.sandbox.TokenPolicy.SANDBOX_TOKEN);
+
+      Provider.PublishResult pushed = provider.publish(p, provider.read(p));
+      String formula;
+      try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder()
+          .url(github + "/repos/me/homebrew-tap/contents/Formula/tool.rb").build()).execute()) {
+        formula = new String(java.util.Base64.getMimeDecoder().decode(
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body().string()).get("content").asText()),
+            StandardCharsets.UTF_8);
+      }
+
+      assertEquals(List.of("Formula/tool.rb"), pushed.written());
+      assertTrue(formula.contains("version \"1.2.0\""), formula);
+      assertEquals(provider.desired(p).items(), provider.read(p).items());
+    }
+  }
+
+  @Test
   void aNewVersionIsOneMoreCommitAndAWrongTokenIsRefusedNamingTheServer() throws Exception {
     try (GitHttpServer server = GitHttpServer.start("me", "s3cret")) {
       server.createRepository("homebrew-tap", "main");
