@@ -38,7 +38,7 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 public final class GithubEmulator implements Emulator {
 
-  static final String LOGIN = "fanout-sandbox";
+  static final String LOGIN = GithubShapes.ACCOUNT;
   /** The prefix of GitHub's installation tokens: {@code GITHUB_TOKEN} in Actions and GitHub Apps'. */
   public static final String INSTALLATION_PREFIX = "ghs_";
   private static final ObjectMapper JSON = new ObjectMapper();

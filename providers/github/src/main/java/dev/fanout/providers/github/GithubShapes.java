@@ -21,6 +21,8 @@ import java.util.Map;
 final class GithubShapes {
 
   static final String CREATED = "2024-01-01T00:00:00Z";
+  /** The sandbox token's account: the author of releases, assets and pull requests it makes. */
+  static final String ACCOUNT = "fanout-sandbox";
 
   private GithubShapes() {
   }
@@ -144,7 +146,7 @@ final class GithubShapes {
     Map<String, Object> out = new LinkedHashMap<>(r);
     long id = ((Number) r.get("id")).longValue();
     out.putIfAbsent("node_id", nodeId("Release", id));
-    out.putIfAbsent("author", user(base, GithubEmulator.LOGIN));
+    out.putIfAbsent("author", user(base, ACCOUNT));
     String api = base + "/repos/" + owner + "/" + repo;
     out.putIfAbsent("tarball_url", api + "/tarball/" + r.get("tag_name"));
     out.putIfAbsent("zipball_url", api + "/zipball/" + r.get("tag_name"));
@@ -164,7 +166,7 @@ final class GithubShapes {
   static Map<String, Object> asset(String base, Map<String, Object> a) {
     Map<String, Object> out = new LinkedHashMap<>(a);
     out.putIfAbsent("node_id", nodeId("ReleaseAsset", ((Number) a.get("id")).longValue()));
-    out.putIfAbsent("uploader", user(base, GithubEmulator.LOGIN));
+    out.putIfAbsent("uploader", user(base, ACCOUNT));
     out.putIfAbsent("updated_at", a.get("created_at"));
     return out;
   }
@@ -181,7 +183,7 @@ final class GithubShapes {
     Object number = stored.get("number");
     String api = base + "/repos/" + owner + "/" + repo;
     pr.put("node_id", nodeId("PullRequest", id));
-    pr.put("user", user(base, GithubEmulator.LOGIN));
+    pr.put("user", user(base, ACCOUNT));
     pr.putIfAbsent("body", null);
     pr.put("locked", false);
     pr.put("assignee", null);
