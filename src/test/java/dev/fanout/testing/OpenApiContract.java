@@ -26,6 +26,8 @@ import java.util.Map;
 public final class OpenApiContract {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** GitHub's path parameters that hold slashes: a file's path, a ref such as {@code heads/main}. */
+  private static final java.util.Set<String> GREEDY = java.util.Set.of("{path}", "{ref}");
   private final JsonNode root;
   private final List<Template> templates = new ArrayList<>();
 
@@ -53,8 +55,8 @@ public final class OpenApiContract {
 
   /**
    * The operation for a method and a path; the template with the most literal segments wins
-   * ({@code /releases/latest} before {@code /releases/{release_id}}). A last parameter may
-   * take several segments, as GitHub's {@code {path}} of contents and {@code {ref}} of refs do.
+   * ({@code /releases/latest} before {@code /releases/{release_id}}). A last {@code {path}} or
+   * {@code {ref}} may take several segments (a file in a folder, {@code heads/main}).
    */
   public Operation find(String method, String path) {
     String[] segs = path.substring(1).split("/");
@@ -79,7 +81,7 @@ public final class OpenApiContract {
 
   private static boolean matches(String[] template, String[] segs, boolean greedyLast) {
     if (template.length != segs.length && !(greedyLast && segs.length > template.length
-        && template[template.length - 1].startsWith("{"))) {
+        && GREEDY.contains(template[template.length - 1]))) {
       return false;
     }
     for (int i = 0; i < template.length; i++) {
