@@ -43,14 +43,14 @@ class TwoRunnersApplyTest {
     Path sandbox = temp.resolve("sandbox");
     Path a = new FanoutRun(temp.resolve("runner-a"), "contextlite").dir;
     Path b = new FanoutRun(temp.resolve("runner-b"), "contextlite").dir;
-    Process serve = java(temp, "sandbox", "serve", "--dir", sandbox.toString())
+    Process serve = FanoutRun.process(temp, "sandbox", "serve", "--dir", sandbox.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       JsonNode urls = JSON.readTree(new BufferedReader(new InputStreamReader(serve.getInputStream(),
           StandardCharsets.UTF_8)).readLine());
-      Process first = java(temp, "apply", a.toString(), "--sandbox=" + sandbox, "--auto-approve")
+      Process first = FanoutRun.process(temp, "apply", a.toString(), "--sandbox=" + sandbox, "--auto-approve")
           .redirectErrorStream(true).redirectOutput(temp.resolve("a.out").toFile()).start();
-      Process second = java(temp, "apply", b.toString(), "--sandbox=" + sandbox, "--auto-approve")
+      Process second = FanoutRun.process(temp, "apply", b.toString(), "--sandbox=" + sandbox, "--auto-approve")
           .redirectErrorStream(true).redirectOutput(temp.resolve("b.out").toFile()).start();
       assertTrue(first.waitFor(5, TimeUnit.MINUTES) && second.waitFor(5, TimeUnit.MINUTES), "an apply hung");
       String outA = Files.readString(temp.resolve("a.out"));
@@ -87,7 +87,7 @@ class TwoRunnersApplyTest {
       }
       creates.values().removeIf(n -> n == 1);
       assertTrue(creates.isEmpty(), "written more than once: " + creates);
-      Process plan = java(temp, "plan", a.toString(), "--sandbox=" + sandbox, "--detailed-exitcode")
+      Process plan = FanoutRun.process(temp, "plan", a.toString(), "--sandbox=" + sandbox, "--detailed-exitcode")
           .redirectErrorStream(true).redirectOutput(temp.resolve("plan.out").toFile()).start();
       assertTrue(plan.waitFor(5, TimeUnit.MINUTES), "plan hung");
       assertEquals(0, plan.exitValue(), "after both runs nothing is left to do:\n" + Files.readString(temp.resolve("plan.out")));
@@ -109,14 +109,5 @@ class TwoRunnersApplyTest {
       assertEquals(200, r.code(), url);
       return JSON.readTree(r.body().string());
     }
-  }
-
-  private static ProcessBuilder java(Path dir, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.fanout.cli.Main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    pb.environment().put("HOME", System.getProperty("user.home"));
-    return pb;
   }
 }
