@@ -47,6 +47,18 @@ final class NoDelayServerSocketFactory extends ServerSocketFactory {
       super();
     }
 
+    /**
+     * Always on. MockWebServer turns it off for a first start on port 0; the connections that
+     * server accepts then keep that setting, and when the server closes one first (JGit's
+     * git-over-HTTP leaves its connections for the server to close) its side waits in
+     * TIME_WAIT on the server's port. The next run's sandbox could not take the port back,
+     * and every URL a registry had stored (a formula's download URLs) pointed at a moved host.
+     */
+    @Override
+    public void setReuseAddress(boolean on) throws java.net.SocketException {
+      super.setReuseAddress(true);
+    }
+
     @Override
     public Socket accept() throws IOException {
       Socket s = new Socket();

@@ -36,6 +36,8 @@ public final class Sandbox implements AutoCloseable {
   private final Map<String, Running> running = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final RequestLog log;
   private final Faults faults;
+  /** Whole exchanges, when the folder asks for them; see {@link Exchanges}. */
+  private final Exchanges exchanges;
   private Scenario scenario;
 
   private record Running(Emulator emulator, MockWebServer server, String baseUrl) { }
@@ -57,6 +59,7 @@ public final class Sandbox implements AutoCloseable {
     this.dir = dir;
     this.log = new RequestLog(dir.resolve("requests.jsonl"));
     this.faults = new Faults(dir.resolve("faults.json"));
+    this.exchanges = Exchanges.openIfAsked(dir);
   }
 
   /** Starts every emulator found on the class path, seeded by {@code scenario} on first use. */
@@ -293,6 +296,9 @@ public final class Sandbox implements AutoCloseable {
     }
     log.record(emulator.registry(), request.method(), request.rawPath(), response.status(), write,
         millis(started), effect.description());
+    if (exchanges != null) {
+      exchanges.record(emulator.registry(), request, response, effect.description());
+    }
     out.code(response.status());
     if (response.reason() != null) {
       out.status("HTTP/1.1 " + response.status() + " " + response.reason());
@@ -387,6 +393,9 @@ public final class Sandbox implements AutoCloseable {
         r.server().close();
       }
       log.close();
+      if (exchanges != null) {
+        exchanges.close();
+      }
     } finally {
       if (claimChannel != null) {
         Files.deleteIfExists(dir.resolve("serving.json"));

@@ -127,4 +127,14 @@ final class FanoutRun {
     }
     throw new AssertionError("no change for " + address + " in " + plan.out());
   }
+
+  /** The CLI as its own process (as a user or CI runs it), in {@code dir}; the caller starts it. */
+  static ProcessBuilder process(Path dir, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.fanout.cli.Main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    pb.environment().put("HOME", System.getProperty("user.home"));
+    return pb;
+  }
 }

@@ -384,11 +384,26 @@ final class AurProvider implements Provider {
     }
     String repo = repoUrl(p);
     UsernamePasswordCredentialsProvider credentials = credentials(p);
+    // A push refused as non-fast-forward means someone pushed since the clone: most often a
+    // second run releasing the same version. Clone again: what they pushed may be ours.
+    for (int attempt = 1; ; attempt++) {
+      PublishResult done = pushOnce(p, name, desired, repo, credentials, attempt < PUSH_ATTEMPTS);
+      if (done != null) {
+        return done;
+      }
+    }
+  }
+
+  private static final int PUSH_ATTEMPTS = 3;
+
+  /** One clone, compare and push; null when the push lost a race and {@code mayRetry}. */
+  private PublishResult pushOnce(Publication p, String name, DesiredState desired, String repo,
+      UsernamePasswordCredentialsProvider credentials, boolean mayRetry) throws RegistryException, IOException {
     Path dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur")), name + "-");
     AurSsh ssh = null;
     try {
       ssh = overHttp(repo) ? null : ssh(p);
-      return push(p, name, repo, desired, dir, credentials, ssh);
+      return push(p, name, repo, desired, dir, credentials, ssh, mayRetry);
     } catch (AurSsh.SshRefused e) {
       throw sshFailure("push " + name, e);
     } finally {
@@ -400,7 +415,7 @@ final class AurProvider implements Provider {
   }
 
   private PublishResult push(Publication p, String name, String repo, DesiredState desired, Path dir,
-      UsernamePasswordCredentialsProvider credentials, AurSsh ssh) throws RegistryException, IOException {
+      UsernamePasswordCredentialsProvider credentials, AurSsh ssh, boolean mayRetry) throws RegistryException, IOException {
     TransportConfigCallback transport = callback(ssh);
     try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
         .setCredentialsProvider(credentials).setTransportConfigCallback(transport).call()) {
@@ -426,6 +441,9 @@ final class AurProvider implements Provider {
           .setTransportConfigCallback(transport).call();
       for (PushResult result : results) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+          if (update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD && mayRetry) {
+            return null;
+          }
           if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
             throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
                 + update.getStatus() + "): " + result.getMessages().strip(), false,

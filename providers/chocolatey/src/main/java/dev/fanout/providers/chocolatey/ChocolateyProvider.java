@@ -51,6 +51,10 @@ final class ChocolateyProvider implements Provider {
 
   @Override
   public RegistryState read(Publication publication) throws RegistryException {
+    return read(publication, true);
+  }
+
+  private RegistryState read(Publication publication, boolean again) throws RegistryException {
     String id = publication.string("package_id");
     String version = ctx.release().version();
     String feed = ctx.endpoint("feed");
@@ -60,7 +64,10 @@ final class ChocolateyProvider implements Provider {
     try (Response response = ctx.http().newCall(request).execute()) {
       if (response.code() == 404) {
         // One request tells only about this version: the others say whether the gallery would take it.
-        return others(id, version, location);
+        RegistryState others = others(id, version, location);
+        // The version itself among the others: it was pushed since the first request (a second
+        // run releasing the same version). Read it again rather than call it refused.
+        return again && others.versions().contains(version) ? read(publication, false) : others;
       }
       if (!response.isSuccessful()) {
         throw new RegistryException(REGISTRY, "read " + id + " " + version, response.code(), response.message(),

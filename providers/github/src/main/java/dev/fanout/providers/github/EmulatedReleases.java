@@ -51,6 +51,7 @@ final class EmulatedReleases {
     if (!access.canWrite()) {
       all.removeIf(r -> Boolean.TRUE.equals(r.get("draft")));
     }
+    all.replaceAll(r -> GithubShapes.release(ctx.baseUrl(), owner, repo, r));
     return Pages.of(req, ctx.baseUrl(), all);
   }
 
@@ -99,7 +100,7 @@ final class EmulatedReleases {
       lifecycle.published(owner, repo, all, r, body.get("make_latest"));
     }
     store.save(owner, repo, "releases", all);
-    return SandboxResponse.json(201, r);
+    return SandboxResponse.json(201, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
   }
 
   SandboxResponse release(SandboxRequest req, String owner, String repo, long id) throws IOException {
@@ -110,7 +111,7 @@ final class EmulatedReleases {
     }
     switch (req.method()) {
       case "GET", "HEAD" -> {
-        return SandboxResponse.json(200, r);
+        return SandboxResponse.json(200, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
       }
       case "PATCH" -> {
         Map<String, Object> body = GithubStore.body(req);
@@ -140,7 +141,7 @@ final class EmulatedReleases {
           lifecycle.latest(owner, repo, all, r, String.valueOf(body.get("make_latest")));
         }
         store.save(owner, repo, "releases", all);
-        return SandboxResponse.json(200, r);
+        return SandboxResponse.json(200, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
       }
       case "DELETE" -> {
         lifecycle.deleted(owner, repo, r);
@@ -170,7 +171,8 @@ final class EmulatedReleases {
 
   SandboxResponse releaseAssets(SandboxRequest req, String owner, String repo, long id) throws IOException {
     Map<String, Object> r = GithubStore.byId(releases(owner, repo), id);
-    return r == null ? GithubStore.notFound() : Pages.of(req, ctx.baseUrl(), (List<?>) r.get("assets"));
+    return r == null ? GithubStore.notFound()
+        : Pages.of(req, ctx.baseUrl(), (List<?>) GithubShapes.release(ctx.baseUrl(), owner, repo, r).get("assets"));
   }
 
   @SuppressWarnings("unchecked")
@@ -191,7 +193,7 @@ final class EmulatedReleases {
         Files.deleteIfExists(store.blob(owner, repo, assetId));
         return SandboxResponse.empty(204);
       }
-      return SandboxResponse.json(200, a);
+      return SandboxResponse.json(200, GithubShapes.asset(ctx.baseUrl(), a));
     }
     return GithubStore.notFound();
   }
@@ -234,7 +236,7 @@ final class EmulatedReleases {
     a.put("created_at", Instant.now().toString());
     assets.add(a);
     store.save(owner, repo, "releases", all);
-    return SandboxResponse.json(201, a);
+    return SandboxResponse.json(201, GithubShapes.asset(ctx.baseUrl(), a));
   }
 
   @SuppressWarnings("unchecked")

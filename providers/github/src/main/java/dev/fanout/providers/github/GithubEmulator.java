@@ -38,7 +38,7 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 public final class GithubEmulator implements Emulator {
 
-  static final String LOGIN = "fanout-sandbox";
+  static final String LOGIN = GithubShapes.ACCOUNT;
   /** The prefix of GitHub's installation tokens: {@code GITHUB_TOKEN} in Actions and GitHub Apps'. */
   public static final String INSTALLATION_PREFIX = "ghs_";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -149,9 +149,13 @@ public final class GithubEmulator implements Emulator {
     if (enterprise != null) {
       response = EnterprisePrefixes.prefixed(response, ctx.baseUrl());
     }
-    long used = requests.incrementAndGet() % 5000;
-    response = response.withHeader("x-ratelimit-limit", "5000")
+    long count = requests.incrementAndGet();
+    long used = count % 5000;
+    response = GithubHeaders.location(response)
+        .withHeader("X-GitHub-Request-Id", GithubHeaders.requestId(count))
+        .withHeader("x-ratelimit-limit", "5000")
         .withHeader("x-ratelimit-remaining", String.valueOf(5000 - used))
+        .withHeader("x-ratelimit-used", String.valueOf(used))
         .withHeader("x-ratelimit-reset", String.valueOf(Instant.now().getEpochSecond() / 3600 * 3600 + 3600))
         .withHeader("x-ratelimit-resource", "core");
     if (access.canRead() && !installation) {
@@ -187,7 +191,9 @@ public final class GithubEmulator implements Emulator {
   }
 
   private SandboxResponse route(SandboxRequest req, Access access) throws IOException {
-    String path = req.path();
+    // GitHub reads an encoded slash as a slash: Octokit sends git/ref/heads%2Fmain for the
+    // {ref} of git/get-ref, and the sandbox keeps %2F encoded for npm's scoped names.
+    String path = req.path().replace("%2f", "/");
     String method = req.method();
     Matcher m = GIT.matcher(path);
     if (m.matches()) {
@@ -200,8 +206,7 @@ public final class GithubEmulator implements Emulator {
       if (access == Access.NONE) {
         return GithubStore.error(401, "Requires authentication");
       }
-      return SandboxResponse.json(200, Map.of("login", LOGIN, "id", 1, "type", "User",
-          "html_url", ctx.baseUrl() + "/" + LOGIN));
+      return SandboxResponse.json(200, GithubShapes.privateUser(ctx.baseUrl(), LOGIN));
     }
     m = DOWNLOAD.matcher(path);
     if (!m.matches()) {
@@ -262,17 +267,7 @@ public final class GithubEmulator implements Emulator {
   }
 
   private Map<String, Object> repoJson(String owner, String repo, boolean fork) {
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("name", repo);
-    j.put("full_name", owner + "/" + repo);
-    j.put("owner", Map.of("login", owner));
-    j.put("private", false);
-    j.put("fork", fork);
-    j.put("default_branch", defaultBranch(owner, repo));
-    j.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo);
-    j.put("clone_url", ctx.baseUrl() + "/git/" + owner + "/" + repo + ".git");
-    j.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo);
-    return j;
+    return GithubShapes.repository(ctx.baseUrl(), owner, repo, defaultBranch(owner, repo), fork);
   }
 
   private String defaultBranch(String owner, String repo) {
@@ -303,7 +298,7 @@ public final class GithubEmulator implements Emulator {
         j.put("permissions", Map.of("admin", push, "maintain", push, "push", push, "triage", push, "pull", true));
       }
       if (parent != null) {
-        j.put("parent", Map.of("full_name", parent));
+        j.put("parent", parentJson(parent));
       }
       return SandboxResponse.json(200, j);
     }
@@ -334,7 +329,7 @@ public final class GithubEmulator implements Emulator {
       String tag = rest.substring("/releases/tags/".length());
       for (Map<String, Object> r : releases.releases(owner, repo)) {
         if (tag.equals(r.get("tag_name")) && !Boolean.TRUE.equals(r.get("draft"))) {
-          return SandboxResponse.json(200, r);
+          return SandboxResponse.json(200, GithubShapes.release(ctx.baseUrl(), owner, repo, r));
         }
       }
       return GithubStore.notFound();
@@ -373,8 +368,13 @@ public final class GithubEmulator implements Emulator {
   }
 
   private Map<String, Object> refJson(String owner, String repo, String ref, ObjectId id) {
-    return Map.of("ref", ref, "url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/git/" + ref,
-        "object", Map.of("sha", id.name(), "type", "commit"));
+    return GithubShapes.ref(ctx.baseUrl(), owner, repo, ref, id.name());
+  }
+
+  /** A fork's {@code parent}: the repository it was forked from, as {@code repository}. */
+  private Map<String, Object> parentJson(String fullName) {
+    String[] r = fullName.split("/", 2);
+    return GithubShapes.repository(ctx.baseUrl(), r[0], r[1], GitRepos.DEFAULT_BRANCH, false);
   }
 
   private SandboxResponse createRef(SandboxRequest req, String owner, String repo) throws IOException {
@@ -397,7 +397,7 @@ public final class GithubEmulator implements Emulator {
   private SandboxResponse fork(String owner, String repo) throws IOException {
     forks.fork(owner, repo, LOGIN);
     Map<String, Object> j = repoJson(LOGIN, repo, true);
-    j.put("parent", Map.of("full_name", owner + "/" + repo));
+    j.put("parent", parentJson(owner + "/" + repo));
     return SandboxResponse.json(202, j);
   }
 
@@ -430,6 +430,10 @@ public final class GithubEmulator implements Emulator {
         + (ref == null ? "" : "?ref=" + ref));
     j.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo + "/blob/"
         + (ref == null ? GitRepos.DEFAULT_BRANCH : ref) + "/" + file);
+    j.put("git_url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/git/blobs/" + sha.name());
+    j.put("download_url", ctx.baseUrl() + "/raw/" + owner + "/" + repo + "/"
+        + (ref == null ? GitRepos.DEFAULT_BRANCH : ref) + "/" + file);
+    j.put("_links", Map.of("self", j.get("url"), "git", j.get("git_url"), "html", j.get("html_url")));
     return j;
   }
 
@@ -488,11 +492,23 @@ public final class GithubEmulator implements Emulator {
           || base != null && !base.equals(b.get("ref"))) {
         continue;
       }
-      out.add(pr);
+      out.add(pullJson(owner, repo, pr));
     }
     // GitHub's default order is sort=created, direction=desc: the newest pull request first.
     java.util.Collections.reverse(out);
     return Pages.of(req, ctx.baseUrl(), out);
+  }
+
+  /** A stored pull request as GitHub answers it, with the commits its head and base are at now. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> pullJson(String owner, String repo, Map<String, Object> pr) throws IOException {
+    Map<String, Object> h = (Map<String, Object>) pr.get("head");
+    Map<String, Object> b = (Map<String, Object>) pr.get("base");
+    String headFull = String.valueOf(((Map<String, Object>) h.get("repo")).get("full_name"));
+    ObjectId headAt = git.branch(headFull.substring(0, headFull.indexOf('/')), repo, (String) h.get("ref"));
+    ObjectId baseAt = git.branch(owner, repo, (String) b.get("ref"));
+    return GithubShapes.pull(ctx.baseUrl(), owner, repo, pr,
+        (headAt == null ? ObjectId.zeroId() : headAt).name(), (baseAt == null ? ObjectId.zeroId() : baseAt).name());
   }
 
   private SandboxResponse createPull(SandboxRequest req, String owner, String repo) throws IOException {
@@ -542,7 +558,7 @@ public final class GithubEmulator implements Emulator {
     pr.put("created_at", Instant.now().toString());
     pulls.add(pr);
     store.save(owner, repo, "pulls", pulls);
-    return SandboxResponse.json(201, pr);
+    return SandboxResponse.json(201, pullJson(owner, repo, pr));
   }
 
   // --- git smart HTTP ---

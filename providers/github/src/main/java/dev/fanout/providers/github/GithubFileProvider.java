@@ -126,8 +126,46 @@ public abstract class GithubFileProvider implements Provider {
     return packageName(p) + "-" + version();
   }
 
+  /** The repository as a git URL on any git server, or null when it is GitHub's {@code owner/repo}. */
+  private GitFileRepo overGit(Publication p) {
+    String repository = p.string("repository");
+    if (!GitFileRepo.isGitUrl(repository)) {
+      return null;
+    }
+    if (pullRequestMode(p)) {
+      throw new IllegalArgumentException(p + ": mode = \"pull_request\" needs a GitHub repository (owner/repo);"
+          + " a git URL (" + repository + ") is written with mode = \"commit\"");
+    }
+    return new GitFileRepo(ctx.sandbox() ? sandboxGitUrl(repository) : repository, p.string("git_user", "fanout"),
+        p.secret("token"), ctx.workDir(), registry);
+  }
+
+  /**
+   * Where a git-hosted tap lives in the sandbox: the sandbox's GitHub serves git for every
+   * repository, so {@code https://git.example.com/me/homebrew-tap.git} is its {@code me/homebrew-tap}
+   * (the URL's last two path segments) and a {@code --sandbox} run never pushes to the real server.
+   */
+  private String sandboxGitUrl(String repository) {
+    String path = repository.replaceFirst("^https?://[^/]+", "").replaceFirst("/+$", "").replaceFirst("\\.git$", "");
+    String[] segments = path.split("/");
+    if (segments.length < 2 || segments[segments.length - 2].isEmpty()) {
+      throw new IllegalArgumentException("repository " + repository + " needs an owner and a name in its path"
+          + " (https://host/OWNER/NAME.git) to be found in the sandbox");
+    }
+    return ctx.endpoint("api_url") + "/git/" + segments[segments.length - 2] + "/" + segments[segments.length - 1] + ".git";
+  }
+
   @Override
   public RegistryState read(Publication p) throws RegistryException {
+    GitFileRepo git = overGit(p);
+    if (git != null) {
+      byte[] there = git.read(path(p));
+      Map<String, String> items = there == null ? Map.of() : parse(there);
+      String current = items.get("version");
+      String location = p.string("repository") + " " + path(p);
+      return there == null ? new RegistryState(false, List.of(), null, Map.of(), Map.of(), null, location)
+          : new RegistryState(true, current == null ? List.of() : List.of(current), current, items, Map.of(), null, location);
+    }
     String repo = String.join("/", GithubApi.ownerRepo(p));
     GithubApi api = api(p);
     String path = path(p);
@@ -159,6 +197,10 @@ public abstract class GithubFileProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
+    GitFileRepo git = overGit(p);
+    if (git != null) {
+      return git.check();
+    }
     return api(p).checkCredentials(String.join("/", GithubApi.ownerRepo(p)), true);
   }
 
@@ -177,6 +219,13 @@ public abstract class GithubFileProvider implements Provider {
           "pass assets = github_release.NAME.assets with at least one supported platform", null);
     }
     byte[] content = generate(p, assets);
+    GitFileRepo git = overGit(p);
+    if (git != null) {
+      String path = path(p);
+      return git.write(path, content, packageName(p) + " " + version())
+          ? new PublishResult(List.of(path), "pushed " + path + " to " + p.string("repository"))
+          : new PublishResult(List.of(), path + " already up to date in " + p.string("repository"));
+    }
     String repo = String.join("/", GithubApi.ownerRepo(p));
     GithubApi api = api(p);
     String path = path(p);
@@ -231,31 +280,7 @@ public abstract class GithubFileProvider implements Provider {
   /** Writes the file unless it already holds these bytes; returns whether it wrote. */
   private boolean write(GithubApi api, String repo, String path, String branch, byte[] content, String message)
       throws RegistryException {
-    String query = branch == null ? "" : "?ref=" + encode(branch);
-    GithubApi.Answer current = api.get("/repos/" + repo + "/contents/" + encodePath(path) + query, "read " + path);
-    String sha = null;
-    if (current.ok()) {
-      if (Arrays.equals(decode(current.json()), content)) {
-        return false;
-      }
-      sha = current.json().path("sha").asText();
-    } else if (current.status() != 404) {
-      throw api.failure("read " + path, current);
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("message", message);
-    body.put("content", Base64.getEncoder().encodeToString(content));
-    if (sha != null) {
-      body.put("sha", sha);
-    }
-    if (branch != null) {
-      body.put("branch", branch);
-    }
-    GithubApi.Answer put = api.send("PUT", "/repos/" + repo + "/contents/" + encodePath(path), body, "write " + path);
-    if (!put.ok()) {
-      throw api.failure("write " + path, put);
-    }
-    return true;
+    return ContentsWrite.put(api, repo, path, branch, content, message);
   }
 
   private static byte[] decode(JsonNode file) {
@@ -293,6 +318,8 @@ public abstract class GithubFileProvider implements Provider {
         .optional("homepage", dev.fanout.provider.Schema.Type.STRING, "default the release's homepage")
         .optional("license", dev.fanout.provider.Schema.Type.STRING, "SPDX id; default the release's license")
         .optional("mode", dev.fanout.provider.Schema.Type.STRING,
-            "\"commit\" (default) to the default branch, or \"pull_request\" from a branch");
+            "\"commit\" (default) to the default branch, or \"pull_request\" from a branch")
+        .optional("git_user", dev.fanout.provider.Schema.Type.STRING,
+            "the user name sent with the token when repository is a git URL; default fanout");
   }
 }

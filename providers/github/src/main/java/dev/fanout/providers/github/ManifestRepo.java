@@ -6,7 +6,6 @@ import dev.fanout.providers.github.GithubApi;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class ManifestRepo {
 
   /** A file's bytes at a ref (null: the default branch), or null when it or the repository is absent. */
   public byte[] read(String repo, String ref, String path) throws RegistryException {
-    GithubApi.Answer a = api.get(contentsPath(repo, path, ref), "read " + repo + "/" + path);
+    GithubApi.Answer a = api.get(ContentsWrite.path(repo, path, ref), "read " + repo + "/" + path);
     if (a.status() == 404) {
       return null;
     }
@@ -55,7 +54,7 @@ public final class ManifestRepo {
    * the server does not list directories (the sandbox's GitHub answers 404 for them).
    */
   public List<String> directories(String repo, String path) throws RegistryException {
-    GithubApi.Answer a = api.get(contentsPath(repo, path, null), "list " + repo + "/" + path);
+    GithubApi.Answer a = api.get(ContentsWrite.path(repo, path, null), "list " + repo + "/" + path);
     if (a.status() == 404 || a.ok() && (a.json() == null || !a.json().isArray())) {
       return null;
     }
@@ -157,7 +156,12 @@ public final class ManifestRepo {
       }
       String sha = from.json().path("object").path("sha").asText();
       GithubApi.Answer created = createBranch(fork, change.branch(), sha);
-      if (created.status() == 422) {
+      if (created.status() == 422 && api.get("/repos/" + fork + "/git/ref/heads/" + change.branch(),
+          "read branch " + change.branch()).ok()) {
+        // Another run (a second CI runner on the same release) made the branch since the read
+        // above: "Reference already exists". Use it; the files below are written only if they differ.
+        created = null;
+      } else if (created.status() == 422) {
         // The fork may lack upstream's newest commit (GitHub shares objects across a fork
         // network; a plain git host does not). Branching from the fork's own copy of the
         // base still gives a pull request whose diff is only these files.
@@ -166,10 +170,12 @@ public final class ManifestRepo {
           created = createBranch(fork, change.branch(), own.json().path("object").path("sha").asText());
         }
       }
-      if (!created.ok()) {
+      if (created != null && !created.ok()) {
         throw api.failure("create branch " + change.branch() + " in " + fork, created);
       }
-      written.add("branch " + change.branch());
+      if (created != null) {
+        written.add("branch " + change.branch());
+      }
     } else if (!branch.ok()) {
       throw api.failure("read branch " + change.branch(), branch);
     }
@@ -211,30 +217,9 @@ public final class ManifestRepo {
       throws RegistryException {
     List<String> written = new ArrayList<>();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      String path = f.getKey();
-      GithubApi.Answer there = api.get(contentsPath(repo, path, branch), "read " + path);
-      String sha = null;
-      if (there.ok() && there.json() != null && there.json().isObject()) {
-        byte[] current = Base64.getMimeDecoder().decode(there.json().path("content").asText());
-        if (Arrays.equals(current, f.getValue())) {
-          continue;
-        }
-        sha = there.json().path("sha").asText();
-      } else if (there.status() != 404) {
-        throw api.failure("read " + repo + "/" + path, there);
+      if (ContentsWrite.put(api, repo, f.getKey(), branch, f.getValue(), message)) {
+        written.add(f.getKey());
       }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("message", message);
-      body.put("content", Base64.getEncoder().encodeToString(f.getValue()));
-      body.put("branch", branch);
-      if (sha != null) {
-        body.put("sha", sha);
-      }
-      GithubApi.Answer put = api.send("PUT", contentsPath(repo, path, null), body, "write " + path);
-      if (!put.ok()) {
-        throw api.failure("write " + repo + "/" + path + " on " + branch, put);
-      }
-      written.add(path);
     }
     return written;
   }
@@ -311,18 +296,6 @@ public final class ManifestRepo {
       return false;
     }
     throw api.failure("sync fork " + fork + " with its upstream", a);
-  }
-
-  private static String contentsPath(String repo, String path, String ref) {
-    StringBuilder b = new StringBuilder("/repos/").append(repo).append("/contents/");
-    String[] parts = path.split("/");
-    for (int i = 0; i < parts.length; i++) {
-      b.append(i == 0 ? "" : "/").append(encode(parts[i]));
-    }
-    if (ref != null) {
-      b.append("?ref=").append(encode(ref));
-    }
-    return b.toString();
   }
 
   private static String encode(String s) {

@@ -329,8 +329,7 @@ final class GithubReleaseProvider implements Provider {
     for (Wanted w : wanted) {
       JsonNode there = present.get(w.name());
       if (there != null) {
-        String digest = assetDigest(there, w.content() != null ? (long) w.content().length
-            : w.file().map(GithubReleaseProvider::size).orElse(null), w.sha256());
+        String digest = digestOf(there, w);
         if (!digest.equals(w.sha256())) {
           throw new RegistryException(REGISTRY, "publish " + tag, 0, "asset " + w.name() + " of release " + tag
               + " holds other bytes (" + digest + ", want " + w.sha256() + ")", false,
@@ -345,10 +344,18 @@ final class GithubReleaseProvider implements Provider {
         written.add(w.name());
       } else if (!uploaded.alreadyExists()) {
         throw api.failure("upload " + w.name(), uploaded);
+      } else {
+        confirmAsset(api, repo, tag, id, w);
       }
     }
     boolean wantDraft = p.bool("draft", false);
     if (release.path("draft").asBoolean() && !wantDraft) {
+      // Another run on the same release (a second CI runner) may have published it meanwhile.
+      GithubApi.Answer now = api.get("/repos/" + repo + "/releases/" + id, "read release " + tag);
+      if (now.ok() && now.json() != null && !now.json().path("draft").asBoolean(true)) {
+        return new PublishResult(written, written.isEmpty() ? "release " + tag + " already complete"
+            : "release " + tag + ": " + String.join(", ", written) + " (published by another run)");
+      }
       // A backport (0.4.5 after 0.4.6) must not become the repository's latest release.
       Map<String, Object> patch = Backport.keepsLatest(ctx.release(), before)
           ? Map.of("draft", false, "make_latest", "false") : Map.of("draft", false);
@@ -374,6 +381,34 @@ final class GithubReleaseProvider implements Provider {
     int brace = template.indexOf('{');
     String url = brace < 0 ? template : template.substring(0, brace);
     return url.startsWith("http") ? url : ctx.endpoint("uploads_url") + "/repos/" + repo + "/releases/" + id + "/assets";
+  }
+
+  /**
+   * An upload refused with "already_exists": another run uploaded that name a moment ago. The
+   * refusal is confirmed by reading the release's assets: the asset must hold our bytes.
+   */
+  private void confirmAsset(GithubApi api, String repo, String tag, long id, Wanted w) throws RegistryException {
+    List<JsonNode> assets = api.list("/repos/" + repo + "/releases/" + id + "/assets", "read assets of " + tag);
+    for (JsonNode there : assets == null ? List.<JsonNode>of() : assets) {
+      if (!w.name().equals(there.path("name").asText())) {
+        continue;
+      }
+      String digest = digestOf(there, w);
+      if (digest.equals(w.sha256())) {
+        return;
+      }
+      throw new RegistryException(REGISTRY, "upload " + w.name(), 422, "asset " + w.name() + " of release " + tag
+          + " was uploaded meanwhile with other bytes (" + digest + ", want " + w.sha256() + ")", false,
+          "another run released other files under this version: delete the asset by hand if it is wrong", null);
+    }
+    throw new RegistryException(REGISTRY, "upload " + w.name(), 422, "GitHub says asset " + w.name()
+        + " already exists on release " + tag + ", but the release does not list it", true, "run again", null);
+  }
+
+  /** The sha256 of an asset on GitHub, read as {@link #assetDigest} does for the file we want there. */
+  private static String digestOf(JsonNode there, Wanted w) {
+    return assetDigest(there, w.content() != null ? (long) w.content().length
+        : w.file().map(GithubReleaseProvider::size).orElse(null), w.sha256());
   }
 
   private static long size(Path f) {

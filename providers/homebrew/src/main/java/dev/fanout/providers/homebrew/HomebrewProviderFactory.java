@@ -7,6 +7,7 @@ public final class HomebrewProviderFactory extends GithubFileProviderFactory {
 
   public HomebrewProviderFactory() {
     super("homebrew", "A Homebrew formula (Formula/NAME.rb) in a tap repository on GitHub",
-        "the tap, \"owner/homebrew-tap\"", HomebrewProvider::new);
+        "the tap: \"owner/homebrew-tap\" on GitHub, or a git URL on any git server"
+            + " (\"https://git.example.com/me/homebrew-tap.git\")", HomebrewProvider::new);
   }
 }
