@@ -396,6 +396,24 @@ final class AurProvider implements Provider {
 
   private static final int PUSH_ATTEMPTS = 3;
 
+  /**
+   * A push refused because another push landed first: non-fast-forward, the ref changed since
+   * the advertisement, or the server could not take the ref's lock (two first pushes to an empty
+   * repository at once: receive-pack answers "failed to lock" or "failed to update ref", often
+   * with no message at all). A refusal by the AUR's hook says so ("pre-receive hook declined")
+   * and is not a race: it is never retried.
+   */
+  static boolean lostRace(RemoteRefUpdate update) {
+    String message = update.getMessage() == null ? "" : update.getMessage().toLowerCase(java.util.Locale.ROOT);
+    return switch (update.getStatus()) {
+      case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> true;
+      case REJECTED_OTHER_REASON -> !message.contains("hook") && (message.isBlank() || message.contains("lock")
+          || message.contains("exist") || message.contains("failed to update") || message.contains("stale")
+          || message.contains("fast forward") || message.contains("fast-forward"));
+      default -> false;
+    };
+  }
+
   /** One clone, compare and push; null when the push lost a race and {@code mayRetry}. */
   private PublishResult pushOnce(Publication p, String name, DesiredState desired, String repo,
       UsernamePasswordCredentialsProvider credentials, boolean mayRetry) throws RegistryException, IOException {
@@ -441,12 +459,13 @@ final class AurProvider implements Provider {
           .setTransportConfigCallback(transport).call();
       for (PushResult result : results) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-          if (update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD && mayRetry) {
+          if (mayRetry && lostRace(update)) {
             return null;
           }
           if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
             throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
-                + update.getStatus() + "): " + result.getMessages().strip(), false,
+                + update.getStatus() + (update.getMessage() == null ? "" : ", " + update.getMessage()) + "): "
+                + result.getMessages().strip(), false,
                 update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
                     ? "someone pushed meanwhile: run again" : "fix what the AUR names and run again", null);
           }
