@@ -37,7 +37,7 @@ record OwnDistribution(String filename, String filetype, String pyversion, byte[
       "^([^-]+)-([^-]+)(?:-(\\d[^-]*))?-([^-]+)-([^-]+)-([^-]+)\\.whl$");
   /** A tag set: tags joined by '.', each letters, digits and '_' (PEP 425). */
   private static final Pattern TAG_SET = Pattern.compile("^[A-Za-z0-9_]+(?:\\.[A-Za-z0-9_]+)*$");
-  private static final Pattern PYTHON_TAG = Pattern.compile("^(?:py|cp|pp|ip|jy|graalpy)\\d*[a-z0-9_]*$");
+  private static final Pattern PYTHON_TAG = Pattern.compile("^(?:py|cp|pp|ip|jy|graalpy)\\d+$");
   /** What warehouse's upload takes (forklift/legacy.py; core metadata spec). */
   static final Set<String> METADATA_VERSIONS = Set.of("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5");
   /** Warehouse refuses other description content types with 400 (forklift/metadata.py). */
