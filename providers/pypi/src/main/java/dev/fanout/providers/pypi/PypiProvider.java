@@ -310,13 +310,15 @@ final class PypiProvider implements Provider {
     List<Distribution> out = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (OwnFiles.Named f : OwnFiles.of(publication, ctx.configDir(), a -> ctx.artifacts().file(a).orElse(null))) {
+      Artifact artifact = f.artifact() == null ? null : ctx.artifacts().artifact(f.artifact());
+      // An artifact is uploaded under its name, whatever its file on disk is called.
+      String filename = artifact != null ? artifact.name() : f.path() != null ? f.path().getFileName().toString() : f.label();
       if (f.path() == null) {
-        // Not built yet: its name is the artifact's, its bytes and metadata are known after the build.
-        dev.fanout.model.Artifact artifact = ctx.artifacts().artifact(f.artifact());
-        out.add(new Distribution(artifact == null ? f.label() : artifact.name(), null, null, null));
+        // Not built yet: its bytes and metadata are known after the build.
+        out.add(new Distribution(filename, null, null, null));
         continue;
       }
-      OwnDistribution d = OwnDistribution.read(f.path());
+      OwnDistribution d = OwnDistribution.read(filename, Files.readAllBytes(f.path()));
       problems.addAll(d.problems(publication.string("project"), ctx.release().version()));
       out.add(new Distribution(d.filename(), d.filetype(), d.pyversion(), d.bytes(), UploadForm.of(d)));
     }

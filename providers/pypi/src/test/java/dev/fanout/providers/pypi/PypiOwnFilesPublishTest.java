@@ -109,6 +109,19 @@ class PypiOwnFilesPublishTest {
     assertTrue(e.getMessage().contains(WHEEL + ": its metadata names version 0.3.0, the release is 0.4.0"), e.getMessage());
   }
 
+  @Test
+  void anArtifactSuchAsABuildStepsOutputIsUploadedUnderItsName() throws Exception {
+    dev.fanout.model.Address wheel = harness.binary(WHEEL, null, null, Files.readAllBytes(EXAMPLE.resolve(WHEEL)));
+    Publication p = ProviderHarness.publication("pypi", "greetings").attribute("project", "greetings-cli")
+        .attribute("files", List.of(new dev.fanout.model.Ref(wheel))).token("PYPI_TOKEN", TokenPolicy.SANDBOX_TOKEN).build();
+    Provider provider = provider();
+
+    Provider.PublishResult result = provider.publish(p, provider.read(p));
+
+    assertEquals(List.of(WHEEL), result.written());
+    assertEquals(provider.desired(p).items(), provider.read(p).items());
+  }
+
   private Publication publication(List<String> files) {
     return ProviderHarness.publication("pypi", "greetings").attribute("project", "greetings-cli")
         .attribute("files", files).token("PYPI_TOKEN", TokenPolicy.SANDBOX_TOKEN).build();
