@@ -66,4 +66,18 @@ class PythonPackageExampleTest {
         + " the release is 0.4.0"), validate.all());
     assertTrue(validate.all().contains("greetings-cli-0.3.0.tar.gz: its metadata names version 0.3.0"), validate.all());
   }
+
+  @Test
+  void aPypiBlockNeedsExactlyOneOfBinariesAndFiles() throws Exception {
+    FanoutRun f = new FanoutRun(temp, "python-package");
+    Path file = f.dir.resolve("release.fanout");
+    String files = "  files   = [\"prebuilt/*.whl\", \"prebuilt/*.tar.gz\"]\n";
+    assertTrue(Files.readString(file).contains(files));
+    Files.writeString(file, Files.readString(file).replace(files, ""));
+
+    FanoutRun.Result validate = f.run("validate", f.dir.toString());
+
+    assertEquals(1, validate.exit(), validate.all());
+    assertTrue(validate.all().contains("Set exactly one of \"binaries\" or \"files\""), validate.all());
+  }
 }
