@@ -247,7 +247,7 @@ final class Instances {
     }
     if (valid && e.kind() == BlockKind.PUBLICATION) {
       // The provider's own checks assume values its schema accepts, such as a folder that exists.
-      checks.provider(providers.get(e.type()), publications.get(address), b);
+      checks.provider(providers.get(e.type()), publications.get(address), b, values.release());
       sameIdentity(address, providers.get(e.type()), b);
     }
     for (Evaluator.Dependency d : deps) {

@@ -142,8 +142,8 @@ final class ValueChecks {
   }
 
   /** Reports what the publication's provider finds wrong with it, each at its attribute's value. */
-  void provider(ProviderFactory factory, Publication publication, Ast.Block b) {
-    List<Problem> problems = factory.validate(publication, releaseDir);
+  void provider(ProviderFactory factory, Publication publication, Ast.Block b, dev.fanout.model.Release release) {
+    List<Problem> problems = factory.validate(publication, releaseDir, release);
     for (Problem p : problems) {
       Ast.Attribute a = b.attribute(p.attribute());
       Schema.Attribute s = factory.schema().attributes().get(p.attribute());

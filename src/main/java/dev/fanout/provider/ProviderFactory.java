@@ -102,6 +102,17 @@ public interface ProviderFactory {
   }
 
   /**
+   * {@link #validate(Publication, java.nio.file.Path)} for providers whose checks need the
+   * release's version too, such as a PyPI wheel whose metadata must name it.
+   *
+   * @param release the evaluated release, or null when it is not known
+   */
+  default java.util.List<Problem> validate(Publication publication, java.nio.file.Path releaseDir,
+      dev.fanout.model.Release release) {
+    return validate(publication, releaseDir);
+  }
+
+  /**
    * What the publication would publish, in the registry's own terms (an npm package name, a
    * crate, an image repository, a tap and formula), or null when the registry has no such
    * notion. Two publications of one type with the same identity would write the same

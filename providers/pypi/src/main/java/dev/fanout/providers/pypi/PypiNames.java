@@ -50,20 +50,23 @@ final class PypiNames {
    * {@code name-1.0.tar.gz}), or "" when the file is not one of {@code project}'s.
    */
   static String versionOfFile(String filename, String project) {
-    String prefix = fileName(project) + "-";
-    if (!filename.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+    String lower = filename.toLowerCase(Locale.ROOT);
+    String rest = lower.endsWith(".whl") ? filename.substring(0, filename.length() - 4)
+        : lower.endsWith(".tar.gz") ? filename.substring(0, filename.length() - 7)
+        : lower.endsWith(".zip") ? filename.substring(0, filename.length() - 4) : null;
+    if (rest == null) {
       return "";
     }
-    String rest = filename.substring(prefix.length());
-    if (rest.endsWith(".whl")) {
-      int dash = rest.indexOf('-');
-      return dash < 0 ? "" : rest.substring(0, dash);
+    // As warehouse splits it (forklift/legacy.py): a wheel's name ends at its first '-' (it holds
+    // none), a sdist's at its last (the version holds none), so a sdist named before PEP 625
+    // (greetings-cli-0.3.0.tar.gz) is the project's too.
+    boolean wheel = lower.endsWith(".whl");
+    int dash = wheel ? rest.indexOf('-') : rest.lastIndexOf('-');
+    if (dash < 0 || !fileName(rest.substring(0, dash)).equals(fileName(project))) {
+      return "";
     }
-    for (String ext : new String[] {".tar.gz", ".zip"}) {
-      if (rest.endsWith(ext)) {
-        return rest.substring(0, rest.length() - ext.length());
-      }
-    }
-    return "";
+    String version = rest.substring(dash + 1);
+    int end = wheel ? version.indexOf('-') : -1;
+    return end < 0 ? (wheel ? "" : version) : version.substring(0, end);
   }
 }

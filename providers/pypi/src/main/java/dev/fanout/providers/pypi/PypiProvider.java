@@ -39,8 +39,19 @@ final class PypiProvider implements Provider {
   /** PEP 691's JSON form of the simple index. */
   private static final String SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
-  /** One file this release would upload. {@code bytes} is null when its binary is not built yet. */
-  record Distribution(String filename, String filetype, String pyversion, byte[] bytes) { }
+  /**
+   * One file this release would upload. {@code bytes} is null when it is not built yet.
+   *
+   * @param form the upload's metadata fields, twine's names, in order; null for a launcher wheel,
+   *     whose fields follow from the block
+   */
+  record Distribution(String filename, String filetype, String pyversion, byte[] bytes,
+      List<Map.Entry<String, String>> form) {
+
+    Distribution(String filename, String filetype, String pyversion, byte[] bytes) {
+      this(filename, filetype, pyversion, bytes, null);
+    }
+  }
 
   private final ProviderContext ctx;
 
@@ -200,25 +211,13 @@ final class PypiProvider implements Provider {
 
   /** Uploads one file; false when PyPI says the file name is taken. */
   private boolean upload(Publication publication, Distribution d) throws RegistryException {
-    WheelBuilder.Metadata meta = metadata(publication);
     MultipartBody.Builder form = new MultipartBody.Builder().setType(MultipartBody.FORM)
         .addFormDataPart(":action", "file_upload")
-        .addFormDataPart("protocol_version", "1")
-        .addFormDataPart("metadata_version", "2.1")
-        .addFormDataPart("name", meta.name())
-        .addFormDataPart("version", PypiNames.version(meta.version()))
-        .addFormDataPart("filetype", d.filetype())
-        .addFormDataPart("pyversion", d.pyversion())
-        .addFormDataPart("summary", meta.summary())
-        .addFormDataPart("description_content_type", "text/plain")
-        .addFormDataPart("requires_python", ">=3.7")
-        .addFormDataPart("sha256_digest", Digests.sha256Hex(d.bytes()));
-    if (meta.homepage() != null) {
-      form.addFormDataPart("home_page", meta.homepage());
+        .addFormDataPart("protocol_version", "1");
+    for (Map.Entry<String, String> field : d.form() != null ? d.form() : launcherForm(publication, d)) {
+      form.addFormDataPart(field.getKey(), field.getValue());
     }
-    if (meta.license() != null) {
-      form.addFormDataPart("license", meta.license());
-    }
+    form.addFormDataPart("sha256_digest", Digests.sha256Hex(d.bytes()));
     form.addFormDataPart("content", d.filename(),
         RequestBody.create(d.bytes(), MediaType.get("application/octet-stream")));
     // The legacy API lives at a path ending in a slash; without it PyPI redirects and the POST body is lost.
@@ -242,6 +241,27 @@ final class PypiProvider implements Provider {
     }
   }
 
+  /** The fields of a launcher wheel or sdist, made from the block and the release. */
+  private List<Map.Entry<String, String>> launcherForm(Publication publication, Distribution d) {
+    WheelBuilder.Metadata meta = metadata(publication);
+    List<Map.Entry<String, String>> form = new ArrayList<>(List.of(
+        Map.entry("metadata_version", "2.1"),
+        Map.entry("name", meta.name()),
+        Map.entry("version", PypiNames.version(meta.version())),
+        Map.entry("filetype", d.filetype()),
+        Map.entry("pyversion", d.pyversion()),
+        Map.entry("summary", meta.summary()),
+        Map.entry("description_content_type", "text/plain"),
+        Map.entry("requires_python", ">=3.7")));
+    if (meta.homepage() != null) {
+      form.add(Map.entry("home_page", meta.homepage()));
+    }
+    if (meta.license() != null) {
+      form.add(Map.entry("license", meta.license()));
+    }
+    return form;
+  }
+
   private static String hint(int status, String reason) {
     if (status == 401 || status == 403) {
       return reason.contains("isn't allowed") ? "scope the token to this project or to the whole account"
@@ -257,6 +277,9 @@ final class PypiProvider implements Provider {
   }
 
   List<Distribution> distributions(Publication publication) throws IOException {
+    if (publication.attributes().get("files") != null) {
+      return ownDistributions(publication);
+    }
     WheelBuilder.Metadata meta = metadata(publication);
     String entryPoint = publication.string("entry_point", publication.string("project"));
     List<Distribution> out = new ArrayList<>();
@@ -278,6 +301,29 @@ final class PypiProvider implements Provider {
     }
     if (publication.bool("sdist", false)) {
       out.add(new Distribution(SdistBuilder.filename(meta), "sdist", "source", SdistBuilder.build(meta, entryPoint)));
+    }
+    return out;
+  }
+
+  /** The project's own files, each checked as validate checks it, now that every artifact is built. */
+  private List<Distribution> ownDistributions(Publication publication) throws IOException {
+    List<Distribution> out = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    for (OwnFiles.Named f : OwnFiles.of(publication, ctx.configDir(), a -> ctx.artifacts().file(a).orElse(null))) {
+      Artifact artifact = f.artifact() == null ? null : ctx.artifacts().artifact(f.artifact());
+      // An artifact is uploaded under its name, whatever its file on disk is called.
+      String filename = artifact != null ? artifact.name() : f.path() != null ? f.path().getFileName().toString() : f.label();
+      if (f.path() == null) {
+        // Not built yet: its bytes and metadata are known after the build.
+        out.add(new Distribution(filename, null, null, null));
+        continue;
+      }
+      OwnDistribution d = OwnDistribution.read(filename, Files.readAllBytes(f.path()));
+      problems.addAll(d.problems(publication.string("project"), ctx.release().version()));
+      out.add(new Distribution(d.filename(), d.filetype(), d.pyversion(), d.bytes(), UploadForm.of(d)));
+    }
+    if (!problems.isEmpty()) {
+      throw new IOException("pypi " + publication.address() + ": " + String.join("; ", problems));
     }
     return out;
   }
