@@ -70,6 +70,11 @@ final class ApplyCommand implements Callable<Integer> {
           + " (default: each registry's own lag); past it the target is published, not visible yet.")
   String visibilityWait;
 
+  @Option(names = "--artifacts", paramLabel = "DIR", description = "Publish the build outputs in DIR, built"
+      + " elsewhere (fanout build --only on each platform's runner), instead of building: files named as the"
+      + " builds' outputs, each checked against the digest the saved plan shows.")
+  Path artifactsDir;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md), JSON (.json), or one HTML page with the graph and"
       + " a timeline (.html).")
   Path report;
@@ -94,6 +99,9 @@ final class ApplyCommand implements Callable<Integer> {
       }
       try (Engine engine = run.open(root, loaded, sandbox);
           Lock lock = lock(engine)) {
+        if (artifactsDir != null) {
+          adopt(engine, savedPlan);
+        }
         Plan plan = savedPlan != null ? checkSaved(savedPlan, engine) : PlanCommand.plan(root, run, engine);
         if (!run.json) {
           root.io.out().print(PlanText.render(plan, root.style()));
@@ -157,6 +165,21 @@ final class ApplyCommand implements Callable<Integer> {
             + (head == null ? "not in git" : head) + ". Make a new plan.");
       }
       return engine.checkSaved(saved, file);
+    } catch (IOException | Engine.StalePlanException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private void adopt(Engine engine, Path savedPlan) {
+    try {
+      Map<String, String> pinned = savedPlan == null ? Map.of()
+          : PlanFile.read(savedPlan, engine.stateDir()).artifactDigests();
+      List<Address> taken = engine.adoptArtifacts(artifactsDir, pinned);
+      if (!run.json) {
+        root.io.out().println("Took " + taken.size() + " artifact" + (taken.size() == 1 ? "" : "s") + " built elsewhere"
+            + " from " + artifactsDir + (taken.isEmpty() ? "" : ": " + Text.terminal(taken.stream()
+                .map(Address::toString).collect(java.util.stream.Collectors.joining(", ")))) + ".");
+      }
     } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
     }
