@@ -138,6 +138,10 @@ final class ApplyCommand implements Callable<Integer> {
 
   private Applier.Options options() {
     Applier.Options options = Applier.Options.standard(run.parallelism);
+    if (!run.narrowedTo.isEmpty()) {
+      // Another job publishes the rest of the saved plan; its workflow's needs: put it first.
+      options = options.withoutUpstreamPublications();
+    }
     return visibilityWait == null ? options : options.withVisibilityWait(parseDuration(visibilityWait));
   }
 
@@ -164,7 +168,7 @@ final class ApplyCommand implements Callable<Integer> {
         throw new UserError("Saved plan is stale: it was made at commit " + planned + ", and HEAD is now "
             + (head == null ? "not in git" : head) + ". Make a new plan.");
       }
-      return engine.checkSaved(saved, file);
+      return engine.checkSaved(narrow(saved, file), file);
     } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
     }
@@ -183,6 +187,35 @@ final class ApplyCommand implements Callable<Integer> {
     } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  /**
+   * The saved plan's changes for the targets given with {@code --target}: the other targets are
+   * another run's, and are neither checked against their registries nor written.
+   */
+  private Plan narrow(Plan saved, Path file) {
+    if (run.narrowedTo.isEmpty()) {
+      return saved;
+    }
+    java.util.Set<String> planned = new java.util.TreeSet<>();
+    saved.changes().forEach(c -> planned.add(c.address().toString()));
+    java.util.Set<Address> wanted = new java.util.HashSet<>();
+    for (String t : run.narrowedTo) {
+      Address a;
+      try {
+        a = Address.parse(t);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--target " + t + " is not an address such as npm.contextlite");
+      }
+      if (!planned.contains(a.toString())) {
+        throw new UserError("--target " + t + " is not in the saved plan " + file + "; it has " + String.join(", ",
+            planned) + ".");
+      }
+      wanted.add(a);
+    }
+    return new Plan(saved.release(), saved.version(), saved.versionSource(), saved.configHash(), saved.configPath(),
+        saved.changes().stream().filter(c -> wanted.contains(c.address())).toList(), saved.warnings(), true,
+        saved.artifactDigests(), saved.commit());
   }
 
   private boolean approved() throws IOException {

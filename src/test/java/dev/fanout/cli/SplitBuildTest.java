@@ -151,4 +151,32 @@ class SplitBuildTest {
     assertEquals(1, apply.exit(), apply.all());
     assertTrue(apply.err().contains("is not a folder"), apply.err());
   }
+
+  @Test
+  void eachJobAppliesItsTargetsOfOneSavedPlanWithTheArtifactsBuiltElsewhere() throws Exception {
+    Files.writeString(f.dir.resolve("release.fanout"), Files.readString(f.dir.resolve("release.fanout")) + """
+
+        npm "other" {
+          package  = "@fanout-examples/other"
+          binaries = artifact.binary
+        }
+        """);
+    Path plan = temp.resolve("release.plan");
+    Path incoming = builtElsewhere(plan);
+
+    FanoutRun.Result first = f.run("apply", plan.toString(), "--target", "npm.hello", "--artifacts", incoming.toString());
+    assertEquals(0, first.exit(), first.all());
+    assertEquals(1, f.writes("npm"), "only npm.hello is this job's");
+    assertFalse(first.out().contains("npm.other"), first.out());
+
+    // The second job starts after the first wrote: the saved plan still holds for its own target.
+    FanoutRun.Result second = f.run("apply", plan.toString(), "--target", "npm.other", "--artifacts", incoming.toString());
+    assertEquals(0, second.exit(), second.all());
+    assertEquals(2, f.writes("npm"));
+
+    FanoutRun.Result unknown = f.run("apply", plan.toString(), "--target", "npm.nope");
+    assertEquals(1, unknown.exit());
+    assertTrue(unknown.err().contains("--target npm.nope is not in the saved plan " + plan + "; it has npm.hello,"
+        + " npm.other."), unknown.err());
+  }
 }
