@@ -107,5 +107,12 @@ class GithubActionTest {
     assertTrue(Files.readString(summary).contains("# Release report: hello 0.1.0"), Files.readString(summary));
     assertTrue(Files.readString(outputs).contains("report=" + runner.resolve("fanout-report.md")), Files.readString(outputs));
     assertTrue(Files.readString(runner.resolve("fanout-report.md")).contains("1/1 published"));
+
+    // fanout ci github's build jobs run the action with command build and --only.
+    env.put("FANOUT_COMMAND", "build");
+    env.put("FANOUT_ARGS", "--only os=linux");
+    Tools.Result build = Tools.run(f.dir, env, "bash", REPO.resolve(".github/fanout-action.sh").toString());
+    assertEquals(0, build.exit(), build.output());
+    assertTrue(build.output().contains("This release has no build steps"), build.output());
   }
 }
