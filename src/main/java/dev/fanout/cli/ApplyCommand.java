@@ -201,13 +201,8 @@ final class ApplyCommand implements Callable<Integer> {
     saved.changes().forEach(c -> planned.add(c.address().toString()));
     java.util.Set<Address> wanted = new java.util.HashSet<>();
     for (String t : run.narrowedTo) {
-      Address a;
-      try {
-        a = Address.parse(t);
-      } catch (IllegalArgumentException e) {
-        throw new UserError("--target " + t + " is not an address such as npm.contextlite");
-      }
-      if (!planned.contains(a.toString())) {
+      Address a = Address.parse(t);
+      if (a == null || !planned.contains(a.toString())) {
         throw new UserError("--target " + t + " is not in the saved plan " + file + "; it has " + String.join(", ",
             planned) + ".");
       }
