@@ -22,13 +22,17 @@ case "${FANOUT_COMMAND:-plan}" in
     fi
     code=$?
     ;;
+  build)
+    fanout build "${FANOUT_PATH:-.}" --no-color "${extra[@]}"
+    code=$?
+    ;;
   drift)
     fanout drift "${FANOUT_PATH:-.}" --no-color --report "$report" "${extra[@]}"
     code=$?
     [ -f "$report" ] && cat "$report" >> "$GITHUB_STEP_SUMMARY"
     ;;
   *)
-    echo "::error::command must be plan, apply or drift, not '${FANOUT_COMMAND}'"
+    echo "::error::command must be plan, build, apply or drift, not '${FANOUT_COMMAND}'"
     code=1
     ;;
 esac

@@ -131,12 +131,13 @@ public final class Applier {
    * Runs every build step in dependency order, one at a time ({@code fanout build}); a step
    * whose build dependency failed is not run.
    */
-  public static List<NodeResult> buildAll(Config config, ReleaseGraph graph, LocalArtifacts artifacts, Path stateDir) {
+  public static List<NodeResult> buildAll(Config config, ReleaseGraph graph, LocalArtifacts artifacts, Path stateDir,
+      java.util.function.Predicate<Address> only) {
     BuildRunner runner = new BuildRunner(config.dir(), stateDir, Duration.ofMinutes(15));
     List<NodeResult> results = new ArrayList<>();
     Set<Address> failed = new LinkedHashSet<>();
     for (Address a : graph.order()) {
-      if (graph.kind(a) != ReleaseGraph.Kind.BUILD) {
+      if (graph.kind(a) != ReleaseGraph.Kind.BUILD || !only.test(a)) {
         continue;
       }
       Address cause = graph.ancestors(a).stream().filter(failed::contains).findFirst().orElse(null);

@@ -70,6 +70,11 @@ final class ApplyCommand implements Callable<Integer> {
           + " (default: each registry's own lag); past it the target is published, not visible yet.")
   String visibilityWait;
 
+  @Option(names = "--artifacts", paramLabel = "DIR", description = "Publish the build outputs in DIR, built"
+      + " elsewhere (fanout build --only on each platform's runner), instead of building: files named as the"
+      + " builds' outputs, each checked against the digest the saved plan shows.")
+  Path artifactsDir;
+
   @Option(names = "--report", paramLabel = "FILE", description = "Write the run's report as Markdown (.md), JSON (.json), or one HTML page with the graph and"
       + " a timeline (.html).")
   Path report;
@@ -94,6 +99,9 @@ final class ApplyCommand implements Callable<Integer> {
       }
       try (Engine engine = run.open(root, loaded, sandbox);
           Lock lock = lock(engine)) {
+        if (artifactsDir != null) {
+          adopt(engine, savedPlan);
+        }
         Plan plan = savedPlan != null ? checkSaved(savedPlan, engine) : PlanCommand.plan(root, run, engine);
         if (!run.json) {
           root.io.out().print(PlanText.render(plan, root.style()));
@@ -130,6 +138,10 @@ final class ApplyCommand implements Callable<Integer> {
 
   private Applier.Options options() {
     Applier.Options options = Applier.Options.standard(run.parallelism);
+    if (!run.narrowedTo.isEmpty()) {
+      // Another job publishes the rest of the saved plan; its workflow's needs: put it first.
+      options = options.withoutUpstreamPublications();
+    }
     return visibilityWait == null ? options : options.withVisibilityWait(parseDuration(visibilityWait));
   }
 
@@ -156,10 +168,49 @@ final class ApplyCommand implements Callable<Integer> {
         throw new UserError("Saved plan is stale: it was made at commit " + planned + ", and HEAD is now "
             + (head == null ? "not in git" : head) + ". Make a new plan.");
       }
-      return engine.checkSaved(saved, file);
+      return engine.checkSaved(narrow(saved, file), file);
     } catch (IOException | Engine.StalePlanException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  private void adopt(Engine engine, Path savedPlan) {
+    try {
+      Map<String, String> pinned = savedPlan == null ? Map.of()
+          : PlanFile.read(savedPlan, engine.stateDir()).artifactDigests();
+      List<Address> taken = engine.adoptArtifacts(artifactsDir, pinned);
+      if (!run.json) {
+        root.io.out().println("Took " + taken.size() + " artifact" + (taken.size() == 1 ? "" : "s") + " built elsewhere"
+            + " from " + artifactsDir + (taken.isEmpty() ? "" : ": " + Text.terminal(taken.stream()
+                .map(Address::toString).collect(java.util.stream.Collectors.joining(", ")))) + ".");
+      }
+    } catch (IOException | Engine.StalePlanException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  /**
+   * The saved plan's changes for the targets given with {@code --target}: the other targets are
+   * another run's, and are neither checked against their registries nor written.
+   */
+  private Plan narrow(Plan saved, Path file) {
+    if (run.narrowedTo.isEmpty()) {
+      return saved;
+    }
+    java.util.Set<String> planned = new java.util.TreeSet<>();
+    saved.changes().forEach(c -> planned.add(c.address().toString()));
+    java.util.Set<Address> wanted = new java.util.HashSet<>();
+    for (String t : run.narrowedTo) {
+      Address a = Address.parse(t);
+      if (a == null || !planned.contains(a.toString())) {
+        throw new UserError("--target " + t + " is not in the saved plan " + file + "; it has " + String.join(", ",
+            planned) + ".");
+      }
+      wanted.add(a);
+    }
+    return new Plan(saved.release(), saved.version(), saved.versionSource(), saved.configHash(), saved.configPath(),
+        saved.changes().stream().filter(c -> wanted.contains(c.address())).toList(), saved.warnings(), true,
+        saved.artifactDigests(), saved.commit());
   }
 
   private boolean approved() throws IOException {

@@ -18,7 +18,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "build", description = "Run the build steps alone and record what they made in .fanout/build.json,"
     + " so plan shows their digests. Asks no registry.",
-    footer = {"", "Examples:", "  fanout build . && fanout plan . --out release.plan"})
+    footer = {"", "Examples:", "  fanout build . && fanout plan . --out release.plan",
+        "  fanout build . --only os=darwin --only arch=arm64"})
 final class BuildCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   HelpOption helpOption;
@@ -28,6 +29,11 @@ final class BuildCommand implements Callable<Integer> {
 
   @Mixin
   ConfigOptions config;
+
+  @picocli.CommandLine.Option(names = "--only", paramLabel = "os=OS|arch=ARCH", description = "Build only the steps"
+      + " whose artifacts are for this os or arch, such as os=darwin (repeatable; every given key must match;"
+      + " any matches a platform-free artifact), to build one platform on its own runner.")
+  List<String> only = List.of();
 
   @Override
   public Integer call() throws Exception {
@@ -43,7 +49,12 @@ final class BuildCommand implements Callable<Integer> {
         root.io.out().println("This release has no build steps: nothing to build.");
         return ExitCode.OK;
       }
-      List<NodeResult> results = engine.build();
+      java.util.function.Predicate<dev.fanout.model.Address> filter = only(engine.config());
+      List<NodeResult> results = engine.build(filter);
+      if (results.isEmpty()) {
+        throw new UserError("No build step makes artifacts for " + String.join(" ", only) + "; the builds make "
+            + platforms(engine.config()) + ".");
+      }
       int failed = 0;
       for (NodeResult r : results) {
         boolean ok = r.status() == Status.DONE;
@@ -61,5 +72,42 @@ final class BuildCommand implements Callable<Integer> {
           + " stay the same.");
       return failed == 0 ? ExitCode.OK : ExitCode.ERROR;
     }
+  }
+
+  /**
+   * The builds {@code --only} keeps: those feeding an artifact whose os and arch match every
+   * key given. A build feeding no artifact has no platform and matches {@code any}.
+   */
+  private java.util.function.Predicate<dev.fanout.model.Address> only(dev.fanout.model.Config release) {
+    java.util.Map<String, String> wanted = new java.util.TreeMap<>();
+    for (String o : only) {
+      int eq = o.indexOf('=');
+      String key = eq < 0 ? "" : o.substring(0, eq);
+      if (!key.equals("os") && !key.equals("arch") || eq == o.length() - 1) {
+        throw new UserError("--only takes os=OS or arch=ARCH, as in --only os=darwin; got \"" + o + "\"");
+      }
+      wanted.put(key, o.substring(eq + 1));
+    }
+    return build -> {
+      if (wanted.isEmpty()) {
+        return true;
+      }
+      List<dev.fanout.model.Artifact> fed = release.artifacts().values().stream()
+          .filter(a -> build.equals(a.builtBy())).toList();
+      if (fed.isEmpty()) {
+        return wanted.values().stream().allMatch("any"::equals);
+      }
+      return fed.stream().anyMatch(a -> matches(wanted.get("os"), a.os()) && matches(wanted.get("arch"), a.arch()));
+    };
+  }
+
+  private static boolean matches(String wanted, String value) {
+    return wanted == null || wanted.equals(value == null ? "any" : value);
+  }
+
+  private static String platforms(dev.fanout.model.Config release) {
+    return release.artifacts().values().stream().filter(a -> a.builtBy() != null)
+        .map(dev.fanout.model.Artifact::platform).distinct().sorted()
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 }

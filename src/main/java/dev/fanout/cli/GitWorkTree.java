@@ -79,6 +79,12 @@ record GitWorkTree(String commit, List<String> changed) {
     return m.find() ? m.group(1) + "/" + m.group(2) : null;
   }
 
+  /** The root of the work tree holding {@code dir}, or null outside git. */
+  static Path top(Path dir) {
+    List<String> top = git(dir, "rev-parse", "--show-toplevel");
+    return top == null || top.isEmpty() ? null : Path.of(top.get(0));
+  }
+
   static List<String> tagsAtHead(Path dir) {
     List<String> tags = git(dir, "tag", "--points-at", "HEAD");
     return tags == null ? List.of() : tags;

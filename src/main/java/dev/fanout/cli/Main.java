@@ -58,6 +58,7 @@ public final class Main {
     cli.addSubcommand(new FmtCommand());
     cli.addSubcommand(new GraphCommand());
     cli.addSubcommand(new BuildCommand());
+    cli.addSubcommand(new CiCommand());
     cli.addSubcommand(new PlanCommand());
     cli.addSubcommand(new ApplyCommand());
     cli.addSubcommand(new DriftCommand());

@@ -171,6 +171,9 @@ final class RunOptions {
     return dir.toAbsolutePath().normalize();
   }
 
+  /** Under {@code apply PLANFILE --target}: the targets of the saved plan this run applies; empty for all. */
+  List<String> narrowedTo = List.of();
+
   /** What {@code plan --out} saves: these options and the variables that are not sensitive. */
   SavedOptions saved(ConfigOptions config, Set<String> sensitive) {
     Map<String, String> kept = new TreeMap<>();
@@ -208,7 +211,12 @@ final class RunOptions {
     sandboxExcept = agree(given, "--sandbox-except", List.copyOf(new TreeSet<>(sandboxExcept)), saved.sandboxExcept(),
         v -> v.isEmpty() ? "none" : String.join(",", v));
     scenario = agree(given, "--scenario", scenario, saved.scenario(), String::valueOf);
-    targets = agree(given, "--target", targets, saved.targets(), v -> v.isEmpty() ? "none" : String.join(" ", v));
+    // --target may narrow a saved plan to some of its targets (one CI job's share of the release); the
+    // plan's own scope is kept for checking, and the narrowing is applied to its changes.
+    narrowedTo = given.hasMatchedOption("--target")
+        && (saved.targets().isEmpty() || saved.targets().containsAll(targets)) ? List.copyOf(targets) : List.of();
+    targets = agree(given, "--target", narrowedTo.isEmpty() ? targets : saved.targets(), saved.targets(),
+        v -> v.isEmpty() ? "none" : String.join(" ", v));
     parallelism = agree(given, "--parallelism", parallelism, saved.parallelism(), String::valueOf);
     httpTimeout = agree(given, "--http-timeout", httpTimeout, saved.httpTimeout(), String::valueOf);
     allowDirty = agree(given, "--allow-dirty", allowDirty, saved.allowDirty(), String::valueOf);

@@ -12,6 +12,8 @@ import dev.fanout.drift.DriftReport;
 import dev.fanout.graph.ReleaseGraph;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
+import dev.fanout.model.BuildStep;
 import dev.fanout.model.Config;
 import dev.fanout.model.Publication;
 import dev.fanout.output.Redactor;
@@ -28,6 +30,7 @@ import dev.fanout.refresh.TargetState;
 import dev.fanout.target.Routing;
 import dev.fanout.target.Targets;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -197,6 +200,52 @@ public final class Engine implements AutoCloseable {
     return new Planner(config, graph, targets, artifacts).plan(snapshot, scope, partial);
   }
 
+  /**
+   * Takes the build outputs another machine made ({@code apply --artifacts DIR}): each file in
+   * {@code dir} named as a build output of an artifact is checked against the digest the plan
+   * pinned, then put where the build would have left it, and its build counts as run, so apply
+   * publishes those bytes instead of building others.
+   *
+   * @param pinned the saved plan's artifact digests, by address ({@code sha256:HEX}); empty to check none
+   * @return the artifacts taken, in address order
+   */
+  public List<Address> adoptArtifacts(Path dir, Map<String, String> pinned) throws IOException, StalePlanException {
+    if (!Files.isDirectory(dir)) {
+      throw new StalePlanException("--artifacts " + dir + " is not a folder: give the folder the build jobs' outputs"
+          + " were downloaded to.");
+    }
+    List<Address> taken = new java.util.ArrayList<>();
+    for (Artifact a : new java.util.TreeMap<>(config.artifacts()).values()) {
+      BuildStep build = a.builtBy() == null ? null : config.builds().get(a.builtBy());
+      if (build == null) {
+        continue;
+      }
+      for (String source : a.sources()) {
+        if (!build.outputs().contains(source)) {
+          continue;
+        }
+        Path file = dir.resolve(Path.of(source).getFileName().toString());
+        if (!Files.isRegularFile(file)) {
+          continue;
+        }
+        String sha = "sha256:" + dev.fanout.provider.Digests.sha256Hex(file);
+        String planned = pinned.get(a.address().toString());
+        if (planned != null && !planned.equals(sha)) {
+          throw new StalePlanException(a.address() + ": " + file + " is not the file the plan showed: the plan has "
+              + planned + ", the file " + sha + ". Give the build outputs of the commit the plan was made at, or make"
+              + " a new plan.");
+        }
+        Path into = config.dir().resolve(source).normalize();
+        Files.createDirectories(into.getParent());
+        Files.copy(file, into, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        artifacts.built(a.builtBy());
+        taken.add(a.address());
+      }
+    }
+    return taken;
+  }
+
   /** The saved plan, if nothing changed since: not the configuration, not any target's registry. */
   public Plan checkSaved(Plan saved, Path file) throws StalePlanException {
     if (!saved.configHash().equals(config.hash())) {
@@ -237,7 +286,12 @@ public final class Engine implements AutoCloseable {
    * they made in {@code .fanout/build.json}, so a plan shows the digests apply will publish.
    */
   public List<dev.fanout.apply.NodeResult> build() throws IOException {
-    List<dev.fanout.apply.NodeResult> results = Applier.buildAll(config, graph, artifacts, stateDir());
+    return build(b -> true);
+  }
+
+  /** {@link #build()} of the build steps {@code only} accepts ({@code fanout build --only os=darwin}). */
+  public List<dev.fanout.apply.NodeResult> build(java.util.function.Predicate<Address> only) throws IOException {
+    List<dev.fanout.apply.NodeResult> results = Applier.buildAll(config, graph, artifacts, stateDir(), only);
     artifacts.recordBuilds();
     return results;
   }
