@@ -20,8 +20,9 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
 /**
  * Packs an archive the same way every time, so its sha256 is known in the plan from its
  * inputs alone and apply packs the very bytes the plan pinned: entries sorted by path, one
- * fixed time (1980-01-01, the earliest a zip can hold), owner 0:0 with no names, 0755 for the
- * binary and 0644 for the rest, and a gzip header with no time or file name.
+ * fixed time (1980-01-01 in a tar, 1980-01-02 local time in a zip, about the earliest a zip
+ * holds), owner 0:0 with no names, 0755 for the binary and 0644 for the rest, and a gzip
+ * header with no time or file name.
  */
 public final class Archiver {
 
@@ -101,8 +102,10 @@ public final class Archiver {
   }
 
   private static void zip(Map<String, Path> entries, String bin, OutputStream out) throws IOException {
-    // A zip holds local time: the same wall-clock time in every zone keeps the bytes the same.
-    long time = LocalDateTime.of(1980, 1, 1, 0, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+    // A zip holds local time: the same wall-clock time in every zone keeps the bytes the same. A day
+    // past the zip's first representable time, so that no zone pushes it before it (which adds
+    // extended-time fields that differ by zone).
+    long time = LocalDateTime.of(1980, 1, 2, 0, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
     try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out)) {
       for (Map.Entry<String, Path> e : entries.entrySet()) {
         ZipArchiveEntry entry = new ZipArchiveEntry(e.getKey());

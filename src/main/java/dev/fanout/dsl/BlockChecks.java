@@ -56,7 +56,7 @@ final class BlockChecks {
       .optional("sources", Schema.Type.LIST, "where the file comes from, in order of preference")
       .optional("archive", Schema.Type.STRING, "tar.gz or zip: the file is packed from binary and files instead")
       .oneOf("archive", "tar.gz", "zip")
-      .optional("binary", Schema.Type.ARTIFACTS, "an archive's executable: one artifact instance, such as each.value")
+      .optional("binary", Schema.Type.ARTIFACTS, "an archive's executable: one artifact instance, such as artifact.binary[each.key]")
       .optional("bin", Schema.Type.STRING, "the binary's path in the archive (default: the release's name, .exe on"
           + " windows)")
       .optional("files", Schema.Type.LIST, "an archive's other files (README, LICENSE, completions), relative to the"

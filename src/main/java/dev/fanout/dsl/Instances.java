@@ -385,7 +385,7 @@ final class Instances {
     Artifact bin = binary instanceof Ref r ? artifacts.get(r.address()) : null;
     if (bin == null || bin.archive() != null) {
       diagnostics.add(Diagnostic.error("An archive needs one binary artifact",
-          "Set binary to one instance of an artifact with sources, such as binary = each.value under"
+          "Set binary to one instance of an artifact with sources, such as binary = artifact.binary[each.key] under"
           + " for_each = artifact.binary" + (binary == null ? "." : "; this is " + Evaluator.typeName(binary) + "."),
           b.attribute("binary") == null ? b.typeRange() : b.attribute("binary").value().range()));
       return null;
