@@ -75,6 +75,12 @@ class ArchiveApplyTest {
         files    = ["README.md", "LICENSE", "completions/contextlite.bash"]
       }
 
+      # A platform-free file: a release carries documents too.
+      artifact "notes" {
+        sources = ["README.md"]
+        name    = "NOTES.md"
+      }
+
       provider "github" {
         token = env("GITHUB_TOKEN")
       }
@@ -82,7 +88,8 @@ class ArchiveApplyTest {
       github_release "main" {
         repository = "Michael-A-Kuykendall/contextlite"
         tag        = "v${release.version}"
-        assets     = artifact.archive
+        # The archive first: a platform's archive, not its bare binary, is what manifests point at.
+        assets     = [artifact.archive, artifact.binary, artifact.notes]
         checksums  = "SHA256SUMS"
       }
 
@@ -134,12 +141,24 @@ class ArchiveApplyTest {
       Path bin = unpacked.resolve(installed(linux));
       Tools.Result run = Tools.run(unpacked, Map.of(), bin.toString());
 
+      Path rb = temp.resolve("contextlite.rb");
+      Files.writeString(rb, formula);
+      Tools.Result syntax = Tools.run(temp, Map.of(), Tools.require("ruby", "apt-get install ruby").toString(), "-c",
+          rb.toString());
+
+      assertEquals(0, syntax.exit(), syntax.output() + formula);
       assertEquals(0, untar.exit(), untar.output());
       assertTrue(linux.contains("bin.install \"contextlite\"\n"), formula);
       assertTrue(Files.getPosixFilePermissions(bin).contains(PosixFilePermission.OWNER_EXECUTE));
       assertEquals("contextlite 1.0.35 (linux/amd64)", run.output().trim());
       assertEquals("MIT License\n", Files.readString(unpacked.resolve("LICENSE")));
       assertTrue(Files.isRegularFile(unpacked.resolve("completions/contextlite.bash")));
+
+      JsonNode release = JSON.readTree(get(github + "/repos/Michael-A-Kuykendall/contextlite/releases/tags/v1.0.35"));
+      java.util.List<String> assets = new java.util.ArrayList<>();
+      release.get("assets").forEach(a -> assets.add(a.get("name").asText()));
+      assertTrue(assets.containsAll(java.util.List.of("NOTES.md", "SHA256SUMS", "contextlite-linux-amd64",
+          "contextlite_1.0.35_linux-amd64.tar.gz", "contextlite_1.0.35_windows-amd64.zip")), assets.toString());
 
       JsonNode scoop = JSON.readTree(file(github, "contextlite/scoop-bucket", "bucket/contextlite.json"));
       JsonNode x64 = scoop.get("architecture").get("64bit");
@@ -187,13 +206,17 @@ class ArchiveApplyTest {
 
   /** A file of a sandbox repository, through the contents API. */
   private String file(String github, String repo, String path) throws Exception {
-    Request request = new Request.Builder().url(github + "/repos/" + repo + "/contents/" + path)
-        .header("Authorization", "Bearer " + TOKEN).build();
+    String body = get(github + "/repos/" + repo + "/contents/" + path);
+    return new String(Base64.getMimeDecoder().decode(JSON.readTree(body).get("content").asText()),
+        StandardCharsets.UTF_8);
+  }
+
+  private String get(String url) throws Exception {
+    Request request = new Request.Builder().url(url).header("Authorization", "Bearer " + TOKEN).build();
     try (Response r = http.newCall(request).execute()) {
       String body = r.body().string();
-      assertEquals(200, r.code(), path + ": " + body);
-      return new String(Base64.getMimeDecoder().decode(JSON.readTree(body).get("content").asText()),
-          StandardCharsets.UTF_8);
+      assertEquals(200, r.code(), url + ": " + body);
+      return body;
     }
   }
 
