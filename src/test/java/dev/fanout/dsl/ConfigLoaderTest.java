@@ -476,4 +476,42 @@ class ConfigLoaderTest {
     assertTrue(summaries.stream().anyMatch(s -> s.startsWith("Unknown archive \"rar\"")), summaries.toString());
     assertTrue(summaries.stream().anyMatch(s -> s.contains("binary") && s.endsWith("@11")), summaries.toString());
   }
+
+  @Test
+  void aReleaseWithAPlatformsArchiveAndBareBinaryExportsTheArchiveForManifestsAndEveryFileByName() throws IOException {
+    Files.writeString(dir.resolve("NOTES.md"), "notes\n");
+    Config c = config(RELEASE + """
+        artifact "bin" {
+          os      = "linux"
+          arch    = "amd64"
+          sources = ["bin/demo"]
+        }
+
+        artifact "archive" {
+          archive = "tar.gz"
+          binary  = artifact.bin
+          name    = "demo.tar.gz"
+        }
+
+        artifact "notes" {
+          sources = ["NOTES.md"]
+        }
+
+        github_release "main" {
+          repository = "me/demo"
+          tag        = "v1.2.3"
+          assets     = [artifact.archive, artifact.bin, artifact.notes]
+        }
+        """);
+    Map<String, Object> exported = PROVIDERS.get("github_release").exports(
+        c.publications().get(Address.of("github_release", "main")),
+        new dev.fanout.provider.ProviderFactory.ExportContext(c.release(), c.artifacts()::get, Map.of()));
+
+    Map<?, ?> assets = (Map<?, ?>) exported.get("assets");
+    Map<?, ?> files = (Map<?, ?>) exported.get("files");
+    assertEquals("demo.tar.gz", ((Map<?, ?>) assets.get("linux-amd64")).get("name"));
+    assertEquals(Set.of("demo", "demo.tar.gz", "NOTES.md"), files.keySet());
+    assertEquals("https://github.com/me/demo/releases/download/v1.2.3/NOTES.md",
+        ((Map<?, ?>) files.get("NOTES.md")).get("url"));
+  }
 }
