@@ -401,9 +401,20 @@ final class Instances {
               : b.attribute("bin").value().range()));
       return null;
     }
+    List<String> files = strings(attrs.get("files"));
+    for (String f : files) {
+      // Packed at its own path: one outside the release's folder, or the binary's own path, cannot be.
+      String normal = java.nio.file.Path.of(f).normalize().toString().replace('\\', '/');
+      if (f.startsWith("/") || normal.startsWith("..") || normal.equals(inside)) {
+        diagnostics.add(Diagnostic.error("An archive's file cannot be packed at \"" + Text.terminal(f) + "\"",
+            normal.equals(inside) ? "The binary is packed as \"" + inside + "\"; set bin to another path."
+                : "Name files inside the release's folder, relative to the release file.",
+            b.attribute("files").value().range()));
+        return null;
+      }
+    }
     return new Artifact(declared.address(), declared.name(), os, declared.arch() == null ? bin.arch() : declared.arch(),
-        List.of(), bin.builtBy(), new Archive(Evaluation.str(attrs.get("archive")), bin.address(), inside,
-        strings(attrs.get("files"))));
+        List.of(), bin.builtBy(), new Archive(Evaluation.str(attrs.get("archive")), bin.address(), inside, files));
   }
 
   /**

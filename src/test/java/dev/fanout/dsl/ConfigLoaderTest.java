@@ -443,6 +443,7 @@ class ConfigLoaderTest {
 
   @Test
   void anArchiveWithoutABinaryOrWithAMissingFileOrWithSourcesTooIsAnErrorAtItsPlace() throws IOException {
+    Files.writeString(dir.resolve("LICENSE"), "MIT\n");
     ConfigLoader.Result r = load(RELEASE + """
         artifact "bin" {
           sources = ["bin/demo"]
@@ -461,6 +462,14 @@ class ConfigLoaderTest {
           files   = ["README.md"]
         }
 
+        artifact "outside" {
+          archive = "zip"
+          name    = "demo4.zip"
+          binary  = artifact.bin
+          bin     = "LICENSE"
+          files   = ["LICENSE"]
+        }
+
         artifact "both" {
           archive = "rar"
           sources = ["x"]
@@ -475,6 +484,7 @@ class ConfigLoaderTest {
         summaries.toString());
     assertTrue(summaries.stream().anyMatch(s -> s.startsWith("Unknown archive \"rar\"")), summaries.toString());
     assertTrue(summaries.stream().anyMatch(s -> s.contains("binary") && s.endsWith("@11")), summaries.toString());
+    assertTrue(summaries.contains("An archive's file cannot be packed at \"LICENSE\" @26"), summaries.toString());
   }
 
   @Test
