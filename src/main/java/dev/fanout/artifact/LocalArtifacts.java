@@ -45,6 +45,8 @@ public final class LocalArtifacts implements ArtifactStore {
   /** Digests by path, size and modification time, so a rebuilt file is hashed again. */
   private final Map<String, String> digests = new ConcurrentHashMap<>();
   private final Map<Address, BuildStep> builds;
+  /** Each archive packed in this run, with the inputs it was packed from. */
+  private final Map<Path, String> packedFrom = new HashMap<>();
   private final Path stateDir;
   private final BuildFreshness freshness;
   /** Why each build's outputs are not vouched for; "" when they are. Asked once per run. */
@@ -119,19 +121,27 @@ public final class LocalArtifacts implements ArtifactStore {
 
   /** The sha256 of the file on disk for the artifact, whether or not a build record vouches for it. */
   public String sha256OnDisk(Address address) {
+    return onDisk(address).map(this::digest).orElse(null);
+  }
+
+  /** The artifact's file on disk, whether or not a build record vouches for it; an archive packed from such files. */
+  private Optional<Path> onDisk(Address address) {
     Artifact a = artifacts.get(address);
     if (a == null) {
-      return null;
+      return Optional.empty();
+    }
+    if (a.archive() != null) {
+      return packed(a, onDisk(a.archive().binary()));
     }
     for (String source : a.sources()) {
       if (!isUrl(source)) {
         Optional<Path> local = local(source);
         if (local.isPresent()) {
-          return digest(local.get());
+          return local;
         }
       }
     }
-    return null;
+    return Optional.empty();
   }
 
   @Override
@@ -148,6 +158,9 @@ public final class LocalArtifacts implements ArtifactStore {
     Artifact a = artifacts.get(address);
     if (a == null) {
       return Optional.empty();
+    }
+    if (a.archive() != null) {
+      return packed(a, file(a.archive().binary()));
     }
     Set<Path> unvouched = unvouchedOutputs(a.builtBy());
     for (String source : a.sources()) {
@@ -170,6 +183,9 @@ public final class LocalArtifacts implements ArtifactStore {
   /** Whether the artifact can be had at apply: on disk now, made by a build, or at a URL. */
   public boolean obtainable(Address address) {
     Artifact a = artifacts.get(address);
+    if (a != null && a.archive() != null) {
+      return obtainable(a.archive().binary());
+    }
     return a != null && (a.builtBy() != null || file(address).isPresent() || a.sources().stream().anyMatch(LocalArtifacts::isUrl));
   }
 
@@ -184,6 +200,12 @@ public final class LocalArtifacts implements ArtifactStore {
       return local.get();
     }
     Artifact a = artifacts.get(address);
+    if (a.archive() != null) {
+      Path binary = resolve(a.archive().binary(), http, downloads);
+      Path packed = packed(a, Optional.of(binary)).orElseThrow();
+      resolved.put(address, packed);
+      return packed;
+    }
     List<String> tried = new ArrayList<>();
     for (String source : a.sources()) {
       if (!isUrl(source)) {
@@ -214,6 +236,36 @@ public final class LocalArtifacts implements ArtifactStore {
       }
     }
     throw new IOException("no source of " + address + " is available; tried: " + String.join("; ", tried));
+  }
+
+  /**
+   * The archive packed from the binary's file, once it is known: the same inputs give the
+   * same bytes, so packing again for apply gives the file whose sha256 the plan pinned. Packed
+   * under {@code .fanout/archives/} and kept while its inputs are the same.
+   */
+  private Optional<Path> packed(Artifact a, Optional<Path> binary) {
+    if (binary.isEmpty()) {
+      return Optional.empty();
+    }
+    Path target = stateDir.resolve("archives").resolve(a.name());
+    StringBuilder inputs = new StringBuilder(a.archive().toString()).append('|').append(digest(binary.get()));
+    for (String f : a.archive().files()) {
+      Path file = dir.resolve(f);
+      inputs.append('|').append(Files.isRegularFile(file) ? digest(file) : "missing");
+    }
+    String key = inputs.toString();
+    synchronized (packedFrom) {
+      if (key.equals(packedFrom.get(target)) && Files.isRegularFile(target)) {
+        return Optional.of(target);
+      }
+      try {
+        Archiver.write(a.archive(), binary.get(), dir, target);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot pack " + a.address() + " (" + a.name() + "): " + e.getMessage(), e);
+      }
+      packedFrom.put(target, key);
+    }
+    return Optional.of(target);
   }
 
   /** The outputs of a build whose record does not vouch for them: not the release's files yet. */

@@ -53,12 +53,21 @@ final class BlockChecks {
       .optional("depends_on", Schema.Type.LIST, "explicit dependencies")
       .build();
   static final Schema ARTIFACT = Schema.builder()
-      .required("sources", Schema.Type.LIST, "where the file comes from, in order of preference")
+      .optional("sources", Schema.Type.LIST, "where the file comes from, in order of preference")
+      .optional("archive", Schema.Type.STRING, "tar.gz or zip: the file is packed from binary and files instead")
+      .oneOf("archive", "tar.gz", "zip")
+      .optional("binary", Schema.Type.ARTIFACTS, "an archive's executable: one artifact instance, such as artifact.binary[each.key]")
+      .optional("bin", Schema.Type.STRING, "the binary's path in the archive (default: the release's name, .exe on"
+          + " windows)")
+      .optional("files", Schema.Type.LIST, "an archive's other files (README, LICENSE, completions), relative to the"
+          + " release file")
+      .existingFile("files")
       .optional("name", Schema.Type.STRING, "the file name it is published under")
-      .optional("os", Schema.Type.STRING, "linux, darwin, windows, ...")
-      .optional("arch", Schema.Type.STRING, "amd64, arm64, ...")
+      .optional("os", Schema.Type.STRING, "linux, darwin, windows, ... (an archive's default: its binary's)")
+      .optional("arch", Schema.Type.STRING, "amd64, arm64, ... (an archive's default: its binary's)")
       .optional("for_each", Schema.Type.ANY, "one artifact per element")
       .optional("depends_on", Schema.Type.LIST, "explicit dependencies")
+      .exactlyOne("sources", "archive")
       .build();
 
   private final Providers providers;

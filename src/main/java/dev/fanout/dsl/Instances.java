@@ -2,6 +2,7 @@ package dev.fanout.dsl;
 
 import dev.fanout.output.Text;
 import dev.fanout.model.Address;
+import dev.fanout.model.Archive;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.BuildStep;
 import dev.fanout.model.Edge;
@@ -353,6 +354,12 @@ final class Instances {
         .findFirst().orElse(null);
     Artifact artifact = new Artifact(address, name, Evaluation.str(attrs.get("os")), Evaluation.str(attrs.get("arch")),
         srcs, builtBy);
+    if (attrs.get("archive") != null) {
+      artifact = archive(artifact, attrs, b);
+      if (artifact == null) {
+        return null;
+      }
+    }
     artifacts.put(address, artifact);
     Map<String, Object> view = new LinkedHashMap<>(attrs);
     view.put("key", address.key());
@@ -361,6 +368,53 @@ final class Instances {
     view.put("path", Unknown.AFTER_BUILD);
     view.put("sha256", Unknown.AFTER_BUILD);
     return new Instance(address, view, Set.of("path", "sha256", "sources"));
+  }
+
+  /**
+   * An artifact packed from another: it needs a name (the file it is published under, written
+   * as a template such as {@code "tool_${release.version}_${each.key}.tar.gz"}) and one binary
+   * instance, whose platform it takes unless it says its own.
+   */
+  private Artifact archive(Artifact declared, Map<String, Object> attrs, Ast.Block b) {
+    if (declared.name() == null) {
+      diagnostics.add(Diagnostic.error("An archive needs a name", "Set name to the file it is published under,"
+          + " such as name = \"tool_${release.version}_${each.key}.tar.gz\".", b.typeRange()));
+      return null;
+    }
+    Object binary = attrs.get("binary");
+    Artifact bin = binary instanceof Ref r ? artifacts.get(r.address()) : null;
+    if (bin == null || bin.archive() != null) {
+      diagnostics.add(Diagnostic.error("An archive needs one binary artifact",
+          "Set binary to one instance of an artifact with sources, such as binary = artifact.binary[each.key] under"
+          + " for_each = artifact.binary" + (binary == null ? "." : "; this is " + Evaluator.typeName(binary) + "."),
+          b.attribute("binary") == null ? b.typeRange() : b.attribute("binary").value().range()));
+      return null;
+    }
+    String os = declared.os() == null ? bin.os() : declared.os();
+    String declaredBin = Evaluation.str(attrs.get("bin"));
+    String inside = declaredBin != null ? declaredBin : values.release() == null ? bin.name()
+        : values.release().name() + ("windows".equals(os) ? ".exe" : "");
+    String unsafe = pathPartProblem(inside);
+    if (unsafe != null) {
+      diagnostics.add(Diagnostic.error("An archive's bin must be a plain file name",
+          "\"" + Text.terminal(inside) + "\" " + unsafe + ".", b.attribute("bin") == null ? b.typeRange()
+              : b.attribute("bin").value().range()));
+      return null;
+    }
+    List<String> files = strings(attrs.get("files"));
+    for (String f : files) {
+      // Packed at its own path: one outside the release's folder, or the binary's own path, cannot be.
+      String normal = java.nio.file.Path.of(f).normalize().toString().replace('\\', '/');
+      if (f.startsWith("/") || normal.startsWith("..") || normal.equals(inside)) {
+        diagnostics.add(Diagnostic.error("An archive's file cannot be packed at \"" + Text.terminal(f) + "\"",
+            normal.equals(inside) ? "The binary is packed as \"" + inside + "\"; set bin to another path."
+                : "Name files inside the release's folder, relative to the release file.",
+            b.attribute("files").value().range()));
+        return null;
+      }
+    }
+    return new Artifact(declared.address(), declared.name(), os, declared.arch() == null ? bin.arch() : declared.arch(),
+        List.of(), bin.builtBy(), new Archive(Evaluation.str(attrs.get("archive")), bin.address(), inside, files));
   }
 
   /**

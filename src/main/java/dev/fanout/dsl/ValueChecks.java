@@ -87,15 +87,25 @@ final class ValueChecks {
     boolean ok = true;
     for (Map.Entry<String, Object> en : attrs.entrySet()) {
       Schema.Attribute s = schema.attributes().get(en.getKey());
-      if (s == null || !(en.getValue() instanceof String value)) {
+      // A list attribute's path constraint holds for each of its strings (an archive's files).
+      List<?> values = en.getValue() instanceof List<?> l ? l : java.util.Collections.singletonList(en.getValue());
+      if (s == null) {
         continue;
       }
-      for (Schema.Constraint c : s.constraints()) {
-        Diagnostic problem = broken(c, s, value, what, b.attribute(s.name()).value().range());
-        if (problem != null) {
-          diagnostics.add(problem);
-          ok = false;
-          break;
+      for (Object v : values) {
+        if (!(v instanceof String value)) {
+          continue;
+        }
+        for (Schema.Constraint c : s.constraints()) {
+          if (en.getValue() instanceof List<?> && !(c instanceof Schema.Constraint.ExistingPath)) {
+            continue; // a list's other constraints are its provider's to check
+          }
+          Diagnostic problem = broken(c, s, value, what, b.attribute(s.name()).value().range());
+          if (problem != null) {
+            diagnostics.add(problem);
+            ok = false;
+            break;
+          }
         }
       }
     }

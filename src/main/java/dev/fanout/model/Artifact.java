@@ -12,12 +12,18 @@ import java.util.List;
  * @param arch {@code amd64}, {@code arm64}, ... or null
  * @param sources each a local path (relative to the configuration's directory), a glob or a URL
  * @param builtBy the build step whose output one of the sources is, or null
+ * @param archive how the file is packed from other artifacts, or null for a file that has sources
  */
 public record Artifact(Address address, String name, String os, String arch, List<String> sources,
-    Address builtBy) {
+    Address builtBy, Archive archive) {
 
   public Artifact {
     sources = List.copyOf(sources);
+  }
+
+  /** A file with sources. */
+  public Artifact(Address address, String name, String os, String arch, List<String> sources, Address builtBy) {
+    this(address, name, os, arch, sources, builtBy, null);
   }
 
   /** {@code linux-amd64}: the platform key used in manifests and maps. */

@@ -409,4 +409,119 @@ class ConfigLoaderTest {
         cycle.detail());
     assertEquals(1, r.diagnostics().size(), r.diagnostics().toString());
   }
+
+  @Test
+  void anArchiveTakesItsBinarysPlatformAndTheReleasesNameAsItsBinAndReferencesTheBinary() throws IOException {
+    Files.writeString(dir.resolve("LICENSE"), "MIT\n");
+    Config c = config(RELEASE + """
+        artifact "bin" {
+          for_each = { "linux-amd64" = "linux", "windows-amd64" = "windows" }
+          os       = each.value
+          arch     = "amd64"
+          sources  = ["bin/demo-${each.key}"]
+        }
+
+        artifact "archive" {
+          for_each = artifact.bin
+          archive  = "zip"
+          binary   = artifact.bin[each.key]
+          name     = "demo_${release.version}_${each.key}.zip"
+          files    = ["LICENSE"]
+        }
+        """);
+
+    Artifact windows = c.artifacts().get(Address.parse("artifact.archive[\"windows-amd64\"]"));
+    Artifact linux = c.artifacts().get(Address.parse("artifact.archive[\"linux-amd64\"]"));
+    assertEquals("windows-amd64", windows.platform());
+    assertEquals("demo.exe", windows.archive().bin());
+    assertEquals("demo", linux.archive().bin());
+    assertEquals("demo_1.2.3_linux-amd64.zip", linux.name());
+    assertEquals(List.of("LICENSE"), linux.archive().files());
+    assertTrue(targets(c, "artifact.archive[\"linux-amd64\"]").contains("artifact.bin[\"linux-amd64\"]"),
+        c.edges().toString());
+  }
+
+  @Test
+  void anArchiveWithoutABinaryOrWithAMissingFileOrWithSourcesTooIsAnErrorAtItsPlace() throws IOException {
+    Files.writeString(dir.resolve("LICENSE"), "MIT\n");
+    ConfigLoader.Result r = load(RELEASE + """
+        artifact "bin" {
+          sources = ["bin/demo"]
+        }
+
+        artifact "nobinary" {
+          archive = "tar.gz"
+          name    = "demo.tar.gz"
+          binary  = "bin/demo"
+        }
+
+        artifact "nofile" {
+          archive = "tar.gz"
+          name    = "demo2.tar.gz"
+          binary  = artifact.bin
+          files   = ["README.md"]
+        }
+
+        artifact "outside" {
+          archive = "zip"
+          name    = "demo4.zip"
+          binary  = artifact.bin
+          bin     = "LICENSE"
+          files   = ["LICENSE"]
+        }
+
+        artifact "both" {
+          archive = "rar"
+          sources = ["x"]
+          binary  = artifact.bin
+          name    = "demo3.rar"
+        }
+        """, Map.of(), Map.of());
+
+    List<String> summaries = r.diagnostics().stream().map(d -> d.summary() + " @" + d.range().line()).toList();
+    assertTrue(summaries.stream().anyMatch(s -> s.startsWith("No file \"README.md\" for files")), summaries.toString());
+    assertTrue(summaries.stream().anyMatch(s -> s.startsWith("Set exactly one of \"sources\" or \"archive\"")),
+        summaries.toString());
+    assertTrue(summaries.stream().anyMatch(s -> s.startsWith("Unknown archive \"rar\"")), summaries.toString());
+    assertTrue(summaries.stream().anyMatch(s -> s.contains("binary") && s.endsWith("@11")), summaries.toString());
+    assertTrue(summaries.contains("An archive's file cannot be packed at \"LICENSE\" @26"), summaries.toString());
+  }
+
+  @Test
+  void aReleaseWithAPlatformsArchiveAndBareBinaryExportsTheArchiveForManifestsAndEveryFileByName() throws IOException {
+    Files.writeString(dir.resolve("NOTES.md"), "notes\n");
+    Config c = config(RELEASE + """
+        artifact "bin" {
+          os      = "linux"
+          arch    = "amd64"
+          sources = ["bin/demo"]
+        }
+
+        artifact "archive" {
+          archive = "tar.gz"
+          binary  = artifact.bin
+          name    = "demo.tar.gz"
+        }
+
+        artifact "notes" {
+          sources = ["NOTES.md"]
+        }
+
+        github_release "main" {
+          repository = "me/demo"
+          tag        = "v1.2.3"
+          assets     = [artifact.archive, artifact.bin, artifact.notes]
+        }
+        """);
+    Map<String, Object> exported = PROVIDERS.get("github_release").exports(
+        c.publications().get(Address.of("github_release", "main")),
+        new dev.fanout.provider.ProviderFactory.ExportContext(c.release(), c.artifacts()::get, Map.of()));
+
+    Map<?, ?> assets = (Map<?, ?>) exported.get("assets");
+    Map<?, ?> files = (Map<?, ?>) exported.get("files");
+    assertEquals("demo.tar.gz", ((Map<?, ?>) assets.get("linux-amd64")).get("name"));
+    assertEquals(Set.of("demo", "demo.tar.gz", "NOTES.md"), files.keySet());
+    assertEquals("https://github.com/me/demo/releases/download/v1.2.3/NOTES.md",
+        ((Map<?, ?>) files.get("NOTES.md")).get("url"));
+  }
 }

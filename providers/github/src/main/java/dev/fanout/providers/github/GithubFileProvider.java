@@ -2,6 +2,7 @@ package dev.fanout.providers.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Address;
+import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
 import dev.fanout.provider.CredentialCheck;
@@ -92,6 +93,16 @@ public abstract class GithubFileProvider implements Provider {
       throw new IllegalArgumentException(p + ": mode must be \"commit\" or \"pull_request\", not '" + mode + "'");
     }
     return mode.equals("pull_request");
+  }
+
+  /**
+   * The binary's path inside the asset when the asset is an archive the release packs (an
+   * {@code artifact} with {@code archive}), else null: what the manifest tells its client to
+   * install from the unpacked archive.
+   */
+  protected String binInArchive(Asset a) {
+    Artifact artifact = a.artifact() == null ? null : ctx.artifacts().artifact(a.artifact());
+    return artifact == null || artifact.archive() == null ? null : artifact.archive().bin();
   }
 
   /** The assets this manifest carries, sorted by platform. */

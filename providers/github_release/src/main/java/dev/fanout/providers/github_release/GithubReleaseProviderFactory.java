@@ -86,8 +86,10 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
   }
 
   /**
-   * {@code tag}, {@code assets} (platform to name, public URL and artifact) and
-   * {@code asset_urls} (platform to URL). The URL is GitHub's public download URL; against
+   * {@code tag}, {@code assets} (platform to name, public URL and artifact; a platform's
+   * archive rather than its bare binary when the release carries both), {@code asset_urls}
+   * (platform to URL) and {@code files} (every asset by file name: checksums, installers,
+   * documents, whatever their platform). The URL is GitHub's public download URL; against
    * GitHub Enterprise Server it is the host's download URL, in the sandbox its download path.
    *
    * <p>Exports see neither the release nor the endpoints, so without a {@code tag}
@@ -101,6 +103,7 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
     String repository = publication.string("repository");
     Map<String, Object> assets = new TreeMap<>();
     Map<String, Object> urls = new TreeMap<>();
+    Map<String, Object> files = new TreeMap<>();
     for (Address address : publication.artifacts("assets")) {
       Artifact artifact = artifacts.apply(address);
       if (artifact == null) {
@@ -111,6 +114,13 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
       asset.put("name", artifact.name());
       asset.put("url", url);
       asset.put("artifact", new Ref(address));
+      files.put(artifact.name(), asset);
+      Object taken = assets.get(artifact.platform());
+      if (taken != null && artifact.archive() == null && archive(taken, artifacts)) {
+        // A platform's archive and its bare binary both on the release: manifests point at the
+        // archive, as GoReleaser's brews and scoops do.
+        continue;
+      }
       assets.put(artifact.platform(), asset);
       urls.put(artifact.platform(), url);
     }
@@ -118,7 +128,13 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
     out.put("tag", tag == null ? Unknown.AFTER_APPLY : tag);
     out.put("assets", assets);
     out.put("asset_urls", urls);
+    out.put("files", files);
     return out;
+  }
+
+  private static boolean archive(Object asset, Function<Address, Artifact> artifacts) {
+    Artifact a = asset instanceof Map<?, ?> m && m.get("artifact") instanceof Ref r ? artifacts.apply(r.address()) : null;
+    return a != null && a.archive() != null;
   }
 
   /** Where people download an asset: github.com's, a GitHub Enterprise host's, or the sandbox's. */

@@ -86,7 +86,11 @@ final class HomebrewProvider extends GithubFileProvider {
         rb.append("      sha256 ").append(ruby(a.sha256())).append('\n');
         rb.append('\n');
         rb.append("      def install\n");
-        if (isArchive(a.name())) {
+        String inside = binInArchive(a);
+        if (inside != null && !inside.equals(name)) {
+          // An archive the release packs: its binary is at the path it was packed under.
+          rb.append("        bin.install ").append(ruby(inside)).append(" => ").append(ruby(name)).append('\n');
+        } else if (inside != null || isArchive(a.name())) {
           // An archive is unpacked into the build folder; the binary inside carries the name.
           rb.append("        bin.install ").append(ruby(name)).append('\n');
         } else {

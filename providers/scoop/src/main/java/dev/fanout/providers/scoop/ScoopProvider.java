@@ -92,9 +92,17 @@ final class ScoopProvider extends GithubFileProvider {
     }
   }
 
-  /** {@code [[file, alias]]} for a bare binary; the name itself for an archive that holds {@code NAME.exe}. */
-  private static Object bin(Asset a, String name) {
+  /**
+   * {@code [[file, alias]]} for a bare binary; the name itself for an archive that holds
+   * {@code NAME.exe}; the path inside for an archive the release packs, with the alias when
+   * they differ.
+   */
+  private Object bin(Asset a, String name) {
     String file = a.name();
+    String inside = binInArchive(a);
+    if (inside != null) {
+      return inside.equals(name + ".exe") ? inside : List.of(List.of(inside, name));
+    }
     if (file.toLowerCase(Locale.ROOT).endsWith(".zip")) {
       return name + ".exe";
     }

@@ -1,6 +1,7 @@
 package dev.fanout.providers.winget;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
@@ -73,7 +74,7 @@ final class WingetProvider implements Provider {
         continue;
       }
       boolean zip = a.name().toLowerCase(Locale.ROOT).endsWith(".zip");
-      String nested = zip ? exeInZip(a.file().orElse(null), command) : null;
+      String nested = !zip ? null : packedBin(a) != null ? packedBin(a) : exeInZip(a.file().orElse(null), command);
       installers.add(new WingetManifest.Installer(arch, a.url(),
           a.sha256() == null ? null : a.sha256().toUpperCase(Locale.ROOT), zip ? "zip" : "portable", nested, command));
     }
@@ -87,6 +88,12 @@ final class WingetProvider implements Provider {
         p.string("license", ctx.release().license() == null ? "Proprietary" : ctx.release().license()),
         p.string("short_description", ctx.release().description() == null ? ctx.release().name() : ctx.release().description()),
         ctx.release().homepage(), installers);
+  }
+
+  /** The binary's path in an archive the release packs, known before the archive is. */
+  private String packedBin(PlatformAsset a) {
+    Artifact artifact = a.artifact() == null ? null : ctx.artifacts().artifact(a.artifact());
+    return artifact == null || artifact.archive() == null ? null : artifact.archive().bin();
   }
 
   /** The first .exe in the zip, by sorted name; before the build, the command's name. */
