@@ -128,7 +128,8 @@ final class DockerProvider implements Provider {
   @Override
   public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
     ImageBuilder.MultiArchImage image = build(publication).orElseThrow(() -> new IOException(
-        publication + ": a binary is not built yet; run the build before publishing the image"));
+        publication + (publication.string("image") != null ? ": the image " + publication.string("image")
+            + " is not there; build it before publishing" : ": a binary is not built yet; run the build before publishing the image")));
     String index = image.index().digest();
     List<String> stale = new ArrayList<>();
     boolean backport = Backport.keepsLatest(ctx.release(), before);
@@ -185,6 +186,12 @@ final class DockerProvider implements Provider {
 
   /** The image, or empty when a binary is not available yet. Also written as an OCI layout under the work folder. */
   private Optional<ImageBuilder.MultiArchImage> build(Publication publication) throws IOException {
+    String imported = publication.string("image");
+    if (imported != null) {
+      // Built by another tool, maybe by a build step of this release: absent until it has run.
+      Path path = ctx.resolve(imported);
+      return Files.exists(path) ? Optional.of(ImportedImage.read(path)) : Optional.empty();
+    }
     Release release = ctx.release();
     Map<Artifact, Path> binaries = new LinkedHashMap<>();
     for (Address address : publication.artifacts("binaries")) {
@@ -214,7 +221,7 @@ final class DockerProvider implements Provider {
         }
       }
       images.add(ImageBuilder.image("linux", binary.getKey().arch(), Files.readAllBytes(binary.getValue()), release.name(),
-          entrypoint(publication), labels(release), below));
+          runConfig(publication, release), below));
     }
     ImageBuilder.MultiArchImage image = ImageBuilder.index(images);
     // For people and skopeo; with a base image the base's layers stay in its registry, not here.
@@ -253,8 +260,18 @@ final class DockerProvider implements Provider {
     return labels;
   }
 
-  private static List<String> entrypoint(Publication publication) {
-    Object value = publication.attributes().get("entrypoint");
+  private static ImageBuilder.RunConfig runConfig(Publication publication, Release release) {
+    Map<String, String> labels = labels(release);
+    publication.map("labels").forEach((k, v) -> labels.put(k, String.valueOf(v)));
+    Map<String, String> env = new TreeMap<>();
+    publication.map("env").forEach((k, v) -> env.put(k, String.valueOf(v)));
+    return new ImageBuilder.RunConfig(command(publication, "entrypoint"), command(publication, "cmd"), env, labels,
+        publication.string("user"), publication.string("workdir"),
+        publication.list("exposed_ports").stream().map(DockerProviderFactory::port).toList());
+  }
+
+  private static List<String> command(Publication publication, String attribute) {
+    Object value = publication.attributes().get(attribute);
     if (value == null) {
       return List.of();
     }

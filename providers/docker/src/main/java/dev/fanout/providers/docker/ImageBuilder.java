@@ -108,9 +108,36 @@ final class ImageBuilder {
    * @param entrypoint the command; empty for the binary itself
    * @param base the base image for this platform, or null for {@code FROM scratch}
    */
-  @SuppressWarnings("unchecked")
   static PlatformImage image(String os, String arch, byte[] binary, String binaryName, List<String> entrypoint,
       Map<String, String> labels, BaseImage.Platform base) throws IOException {
+    return image(os, arch, binary, binaryName, new RunConfig(entrypoint, List.of(), Map.of(), labels, null, null, List.of()),
+        base);
+  }
+
+  /**
+   * How the image runs, as the config's {@code config} object says it (Docker's and the OCI
+   * image spec's names): what is set here wins over the base's, what is not set is the base's,
+   * except the command, which is always the release's own.
+   *
+   * @param env variables added to the base's, replacing one of the same name
+   * @param exposedPorts such as {@code 8080} (TCP) or {@code 53/udp}
+   */
+  record RunConfig(List<String> entrypoint, List<String> cmd, Map<String, String> env, Map<String, String> labels,
+      String user, String workdir, List<String> exposedPorts) {
+    RunConfig {
+      entrypoint = List.copyOf(entrypoint);
+      cmd = List.copyOf(cmd);
+      env = new java.util.TreeMap<>(env);
+      labels = new java.util.TreeMap<>(labels);
+      exposedPorts = List.copyOf(exposedPorts);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static PlatformImage image(String os, String arch, byte[] binary, String binaryName, RunConfig run,
+      BaseImage.Platform base) throws IOException {
+    List<String> entrypoint = run.entrypoint();
+    Map<String, String> labels = run.labels();
     Platform platform = Platform.of(arch);
     byte[] tar = layerTar(binary, binaryName);
     Blob layer = blob(MediaTypes.OCI_LAYER_GZIP, gzip(tar));
@@ -123,9 +150,28 @@ final class ImageBuilder {
     if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
       env.add(0, PATH_ENV);
     }
+    run.env().forEach((name, value) -> {
+      env.removeIf(e -> e.startsWith(name + "="));
+      env.add(name + "=" + value);
+    });
     runConfig.put("Env", env);
     runConfig.put("Entrypoint", entrypoint.isEmpty() ? List.of("/usr/local/bin/" + binaryName) : entrypoint);
     runConfig.remove("Cmd");
+    if (!run.cmd().isEmpty()) {
+      runConfig.put("Cmd", run.cmd());
+    }
+    if (run.user() != null) {
+      runConfig.put("User", run.user());
+    }
+    if (run.workdir() != null) {
+      runConfig.put("WorkingDir", run.workdir());
+    }
+    if (!run.exposedPorts().isEmpty()) {
+      Map<String, Object> ports = new java.util.TreeMap<>(
+          runConfig.get("ExposedPorts") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of());
+      run.exposedPorts().forEach(port -> ports.put(port.contains("/") ? port : port + "/tcp", Map.of()));
+      runConfig.put("ExposedPorts", ports);
+    }
     Map<String, Object> allLabels = new java.util.TreeMap<>(
         runConfig.get("Labels") instanceof Map<?, ?> bl ? (Map<String, Object>) bl : Map.of());
     allLabels.putAll(labels);
