@@ -237,8 +237,9 @@ final class DockerProvider implements Provider {
       return null;
     }
     try {
-      return BaseImage.resolve(ctx.http(), ref, ctx.endpoint("registry"), publication.setting("username", null),
-          publication.secret("token"));
+      String hub = ctx.sandbox() ? ctx.endpoint("registry") : DockerProviderFactory.DEFAULT_REGISTRY;
+      return BaseImage.resolve(ctx.http(), ref, hub, ctx.sandbox(), ctx.endpoint("registry"),
+          publication.setting("username", null), publication.secret("token"));
     } catch (RegistryException e) {
       throw new IOException(publication + ": cannot read the base image " + ref + ": " + e.getMessage(), e);
     }

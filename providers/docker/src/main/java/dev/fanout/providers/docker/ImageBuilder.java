@@ -201,13 +201,18 @@ final class ImageBuilder {
     List<Object> layerDescriptors = new ArrayList<>();
     baseLayers.forEach(b -> layerDescriptors.add(b.descriptor()));
     layerDescriptors.add(layer.descriptor());
+    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, baseLayers, List.of(layer),
+        manifest(configBlob, layerDescriptors));
+  }
+
+  /** An OCI image manifest naming the config and the layers, bottom first. */
+  static Blob manifest(Blob config, List<Object> layerDescriptors) {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.put("config", configBlob.descriptor());
+    manifest.put("config", config.descriptor());
     manifest.put("layers", layerDescriptors);
-    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, baseLayers, List.of(layer),
-        blob(MediaTypes.OCI_MANIFEST, json(manifest)));
+    return blob(MediaTypes.OCI_MANIFEST, json(manifest));
   }
 
   /** The index over the images, ordered by platform so that the input order does not matter. */
@@ -282,7 +287,7 @@ final class ImageBuilder {
     return bytes.toByteArray();
   }
 
-  private static void fixed(TarArchiveEntry e, int mode) {
+  static void fixed(TarArchiveEntry e, int mode) {
     e.setMode(mode);
     e.setModTime(0);
     e.setUserId(0);
@@ -291,7 +296,7 @@ final class ImageBuilder {
     e.setGroupName("");
   }
 
-  private static byte[] gzip(byte[] data) throws IOException {
+  static byte[] gzip(byte[] data) throws IOException {
     // GZIPOutputStream writes a zero mtime and no file name, so the header is always the same.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream gz = new GZIPOutputStream(bytes)) {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -134,13 +133,7 @@ final class ImportedImage {
         layers.add(blob);
         descriptors.add(blob.descriptor());
       }
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("schemaVersion", 2);
-      manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-      manifest.put("config", config.descriptor());
-      manifest.put("layers", descriptors);
-      ImageBuilder.Blob manifestBlob = ImageBuilder.blob(MediaTypes.OCI_MANIFEST, ImageBuilder.json(manifest));
-      images.add(savedImage(source, manifestBlob, config, layers));
+      images.add(savedImage(source, ImageBuilder.manifest(config, descriptors), config, layers));
     }
     if (images.size() == 1) {
       return new ImageBuilder.MultiArchImage(images, images.get(0).manifest());

@@ -48,8 +48,7 @@ class ImportedImageRealRegistryTest {
       Provider provider = provider(registry);
       Publication pub = imported("acme/from-layout", layout.toString());
       DesiredState desired = provider.desired(pub);
-      Provider.PublishResult first = provider.publish(pub, provider.read(pub));
-      Provider.PublishResult second = provider.publish(pub, provider.read(pub));
+      List<Provider.PublishResult> runs = pushTwice(provider, pub);
 
       String pushed = "docker://" + registry.hostPort() + "/acme/from-layout:1.0.35";
       JsonNode index = JSON.readTree(skopeo("inspect", "--raw", "--tls-verify=false", pushed));
@@ -60,8 +59,8 @@ class ImportedImageRealRegistryTest {
       // Pushed as skopeo wrote it: the digest is the source's, and what the plan showed.
       assertEquals(sourceDigest, info.path("Digest").asText());
       assertEquals(sourceDigest, desired.items().get("tag:latest"));
-      assertTrue(first.written().contains("tag:1.0.35"), first.written().toString());
-      assertEquals(List.of(), second.written());
+      assertTrue(runs.get(0).written().contains("tag:1.0.35"), runs.get(0).written().toString());
+      assertEquals(List.of(), runs.get(1).written());
       for (String arch : List.of("amd64", "arm64")) {
         JsonNode config = JSON.readTree(skopeo("inspect", "--config", "--tls-verify=false", "--override-arch", arch, pushed));
         assertEquals(arch, config.path("architecture").asText());
@@ -83,8 +82,7 @@ class ImportedImageRealRegistryTest {
       Provider provider = provider(registry);
       Publication pub = imported("acme/from-save", tarball.toString());
       DesiredState desired = provider.desired(pub);
-      Provider.PublishResult first = provider.publish(pub, provider.read(pub));
-      Provider.PublishResult second = provider.publish(pub, provider.read(pub));
+      List<Provider.PublishResult> runs = pushTwice(provider, pub);
 
       String pushed = "docker://" + registry.hostPort() + "/acme/from-save:latest";
       JsonNode manifest = JSON.readTree(skopeo("inspect", "--raw", "--tls-verify=false", pushed));
@@ -97,8 +95,8 @@ class ImportedImageRealRegistryTest {
       // The layers are the tarball's, so the config's diff_ids still name them.
       assertEquals(sourceConfig.path("rootfs"), config.path("rootfs"));
       assertEquals(sourceConfig.path("config").path("Entrypoint"), config.path("config").path("Entrypoint"));
-      assertTrue(first.written().contains("tag:latest"), first.written().toString());
-      assertEquals(List.of(), second.written());
+      assertTrue(runs.get(0).written().contains("tag:latest"), runs.get(0).written().toString());
+      assertEquals(List.of(), runs.get(1).written());
       // skopeo can pull what was pushed: every blob the manifest names is there.
       skopeo("copy", "--src-tls-verify=false", pushed, "oci:" + dir.resolve("back") + ":x");
       assertNotEquals(0, Files.list(dir.resolve("back/blobs/sha256")).count());
@@ -115,6 +113,12 @@ class ImportedImageRealRegistryTest {
     return "docker://" + registry.hostPort() + "/contextlite/contextlite:1.0.35";
   }
 
+  /** The first push and a re-run, which must write nothing. */
+  private static List<Provider.PublishResult> pushTwice(Provider provider, Publication pub) throws Exception {
+    Provider.PublishResult first = provider.publish(pub, provider.read(pub));
+    return List.of(first, provider.publish(pub, provider.read(pub)));
+  }
+
   private Provider provider(DockerRegistry registry) {
     return new DockerProviderFactory().create(new ProviderContext(Http.client("test", Http.Policy.standard()),
         Map.of("registry", registry.url()), DockerProviderTest.RELEASE, new TestArtifacts(), dir.resolve("work"), false,
@@ -122,8 +126,12 @@ class ImportedImageRealRegistryTest {
   }
 
   static Publication imported(String repository, String image) {
+    return imported(repository, image, null);
+  }
+
+  static Publication imported(String repository, String image, String token) {
     return ProviderHarness.publication("docker", "app").attribute("repository", repository).attribute("image", image)
-        .attribute("tags", List.of("1.0.35", "latest")).token("DOCKER_TOKEN", null).build();
+        .attribute("tags", List.of("1.0.35", "latest")).token("DOCKER_TOKEN", token).build();
   }
 
   private JsonNode inspect(String image) throws Exception {
