@@ -143,7 +143,7 @@ final class DockerProvider implements Provider {
       }
     }
     if (stale.isEmpty()) {
-      return new PublishResult(List.of(), "every tag already points at " + index);
+      return new PublishResult(List.of(), "every tag already points at " + index + scriptWarning(publication));
     }
     DistributionClient client = client(publication);
     if (client.authenticate(true) == DistributionClient.AuthOutcome.REJECTED) {
@@ -179,7 +179,8 @@ final class DockerProvider implements Provider {
       client.pushManifest(tag, image.index());
       written.add("tag:" + tag);
     }
-    return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index);
+    return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index
+        + scriptWarning(publication));
   }
 
   // ---- building
@@ -229,6 +230,41 @@ final class DockerProvider implements Provider {
     return Optional.of(image);
   }
 
+
+  /**
+   * "; warning: ..." when the command is the release's own file, a script whose interpreter
+   * the image lacks (FROM scratch, or a base without it); else empty.
+   */
+  private String scriptWarning(Publication publication) throws IOException {
+    if (publication.string("image") != null) {
+      return "";
+    }
+    List<String> command = command(publication, "entrypoint");
+    if (!command.isEmpty() && !command.get(0).equals("/usr/local/bin/" + ctx.release().name())) {
+      return "";
+    }
+    for (Address address : publication.artifacts("binaries")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      Optional<Path> file = artifact == null || !"linux".equals(artifact.os()) ? Optional.empty() : ctx.artifacts().file(address);
+      if (file.isEmpty()) {
+        continue;
+      }
+      byte[] bytes = Files.readAllBytes(file.get());
+      if (ScriptCheck.interpreter(bytes) == null) {
+        return "";
+      }
+      BaseImage base = base(publication);
+      ImageBuilder.Platform platform = ImageBuilder.Platform.of(artifact.arch());
+      try {
+        String warning = ScriptCheck.warning(ctx.release().name(), bytes, base,
+            base == null ? null : base.platform("linux", platform.architecture(), platform.variant()));
+        return warning == null ? "" : "; warning: " + warning;
+      } catch (RegistryException e) {
+        return "; warning: could not read the base image's layers to check for the script's interpreter: " + e.getMessage();
+      }
+    }
+    return "";
+  }
 
   /** The base image, read from its registry; null for {@code FROM scratch}. */
   private BaseImage base(Publication publication) throws IOException {

@@ -114,6 +114,29 @@ class DockerBaseImageTest {
     assertEquals(built, provider.read(pub).items().get("tag:1.0.35"));
   }
 
+  @Test
+  void aScriptIsWarnedAboutOnlyOnAnImageWithoutItsInterpreter() throws Exception {
+    TestArtifacts scripts = new TestArtifacts();
+    scripts.add(dir.resolve("scripts"), "contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho hi\n".getBytes());
+    Provider provider = new DockerProviderFactory().create(harness.context(new DockerProviderFactory(), scripts, true));
+    TestArtifacts binary = DockerProviderTest.binaries(dir.resolve("bin"), "v1");
+    Provider binaryProvider = new DockerProviderFactory().create(harness.context(new DockerProviderFactory(), binary, true));
+
+    String onScratch = publish(provider, onBase(scripts, "scratch"));
+    String onStatic = publish(provider, onBase(scripts, "distroless/static"));
+    String onAlpine = publish(provider, onBase(scripts, "alpine:3.20"));
+    String binaryOnScratch = publish(binaryProvider, onBase(binary, "scratch"));
+
+    assertTrue(onScratch.contains("warning: contextlite is a script (#!/bin/sh) and the image is FROM scratch"), onScratch);
+    assertTrue(onStatic.contains("warning: contextlite is a script (#!/bin/sh) and the base image has no /bin/sh"), onStatic);
+    assertTrue(!onAlpine.contains("warning"), onAlpine);
+    assertTrue(!binaryOnScratch.contains("warning"), binaryOnScratch);
+  }
+
+  private static String publish(Provider provider, Publication pub) throws Exception {
+    return provider.publish(pub, provider.read(pub)).detail();
+  }
+
   private static Publication onBase(TestArtifacts artifacts, String base) {
     return ProviderHarness.publication("docker", "app").attribute("repository", "acme/app")
         .attribute("binaries", DockerProviderTest.refs(artifacts)).attribute("base", base)
