@@ -109,6 +109,11 @@ final class BaseImage {
     return OciStorage.sha256(top.content());
   }
 
+  /** The base URL of the base's registry. */
+  String registry() {
+    return client.registry();
+  }
+
   /** The base's repository on its registry, such as {@code library/alpine}. */
   String repository() {
     return repository;

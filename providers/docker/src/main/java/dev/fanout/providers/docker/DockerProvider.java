@@ -146,12 +146,17 @@ final class DockerProvider implements Provider {
       return new PublishResult(List.of(), "every tag already points at " + index + scriptWarning(publication));
     }
     DistributionClient client = client(publication);
+    BaseImage base = image.images().stream().anyMatch(i -> !i.baseLayers().isEmpty()) ? base(publication) : null;
+    // A base on the target registry lends its layers by a mount: nothing is downloaded or sent.
+    boolean mountable = base != null && base.registry().equals(ctx.endpoint("registry"));
+    if (mountable) {
+      client.alsoPull(base.repository());
+    }
     if (client.authenticate(true) == DistributionClient.AuthOutcome.REJECTED) {
       throw new RegistryException(DistributionClient.REGISTRY, "publish", 401, "the token endpoint refused the credential",
           "set a valid token for the docker provider (" + publication.secret("token").source() + ")");
     }
     List<String> written = new ArrayList<>();
-    BaseImage base = image.images().stream().anyMatch(i -> !i.baseLayers().isEmpty()) ? base(publication) : null;
     for (ImageBuilder.PlatformImage platform : image.images()) {
       // A manifest is only accepted once all it names is there, so blobs go first, and a
       // manifest already present means its blobs are too.
@@ -159,7 +164,12 @@ final class DockerProvider implements Provider {
         continue;
       }
       for (BaseImage.Layer layer : platform.baseLayers()) {
-        if (!client.blobExists(layer.digest())) {
+        if (client.blobExists(layer.digest())) {
+          continue;
+        }
+        if (mountable && client.mountBlob(layer.digest(), base.repository())) {
+          written.add("blob " + layer.digest() + " (mounted from " + base.repository() + ")");
+        } else {
           client.pushBlob(ImageBuilder.blob(layer.mediaType(), base.blob(layer.digest())));
           written.add("blob " + layer.digest());
         }

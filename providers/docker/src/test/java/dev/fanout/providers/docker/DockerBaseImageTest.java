@@ -62,7 +62,11 @@ class DockerBaseImageTest {
     JsonNode manifest = JSON.readTree(client.manifest(index.path("manifests").get(0).path("digest").asText()).content());
     String seedLayer = SeedImages.image(SeedImages.SEEDS.get(0)).images().get(0).layers().get(0).digest();
     assertEquals(seedLayer, manifest.path("layers").get(0).path("digest").asText());
-    assertTrue(first.written().contains("blob " + seedLayer), first.written().toString());
+    // The base is on the target registry: its layer is mounted, never downloaded nor sent.
+    assertTrue(first.written().contains("blob " + seedLayer + " (mounted from library/alpine)"), first.written().toString());
+    String requests = java.nio.file.Files.readString(harness.sandbox().dir().resolve("requests.jsonl"));
+    assertTrue(requests.contains("/v2/library/alpine/manifests/3.20"), requests);
+    assertTrue(!requests.contains("/v2/library/alpine/blobs/" + seedLayer), requests);
     JsonNode config = JSON.readTree(client.blob(manifest.path("config").path("digest").asText())).path("config");
     assertEquals("[\"serve\",\"--port\",\"8080\"]", config.path("Cmd").toString());
     assertEquals("[\"/usr/local/bin/contextlite\"]", config.path("Entrypoint").toString());
