@@ -69,6 +69,26 @@ class ImportedImageRealRegistryTest {
   }
 
   @Test
+  void anOciArchiveIsPushedLikeTheLayoutItHolds() throws Exception {
+    Tools.require("skopeo", "apt-get install skopeo");
+    try (DockerRegistry registry = DockerRegistry.start()) {
+      String source = seed(registry);
+      Path archive = dir.resolve("image.oci.tar");
+      skopeo("copy", "--all", "--src-tls-verify=false", source, "oci-archive:" + archive + ":built");
+
+      Provider provider = provider(registry);
+      Publication pub = imported("acme/from-archive", archive.toString());
+      List<Provider.PublishResult> runs = pushTwice(provider, pub);
+
+      String pushed = "docker://" + registry.hostPort() + "/acme/from-archive:1.0.35";
+      assertEquals(List.of("linux/amd64", "linux/arm64"),
+          platforms(JSON.readTree(skopeo("inspect", "--raw", "--tls-verify=false", pushed))));
+      assertEquals(inspect(source).path("Digest").asText(), inspect(pushed).path("Digest").asText());
+      assertEquals(List.of(), runs.get(1).written());
+    }
+  }
+
+  @Test
   void aDockerSaveTarballIsPushedAsOneImageWhoseLayersAndConfigAreUnchanged() throws Exception {
     Tools.require("skopeo", "apt-get install skopeo");
     try (DockerRegistry registry = DockerRegistry.start()) {
