@@ -66,7 +66,7 @@ class ValidateProviderChecksTest {
 
   @Test
   void theExamplesStillValidate() throws IOException {
-    for (String example : new String[] {"minimal", "contextlite", "java-library", "python-package"}) {
+    for (String example : new String[] {"minimal", "contextlite", "java-library", "python-package", "container-app"}) {
       FanoutRun fanout = new FanoutRun(temp.resolve(example + "-copy"), example);
 
       FanoutRun.Result run = fanout.run("validate", fanout.dir.toString());

@@ -42,11 +42,13 @@ final class BaseImage {
 
   private final DistributionClient client;
   private final String reference;
+  private final String repository;
   private final DistributionClient.Manifest top;
 
-  private BaseImage(DistributionClient client, String reference, DistributionClient.Manifest top) {
+  private BaseImage(DistributionClient client, String reference, String repository, DistributionClient.Manifest top) {
     this.client = client;
     this.reference = reference;
+    this.repository = repository;
     this.top = top;
   }
 
@@ -56,14 +58,24 @@ final class BaseImage {
    */
   static BaseImage resolve(OkHttpClient http, String ref, String targetRegistry, String username, Secret token)
       throws RegistryException, IOException {
+    return resolve(http, ref, DockerProviderFactory.DEFAULT_REGISTRY, false, targetRegistry, username, token);
+  }
+
+  /**
+   * @param hub where a reference without a host is (Docker Hub, or the sandbox's registry)
+   * @param hubOnly every reference is read from {@code hub}, its host dropped: a sandbox never
+   *     pulls from a real registry
+   */
+  static BaseImage resolve(OkHttpClient http, String ref, String hub, boolean hubOnly, String targetRegistry,
+      String username, Secret token) throws RegistryException, IOException {
     String rest = ref;
-    String registry = DockerProviderFactory.DEFAULT_REGISTRY;
+    String registry = hub;
     int slash = ref.indexOf('/');
     if (slash > 0) {
       String first = ref.substring(0, slash);
       if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
         rest = ref.substring(slash + 1);
-        if (!first.equals("docker.io") && !first.equals("index.docker.io")) {
+        if (!hubOnly && !first.equals("docker.io") && !first.equals("index.docker.io")) {
           boolean loopback = first.startsWith("localhost") || first.startsWith("127.");
           registry = (loopback ? "http://" : "https://") + first;
         }
@@ -79,7 +91,7 @@ final class BaseImage {
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
     }
-    if (registry.equals(DockerProviderFactory.DEFAULT_REGISTRY) && !rest.contains("/")) {
+    if (registry.equals(hub) && !rest.contains("/")) {
       rest = "library/" + rest;
     }
     boolean sameRegistry = registry.equals(targetRegistry);
@@ -89,7 +101,22 @@ final class BaseImage {
       throw new RegistryException(DistributionClient.REGISTRY, "base image " + ref, 401,
           "the registry refused to let us pull the base image", "check the base image's name and that it is public");
     }
-    return new BaseImage(client, ref, client.manifest(tag));
+    return new BaseImage(client, ref, rest, client.manifest(tag));
+  }
+
+  /** The base's digest: what the plan shows and what a re-run compares, however the tag moves. */
+  String digest() {
+    return OciStorage.sha256(top.content());
+  }
+
+  /** The base URL of the base's registry. */
+  String registry() {
+    return client.registry();
+  }
+
+  /** The base's repository on its registry, such as {@code library/alpine}. */
+  String repository() {
+    return repository;
   }
 
   /** The base for {@code os/architecture[/variant]}; fails when the base has no such platform. */

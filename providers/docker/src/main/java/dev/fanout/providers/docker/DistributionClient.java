@@ -41,6 +41,8 @@ final class DistributionClient {
   private final String username;
   private final Secret token;
   private String authorization;
+  /** Other repositories the token is asked to pull from: the source of a cross-repository mount. */
+  private final java.util.List<String> alsoPull = new java.util.ArrayList<>();
 
   DistributionClient(OkHttpClient http, String base, String repository, String username, Secret token) {
     this.http = http;
@@ -86,6 +88,9 @@ final class DistributionClient {
     }
     HttpUrl.Builder url = realm.newBuilder()
         .addQueryParameter("scope", "repository:" + repository + ":" + (push ? "pull,push" : "pull"));
+    for (String other : alsoPull) {
+      url.addQueryParameter("scope", "repository:" + other + ":pull");
+    }
     if (params.get("service") != null) {
       url.addQueryParameter("service", params.get("service"));
     }
@@ -249,6 +254,38 @@ final class DistributionClient {
       if (r.code() != 201 && r.code() != 204) {
         throw failure("blob upload " + blob.digest(), r);
       }
+    }
+  }
+
+  /** The registry's base URL. */
+  String registry() {
+    return base;
+  }
+
+  /** Asks the next {@link #authenticate} for pull on another repository of this registry too, to mount from it. */
+  void alsoPull(String otherRepository) {
+    alsoPull.add(otherRepository);
+  }
+
+  /**
+   * Links a blob another repository of this registry holds, without sending it: true when
+   * the registry did (201). A registry may answer with a plain upload session instead (202;
+   * the spec allows it when the source is unknown or not readable): that session is
+   * cancelled and false returned, so the caller uploads.
+   */
+  boolean mountBlob(String digest, String from) throws RegistryException, IOException {
+    HttpUrl url = HttpUrl.get(base + "/v2/" + repository + "/blobs/uploads/").newBuilder()
+        .addQueryParameter("mount", digest).addQueryParameter("from", from).build();
+    try (Response r = execute(new Request.Builder().url(url).post(RequestBody.create(new byte[0], null)))) {
+      if (r.code() == 201) {
+        return true;
+      }
+      String location = r.header("Location");
+      if (r.code() != 202 || location == null) {
+        throw failure("blob mount " + digest + " from " + from, r);
+      }
+      cancelUpload(r.request().url().resolve(location).toString());
+      return false;
     }
   }
 

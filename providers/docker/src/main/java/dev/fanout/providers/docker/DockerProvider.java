@@ -128,7 +128,8 @@ final class DockerProvider implements Provider {
   @Override
   public PublishResult publish(Publication publication, RegistryState before) throws RegistryException, IOException {
     ImageBuilder.MultiArchImage image = build(publication).orElseThrow(() -> new IOException(
-        publication + ": a binary is not built yet; run the build before publishing the image"));
+        publication + (publication.string("image") != null ? ": the image " + publication.string("image")
+            + " is not there; build it before publishing" : ": a binary is not built yet; run the build before publishing the image")));
     String index = image.index().digest();
     List<String> stale = new ArrayList<>();
     boolean backport = Backport.keepsLatest(ctx.release(), before);
@@ -142,15 +143,20 @@ final class DockerProvider implements Provider {
       }
     }
     if (stale.isEmpty()) {
-      return new PublishResult(List.of(), "every tag already points at " + index);
+      return new PublishResult(List.of(), "every tag already points at " + index + scriptWarning(publication));
     }
     DistributionClient client = client(publication);
+    BaseImage base = image.images().stream().anyMatch(i -> !i.baseLayers().isEmpty()) ? base(publication) : null;
+    // A base on the target registry lends its layers by a mount: nothing is downloaded or sent.
+    boolean mountable = base != null && base.registry().equals(ctx.endpoint("registry"));
+    if (mountable) {
+      client.alsoPull(base.repository());
+    }
     if (client.authenticate(true) == DistributionClient.AuthOutcome.REJECTED) {
       throw new RegistryException(DistributionClient.REGISTRY, "publish", 401, "the token endpoint refused the credential",
           "set a valid token for the docker provider (" + publication.secret("token").source() + ")");
     }
     List<String> written = new ArrayList<>();
-    BaseImage base = image.images().stream().anyMatch(i -> !i.baseLayers().isEmpty()) ? base(publication) : null;
     for (ImageBuilder.PlatformImage platform : image.images()) {
       // A manifest is only accepted once all it names is there, so blobs go first, and a
       // manifest already present means its blobs are too.
@@ -158,7 +164,12 @@ final class DockerProvider implements Provider {
         continue;
       }
       for (BaseImage.Layer layer : platform.baseLayers()) {
-        if (!client.blobExists(layer.digest())) {
+        if (client.blobExists(layer.digest())) {
+          continue;
+        }
+        if (mountable && client.mountBlob(layer.digest(), base.repository())) {
+          written.add("blob " + layer.digest() + " (mounted from " + base.repository() + ")");
+        } else {
           client.pushBlob(ImageBuilder.blob(layer.mediaType(), base.blob(layer.digest())));
           written.add("blob " + layer.digest());
         }
@@ -178,13 +189,20 @@ final class DockerProvider implements Provider {
       client.pushManifest(tag, image.index());
       written.add("tag:" + tag);
     }
-    return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index);
+    return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index
+        + scriptWarning(publication));
   }
 
   // ---- building
 
   /** The image, or empty when a binary is not available yet. Also written as an OCI layout under the work folder. */
   private Optional<ImageBuilder.MultiArchImage> build(Publication publication) throws IOException {
+    String imported = publication.string("image");
+    if (imported != null) {
+      // Built by another tool, maybe by a build step of this release: absent until it has run.
+      Path path = ctx.resolve(imported);
+      return Files.exists(path) ? Optional.of(ImportedImage.read(path)) : Optional.empty();
+    }
     Release release = ctx.release();
     Map<Artifact, Path> binaries = new LinkedHashMap<>();
     for (Address address : publication.artifacts("binaries")) {
@@ -214,7 +232,7 @@ final class DockerProvider implements Provider {
         }
       }
       images.add(ImageBuilder.image("linux", binary.getKey().arch(), Files.readAllBytes(binary.getValue()), release.name(),
-          entrypoint(publication), labels(release), below));
+          runConfig(publication, release), below));
     }
     ImageBuilder.MultiArchImage image = ImageBuilder.index(images);
     // For people and skopeo; with a base image the base's layers stay in its registry, not here.
@@ -223,6 +241,41 @@ final class DockerProvider implements Provider {
   }
 
 
+  /**
+   * "; warning: ..." when the command is the release's own file, a script whose interpreter
+   * the image lacks (FROM scratch, or a base without it); else empty.
+   */
+  private String scriptWarning(Publication publication) throws IOException {
+    if (publication.string("image") != null) {
+      return "";
+    }
+    List<String> command = command(publication, "entrypoint");
+    if (!command.isEmpty() && !command.get(0).equals("/usr/local/bin/" + ctx.release().name())) {
+      return "";
+    }
+    for (Address address : publication.artifacts("binaries")) {
+      Artifact artifact = ctx.artifacts().artifact(address);
+      Optional<Path> file = artifact == null || !"linux".equals(artifact.os()) ? Optional.empty() : ctx.artifacts().file(address);
+      if (file.isEmpty()) {
+        continue;
+      }
+      byte[] bytes = Files.readAllBytes(file.get());
+      if (ScriptCheck.interpreter(bytes) == null) {
+        return "";
+      }
+      BaseImage base = base(publication);
+      ImageBuilder.Platform platform = ImageBuilder.Platform.of(artifact.arch());
+      try {
+        String warning = ScriptCheck.warning(ctx.release().name(), bytes, base,
+            base == null ? null : base.platform("linux", platform.architecture(), platform.variant()));
+        return warning == null ? "" : "; warning: " + warning;
+      } catch (RegistryException e) {
+        return "; warning: could not read the base image's layers to check for the script's interpreter: " + e.getMessage();
+      }
+    }
+    return "";
+  }
+
   /** The base image, read from its registry; null for {@code FROM scratch}. */
   private BaseImage base(Publication publication) throws IOException {
     String ref = publication.string("base");
@@ -230,8 +283,9 @@ final class DockerProvider implements Provider {
       return null;
     }
     try {
-      return BaseImage.resolve(ctx.http(), ref, ctx.endpoint("registry"), publication.setting("username", null),
-          publication.secret("token"));
+      String hub = ctx.sandbox() ? ctx.endpoint("registry") : DockerProviderFactory.DEFAULT_REGISTRY;
+      return BaseImage.resolve(ctx.http(), ref, hub, ctx.sandbox(), ctx.endpoint("registry"),
+          publication.setting("username", null), publication.secret("token"));
     } catch (RegistryException e) {
       throw new IOException(publication + ": cannot read the base image " + ref + ": " + e.getMessage(), e);
     }
@@ -253,8 +307,18 @@ final class DockerProvider implements Provider {
     return labels;
   }
 
-  private static List<String> entrypoint(Publication publication) {
-    Object value = publication.attributes().get("entrypoint");
+  private static ImageBuilder.RunConfig runConfig(Publication publication, Release release) {
+    Map<String, String> labels = labels(release);
+    publication.map("labels").forEach((k, v) -> labels.put(k, String.valueOf(v)));
+    Map<String, String> env = new TreeMap<>();
+    publication.map("env").forEach((k, v) -> env.put(k, String.valueOf(v)));
+    return new ImageBuilder.RunConfig(command(publication, "entrypoint"), command(publication, "cmd"), env, labels,
+        publication.string("user"), publication.string("workdir"),
+        publication.list("exposed_ports").stream().map(DockerProviderFactory::port).toList());
+  }
+
+  private static List<String> command(Publication publication, String attribute) {
+    Object value = publication.attributes().get(attribute);
     if (value == null) {
       return List.of();
     }

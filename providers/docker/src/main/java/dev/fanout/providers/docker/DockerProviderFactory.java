@@ -28,11 +28,54 @@ public final class DockerProviderFactory implements ProviderFactory {
     return Schema.builder()
         .required("repository", Schema.Type.STRING,
             "image repository, such as contextlite/contextlite; a host prefix (docker.io/) is ignored: set the registry in the provider block")
-        .required("binaries", Schema.Type.ARTIFACTS, "the Linux binaries, one image per architecture")
+        .optional("binaries", Schema.Type.ARTIFACTS, "the Linux binaries, one image per architecture, built here")
+        .optional("image", Schema.Type.STRING,
+            "an image another tool built, pushed as it is: an OCI image layout folder, an oci-archive or a docker save tarball (single or multi-platform)")
+        .exactlyOne("binaries", "image")
         .optional("tags", Schema.Type.LIST, "tags to push; default the release version")
-        .optional("entrypoint", Schema.Type.ANY, "the command, a string or a list; default /usr/local/bin/<release name>")
-        .optional("base", Schema.Type.STRING, "base image such as alpine:3.20 (no host means Docker Hub); default none (FROM scratch)")
+        .optional("base", Schema.Type.STRING,
+            "with binaries: base image such as alpine:3.20 or name@sha256:..., resolved by digest in the plan (no host means Docker Hub); default none (FROM scratch)")
+        .optional("entrypoint", Schema.Type.ANY, "with binaries: the command, a string or a list; default /usr/local/bin/<release name>")
+        .optional("cmd", Schema.Type.ANY, "with binaries: the default arguments, a string or a list; default none")
+        .optional("env", Schema.Type.MAP, "with binaries: environment variables, added to the base's")
+        .optional("labels", Schema.Type.MAP, "with binaries: labels, added to the base's and the release's org.opencontainers.image.* labels")
+        .optional("user", Schema.Type.STRING, "with binaries: the user the command runs as, such as 65532 or nobody; default the base's")
+        .optional("workdir", Schema.Type.STRING, "with binaries: the working folder, absolute; default the base's")
+        .optional("exposed_ports", Schema.Type.LIST, "with binaries: ports the image listens on, such as 8080 or 53/udp")
         .build();
+  }
+
+  /** What only an image built here takes: an imported image is pushed as it is, byte for byte. */
+  static final java.util.List<String> BUILD_ONLY = java.util.List.of("base", "entrypoint", "cmd", "env", "labels", "user",
+      "workdir", "exposed_ports");
+
+  @Override
+  public java.util.List<dev.fanout.provider.Problem> validate(Publication publication, java.nio.file.Path releaseDir) {
+    java.util.List<dev.fanout.provider.Problem> problems = new java.util.ArrayList<>();
+    if (publication.attributes().get("image") != null) {
+      for (String name : BUILD_ONLY) {
+        if (publication.attributes().get(name) != null) {
+          problems.add(new dev.fanout.provider.Problem(name, "'" + name + "' shapes an image built from 'binaries'; an"
+              + " imported 'image' is pushed as its tool built it: remove '" + name + "' or set it in that tool"));
+        }
+      }
+    }
+    String workdir = publication.string("workdir");
+    if (workdir != null && !workdir.startsWith("/")) {
+      problems.add(new dev.fanout.provider.Problem("workdir", "'workdir' must be absolute, such as /app; got " + workdir));
+    }
+    for (Object port : publication.list("exposed_ports")) {
+      if (!port(port).matches("\\d{1,5}(/(tcp|udp|sctp))?")) {
+        problems.add(new dev.fanout.provider.Problem("exposed_ports",
+            "an exposed port is a number with an optional /tcp, /udp or /sctp, such as 8080 or 53/udp; got " + port));
+      }
+    }
+    return problems;
+  }
+
+  /** A port as the image config names it: a number (8080 or 8080.0 from the release file) or a string. */
+  static String port(Object value) {
+    return value instanceof Number n ? String.valueOf(n.longValue()) : String.valueOf(value);
   }
 
   @Override

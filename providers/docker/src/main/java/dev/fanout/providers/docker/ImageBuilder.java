@@ -108,9 +108,36 @@ final class ImageBuilder {
    * @param entrypoint the command; empty for the binary itself
    * @param base the base image for this platform, or null for {@code FROM scratch}
    */
-  @SuppressWarnings("unchecked")
   static PlatformImage image(String os, String arch, byte[] binary, String binaryName, List<String> entrypoint,
       Map<String, String> labels, BaseImage.Platform base) throws IOException {
+    return image(os, arch, binary, binaryName, new RunConfig(entrypoint, List.of(), Map.of(), labels, null, null, List.of()),
+        base);
+  }
+
+  /**
+   * How the image runs, as the config's {@code config} object says it (Docker's and the OCI
+   * image spec's names): what is set here wins over the base's, what is not set is the base's,
+   * except the command, which is always the release's own.
+   *
+   * @param env variables added to the base's, replacing one of the same name
+   * @param exposedPorts such as {@code 8080} (TCP) or {@code 53/udp}
+   */
+  record RunConfig(List<String> entrypoint, List<String> cmd, Map<String, String> env, Map<String, String> labels,
+      String user, String workdir, List<String> exposedPorts) {
+    RunConfig {
+      entrypoint = List.copyOf(entrypoint);
+      cmd = List.copyOf(cmd);
+      env = new java.util.TreeMap<>(env);
+      labels = new java.util.TreeMap<>(labels);
+      exposedPorts = List.copyOf(exposedPorts);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static PlatformImage image(String os, String arch, byte[] binary, String binaryName, RunConfig run,
+      BaseImage.Platform base) throws IOException {
+    List<String> entrypoint = run.entrypoint();
+    Map<String, String> labels = run.labels();
     Platform platform = Platform.of(arch);
     byte[] tar = layerTar(binary, binaryName);
     Blob layer = blob(MediaTypes.OCI_LAYER_GZIP, gzip(tar));
@@ -123,9 +150,28 @@ final class ImageBuilder {
     if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
       env.add(0, PATH_ENV);
     }
+    run.env().forEach((name, value) -> {
+      env.removeIf(e -> e.startsWith(name + "="));
+      env.add(name + "=" + value);
+    });
     runConfig.put("Env", env);
     runConfig.put("Entrypoint", entrypoint.isEmpty() ? List.of("/usr/local/bin/" + binaryName) : entrypoint);
     runConfig.remove("Cmd");
+    if (!run.cmd().isEmpty()) {
+      runConfig.put("Cmd", run.cmd());
+    }
+    if (run.user() != null) {
+      runConfig.put("User", run.user());
+    }
+    if (run.workdir() != null) {
+      runConfig.put("WorkingDir", run.workdir());
+    }
+    if (!run.exposedPorts().isEmpty()) {
+      Map<String, Object> ports = new java.util.TreeMap<>(
+          runConfig.get("ExposedPorts") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of());
+      run.exposedPorts().forEach(port -> ports.put(port.contains("/") ? port : port + "/tcp", Map.of()));
+      runConfig.put("ExposedPorts", ports);
+    }
     Map<String, Object> allLabels = new java.util.TreeMap<>(
         runConfig.get("Labels") instanceof Map<?, ?> bl ? (Map<String, Object>) bl : Map.of());
     allLabels.putAll(labels);
@@ -155,13 +201,18 @@ final class ImageBuilder {
     List<Object> layerDescriptors = new ArrayList<>();
     baseLayers.forEach(b -> layerDescriptors.add(b.descriptor()));
     layerDescriptors.add(layer.descriptor());
+    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, baseLayers, List.of(layer),
+        manifest(configBlob, layerDescriptors));
+  }
+
+  /** An OCI image manifest naming the config and the layers, bottom first. */
+  static Blob manifest(Blob config, List<Object> layerDescriptors) {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
-    manifest.put("config", configBlob.descriptor());
+    manifest.put("config", config.descriptor());
     manifest.put("layers", layerDescriptors);
-    return new PlatformImage(os, platform.architecture(), platform.variant(), configBlob, baseLayers, List.of(layer),
-        blob(MediaTypes.OCI_MANIFEST, json(manifest)));
+    return blob(MediaTypes.OCI_MANIFEST, json(manifest));
   }
 
   /** The index over the images, ordered by platform so that the input order does not matter. */
@@ -236,7 +287,7 @@ final class ImageBuilder {
     return bytes.toByteArray();
   }
 
-  private static void fixed(TarArchiveEntry e, int mode) {
+  static void fixed(TarArchiveEntry e, int mode) {
     e.setMode(mode);
     e.setModTime(0);
     e.setUserId(0);
@@ -245,7 +296,7 @@ final class ImageBuilder {
     e.setGroupName("");
   }
 
-  private static byte[] gzip(byte[] data) throws IOException {
+  static byte[] gzip(byte[] data) throws IOException {
     // GZIPOutputStream writes a zero mtime and no file name, so the header is always the same.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream gz = new GZIPOutputStream(bytes)) {

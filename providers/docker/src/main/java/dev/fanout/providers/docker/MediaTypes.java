@@ -8,6 +8,7 @@ final class MediaTypes {
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+  static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
   static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";

@@ -56,6 +56,7 @@ public final class OciEmulator implements Emulator {
     this.ctx = context;
     this.storage = new OciStorage(context.stateDir());
     this.tokens = new OciTokens();
+    SeedImages.seed(storage);
   }
 
   @Override

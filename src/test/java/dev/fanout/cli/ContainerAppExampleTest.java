@@ -1,0 +1,39 @@
+package dev.fanout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** examples/container-app: an OCI layout folder pushed as it is, and binaries layered on alpine:3.20, in the sandbox. */
+class ContainerAppExampleTest {
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void bothImagesApplyIntoAnEmptySandboxAndARerunWritesNothing() throws Exception {
+    FanoutRun fanout = new FanoutRun(temp, "container-app");
+    fanout.env.put("DOCKER_TOKEN", "fanout-sandbox-token");
+
+    FanoutRun.Result validate = fanout.run("validate", fanout.dir.toString());
+    FanoutRun.Result plan = fanout.sandboxed("plan", "--json");
+    FanoutRun.Result apply = fanout.sandboxed("apply", "--auto-approve");
+    long firstWrites = fanout.writes("oci");
+    FanoutRun.Result again = fanout.sandboxed("apply", "--auto-approve");
+
+    assertEquals(0, validate.exit(), validate.all());
+    assertEquals(0, plan.exit(), plan.all());
+    // The prebuilt image's digest is the one skopeo wrote in image/index.json, shown in the plan.
+    assertTrue(FanoutRun.change(plan, "docker.prebuilt").toString()
+        .contains("sha256:02d32666f60bdd459bfde30a2a0c18b4af0cdd72595bf81018424316e781fac7"), plan.out());
+    assertEquals(0, apply.exit(), apply.all());
+    assertTrue(apply.out().contains("pushed example/greeter-prebuilt"), apply.out());
+    assertTrue(apply.out().contains("pushed example/greeter "), apply.out());
+    assertTrue(firstWrites > 0, "the first apply wrote nothing");
+    assertEquals(0, again.exit(), again.all());
+    assertEquals(firstWrites, fanout.writes("oci"), "the re-run wrote: " + again.out());
+  }
+}
