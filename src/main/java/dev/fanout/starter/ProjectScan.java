@@ -57,12 +57,7 @@ public final class ProjectScan {
     maven();
     golang(name);
     if (Files.isRegularFile(dir.resolve("pyproject.toml"))) {
-      JsonNode py = TOML.readTree(dir.resolve("pyproject.toml").toFile());
-      starter.found("pyproject.toml", "Python project " + py.path("project").path("name").asText("?"));
-      starter.notConverted("pyproject.toml: the pypi block publishes launcher wheels of prebuilt binaries; publishing"
-          + " the project's own wheels and sdist (python -m build) is not supported yet");
-      version("tomldecode(file(\"pyproject.toml\")).project.version", "pyproject.toml",
-          py.path("project").path("version").isTextual());
+      python(TOML.readTree(dir.resolve("pyproject.toml").toFile()));
     }
     if (Files.isRegularFile(dir.resolve("Dockerfile"))) {
       starter.found("Dockerfile", "a container image");
@@ -86,6 +81,36 @@ public final class ProjectScan {
       version = expression;
       versionSource = source;
     }
+  }
+
+  /**
+   * A Python project's own wheel and sdist, built by {@code python -m build} (PEP 517) and
+   * published as they are. The names assume a pure-Python wheel, as setuptools, hatchling and
+   * flit make it; a project with compiled extensions changes the wheel's tags.
+   */
+  private void python(JsonNode py) {
+    String project = py.path("project").path("name").asText("");
+    if (project.isEmpty()) {
+      starter.found("pyproject.toml", "a Python project without [project] name");
+      starter.notConverted("pyproject.toml: no [project] name, so no pypi block");
+      return;
+    }
+    starter.found("pyproject.toml", "Python project " + project);
+    version("tomldecode(file(\"pyproject.toml\")).project.version", "pyproject.toml",
+        py.path("project").path("version").isTextual());
+    String file = project.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "_");
+    core.add("# python -m build (pip install build) makes the wheel and the sdist; a wheel with compiled\n"
+        + "# extensions has other tags than py3-none-any: change its name below.\n"
+        + "build \"python\" {\n  command = [\"python3\", \"-m\", \"build\", \"--outdir\", \"dist\", \".\"]\n"
+        + "  outputs = [\"dist/" + file + "-${release.version}-py3-none-any.whl\", \"dist/" + file
+        + "-${release.version}.tar.gz\"]\n}");
+    core.add("artifact \"wheel\" {\n  name    = \"" + file + "-${release.version}-py3-none-any.whl\"\n"
+        + "  sources = [build.python.outputs[0]]\n}");
+    core.add("artifact \"sdist\" {\n  name    = \"" + file + "-${release.version}.tar.gz\"\n"
+        + "  sources = [build.python.outputs[1]]\n}");
+    starter.block("pypi \"" + label(project) + "\" {\n  project = \"" + project + "\"\n"
+        + "  files   = [artifact.wheel, artifact.sdist]\n}");
+    starter.provider("pypi");
   }
 
   private void npm() throws IOException {

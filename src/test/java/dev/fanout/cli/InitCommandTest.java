@@ -37,7 +37,7 @@ class InitCommandTest {
 
     assertEquals(0, init.exit(), init.all());
     assertTrue(init.out().contains("Found package.json: 2 npm packages in workspaces packages/*"), init.out());
-    assertTrue(init.out().contains("pyproject.toml: the pypi block publishes launcher wheels"), init.out());
+    assertTrue(init.out().contains("Found pyproject.toml: Python project tally"), init.out());
     String file = Files.readString(project.resolve("release.fanout"));
     assertTrue(file.contains("version = jsondecode(file(\"package.json\")).version"), file);
     assertTrue(file.contains("package   = \"@tally/core\"") && file.contains("directory = \"packages/core\""), file);
@@ -49,6 +49,7 @@ class InitCommandTest {
         "--allow-dirty");
     assertEquals(2, plan.exit(), plan.all());
     assertTrue(plan.out().contains("npm.tally-core") && plan.out().contains("npm.tally-cli"), plan.out());
+    assertTrue(plan.out().contains("pypi.tally") && file.contains("files   = [artifact.wheel, artifact.sdist]"), plan.out());
 
     FanoutRun.Result again = f.run("init", project.toString());
     assertEquals(1, again.exit());
