@@ -35,11 +35,16 @@ final class DocsCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<Reference.Page> pages = ReferencePages.pages(root.providers());
     if (write != null) {
-      Files.createDirectories(write);
-      for (Reference.Page p : pages) {
-        Files.writeString(write.resolve(ReferencePages.fileName(p)), ReferencePages.markdown(p), StandardCharsets.UTF_8);
+      try {
+        Files.createDirectories(write);
+        for (Reference.Page p : pages) {
+          Files.writeString(write.resolve(ReferencePages.fileName(p)), ReferencePages.markdown(p), StandardCharsets.UTF_8);
+        }
+        Files.writeString(write.resolve("README.md"), ReferencePages.index(pages), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UserError("Cannot write the reference into " + write + ": " + e.getClass().getSimpleName() + " "
+            + e.getMessage() + ". Give a folder you can write to.");
       }
-      Files.writeString(write.resolve("README.md"), ReferencePages.index(pages), StandardCharsets.UTF_8);
       root.io.err().println("Wrote " + (pages.size() + 1) + " pages to " + write);
       return ExitCode.OK;
     }

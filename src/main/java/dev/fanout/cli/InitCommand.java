@@ -63,7 +63,11 @@ final class InitCommand implements Callable<Integer> {
     }
     Formatter.Result formatted = Formatter.format("release.fanout", result.text());
     String text = formatted.text() == null ? result.text() : formatted.text();
-    Files.writeString(target, text, StandardCharsets.UTF_8);
+    try {
+      Files.writeString(target, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("Cannot write " + target + ": " + e.getClass().getSimpleName() + " " + e.getMessage() + ".");
+    }
     out.println("Wrote " + target);
     if (!result.starter().notConverted().isEmpty()) {
       out.println("Not set up (add these by hand):");

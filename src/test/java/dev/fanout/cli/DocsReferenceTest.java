@@ -59,6 +59,15 @@ class DocsReferenceTest {
   }
 
   @Test
+  void aFolderThatCannotBeWrittenIsAUserErrorNotABug() throws IOException {
+    Path file = Files.writeString(temp.resolve("a-file"), "not a folder");
+    HelpAndUsageTest.Run r = HelpAndUsageTest.run("docs", "--write", file.resolve("reference").toString());
+
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("Cannot write the reference into") && !r.err().contains("bug in Fanout"), r.err());
+  }
+
+  @Test
   void anUnknownTypeIsAnErrorWithASuggestion() {
     HelpAndUsageTest.Run r = HelpAndUsageTest.run("docs", "nmp");
 
