@@ -54,8 +54,17 @@ public final class ActionsOidcEmulator implements Emulator {
   }
 
   @Override
-  public void start(EmulatorContext ctx) throws IOException {
+  public void start(EmulatorContext ctx) {
+    // The key is made on first use, not here: a 2048-bit RSA key takes a second or more of CPU
+    // on a cold JVM, and most sandboxes never issue an ID token.
     this.ctx = ctx;
+  }
+
+  /** The signing key, read from the state folder or made (and kept there) on first use. */
+  private synchronized RSAKey key() throws IOException {
+    if (key != null) {
+      return key;
+    }
     Path file = ctx.stateDir().resolve("signing-key.jwk");
     try {
       if (Files.exists(file)) {
@@ -66,6 +75,7 @@ public final class ActionsOidcEmulator implements Emulator {
         Files.createDirectories(ctx.stateDir());
         Files.writeString(file, key.toJSONString(), StandardCharsets.UTF_8);
       }
+      return key;
     } catch (JOSEException | ParseException e) {
       throw new IOException("the sandbox's Actions issuer cannot make its signing key: " + e.getMessage(), e);
     }
@@ -89,7 +99,7 @@ public final class ActionsOidcEmulator implements Emulator {
       return SandboxResponse.json(200, doc);
     }
     if (request.method().equals("GET") && path.equals("/.well-known/jwks")) {
-      return SandboxResponse.text(200, new JWKSet(key.toPublicJWK()).toString())
+      return SandboxResponse.text(200, new JWKSet(key().toPublicJWK()).toString())
           .withHeader("Content-Type", "application/json");
     }
     if (request.method().equals("GET") && path.equals("/_apis/idtoken")) {
@@ -145,9 +155,10 @@ public final class ActionsOidcEmulator implements Emulator {
       claims.claim("environment", environment);
     }
     try {
-      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+      RSAKey signing = key();
+      SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signing.getKeyID())
           .type(JOSEObjectType.JWT).build(), claims.build());
-      jwt.sign(new RSASSASigner(key));
+      jwt.sign(new RSASSASigner(signing));
       return jwt.serialize();
     } catch (JOSEException e) {
       throw new IOException("the sandbox's Actions issuer could not sign: " + e.getMessage(), e);
