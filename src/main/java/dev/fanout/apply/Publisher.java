@@ -82,7 +82,7 @@ final class Publisher {
           Thread.sleep(wait);
         }
         try {
-          DesiredState desired = provider.desired(p);
+          DesiredState desired = target.desired();
           // A write an earlier run saw acknowledged counts as in progress: never sent again.
           RegistryState before = acknowledged.overlay(a, desired.version(), provider.read(p));
           Differ.Verdict verdict = Differ.diff(before, desired, mutable, location, latestRequested);

@@ -104,6 +104,7 @@ public final class Engine implements AutoCloseable {
   private final ReleaseGraph graph;
   private final LocalArtifacts artifacts;
   private final OkHttpClient http;
+  private final dev.fanout.target.DesiredCache desiredCache;
   private final Targets targets;
   private final Redactor redactor;
   private final int parallelism;
@@ -116,7 +117,9 @@ public final class Engine implements AutoCloseable {
     this.artifacts = new LocalArtifacts(config.dir(), config.artifacts(), config.builds(),
         config.dir().resolve(".fanout"), config.release().version(), commit);
     this.http = Http.client(settings.version(), settings.http().withPacing(pacing(providers)));
-    this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir());
+    this.desiredCache = dev.fanout.target.DesiredCache.open(stateDir(), config.release(), config.artifacts().keySet(),
+        artifacts);
+    this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir(), desiredCache);
     this.redactor = redactor;
     this.parallelism = settings.parallelism();
     List<Object> secrets = new ArrayList<>();
@@ -351,6 +354,7 @@ public final class Engine implements AutoCloseable {
 
   @Override
   public void close() {
+    desiredCache.save();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
   }

@@ -23,6 +23,17 @@ public interface Provider {
   DesiredState desired(Publication publication) throws IOException;
 
   /**
+   * Whether {@link #desired} depends on nothing but the publication's attributes, the release
+   * and the contents of the release's artifacts: not on its provider settings or endpoints
+   * (which hold the registry's URL), no other file (a folder, a glob), no registry. Then the
+   * engine keeps the answer by those inputs and does not build the package again while they
+   * are unchanged. False unless a provider says so.
+   */
+  default boolean desiredIsDeclared(Publication publication) {
+    return false;
+  }
+
+  /**
    * Publishes what {@code before} lacks, and only that. The caller has just read
    * {@code before}, and will read again and compare with {@link #desired} to verify.
    */

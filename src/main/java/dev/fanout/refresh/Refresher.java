@@ -161,7 +161,7 @@ public final class Refresher {
     DesiredState desired = null;
     String desiredError = null;
     try {
-      desired = target.provider().desired(p);
+      desired = target.desired();
     } catch (Exception e) {
       desiredError = e.getMessage() == null ? e.toString() : e.getMessage();
     }

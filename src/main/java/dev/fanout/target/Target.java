@@ -1,5 +1,8 @@
 package dev.fanout.target;
 
+import dev.fanout.provider.DesiredState;
+import java.io.IOException;
+
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.Provider;
@@ -15,9 +18,10 @@ import java.util.Map;
  * @param endpoints the URLs in effect, by setting name
  * @param location where the registry is, for people: a host, or {@code npm (sandbox)}
  * @param sandboxed the target goes to the sandbox's emulator
+ * @param cache what packages were built of; null to build every time
  */
 public record Target(Address address, Publication publication, ProviderFactory factory, Provider provider,
-    Map<String, String> endpoints, String location, boolean sandboxed) {
+    Map<String, String> endpoints, String location, boolean sandboxed, DesiredCache cache) {
 
   public Target {
     endpoints = Map.copyOf(endpoints);
@@ -29,5 +33,10 @@ public record Target(Address address, Publication publication, ProviderFactory f
 
   public Traits traits() {
     return factory.traits();
+  }
+
+  /** What the release would put in the registry: the provider's answer, built once per content. */
+  public DesiredState desired() throws IOException {
+    return cache == null ? provider.desired(publication) : cache.desired(this);
   }
 }

@@ -35,6 +35,12 @@ public record Targets(Map<Address, Target> byAddress) {
    */
   public static Targets bind(Config config, Providers providers, Routing routing, OkHttpClient http,
       ArtifactStore artifacts, Path stateDir) {
+    return bind(config, providers, routing, http, artifacts, stateDir, null);
+  }
+
+  /** As {@link #bind(Config, Providers, Routing, OkHttpClient, ArtifactStore, Path)}, packages kept in {@code cache}. */
+  public static Targets bind(Config config, Providers providers, Routing routing, OkHttpClient http,
+      ArtifactStore artifacts, Path stateDir, DesiredCache cache) {
     Map<Address, Target> out = new LinkedHashMap<>();
     // One guarded client per set of origins: they share the connections and threads.
     Map<Set<String>, OkHttpClient> clients = new HashMap<>();
@@ -46,7 +52,7 @@ public record Targets(Map<Address, Target> byAddress) {
       var provider = f.create(new ProviderContext(guarded, route.endpoints(), config.release(), artifacts, work,
           route.sandboxed(), config.dir()));
       out.put(p.address(), new Target(p.address(), route.publication(), f, provider, route.endpoints(),
-          route.location(), route.sandboxed()));
+          route.location(), route.sandboxed(), cache));
     }
     return new Targets(out);
   }

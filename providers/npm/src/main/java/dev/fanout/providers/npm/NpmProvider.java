@@ -151,6 +151,12 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
     return new DesiredState(ctx.release().version(), items, pointers(publication));
   }
 
+  /** A package made from the release's binaries is; a package folder is read from disk each time. */
+  @Override
+  public boolean desiredIsDeclared(Publication publication) {
+    return publication.attributes().get("directory") == null;
+  }
+
   private Map<String, String> pointers(Publication publication) {
     Map<String, String> pointers = new TreeMap<>();
     for (String tag : NpmPackageBuilder.distTags(publication)) {

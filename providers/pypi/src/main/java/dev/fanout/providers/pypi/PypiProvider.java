@@ -276,6 +276,12 @@ final class PypiProvider implements Provider {
     return "fix the package metadata and run apply again";
   }
 
+  /** Launcher wheels are made from the release's binaries; the project's own files are read each time. */
+  @Override
+  public boolean desiredIsDeclared(Publication publication) {
+    return publication.attributes().get("files") == null;
+  }
+
   List<Distribution> distributions(Publication publication) throws IOException {
     if (publication.attributes().get("files") != null) {
       return ownDistributions(publication);

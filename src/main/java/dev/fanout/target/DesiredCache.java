@@ -1,0 +1,179 @@
+package dev.fanout.target;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.model.Address;
+import dev.fanout.model.Release;
+import dev.fanout.provider.ArtifactStore;
+import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Digests;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What each package would be, kept by the content it is made of, so a package is built once
+ * per content: plan, apply's read before each write and its check after share one answer, and
+ * the next run reuses it while nothing it is made of changed. Building every npm tarball and
+ * wheel again on each plan was most of a large release's refresh time.
+ *
+ * <p>Only publications whose provider says its desired state depends on nothing but the
+ * declaration ({@link dev.fanout.provider.Provider#desiredIsDeclared}) are kept: their key is
+ * the provider and its code, the publication's attributes as evaluated (a secret appears as
+ * {@code (sensitive)}, never its value), the release, and every artifact's sha256. A package that reads a folder or a glob is built every time.
+ *
+ * <p>Kept in {@code .fanout/cache/desired.json}, written whole by rename, so two runners at
+ * once each leave a valid file; any entry either leaves is right for its key.
+ */
+public final class DesiredCache {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Bumped when the file's shape or the key's recipe changes. */
+  private static final String FORMAT = "1";
+
+  private final Path file;
+  private final java.util.function.Supplier<String> inputs;
+  private volatile String releaseInputs;
+  private final Map<String, DesiredState> known = new ConcurrentHashMap<>();
+  private final Map<String, DesiredState> used = new ConcurrentHashMap<>();
+  private final Map<Class<?>, String> code = new ConcurrentHashMap<>();
+  private volatile boolean loaded;
+  private volatile boolean added;
+
+  private DesiredCache(Path file, java.util.function.Supplier<String> inputs) {
+    this.file = file;
+    this.inputs = inputs;
+  }
+
+  /**
+   * The cache under {@code stateDir}, for a release whose artifacts are {@code artifacts}.
+   * Nothing is read, and no artifact hashed, until the first package is asked for.
+   */
+  public static DesiredCache open(Path stateDir, Release release, Collection<Address> artifactAddresses,
+      ArtifactStore artifacts) {
+    return new DesiredCache(stateDir.resolve("cache").resolve("desired.json"), () -> {
+      StringBuilder inputs = new StringBuilder(FORMAT).append('\n').append(release).append('\n');
+      for (Address a : new java.util.TreeSet<>(artifactAddresses)) {
+        inputs.append(a).append('=').append(artifacts.sha256(a)).append('\n');
+      }
+      return inputs.toString();
+    });
+  }
+
+  /** The target's desired state: kept, or built by its provider now and kept. */
+  DesiredState desired(Target target) throws IOException {
+    if (!target.provider().desiredIsDeclared(target.publication())) {
+      return target.provider().desired(target.publication());
+    }
+    String key = key(target);
+    DesiredState d = used.get(key);
+    if (d != null) {
+      return d;
+    }
+    load();
+    d = known.get(key);
+    if (d == null) {
+      d = target.provider().desired(target.publication());
+      known.put(key, d);
+      added = true;
+    }
+    used.put(key, d);
+    return d;
+  }
+
+  private String key(Target target) {
+    String release = releaseInputs;
+    if (release == null) {
+      release = inputs.get();
+      releaseInputs = release;
+    }
+    // Settings and endpoints are left out on purpose: they hold the registry's URL, which for
+    // the sandbox changes every run, and a declared package does not depend on them.
+    String material = release + target.type() + '\n' + codeOf(target.provider().getClass()) + '\n'
+        + target.address() + '\n' + target.publication().attributes();
+    return Digests.sha256Hex(material.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Which build of the provider's code made an answer: the size and time of its jar, or of its
+   * class file when run from classes. A rebuilt Fanout never reuses an older build's packages.
+   */
+  private String codeOf(Class<?> type) {
+    return code.computeIfAbsent(type, t -> {
+      try {
+        Path where = Path.of(t.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(where)) {
+          where = where.resolve(t.getName().replace('.', '/') + ".class");
+        }
+        return t.getName() + '@' + Files.size(where) + '@' + Files.getLastModifiedTime(where).toMillis();
+      } catch (IOException | URISyntaxException | RuntimeException e) {
+        // Unknown code: a key no other run shares, so nothing is reused.
+        return t.getName() + '@' + System.identityHashCode(this);
+      }
+    });
+  }
+
+  private void load() {
+    if (loaded) {
+      return;
+    }
+    synchronized (this) {
+      if (loaded) {
+        return;
+      }
+      try {
+        if (Files.isRegularFile(file)) {
+          Map<String, DesiredState> read = JSON.readValue(file.toFile(), new TypeReference<Map<String, DesiredState>>() { });
+          known.putAll(read);
+        }
+      } catch (IOException | RuntimeException e) {
+        // A damaged or older cache is only a slower run: everything is built again.
+      }
+      loaded = true;
+    }
+  }
+
+  /**
+   * Writes what this run used, with older entries kept up to a bound (three times this run's,
+   * plus a thousand), so switching between versions and targets stays fast without the file
+   * growing forever. Nothing is written when nothing was added.
+   */
+  public void save() {
+    if (!added) {
+      return;
+    }
+    Map<String, DesiredState> out = new TreeMap<>(used);
+    int room = 3 * used.size() + 1000;
+    for (Map.Entry<String, DesiredState> e : known.entrySet()) {
+      if (out.size() >= room) {
+        break;
+      }
+      out.putIfAbsent(e.getKey(), e.getValue());
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = Files.createTempFile(file.getParent(), "desired", ".tmp");
+      try {
+        JSON.writeValue(tmp.toFile(), out);
+        try {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      added = false;
+    } catch (IOException e) {
+      // The cache is an optimisation: a folder that cannot be written costs time, not results.
+    }
+  }
+}
