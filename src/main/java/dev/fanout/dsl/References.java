@@ -14,7 +14,6 @@ import org.jgrapht.Graph;
 import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
 import org.jgrapht.graph.DefaultDirectedGraph;
 import org.jgrapht.graph.DefaultEdge;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
  * The references between declarations, read from the text before anything is evaluated:
@@ -69,9 +68,10 @@ final class References {
     Set<String> inCycles = reportCycles(graph, why);
     graph.removeAllVertices(inCycles);
     List<Declaration> order = new ArrayList<>();
-    TopologicalOrderIterator<String, DefaultEdge> it = new TopologicalOrderIterator<>(graph,
-        Comparator.comparing((String k) -> declarations.get(k).kind().rank()).thenComparing(k -> k));
-    it.forEachRemaining(k -> order.add(declarations.get(k)));
+    for (String k : dev.fanout.graph.StableOrder.of(graph,
+        Comparator.comparing((String k) -> declarations.get(k).kind().rank()).thenComparing(k -> k))) {
+      order.add(declarations.get(k));
+    }
     return order;
   }
 

@@ -14,8 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jgrapht.Graph;
-import org.jgrapht.graph.DirectedAcyclicGraph;
-import org.jgrapht.traverse.TopologicalOrderIterator;
+import org.jgrapht.graph.SimpleDirectedGraph;
 
 /**
  * The dependency graph of a release: builds, artifacts and publications, with an edge from
@@ -35,14 +34,14 @@ public final class ReleaseGraph {
   private ReleaseGraph(Graph<Address, Edge> graph, Map<Address, Kind> kinds) {
     this.graph = graph;
     this.kinds = Collections.unmodifiableMap(kinds);
-    List<Address> sorted = new ArrayList<>();
-    new TopologicalOrderIterator<>(graph, java.util.Comparator.comparing((Address a) -> kinds.get(a)).thenComparing(a -> a))
-        .forEachRemaining(sorted::add);
-    this.order = List.copyOf(sorted);
+    this.order = List.copyOf(StableOrder.of(graph,
+        java.util.Comparator.comparing((Address a) -> kinds.get(a)).thenComparing(a -> a)));
   }
 
   public static ReleaseGraph of(Config config) {
-    Graph<Address, Edge> g = new DirectedAcyclicGraph<>(null, null, false);
+    // Not a DirectedAcyclicGraph: the checker has refused cycles already, and keeping a
+    // topological order on every added edge was a visible share of a large release's plan.
+    Graph<Address, Edge> g = new SimpleDirectedGraph<>(null, null, false);
     Map<Address, Kind> kinds = new LinkedHashMap<>();
     config.builds().keySet().forEach(a -> add(g, kinds, a, Kind.BUILD));
     config.artifacts().keySet().forEach(a -> add(g, kinds, a, Kind.ARTIFACT));

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,11 +45,15 @@ public record Targets(Map<Address, Target> byAddress) {
     Map<Address, Target> out = new LinkedHashMap<>();
     // One guarded client per set of origins: they share the connections and threads.
     Map<Set<String>, OkHttpClient> clients = new HashMap<>();
+    // Most targets share their endpoints with many others (every npm package): parse each set once.
+    Map<List<Object>, Set<String>> originsOf = new HashMap<>();
     for (Publication p : config.publications().values()) {
       ProviderFactory f = providers.get(p.type());
       Routing.Route route = routing.route(p, f);
       Path work = stateDir.resolve("work").resolve(UNSAFE_IN_FOLDER_NAME.matcher(p.address().toString()).replaceAll("_"));
-      OkHttpClient guarded = clients.computeIfAbsent(origins(route.endpoints(), f), o -> Http.restrictedTo(http, o));
+      Set<String> origins = originsOf.computeIfAbsent(List.of(route.endpoints(), f.traits().trustedOrigins()),
+          k -> origins(route.endpoints(), f));
+      OkHttpClient guarded = clients.computeIfAbsent(origins, o -> Http.restrictedTo(http, o));
       var provider = f.create(new ProviderContext(guarded, route.endpoints(), config.release(), artifacts, work,
           route.sandboxed(), config.dir()));
       out.put(p.address(), new Target(p.address(), route.publication(), f, provider, route.endpoints(),
