@@ -116,17 +116,50 @@ final class RunOptions {
     Path dir = sandboxDir(configPath);
     Sandbox started;
     try {
-      started = Sandbox.start(dir, scenario);
+      started = Sandbox.bind(dir, scenario);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage() + "; scenarios: empty, audit");
     }
-    try {
-      SandboxSeeder.seedIfNeeded(started, root.io.env(), root.providers());
-    } catch (IOException | RuntimeException | InterruptedException e) {
-      started.close();
-      throw e;
-    }
+    // The emulators start, and the sandbox is seeded, while the release files load: the URLs
+    // the loader needs are known once the ports are open. open() waits for it.
+    sandboxReady = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        started.awaitReady();
+        SandboxSeeder.seedIfNeeded(started, root.io.env(), root.providers());
+        sandboxReady.complete(null);
+      } catch (Exception | Error e) {
+        sandboxReady.completeExceptionally(e);
+      }
+    }, "fanout-sandbox-ready");
+    t.setDaemon(true);
+    t.start();
     return started;
+  }
+
+  /** Waits for the sandbox {@link #startSandbox} started, rethrowing what stopped it. */
+  private void awaitSandbox() throws IOException, InterruptedException {
+    if (sandboxReady == null) {
+      return;
+    }
+    try {
+      sandboxReady.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof InterruptedException ie) {
+        throw ie;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
   }
 
   /**
@@ -161,6 +194,7 @@ final class RunOptions {
   }
 
   private java.util.Map.Entry<Path, java.util.Optional<GitWorkTree>> tree;
+  private java.util.concurrent.CompletableFuture<Void> sandboxReady;
 
   /** The sandbox's folder, absolute, or null without {@code --sandbox}. */
   Path sandboxDir(Path configPath) {
@@ -262,7 +296,8 @@ final class RunOptions {
   }
 
   /** The engine for a loaded configuration, with the sandbox (if any) and the types kept real. */
-  Engine open(Main.Root root, ConfigLoader.Result loaded, Sandbox sandbox) {
+  Engine open(Main.Root root, ConfigLoader.Result loaded, Sandbox sandbox) throws IOException, InterruptedException {
+    awaitSandbox();
     Engine.Settings settings = new Engine.Settings(
         sandbox == null ? Routing.direct() : new SandboxRouting(sandbox.urls(), realTypes(root)),
         VersionCommand.version(), httpPolicy(), parallelism(), commit(loaded.config().dir()));

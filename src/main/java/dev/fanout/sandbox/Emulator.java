@@ -31,8 +31,11 @@ public interface Emulator {
     return !request.method().equals("GET") && !request.method().equals("HEAD");
   }
 
-  /** Extra URLs to print in the serve map beside the base URL, such as a git URL. */
-  default java.util.Map<String, String> extraUrls() {
+  /**
+   * Extra URLs to print in the serve map beside the base URL, such as a git URL. Asked before
+   * {@link #start} has run (the ports open first), so made from {@code baseUrl} alone.
+   */
+  default java.util.Map<String, String> extraUrls(String baseUrl) {
     return java.util.Map.of();
   }
 }

@@ -1,5 +1,7 @@
 package dev.fanout.sandbox;
 
+import java.util.concurrent.CompletableFuture;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -40,7 +42,7 @@ public final class Sandbox implements AutoCloseable {
   private final Exchanges exchanges;
   private Scenario scenario;
 
-  private record Running(Emulator emulator, MockWebServer server, String baseUrl) { }
+  private record Running(Emulator emulator, MockWebServer server, String baseUrl, CompletableFuture<Void> ready) { }
 
   /**
    * One host per sandbox folder at a time. Every emulator keeps its registry in memory and
@@ -70,6 +72,24 @@ public final class Sandbox implements AutoCloseable {
 
   /** Starts the given emulators; tests use this to run one registry alone. */
   public static Sandbox start(Path dir, String scenario, List<Emulator> emulators) throws IOException {
+    Sandbox sandbox = bind(dir, scenario, emulators);
+    sandbox.awaitReady();
+    return sandbox;
+  }
+
+  /**
+   * Opens every emulator's port, so {@link #urls()} is known, and starts the emulators behind
+   * them in the background: a run loads its release files meanwhile (both take a good part of
+   * a second on a cold JVM) and calls {@link #awaitReady()} before its first request. A request
+   * that comes earlier waits for its emulator.
+   */
+  public static Sandbox bind(Path dir, String scenario) throws IOException {
+    return bind(dir, scenario, ServiceLoader.load(Emulator.class).stream()
+        .map(ServiceLoader.Provider::get).toList());
+  }
+
+  /** As {@link #bind(Path, String)}, for the given emulators. */
+  public static Sandbox bind(Path dir, String scenario, List<Emulator> emulators) throws IOException {
     Files.createDirectories(dir);
     Scenario chosen = Scenario.load(scenario);
     Map<String, String> served = servedByAnotherProcess(dir);
@@ -82,39 +102,58 @@ public final class Sandbox implements AutoCloseable {
     try {
       sandbox.claim();
       Map<String, Integer> ports = sandbox.ports();
+      for (Emulator emulator : emulators) {
+        sandbox.bindOne(emulator, ports.getOrDefault(emulator.registry(), 0));
+      }
+      sandbox.savePorts();
       // Started side by side: most of a cold start is loading each emulator's classes
       // (JGit, the XML and YAML mappers), and those load in parallel.
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "fanout-sandbox-start");
+        t.setDaemon(true);
+        return t;
+      });
       try {
-        List<java.util.concurrent.Future<?>> started = new java.util.ArrayList<>();
-        for (Emulator emulator : emulators) {
-          started.add(pool.submit(() -> {
-            sandbox.startOne(emulator, chosen, ports.getOrDefault(emulator.registry(), 0));
-            return null;
-          }));
-        }
-        for (java.util.concurrent.Future<?> f : started) {
-          try {
-            f.get();
-          } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-              throw io;
+        for (Running r : sandbox.running.values()) {
+          pool.execute(() -> {
+            try {
+              sandbox.startOne(r, chosen);
+              r.ready().complete(null);
+            } catch (IOException | RuntimeException | Error e) {
+              r.ready().completeExceptionally(e);
             }
-            throw new IllegalStateException("an emulator failed to start", e.getCause());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting the sandbox", e);
-          }
+          });
         }
       } finally {
         pool.shutdown();
       }
-      sandbox.savePorts();
     } catch (IOException | RuntimeException e) {
       sandbox.close();
       throw e;
     }
     return sandbox;
+  }
+
+  /** Waits until every emulator has started; the first one's failure closes the sandbox and is thrown. */
+  public void awaitReady() throws IOException {
+    try {
+      for (Running r : running.values()) {
+        try {
+          r.ready().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          throw new IllegalStateException("an emulator failed to start", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while starting the sandbox", e);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /**
@@ -205,32 +244,39 @@ public final class Sandbox implements AutoCloseable {
     Files.writeString(dir.resolve("ports.json"), JSON.writeValueAsString(ports));
   }
 
-  private void startOne(Emulator emulator, Scenario scenario, int port) throws IOException {
+  private void bindOne(Emulator emulator, int port) throws IOException {
     MockWebServer server = new MockWebServer();
     server.setServerSocketFactory(new NoDelayServerSocketFactory());
-    server.setDispatcher(dispatcherFor(emulator, server));
     try {
       server.start(InetAddress.getLoopbackAddress(), port);
     } catch (java.net.BindException taken) {
       // Someone else has the old port now: take any, and the registry's stored URLs move with it.
       server = new MockWebServer();
       server.setServerSocketFactory(new NoDelayServerSocketFactory());
-      server.setDispatcher(dispatcherFor(emulator, server));
       server.start(InetAddress.getLoopbackAddress(), 0);
     }
-    String base = "http://127.0.0.1:" + server.getPort();
-    Path state = dir.resolve(emulator.registry());
-    Files.createDirectories(state);
-    emulator.start(new EmulatorContext(emulator.registry(), state, base, scenario.tokens(),
-        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry())));
-    running.put(emulator.registry(), new Running(emulator, server, base));
+    Running r = new Running(emulator, server, "http://127.0.0.1:" + server.getPort(), new CompletableFuture<>());
+    server.setDispatcher(dispatcherFor(r));
+    running.put(emulator.registry(), r);
   }
 
-  private Dispatcher dispatcherFor(Emulator emulator, MockWebServer server) {
+  private void startOne(Running r, Scenario scenario) throws IOException {
+    Emulator emulator = r.emulator();
+    Path state = dir.resolve(emulator.registry());
+    Files.createDirectories(state);
+    emulator.start(new EmulatorContext(emulator.registry(), state, r.baseUrl(), scenario.tokens(),
+        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry())));
+  }
+
+  private Dispatcher dispatcherFor(Running r) {
+    Emulator emulator = r.emulator();
+    MockWebServer server = r.server();
     return new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         try {
+          // A request that comes while the emulator is still starting waits for it.
+          r.ready().join();
           return serve(emulator, request);
         } finally {
           // The server also queues every request for tests that take them; nobody does here.
@@ -342,7 +388,7 @@ public final class Sandbox implements AutoCloseable {
     Map<String, String> urls = new TreeMap<>();
     running.forEach((name, r) -> {
       urls.put(name, r.baseUrl());
-      r.emulator().extraUrls().forEach((k, v) -> urls.put(name + "." + k, v));
+      r.emulator().extraUrls(r.baseUrl()).forEach((k, v) -> urls.put(name + "." + k, v));
     });
     return urls;
   }
@@ -389,6 +435,17 @@ public final class Sandbox implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      for (Running r : running.values()) {
+        // An emulator still starting (a run that stopped at a mistake in its release files)
+        // finishes first, so nothing writes to the folder after close.
+        try {
+          r.ready().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          // Its failure was or will be reported by awaitReady; closing goes on.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       for (Running r : running.values()) {
         r.server().close();
       }

@@ -46,8 +46,8 @@ public final class AurEmulator implements Emulator {
   }
 
   @Override
-  public Map<String, String> extraUrls() {
-    return Map.of("git", ctx.baseUrl() + "/git");
+  public Map<String, String> extraUrls(String baseUrl) {
+    return Map.of("git", baseUrl + "/git");
   }
 
   @Override

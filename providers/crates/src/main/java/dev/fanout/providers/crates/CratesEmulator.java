@@ -64,8 +64,8 @@ public final class CratesEmulator implements Emulator {
   }
 
   @Override
-  public Map<String, String> extraUrls() {
-    return ctx == null ? Map.of() : Map.of("index", "sparse+" + ctx.baseUrl() + "/index/");
+  public Map<String, String> extraUrls(String baseUrl) {
+    return Map.of("index", "sparse+" + baseUrl + "/index/");
   }
 
   @Override

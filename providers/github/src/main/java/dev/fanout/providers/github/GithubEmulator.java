@@ -115,8 +115,8 @@ public final class GithubEmulator implements Emulator {
   }
 
   @Override
-  public Map<String, String> extraUrls() {
-    return Map.of("git", ctx.baseUrl() + "/git", "uploads", ctx.baseUrl() + "/uploads");
+  public Map<String, String> extraUrls(String baseUrl) {
+    return Map.of("git", baseUrl + "/git", "uploads", baseUrl + "/uploads");
   }
 
   @Override

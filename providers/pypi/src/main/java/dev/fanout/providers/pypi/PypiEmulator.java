@@ -62,9 +62,9 @@ public final class PypiEmulator implements Emulator {
   }
 
   @Override
-  public Map<String, String> extraUrls() {
+  public Map<String, String> extraUrls(String baseUrl) {
     // The upload endpoint, as twine's --repository-url takes it.
-    return ctx == null ? Map.of() : Map.of("legacy", ctx.baseUrl() + "/legacy/");
+    return Map.of("legacy", baseUrl + "/legacy/");
   }
 
   @Override
