@@ -14,12 +14,15 @@ import dev.fanout.testing.Tools;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -121,6 +124,21 @@ class SelfReleaseTest {
       // The formula needs openjdk and runs the jar with Homebrew's java.
       String formula = contents(sandbox.url("github"), "your-org/homebrew-tap", "Formula/fanout.rb");
       assertTrue(formula.contains("depends_on \"openjdk\"") && formula.contains("bin.write_jar_script"), formula);
+
+      // The image: the jar run by the base's java, on the JRE image's JAVA_HOME and PATH.
+      String oci = sandbox.url("oci");
+      String basic = "Basic " + Base64.getEncoder().encodeToString(("your-org:" + TokenPolicy.SANDBOX_TOKEN)
+          .getBytes(StandardCharsets.UTF_8));
+      String token = "Bearer " + JSON.readTree(get(oci + "/token?service=fanout-sandbox&scope=repository:your-org/fanout:pull",
+          basic)).get("token").asText();
+      JsonNode index = JSON.readTree(get(oci + "/v2/your-org/fanout/manifests/" + version, token));
+      JsonNode manifest = JSON.readTree(get(oci + "/v2/your-org/fanout/manifests/"
+          + index.get("manifests").get(0).get("digest").asText(), token));
+      JsonNode config = JSON.readTree(get(oci + "/v2/your-org/fanout/blobs/"
+          + manifest.get("config").get("digest").asText(), token)).get("config");
+      assertEquals("[\"java\",\"-jar\",\"/usr/local/bin/fanout\"]", config.get("Entrypoint").toString());
+      assertTrue(config.get("Env").toString().contains("JAVA_HOME=/opt/java/openjdk"), config.toString());
+      assertEquals(2, index.get("manifests").size(), index.toString());
     }
   }
 
@@ -188,10 +206,23 @@ class SelfReleaseTest {
     Request request = new Request.Builder().url(github + "/repos/your-org/fanout/releases/tags/v" + version).build();
     try (Response r = HTTP.newCall(request).execute()) {
       assertEquals(200, r.code());
-      Map<String, String> out = new java.util.TreeMap<>();
+      Map<String, String> out = new TreeMap<>();
       JSON.readTree(r.body().bytes()).get("assets").forEach(a -> out.put(a.get("name").asText(),
           a.get("browser_download_url").asText()));
       return out;
+    }
+  }
+
+  private static byte[] get(String url, String authorization) throws IOException {
+    Request.Builder request = new Request.Builder().url(url).header("Accept",
+        "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, */*");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    try (Response r = HTTP.newCall(request.build()).execute()) {
+      byte[] body = r.body().bytes();
+      assertEquals(200, r.code(), url + ": " + new String(body, StandardCharsets.UTF_8));
+      return body;
     }
   }
 
@@ -210,8 +241,8 @@ class SelfReleaseTest {
     try (Response r = HTTP.newCall(request).execute()) {
       assertEquals(200, r.code(), path);
       JsonNode file = JSON.readTree(r.body().bytes());
-      return new String(java.util.Base64.getMimeDecoder().decode(file.get("content").asText()),
-          java.nio.charset.StandardCharsets.UTF_8);
+      return new String(Base64.getMimeDecoder().decode(file.get("content").asText()),
+          StandardCharsets.UTF_8);
     }
   }
 }

@@ -41,7 +41,8 @@ final class SeedImages {
           "opt/", null, "opt/java/", null, "opt/java/openjdk/", null, "opt/java/openjdk/bin/", null,
           "opt/java/openjdk/bin/java", "#!placeholder: the sandbox's stand-in for Eclipse Temurin's java, not a JVM\n"),
           List.of("PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-              "JAVA_HOME=/opt/java/openjdk", "JAVA_VERSION=jdk-17.0.15+6")));
+              "JAVA_HOME=/opt/java/openjdk", "LANG=en_US.UTF-8", "LANGUAGE=en_US:en", "LC_ALL=en_US.UTF-8",
+              "JAVA_VERSION=jdk-17.0.12+7")));
 
   private SeedImages() {
   }
