@@ -66,6 +66,7 @@ class SelfReleaseTest {
     Path java = Tools.require("java", "apt-get install openjdk-17-jdk-headless");
     Tools.require("jar", "apt-get install openjdk-17-jdk-headless");
     Path tar = Tools.require("tar", "apt-get install tar");
+    Path ruby = Tools.require("ruby", "apt-get install ruby");
     FanoutRun f = FanoutRun.repositoryFiles(temp, RELEASE_FILES);
     String version = pomVersion(f.dir.resolve("pom.xml"));
     runnableJar(f.dir.resolve("target/fanout.jar"));
@@ -105,6 +106,9 @@ class SelfReleaseTest {
 
       // The jar from the release's download URL, as a user (or the action's version input) takes it.
       Map<String, String> assets = assets(sandbox.url("github"), version);
+      // The name action.yml's version input downloads: releases/download/vVERSION/fanout-VERSION.jar.
+      assertTrue(assets.getOrDefault("fanout-" + version + ".jar", "").endsWith("/v" + version + "/fanout-" + version + ".jar"),
+          assets.toString());
       Path jar = download(assets.get("fanout-" + version + ".jar"), temp.resolve("downloaded.jar"));
       Tools.Result javaJar = Tools.run(temp, Map.of(), java.toString(), "-jar", jar.toString(), "version");
       assertEquals(0, javaJar.exit(), javaJar.output());
@@ -121,9 +125,12 @@ class SelfReleaseTest {
       assertTrue(Files.isRegularFile(unpacked.resolve("bin/fanout.cmd")));
       assertTrue(assets.containsKey("fanout-" + version + "-windows-amd64.zip"), assets.toString());
 
-      // The formula needs openjdk and runs the jar with Homebrew's java.
+      // The formula needs openjdk and runs the jar with Homebrew's java; Ruby parses it.
       String formula = contents(sandbox.url("github"), "your-org/homebrew-tap", "Formula/fanout.rb");
       assertTrue(formula.contains("depends_on \"openjdk\"") && formula.contains("bin.write_jar_script"), formula);
+      Path rb = Files.writeString(temp.resolve("fanout.rb"), formula);
+      Tools.Result syntax = Tools.run(temp, Map.of(), ruby.toString(), "-c", rb.toString());
+      assertEquals(0, syntax.exit(), syntax.output() + formula);
 
       // The image: the jar run by the base's java, on the JRE image's JAVA_HOME and PATH.
       String oci = sandbox.url("oci");
