@@ -21,8 +21,9 @@ import org.apache.commons.compress.compressors.gzip.GzipParameters;
  * Packs an archive the same way every time, so its sha256 is known in the plan from its
  * inputs alone and apply packs the very bytes the plan pinned: entries sorted by path, one
  * fixed time (1980-01-01 in a tar, 1980-01-02 local time in a zip, about the earliest a zip
- * holds), owner 0:0 with no names, 0755 for the binary and 0644 for the rest, and a gzip
- * header with no time or file name.
+ * holds), owner 0:0 with no names, 0755 for the binary and for files executable on disk (a
+ * launcher script, whose mode git keeps), 0644 for the rest, and a gzip header with no time or
+ * file name.
  */
 public final class Archiver {
 
@@ -78,6 +79,19 @@ public final class Archiver {
     return entries;
   }
 
+  /** The owner's execute bit as POSIX file systems keep it; elsewhere (Windows) every file but the binary is 0644. */
+  private static int mode(String inside, Path file, String bin) throws IOException {
+    if (inside.equals(bin)) {
+      return BINARY_MODE;
+    }
+    try {
+      return Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE)
+          ? BINARY_MODE : FILE_MODE;
+    } catch (UnsupportedOperationException e) {
+      return FILE_MODE;
+    }
+  }
+
   private static void tarGz(Map<String, Path> entries, String bin, OutputStream out) throws IOException {
     GzipParameters gzip = new GzipParameters();
     gzip.setModificationTime(0);
@@ -88,7 +102,7 @@ public final class Archiver {
       for (Map.Entry<String, Path> e : entries.entrySet()) {
         TarArchiveEntry entry = new TarArchiveEntry(e.getKey());
         entry.setSize(Files.size(e.getValue()));
-        entry.setMode(REGULAR_FILE | (e.getKey().equals(bin) ? BINARY_MODE : FILE_MODE));
+        entry.setMode(REGULAR_FILE | mode(e.getKey(), e.getValue(), bin));
         entry.setModTime(EPOCH_SECONDS * 1000);
         entry.setUserId(0);
         entry.setGroupId(0);
@@ -110,7 +124,7 @@ public final class Archiver {
       for (Map.Entry<String, Path> e : entries.entrySet()) {
         ZipArchiveEntry entry = new ZipArchiveEntry(e.getKey());
         entry.setTime(time);
-        entry.setUnixMode(REGULAR_FILE | (e.getKey().equals(bin) ? BINARY_MODE : FILE_MODE));
+        entry.setUnixMode(REGULAR_FILE | mode(e.getKey(), e.getValue(), bin));
         entry.setSize(Files.size(e.getValue()));
         zip.putArchiveEntry(entry);
         Files.copy(e.getValue(), zip);

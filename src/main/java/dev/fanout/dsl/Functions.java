@@ -187,6 +187,8 @@ final class Functions {
     def("jsondecode", 1, 1, "jsondecode(file(\"package.json\"))", (a, c) -> decode(JSON, "JSON", a, c));
     def("yamldecode", 1, 1, "yamldecode(file(\"chart.yaml\"))", (a, c) -> decode(YAML, "YAML", a, c));
     def("tomldecode", 1, 1, "tomldecode(file(\"Cargo.toml\"))", (a, c) -> decode(TOML, "TOML", a, c));
+    // pom.xml: the root element's children by name (xmldecode(file("pom.xml")).version), as text.
+    def("xmldecode", 1, 1, "xmldecode(file(\"pom.xml\"))", (a, c) -> decode(XML, "XML", a, c));
     def("substr", 3, 3, "substr(\"text\", 0, 2)", (a, c) -> {
       String s = str(a, 0, c);
       int from = Math.max(0, Math.min(s.length(), num(a, 1, c)));
@@ -304,6 +306,16 @@ final class Functions {
       new com.fasterxml.jackson.dataformat.yaml.YAMLMapper();
   private static final com.fasterxml.jackson.databind.ObjectMapper TOML =
       new com.fasterxml.jackson.dataformat.toml.TomlMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper XML = xmlMapper();
+
+  /** No DTDs and no external entities: a release file's XML never reads other files or URLs. */
+  private static com.fasterxml.jackson.databind.ObjectMapper xmlMapper() {
+    javax.xml.stream.XMLInputFactory input = javax.xml.stream.XMLInputFactory.newFactory();
+    input.setProperty(javax.xml.stream.XMLInputFactory.SUPPORT_DTD, false);
+    input.setProperty(javax.xml.stream.XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    return new com.fasterxml.jackson.dataformat.xml.XmlMapper(
+        com.fasterxml.jackson.dataformat.xml.XmlFactory.builder().xmlInputFactory(input).build());
+  }
 
   private static Object decode(com.fasterxml.jackson.databind.ObjectMapper mapper, String format, List<Object> a,
       Ast.Call c) throws EvalException {

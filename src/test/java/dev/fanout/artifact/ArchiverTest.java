@@ -90,6 +90,29 @@ class ArchiverTest {
   }
 
   @Test
+  void aFileExecutableOnDiskStaysExecutableSoALauncherScriptRuns() throws IOException {
+    Files.setPosixFilePermissions(dir.resolve("completions/tool.bash"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (String format : List.of("tar.gz", "zip")) {
+      pack(archive(format, "tool"), "tool." + format);
+      List<String> modes = new ArrayList<>();
+      if (format.equals("zip")) {
+        try (ZipFile zip = ZipFile.builder().setPath(dir.resolve("out/tool.zip")).get()) {
+          java.util.Collections.list(zip.getEntries()).forEach(e -> modes.add(e.getName() + " " + Integer.toOctalString(e.getUnixMode())));
+        }
+      } else {
+        try (InputStream in = Files.newInputStream(dir.resolve("out/tool.tar.gz"));
+            TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
+          for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+            modes.add(e.getName() + " " + Integer.toOctalString(e.getMode()));
+          }
+        }
+      }
+      assertEquals(List.of("LICENSE 100644", "README.md 100644", "completions/tool.bash 100755", "tool 100755"), modes, format);
+    }
+  }
+
+  @Test
   void aZipKeepsUnixModesSoUnzipMakesTheBinaryExecutable() throws Exception {
     Path unzip = Tools.require("unzip", "apt-get install unzip");
     pack(archive("zip", "tool"), "tool.zip");

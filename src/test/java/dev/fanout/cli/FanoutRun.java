@@ -43,22 +43,38 @@ final class FanoutRun {
   }
 
   FanoutRun(Path temp, String example) throws IOException {
-    this.dir = temp.resolve(example);
+    this(temp, example, repository().resolve("examples").resolve(example), List.of(""));
+  }
+
+  /** A copy of {@code paths} (files or folders) of {@code from}, in {@code temp/name}. */
+  private FanoutRun(Path temp, String name, Path from, List<String> paths) throws IOException {
+    this.dir = temp.resolve(name);
     this.sandbox = temp.resolve("sandbox");
-    Path from = Path.of(System.getProperty("fanout.repo", ".")).resolve("examples").resolve(example);
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Path rel = from.relativize(f);
-        if (rel.startsWith(".fanout") || rel.startsWith("dist")) {
-          continue;
+    for (String path : paths) {
+      try (Stream<Path> files = Files.walk(from.resolve(path))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          Path rel = from.relativize(f);
+          if (rel.startsWith(".fanout") || rel.startsWith("dist")) {
+            continue;
+          }
+          Path to = dir.resolve(rel.toString());
+          Files.createDirectories(to.getParent());
+          // With its mode: a launcher script stays executable.
+          Files.copy(f, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
-        Path to = dir.resolve(rel.toString());
-        Files.createDirectories(to.getParent());
-        Files.copy(f, to);
       }
     }
     env.put("PATH", System.getenv("PATH"));
     env.put("HOME", System.getProperty("user.home"));
+  }
+
+  /** Files of the repository's root (its own release.fanout and what it names), in {@code temp/fanout}. */
+  static FanoutRun repositoryFiles(Path temp, List<String> paths) throws IOException {
+    return new FanoutRun(temp, "fanout", repository(), paths);
+  }
+
+  private static Path repository() {
+    return Path.of(System.getProperty("fanout.repo", ".")).toAbsolutePath().normalize();
   }
 
   /** The minimal example (one npm package) with the sandbox's write token. */

@@ -92,10 +92,14 @@ class VarFilesTest {
     Files.writeString(f.dir.resolve("package.json"), "{\"name\": \"hello\", \"version\": \"1.2.3\"}");
     Files.writeString(f.dir.resolve("Cargo.toml"), "[package]\nname = \"hello\"\nversion = \"1.2.4\"\n");
     Files.writeString(f.dir.resolve("chart.yaml"), "name: hello\nversion: 1.2.5\n");
+    Files.writeString(f.dir.resolve("pom.xml"), "<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">"
+        + "<parent><version>9.9.9</version></parent><artifactId>hello</artifactId><version>1.2.6</version>"
+        + "<build><plugins><plugin><version>3.1</version></plugin></plugins></build></project>\n");
     Path file = f.dir.resolve("release.fanout");
     String text = Files.readString(file);
     for (String[] c : new String[][] {{"jsondecode(file(\"package.json\")).version", "1.2.3"},
-        {"tomldecode(file(\"Cargo.toml\")).package.version", "1.2.4"}, {"yamldecode(file(\"chart.yaml\")).version", "1.2.5"}}) {
+        {"tomldecode(file(\"Cargo.toml\")).package.version", "1.2.4"}, {"yamldecode(file(\"chart.yaml\")).version", "1.2.5"},
+        {"xmldecode(file(\"pom.xml\")).version", "1.2.6"}}) {
       Files.writeString(file, text.replace("version     = var.version", "version     = " + c[0]));
       Files.writeString(f.dir.resolve(".fanoutvars"), "version = \"0.0.1\"\n");
       assertEquals(c[1], plannedVersion(), c[0]);
@@ -105,5 +109,12 @@ class VarFilesTest {
     FanoutRun.Result broken = f.run("validate", f.dir.toString());
     assertEquals(1, broken.exit());
     assertTrue(broken.err().contains("Invalid JSON") && broken.err().contains("jsondecode()"), broken.err());
+    // A DTD is refused, so an entity cannot read another file into the release.
+    Files.writeString(f.dir.resolve("pom.xml"), "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+        + "<project><version>&e;</version></project>");
+    Files.writeString(file, text.replace("version     = var.version", "version     = xmldecode(file(\"pom.xml\")).version"));
+    FanoutRun.Result entity = f.run("validate", f.dir.toString());
+    assertEquals(1, entity.exit(), entity.all());
+    assertTrue(entity.err().contains("Invalid XML") && !entity.all().contains("root:"), entity.all());
   }
 }

@@ -15,18 +15,34 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * resolves there as it does on Docker Hub: small, in the real format (gzip tar layers, OCI
  * config with {@code rootfs.diff_ids}, a two-platform index), not the real contents.
  * {@code alpine:3.20} has {@code /bin/sh}; {@code distroless/static} has none, as its
- * namesake, for the script-without-a-shell warning.
+ * namesake, for the script-without-a-shell warning. {@code eclipse-temurin:17-jre} is shaped
+ * as its namesake for a jar layered on it ({@code JAVA_HOME=/opt/java/openjdk}, its
+ * {@code bin} first on {@code PATH}); its {@code java} is a placeholder file that says so, not
+ * a JVM: sandbox images are never run.
  */
 final class SeedImages {
 
-  /** A seeded image: repository, tag and the files of its one layer (path to content; a null content is a folder). */
-  record Seed(String repository, String tag, Map<String, String> files) { }
+  private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  /** A seeded image: repository, tag, the files of its one layer (path to content; a null content is a folder) and its environment. */
+  record Seed(String repository, String tag, Map<String, String> files, List<String> env) {
+    Seed(String repository, String tag, Map<String, String> files) {
+      this(repository, tag, files, List.of(PATH));
+    }
+  }
 
   static final List<Seed> SEEDS = List.of(
       new Seed("library/alpine", "3.20", files("bin/", null, "bin/sh", "#!busybox placeholder\n",
           "etc/", null, "etc/os-release", "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n")),
       new Seed("distroless/static", "latest", files("etc/", null, "etc/passwd",
-          "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n")));
+          "root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n")),
+      new Seed("library/eclipse-temurin", "17-jre", files("bin/", null, "bin/sh", "#!busybox placeholder\n",
+          "etc/", null, "etc/os-release", "NAME=\"Ubuntu\"\nID=ubuntu\nVERSION_ID=\"24.04\"\n",
+          "opt/", null, "opt/java/", null, "opt/java/openjdk/", null, "opt/java/openjdk/bin/", null,
+          "opt/java/openjdk/bin/java", "#!placeholder: the sandbox's stand-in for Eclipse Temurin's java, not a JVM\n"),
+          List.of("PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+              "JAVA_HOME=/opt/java/openjdk", "LANG=en_US.UTF-8", "LANGUAGE=en_US:en", "LC_ALL=en_US.UTF-8",
+              "JAVA_VERSION=jdk-17.0.12+7")));
 
   private SeedImages() {
   }
@@ -62,7 +78,7 @@ final class SeedImages {
       config.put("created", ImageBuilder.EPOCH);
       config.put("architecture", arch);
       config.put("os", "linux");
-      config.put("config", Map.of("Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")));
+      config.put("config", Map.of("Env", seed.env()));
       config.put("rootfs", Map.of("type", "layers", "diff_ids", List.of(OciStorage.sha256(tar))));
       config.put("history", List.of(Map.of("created", ImageBuilder.EPOCH, "created_by", "fanout sandbox seed " + seed.repository())));
       ImageBuilder.Blob configBlob = ImageBuilder.blob(MediaTypes.OCI_CONFIG, ImageBuilder.json(config));
@@ -86,7 +102,7 @@ final class SeedImages {
       for (Map.Entry<String, String> f : files.entrySet()) {
         TarArchiveEntry e = new TarArchiveEntry(f.getKey());
         byte[] content = f.getValue() == null ? new byte[0] : f.getValue().getBytes(StandardCharsets.UTF_8);
-        ImageBuilder.fixed(e, f.getValue() == null ? 040755 : f.getKey().startsWith("bin/") ? 0100755 : 0100644);
+        ImageBuilder.fixed(e, f.getValue() == null ? 040755 : f.getKey().startsWith("bin/") || f.getKey().contains("/bin/") ? 0100755 : 0100644);
         e.setSize(content.length);
         tar.putArchiveEntry(e);
         tar.write(content);

@@ -65,6 +65,12 @@ final class HomebrewProvider extends GithubFileProvider {
     if (license(p) != null && !license(p).isBlank()) {
       rb.append("  license ").append(ruby(license(p))).append('\n');
     }
+    List<Object> dependencies = p.list("dependencies");
+    if (!dependencies.isEmpty()) {
+      rb.append('\n');
+      dependencies.forEach(d -> rb.append("  depends_on ").append(ruby(String.valueOf(d))).append('\n'));
+    }
+    String install = p.string("install");
     for (String os : List.of("on_macos", "on_linux")) {
       Map<String, Asset> byArch = new TreeMap<>();
       for (Asset a : assets) {
@@ -87,7 +93,11 @@ final class HomebrewProvider extends GithubFileProvider {
         rb.append('\n');
         rb.append("      def install\n");
         String inside = binInArchive(a);
-        if (inside != null && !inside.equals(name)) {
+        if (install != null) {
+          // The release's own install method, such as a jar with a launcher (bin.write_jar_script).
+          // Its own indentation is kept relative to its least indented line.
+          installLines(install).forEach(line -> rb.append("        ").append(line).append('\n'));
+        } else if (inside != null && !inside.equals(name)) {
           // An archive the release packs: its binary is at the path it was packed under.
           rb.append("        bin.install ").append(ruby(inside)).append(" => ").append(ruby(name)).append('\n');
         } else if (inside != null || isArchive(a.name())) {
@@ -106,6 +116,20 @@ final class HomebrewProvider extends GithubFileProvider {
     rb.append("  end\n");
     rb.append("end\n");
     return rb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The lines of an install method, blank ones at either end dropped, less the indentation they share. */
+  static List<String> installLines(String install) {
+    List<String> lines = new java.util.ArrayList<>(install.lines().map(String::stripTrailing).toList());
+    while (!lines.isEmpty() && lines.get(0).isEmpty()) {
+      lines.remove(0);
+    }
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+      lines.remove(lines.size() - 1);
+    }
+    int indent = lines.stream().filter(l -> !l.isEmpty()).mapToInt(l -> l.length() - l.stripLeading().length())
+        .min().orElse(0);
+    return lines.stream().map(l -> l.isEmpty() ? l : l.substring(indent)).toList();
   }
 
   @Override

@@ -10,4 +10,18 @@ public final class HomebrewProviderFactory extends GithubFileProviderFactory {
         "the tap: \"owner/homebrew-tap\" on GitHub, or a git URL on any git server"
             + " (\"https://git.example.com/me/homebrew-tap.git\")", HomebrewProvider::new);
   }
+
+  /** GoReleaser's brews take the same two: what the formula needs, and an install method of its own. */
+  @Override
+  public dev.fanout.provider.Schema schema() {
+    return dev.fanout.providers.github.GithubFileProvider.commonSchema(
+            "the tap: \"owner/homebrew-tap\" on GitHub, or a git URL on any git server"
+                + " (\"https://git.example.com/me/homebrew-tap.git\")")
+        .optional("dependencies", dev.fanout.provider.Schema.Type.LIST,
+            "formulae it needs, one depends_on line each, such as [\"openjdk\"]")
+        .optional("install", dev.fanout.provider.Schema.Type.STRING,
+            "the body of the formula's install method (Ruby), such as libexec.install \"lib/app.jar\";"
+                + " default bin.install of the binary")
+        .build();
+  }
 }

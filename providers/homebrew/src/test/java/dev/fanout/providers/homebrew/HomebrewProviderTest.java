@@ -114,6 +114,25 @@ class HomebrewProviderTest {
   }
 
   @Test
+  void aJarFormulaDependsOnOpenjdkAndTakesItsOwnInstallMethodIndentedAsWritten() throws Exception {
+    Path ruby = Tools.require("ruby", "apt-get install ruby");
+    Provider provider = provider("1.2.0", "A tool");
+    Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("dependencies", List.of("openjdk", "git"),
+        "install", "\n    libexec.install \"tool.jar\"\n    if OS.mac?\n      bin.write_jar_script libexec/\"tool.jar\", \"tool\"\n    end\n"));
+    provider.publish(p, provider.read(p));
+    Path rb = cloneTap().resolve("Formula/tool.rb");
+
+    Tools.Result check = Tools.run(rb.getParent(), Map.of(), ruby.toString(), "-c", rb.toString());
+    String text = Files.readString(rb);
+
+    assertEquals(0, check.exit(), check.output() + "\n" + text);
+    assertTrue(text.contains("  depends_on \"openjdk\"\n  depends_on \"git\"\n"), text);
+    assertTrue(text.contains("      def install\n        libexec.install \"tool.jar\"\n        if OS.mac?\n"
+        + "          bin.write_jar_script libexec/\"tool.jar\", \"tool\"\n        end\n      end\n"), text);
+    assertFalse(text.contains("bin.install"), text);
+  }
+
+  @Test
   void readReportsAbsentFormulaInAnEmptyTap() throws Exception {
     RegistryState state = provider("1.2.0", "A tool").read(formula("1.2.0"));
 

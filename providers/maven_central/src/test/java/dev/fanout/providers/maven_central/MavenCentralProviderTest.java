@@ -114,6 +114,21 @@ class MavenCentralProviderTest {
   }
 
   @Test
+  void aSourcesJarPathIsTheReleaseFilesFolderNotTheWorkingDirectory() throws Exception {
+    Path release = Files.createDirectories(dir.resolve("release-folder/target"));
+    byte[] sources = "the sources jar the release built".getBytes(StandardCharsets.UTF_8);
+    Files.write(release.resolve("app-sources.jar"), sources);
+    dev.fanout.provider.ProviderContext c = harness.context(new MavenCentralProviderFactory(), artifacts, true);
+    MavenCentralProvider provider = new MavenCentralProvider(new dev.fanout.provider.ProviderContext(c.http(),
+        c.endpoints(), c.release(), c.artifacts(), c.workDir(), c.sandbox(), release.getParent()));
+    Publication pub = publication(Map.of("sources_jar", "target/app-sources.jar"));
+
+    provider.publish(pub, provider.read(pub));
+
+    assertArrayEquals(sources, get(FOLDER + "contextlite-1.0.35-sources.jar"));
+  }
+
+  @Test
   void gpgVerifiesTheSignatures() throws Exception {
     Tools.require("gpg", "apt-get install gnupg");
     MavenCentralProvider provider = provider();

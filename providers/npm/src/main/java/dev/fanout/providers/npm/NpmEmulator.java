@@ -66,6 +66,14 @@ public class NpmEmulator implements Emulator {
       "dist", "engines", "os", "cpu", "_hasShrinkwrap", "hasInstallScript", "funding", "license");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The publish document: its tarball is one base64 string, 40 M characters for a 30 MB
+   * package, which npmjs takes (it answers 413 only past about 200 MB); Jackson's default
+   * cap of 20 M characters would refuse it.
+   */
+  private static final ObjectMapper PUBLISH_JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+      .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+          .maxStringLength(300 * 1024 * 1024).build()).build());
 
   private final Dialect dialect;
   private EmulatorContext ctx;
@@ -225,7 +233,7 @@ public class NpmEmulator implements Emulator {
   private SandboxResponse publish(String name, SandboxRequest request) throws IOException {
     JsonNode body;
     try {
-      body = JSON.readTree(request.body());
+      body = PUBLISH_JSON.readTree(request.body());
     } catch (IOException e) {
       return error(400, "Invalid JSON in the publish document");
     }

@@ -200,6 +200,24 @@ class NpmEmulatorTest {
   }
 
   @Test
+  void aThirtyMegabytePackageIsTakenAsNpmjsTakesIt() throws Exception {
+    // given: a tarball the size of Fanout's own (a 30 MB jar), 40 M characters of base64 in the document
+    byte[] big = new byte[30 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(big);
+
+    // when
+    int status = publish("big", "1.0.0", null, big);
+    byte[] served;
+    try (Response r = get("/big/-/big-1.0.0.tgz", null)) {
+      served = r.body().bytes();
+    }
+
+    // then
+    assertEquals(200, status, lastBody.toString());
+    assertTrue(java.util.Arrays.equals(big, served), "the tarball served is not the one published");
+  }
+
+  @Test
   void publishWhoseIntegrityDoesNotMatchTheBytesIsRefused() throws Exception {
     // when
     int status = publish("tampered", "1.0.0", "sha512-" + Base64.getEncoder().encodeToString(new byte[64]));
@@ -242,9 +260,12 @@ class NpmEmulatorTest {
 
   /** Publishes a one-file package over HTTP; returns the status. */
   private static int publish(String name, String version, String integrityOverride) throws IOException {
+    return publish(name, version, integrityOverride, "not really a tarball".getBytes());
+  }
+
+  private static int publish(String name, String version, String integrityOverride, byte[] bytes) throws IOException {
     NpmTarball t = new NpmTarball(name, version, NpmNames.tarballFile(name, version), new byte[] {1, 2, 3},
         null, null, Map.of("name", name, "version", version, "description", "d"));
-    byte[] bytes = "not really a tarball".getBytes();
     t = new NpmTarball(name, version, t.fileName(), bytes, integrityOverride != null ? integrityOverride
         : NpmPackageBuilder.integrity(bytes), NpmPackageBuilder.shasum(bytes), t.manifest());
     NpmRegistryClient client = new NpmRegistryClient(HTTP, "npm", url, null);
