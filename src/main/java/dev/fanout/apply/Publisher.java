@@ -84,7 +84,7 @@ final class Publisher {
         try {
           DesiredState desired = target.desired();
           // A write an earlier run saw acknowledged counts as in progress: never sent again.
-          RegistryState before = acknowledged.overlay(a, desired.version(), provider.read(p));
+          RegistryState before = acknowledged.overlay(target, desired.version(), provider.read(p));
           Differ.Verdict verdict = Differ.diff(before, desired, mutable, location, latestRequested);
           switch (verdict.action()) {
             case NO_OP -> {
@@ -126,7 +126,7 @@ final class Publisher {
           }
           written.addAll(result.written());
           journal.record(a, "wrote", String.join(", ", result.written()));
-          Acknowledgements.Acknowledged ack = acknowledged.record(a, desired.version(), describeWrite(verdict, result));
+          Acknowledgements.Acknowledged ack = acknowledged.record(target, desired.version(), describeWrite(verdict, result));
           return new Visibility(provider, p, desired, mutable, location, visibilityWait(target), latestRequested)
               .await(a, ack, journal, written, describeWrite(verdict, result));
         } catch (RegistryException e) {

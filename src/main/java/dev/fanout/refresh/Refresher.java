@@ -166,7 +166,7 @@ public final class Refresher {
       desiredError = e.getMessage() == null ? e.toString() : e.getMessage();
     }
     if (acknowledged != null && desired != null) {
-      state = acknowledged.overlay(a, desired.version(), state);
+      state = acknowledged.overlay(target, desired.version(), state);
     }
     CredentialCheck credentials;
     try {
