@@ -5,6 +5,7 @@ import dev.fanout.engine.Engine;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.plan.SavedOptions;
+import dev.fanout.provider.ActionsIdTokens;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.SandboxRouting;
 import dev.fanout.target.Routing;
@@ -265,7 +266,9 @@ final class RunOptions {
   Engine open(Main.Root root, ConfigLoader.Result loaded, Sandbox sandbox) {
     Engine.Settings settings = new Engine.Settings(
         sandbox == null ? Routing.direct() : new SandboxRouting(sandbox.urls(), realTypes(root)),
-        VersionCommand.version(), httpPolicy(), parallelism(), commit(loaded.config().dir()));
+        VersionCommand.version(), httpPolicy(), parallelism(), commit(loaded.config().dir()),
+        // --sandbox plays the CI job: its Actions issuer stands in for the runner's variables.
+        sandbox == null ? ActionsIdTokens.fromEnvironment(root.io.env()) : sandbox.actionsIdTokens());
     return Engine.open(loaded.config(), root.providers(), settings, root.io.redactor());
   }
 

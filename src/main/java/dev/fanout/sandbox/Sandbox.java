@@ -222,7 +222,8 @@ public final class Sandbox implements AutoCloseable {
     Path state = dir.resolve(emulator.registry());
     Files.createDirectories(state);
     emulator.start(new EmulatorContext(emulator.registry(), state, base, scenario.tokens(),
-        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry())));
+        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry()),
+        other -> urls().get(other)));
     running.put(emulator.registry(), new Running(emulator, server, base));
   }
 
@@ -361,6 +362,16 @@ public final class Sandbox implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * What {@code --sandbox} sets as the run's ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN: the
+   * sandbox's Actions issuer, so trusted publishing works as in a CI job; null without one.
+   */
+  public dev.fanout.provider.ActionsIdTokens actionsIdTokens() {
+    String issuer = urls().get("actions");
+    return issuer == null ? null : new dev.fanout.provider.ActionsIdTokens(issuer + "/_apis/idtoken?api-version=2.0",
+        new dev.fanout.model.Secret("the sandbox's ACTIONS_ID_TOKEN_REQUEST_TOKEN", TokenPolicy.ACTIONS_REQUEST_TOKEN), true);
   }
 
   /**

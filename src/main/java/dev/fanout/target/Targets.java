@@ -4,6 +4,7 @@ import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Publication;
+import dev.fanout.provider.ActionsIdTokens;
 import dev.fanout.provider.ArtifactStore;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -32,9 +33,11 @@ public record Targets(Map<Address, Target> byAddress) {
    * Binds each publication of the configuration to a provider, through the routing.
    *
    * @param stateDir {@code .fanout} beside the release files: each target gets a work folder there
+   * @param idTokens the run's GitHub Actions ID tokens, or null; the sandbox issuer's never
+   *     serve a target kept on its real registry
    */
   public static Targets bind(Config config, Providers providers, Routing routing, OkHttpClient http,
-      ArtifactStore artifacts, Path stateDir) {
+      ArtifactStore artifacts, Path stateDir, ActionsIdTokens idTokens) {
     Map<Address, Target> out = new LinkedHashMap<>();
     // One guarded client per set of origins: they share the connections and threads.
     Map<Set<String>, OkHttpClient> clients = new HashMap<>();
@@ -43,8 +46,9 @@ public record Targets(Map<Address, Target> byAddress) {
       Routing.Route route = routing.route(p, f);
       Path work = stateDir.resolve("work").resolve(UNSAFE_IN_FOLDER_NAME.matcher(p.address().toString()).replaceAll("_"));
       OkHttpClient guarded = clients.computeIfAbsent(origins(route.endpoints(), f), o -> Http.restrictedTo(http, o));
+      ActionsIdTokens ids = idTokens != null && idTokens.sandbox() != route.sandboxed() ? null : idTokens;
       var provider = f.create(new ProviderContext(guarded, route.endpoints(), config.release(), artifacts, work,
-          route.sandboxed(), config.dir()));
+          route.sandboxed(), config.dir(), ids));
       out.put(p.address(), new Target(p.address(), route.publication(), f, provider, route.endpoints(),
           route.location(), route.sandboxed()));
     }
