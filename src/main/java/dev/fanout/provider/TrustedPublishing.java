@@ -30,6 +30,12 @@ public final class TrustedPublishing {
     String run(String idToken) throws RegistryException;
   }
 
+  /** Where the audience comes from: fixed, or asked of the registry (PyPI's {@code /_/oidc/audience}). */
+  @FunctionalInterface
+  public interface Audience {
+    String get() throws RegistryException;
+  }
+
   /**
    * Who the job is, as its ID token says: what a registry's trusted-publisher settings must name.
    *
@@ -63,7 +69,7 @@ public final class TrustedPublishing {
 
   private final ProviderContext ctx;
   private final String registry;
-  private final String audience;
+  private final Audience audience;
   private final Map<String, Secret> tokens = new ConcurrentHashMap<>();
   private final Map<String, Identity> identities = new ConcurrentHashMap<>();
 
@@ -72,6 +78,10 @@ public final class TrustedPublishing {
    * @param audience the audience the registry expects in the ID token
    */
   public TrustedPublishing(ProviderContext ctx, String registry, String audience) {
+    this(ctx, registry, () -> audience);
+  }
+
+  public TrustedPublishing(ProviderContext ctx, String registry, Audience audience) {
     this.ctx = ctx;
     this.registry = registry;
     this.audience = audience;
@@ -104,7 +114,7 @@ public final class TrustedPublishing {
       if (!available()) {
         throw new RegistryException(registry, "trusted publishing", 0, unavailable(null), false, null, null);
       }
-      String idToken = ctx.idTokens().fetch(ctx.http(), registry, audience);
+      String idToken = ctx.idTokens().fetch(ctx.http(), registry, audience.get());
       identities.put(key, Identity.of(idToken));
       Secret got = new Secret(registry + " trusted publishing", exchange.run(idToken));
       tokens.put(key, got);
