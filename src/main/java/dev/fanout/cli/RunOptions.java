@@ -39,7 +39,7 @@ final class RunOptions {
   List<String> sandboxExcept = List.of();
 
   @Option(names = "--scenario", defaultValue = "empty", paramLabel = "NAME",
-      description = "With --sandbox: the state a new sandbox starts from: empty or audit (default: ${DEFAULT-VALUE}).")
+      description = "With --sandbox: the state a new sandbox starts from: empty, audit or trusted-publishing (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--parallelism", defaultValue = "10", paramLabel = "N",
@@ -119,7 +119,7 @@ final class RunOptions {
     try {
       started = Sandbox.start(dir, scenario);
     } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage() + "; scenarios: empty, audit");
+      throw new UserError(e.getMessage() + "; scenarios: empty, audit, trusted-publishing");
     }
     try {
       SandboxSeeder.seedIfNeeded(started, root.io.env(), root.providers());

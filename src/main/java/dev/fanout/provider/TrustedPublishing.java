@@ -144,7 +144,7 @@ public final class TrustedPublishing {
     }
     try {
       token(key, exchange);
-      return CredentialCheck.ok("trusted publishing: ok for " + identities.get(key).describe());
+      return CredentialCheck.okNamed("trusted publishing: ok for " + identities.get(key).describe());
     } catch (RegistryException e) {
       Identity id = identities.get(key);
       if (e.isTransient() || id == null) {

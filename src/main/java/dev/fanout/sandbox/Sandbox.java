@@ -296,7 +296,7 @@ public final class Sandbox implements AutoCloseable {
           "{\"truncated\": [1, 2,".getBytes(StandardCharsets.UTF_8));
     }
     log.record(emulator.registry(), request.method(), request.rawPath(), response.status(), write,
-        millis(started), effect.description());
+        millis(started), effect.description(), RequestLog.credentialKind(request.header("authorization")));
     if (exchanges != null) {
       exchanges.record(emulator.registry(), request, response, effect.description());
     }
