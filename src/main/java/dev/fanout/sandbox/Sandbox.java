@@ -71,7 +71,7 @@ public final class Sandbox implements AutoCloseable {
   /** Starts the given emulators; tests use this to run one registry alone. */
   public static Sandbox start(Path dir, String scenario, List<Emulator> emulators) throws IOException {
     Files.createDirectories(dir);
-    Scenario chosen = Scenario.load(scenario);
+    Scenario chosen = Scenario.load(madeWith(dir, scenario));
     Map<String, String> served = servedByAnotherProcess(dir);
     Sandbox sandbox = new Sandbox(dir);
     sandbox.scenario = chosen;
@@ -115,6 +115,25 @@ public final class Sandbox implements AutoCloseable {
       throw e;
     }
     return sandbox;
+  }
+
+  /**
+   * The scenario of a folder seeded before, when this run names only the default one: its
+   * settings (who the Actions job is, which trusted publishers the registries know) belong to
+   * the registries' state, so a plan with {@code --scenario} and the apply after it agree.
+   */
+  private static String madeWith(Path dir, String asked) {
+    Path seeded = dir.resolve(".seeded");
+    if (!asked.equals("empty") || !Files.isRegularFile(seeded)) {
+      return asked;
+    }
+    try {
+      String name = Files.readString(seeded).strip();
+      return name.matches("[a-z0-9-]+") && Sandbox.class.getResource("/sandbox/scenarios/" + name + ".json") != null
+          ? name : asked;
+    } catch (IOException unreadable) {
+      return asked;
+    }
   }
 
   /**
