@@ -150,7 +150,8 @@ public final class TrustedPublishing {
       if (e.isTransient() || id == null) {
         return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
       }
-      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, e.getMessage() + ". In " + settingsPage + ", the trusted publisher must"
+      String why = e.getMessage().endsWith(".") ? e.getMessage().substring(0, e.getMessage().length() - 1) : e.getMessage();
+      return new CredentialCheck(CredentialCheck.Status.NO_WRITE, why + ". In " + settingsPage + ", the trusted publisher must"
           + " allow this job: " + id.describe() + "; or publish with a token instead of trusted_publishing");
     }
   }
