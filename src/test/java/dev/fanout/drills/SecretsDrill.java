@@ -75,9 +75,10 @@ class SecretsDrill {
     // and crates.io exchange them for exist only in memory; none may be printed or kept.
     Path trusted = Drills.example(tmp, "trusted-publishing");
     Path trustedSandbox = tmp.resolve("sandbox-trusted");
+    Path trustedPlan = tmp.resolve("trusted.plan");
     runs.add(Drills.cli(env, "plan", trusted.toString(), "--sandbox=" + trustedSandbox, "--scenario", "trusted-publishing",
-        "--debug", "--json"));
-    runs.add(Drills.cli(env, "apply", trusted.toString(), "--sandbox=" + trustedSandbox, "--auto-approve", "--debug",
+        "--out", trustedPlan.toString(), "--debug", "--no-color"));
+    runs.add(Drills.cli(env, "apply", trustedPlan.toString(), "--sandbox=" + trustedSandbox, "--debug",
         "--report", tmp.resolve("trusted.md").toString()));
 
     List<String> hits = new ArrayList<>();
@@ -120,7 +121,7 @@ class SecretsDrill {
     if (exchanged < 3) {
       problems.add("the trusted-publishing runs published " + exchanged + " times with an exchanged token, not 3 or more");
     }
-    for (String required : List.of("r.md", "r.json", "release.plan")) {
+    for (String required : List.of("r.md", "r.json", "release.plan", "trusted.plan", "trusted.md")) {
       if (!Files.exists(tmp.resolve(required))) {
         problems.add(required + " was not written");
       }
