@@ -140,6 +140,9 @@ public final class Engine implements AutoCloseable {
       secrets.add(p.settings());
       secrets.add(p.attributes());
     }
+    if (settings.idTokens() != null) {
+      secrets.add(settings.idTokens().requestToken());
+    }
     redactor.learn(secrets);
   }
 
