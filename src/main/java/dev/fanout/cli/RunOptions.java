@@ -5,6 +5,7 @@ import dev.fanout.engine.Engine;
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.plan.SavedOptions;
+import dev.fanout.provider.ActionsIdTokens;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.SandboxRouting;
 import dev.fanout.target.Routing;
@@ -38,7 +39,7 @@ final class RunOptions {
   List<String> sandboxExcept = List.of();
 
   @Option(names = "--scenario", defaultValue = "empty", paramLabel = "NAME",
-      description = "With --sandbox: the state a new sandbox starts from: empty or audit (default: ${DEFAULT-VALUE}).")
+      description = "With --sandbox: the state a new sandbox starts from: empty, audit or trusted-publishing (default: ${DEFAULT-VALUE}).")
   String scenario;
 
   @Option(names = "--parallelism", defaultValue = "10", paramLabel = "N",
@@ -118,7 +119,7 @@ final class RunOptions {
     try {
       started = Sandbox.bind(dir, scenario);
     } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage() + "; scenarios: empty, audit");
+      throw new UserError(e.getMessage() + "; scenarios: empty, audit, trusted-publishing");
     }
     // The emulators start, and the sandbox is seeded, while the release files load: the URLs
     // the loader needs are known once the ports are open. open() waits for it.
@@ -300,7 +301,9 @@ final class RunOptions {
     awaitSandbox();
     Engine.Settings settings = new Engine.Settings(
         sandbox == null ? Routing.direct() : new SandboxRouting(sandbox.urls(), realTypes(root)),
-        VersionCommand.version(), httpPolicy(), parallelism(), commit(loaded.config().dir()));
+        VersionCommand.version(), httpPolicy(), parallelism(), commit(loaded.config().dir()),
+        // --sandbox plays the CI job: its Actions issuer stands in for the runner's variables.
+        sandbox == null ? ActionsIdTokens.fromEnvironment(root.io.env()) : sandbox.actionsIdTokens());
     return Engine.open(loaded.config(), root.providers(), settings, root.io.redactor());
   }
 

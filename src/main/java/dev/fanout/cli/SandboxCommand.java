@@ -40,7 +40,7 @@ final class SandboxCommand implements Runnable {
     @Option(names = "--dir", defaultValue = ".fanout/sandbox", description = "Where the registries keep their state (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--scenario", defaultValue = "empty", description = "The state a new sandbox starts from: empty or audit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenario", defaultValue = "empty", description = "The state a new sandbox starts from: empty, audit or trusted-publishing (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Override

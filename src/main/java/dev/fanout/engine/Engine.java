@@ -21,6 +21,7 @@ import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlannedChange;
 import dev.fanout.plan.Planner;
+import dev.fanout.provider.ActionsIdTokens;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Providers;
 import dev.fanout.refresh.Acknowledgements;
@@ -61,11 +62,22 @@ public final class Engine implements AutoCloseable {
    * @param commit the git commit the release is made from, or null outside git: a build
    *     record made at another commit does not vouch for the outputs on disk
    */
-  public record Settings(Routing routing, String version, Http.Policy http, int parallelism, String commit) {
+  /**
+   * How a run reaches the registries.
+   *
+   * @param idTokens where trusted publishing gets GitHub Actions ID tokens (the job's, or the
+   *     sandbox issuer's under --sandbox); null when there is none
+   */
+  public record Settings(Routing routing, String version, Http.Policy http, int parallelism, String commit,
+      ActionsIdTokens idTokens) {
     public Settings {
       if (parallelism < 1) {
         throw new IllegalArgumentException("parallelism must be at least 1, not " + parallelism);
       }
+    }
+
+    public Settings(Routing routing, String version, Http.Policy http, int parallelism, String commit) {
+      this(routing, version, http, parallelism, commit, null);
     }
 
     /** The real registries, standard HTTP settings, ten at a time. */
@@ -74,19 +86,23 @@ public final class Engine implements AutoCloseable {
     }
 
     public Settings withRouting(Routing routing) {
-      return new Settings(routing, version, http, parallelism, commit);
+      return new Settings(routing, version, http, parallelism, commit, idTokens);
     }
 
     public Settings withHttp(Http.Policy policy) {
-      return new Settings(routing, version, policy, parallelism, commit);
+      return new Settings(routing, version, policy, parallelism, commit, idTokens);
     }
 
     public Settings withParallelism(int n) {
-      return new Settings(routing, version, http, n, commit);
+      return new Settings(routing, version, http, n, commit, idTokens);
     }
 
     public Settings withCommit(String hash) {
-      return new Settings(routing, version, http, parallelism, hash);
+      return new Settings(routing, version, http, parallelism, hash, idTokens);
+    }
+
+    public Settings withIdTokens(ActionsIdTokens source) {
+      return new Settings(routing, version, http, parallelism, commit, source);
     }
   }
 
@@ -119,13 +135,17 @@ public final class Engine implements AutoCloseable {
     this.http = Http.client(settings.version(), settings.http().withPacing(pacing(providers)));
     this.desiredCache = dev.fanout.target.DesiredCache.open(stateDir(), config.release(), config.artifacts().keySet(),
         artifacts);
-    this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir(), desiredCache);
+    this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir(), settings.idTokens(),
+        desiredCache);
     this.redactor = redactor;
     this.parallelism = settings.parallelism();
     List<Object> secrets = new ArrayList<>();
     for (Publication p : config.publications().values()) {
       secrets.add(p.settings());
       secrets.add(p.attributes());
+    }
+    if (settings.idTokens() != null) {
+      secrets.add(settings.idTokens().requestToken());
     }
     redactor.learn(secrets);
   }
@@ -355,6 +375,10 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     desiredCache.save();
+    // Short-lived credentials a registry can revoke are revoked when the run ends.
+    for (var t : targets.all()) {
+      t.provider().close();
+    }
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
   }

@@ -152,6 +152,9 @@ public final class Planner {
         reasons.add("credentials could not be checked: " + credentials.detail());
       }
     }
+    if (credentials != null && credentials.named() && credentials.status() == CredentialCheck.Status.OK) {
+      reasons.add(credentials.detail());
+    }
     return new PlannedChange(a, target.type(), action, reasons, location, v.items(), t.state(), t.desired(),
         fingerprint, credentials);
   }

@@ -5,8 +5,14 @@ package dev.fanout.provider;
  *
  * @param detail for people: who the token belongs to, or what is wrong and how to fix it.
  *     Never the credential itself.
+ * @param named the plan names it even when it is fine: the identity a registry accepted for
+ *     trusted publishing, which is what a reviewer of the plan must see
  */
-public record CredentialCheck(Status status, String detail) {
+public record CredentialCheck(Status status, String detail, boolean named) {
+
+  public CredentialCheck(Status status, String detail) {
+    this(status, detail, false);
+  }
 
   /** How a credential check came out; only {@link #OK} and {@link #UNCHECKABLE} let a target run. */
   public enum Status {
@@ -40,6 +46,11 @@ public record CredentialCheck(Status status, String detail) {
 
   public static CredentialCheck ok(String detail) {
     return new CredentialCheck(Status.OK, detail);
+  }
+
+  /** OK, and shown in the plan: who the registry accepted. */
+  public static CredentialCheck okNamed(String detail) {
+    return new CredentialCheck(Status.OK, detail, true);
   }
 
   public static CredentialCheck uncheckable(String detail) {

@@ -41,6 +41,13 @@ public interface Provider {
       throws RegistryException, IOException;
 
   /**
+   * The run is over: give back what only this run needed, such as a trusted-publishing token
+   * the registry can revoke. Never throws; nothing by default.
+   */
+  default void close() {
+  }
+
+  /**
    * What a publish wrote, for the journal and the report; never a credential.
    *
    * @param written the items written, such as file names or tags

@@ -10,19 +10,27 @@ import okhttp3.OkHttpClient;
  * limits), its endpoints (already pointed at the sandbox under {@code --sandbox}), the
  * release, its artifacts, a work folder for the packages it builds, and the folder of the
  * release files that relative paths in them are relative to.
+ *
+ * @param idTokens where this run gets GitHub Actions ID tokens for trusted publishing; null
+ *     outside Actions
  */
 public record ProviderContext(OkHttpClient http, Map<String, String> endpoints, Release release,
-    ArtifactStore artifacts, Path workDir, boolean sandbox, Path configDir) {
+    ArtifactStore artifacts, Path workDir, boolean sandbox, Path configDir, ActionsIdTokens idTokens) {
 
   public ProviderContext {
     endpoints = Map.copyOf(endpoints);
     configDir = configDir == null ? Path.of("").toAbsolutePath() : configDir;
   }
 
+  public ProviderContext(OkHttpClient http, Map<String, String> endpoints, Release release, ArtifactStore artifacts,
+      Path workDir, boolean sandbox, Path configDir) {
+    this(http, endpoints, release, artifacts, workDir, sandbox, configDir, null);
+  }
+
   /** For tests and tools without release files: paths resolve against the working directory. */
   public ProviderContext(OkHttpClient http, Map<String, String> endpoints, Release release, ArtifactStore artifacts,
       Path workDir, boolean sandbox) {
-    this(http, endpoints, release, artifacts, workDir, sandbox, null);
+    this(http, endpoints, release, artifacts, workDir, sandbox, null, null);
   }
 
   /** A path from the release file, such as a Cargo package folder, resolved against the file's folder. */

@@ -9,6 +9,7 @@ import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.provider.Traits;
+import dev.fanout.provider.TrustedPublishing;
 import dev.fanout.target.Target;
 import dev.fanout.target.Targets;
 import java.util.ArrayList;
@@ -183,7 +184,9 @@ public final class Refresher {
    * concurrent callers with the same settings wait for the first one's answer.
    */
   private CredentialCheck sharedCredentials(Target target) {
-    if (target.traits().credentialScope() != Traits.CredentialScope.ACCOUNT) {
+    // A trusted-publishing exchange is per package, whatever the registry's token scope.
+    if (target.traits().credentialScope() != Traits.CredentialScope.ACCOUNT
+        || TrustedPublishing.enabled(target.publication())) {
       return credentials(target);
     }
     CompletableFuture<CredentialCheck> mine = new CompletableFuture<>();
@@ -206,7 +209,7 @@ public final class Refresher {
     Publication p = target.publication();
     ProviderFactory f = target.factory();
     String setting = f.credentialSetting();
-    if (setting != null && !f.credentialOptional() && !p.secret(setting).isSet()) {
+    if (setting != null && !f.credentialOptional() && !p.secret(setting).isSet() && !TrustedPublishing.enabled(p)) {
       return new CredentialCheck(CredentialCheck.Status.MISSING,
           "no credential: " + describe(p.secret(setting).source(), f) + " is not set");
     }

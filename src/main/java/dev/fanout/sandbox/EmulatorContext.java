@@ -3,6 +3,7 @@ package dev.fanout.sandbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -14,16 +15,29 @@ import java.util.function.Supplier;
  * @param visibilityFault the lag {@code faults.json} sets for this registry now, or null
  * @param settings this registry's entry of the scenario's {@code settings} (such as GitHub's
  *     {@code fork_ready_ms}); empty when the scenario sets none
+ * @param peers another registry's base URL in this sandbox (such as the Actions issuer a
+ *     registry trusts), or null; asked when needed, since emulators start side by side
  */
 public record EmulatorContext(String registry, Path stateDir, String baseUrl, TokenPolicy tokens,
-    Supplier<Duration> visibilityFault, Map<String, Object> settings) {
+    Supplier<Duration> visibilityFault, Map<String, Object> settings, Function<String, String> peers) {
 
   public EmulatorContext {
     settings = Map.copyOf(settings);
+    peers = peers == null ? other -> null : peers;
+  }
+
+  public EmulatorContext(String registry, Path stateDir, String baseUrl, TokenPolicy tokens,
+      Supplier<Duration> visibilityFault, Map<String, Object> settings) {
+    this(registry, stateDir, baseUrl, tokens, visibilityFault, settings, null);
+  }
+
+  /** The base URL of another registry of this sandbox, or null when it runs none. */
+  public String peer(String registry) {
+    return peers.apply(registry);
   }
 
   public EmulatorContext(String registry, Path stateDir, String baseUrl, TokenPolicy tokens) {
-    this(registry, stateDir, baseUrl, tokens, null, Map.of());
+    this(registry, stateDir, baseUrl, tokens, null, Map.of(), null);
   }
 
   /**

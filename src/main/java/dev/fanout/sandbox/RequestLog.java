@@ -27,6 +27,15 @@ final class RequestLog implements AutoCloseable {
 
   synchronized void record(String registry, String method, String path, int status, boolean write,
       long durationMs, String fault) {
+    record(registry, method, path, status, write, durationMs, fault, null);
+  }
+
+  /**
+   * @param credential what kind of credential the request carried (see {@link #credentialKind}),
+   *     never the credential; null for none
+   */
+  synchronized void record(String registry, String method, String path, int status, boolean write,
+      long durationMs, String fault, String credential) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("time", Instant.now().toString());
     line.put("registry", registry);
@@ -37,6 +46,9 @@ final class RequestLog implements AutoCloseable {
     line.put("duration_ms", durationMs);
     if (fault != null) {
       line.put("fault", fault);
+    }
+    if (credential != null) {
+      line.put("credential", credential);
     }
     try {
       byte[] json = JSON.writeValueAsBytes(line);
@@ -49,6 +61,44 @@ final class RequestLog implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot append to requests.jsonl", e);
     }
+  }
+
+  /**
+   * The kind of credential in an {@code Authorization} header, so a test can tell which requests
+   * were made with what without the log holding any: {@code exchanged} (a short-lived token a
+   * sandbox registry minted for trusted publishing), {@code id-token} (a JWT),
+   * {@code actions-request-token}, {@code sandbox-token}, {@code read-only-token} or
+   * {@code other}; null without one.
+   */
+  static String credentialKind(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      return null;
+    }
+    String value = authorization.trim();
+    int space = value.indexOf(' ');
+    String scheme = space < 0 ? "" : value.substring(0, space);
+    String token = space < 0 ? value : value.substring(space + 1).trim();
+    if (scheme.equalsIgnoreCase("Basic")) {
+      try {
+        String pair = new String(java.util.Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8);
+        token = pair.substring(pair.indexOf(':') + 1);
+      } catch (IllegalArgumentException notBase64) {
+        return "other";
+      }
+    }
+    if (token.contains("fanout-sandbox-oidc-")) {
+      return "exchanged";
+    }
+    if (token.equals(TokenPolicy.ACTIONS_REQUEST_TOKEN)) {
+      return "actions-request-token";
+    }
+    if (token.endsWith(TokenPolicy.SANDBOX_TOKEN)) {
+      return "sandbox-token";
+    }
+    if (token.endsWith(TokenPolicy.READ_ONLY_TOKEN)) {
+      return "read-only-token";
+    }
+    return token.startsWith("eyJ") && token.chars().filter(c -> c == '.').count() == 2 ? "id-token" : "other";
   }
 
   @Override

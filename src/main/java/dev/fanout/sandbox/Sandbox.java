@@ -91,7 +91,7 @@ public final class Sandbox implements AutoCloseable {
   /** As {@link #bind(Path, String)}, for the given emulators. */
   public static Sandbox bind(Path dir, String scenario, List<Emulator> emulators) throws IOException {
     Files.createDirectories(dir);
-    Scenario chosen = Scenario.load(scenario);
+    Scenario chosen = Scenario.load(madeWith(dir, scenario));
     Map<String, String> served = servedByAnotherProcess(dir);
     Sandbox sandbox = new Sandbox(dir);
     sandbox.scenario = chosen;
@@ -153,6 +153,25 @@ public final class Sandbox implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * The scenario of a folder seeded before, when this run names only the default one: its
+   * settings (who the Actions job is, which trusted publishers the registries know) belong to
+   * the registries' state, so a plan with {@code --scenario} and the apply after it agree.
+   */
+  private static String madeWith(Path dir, String asked) {
+    Path seeded = dir.resolve(".seeded");
+    if (!asked.equals("empty") || !Files.isRegularFile(seeded)) {
+      return asked;
+    }
+    try {
+      String name = Files.readString(seeded).strip();
+      return name.matches("[a-z0-9-]+") && Sandbox.class.getResource("/sandbox/scenarios/" + name + ".json") != null
+          ? name : asked;
+    } catch (IOException unreadable) {
+      return asked;
     }
   }
 
@@ -264,8 +283,10 @@ public final class Sandbox implements AutoCloseable {
     Emulator emulator = r.emulator();
     Path state = dir.resolve(emulator.registry());
     Files.createDirectories(state);
+    // Every port is open before any emulator starts, so each can name the others' URLs.
     emulator.start(new EmulatorContext(emulator.registry(), state, r.baseUrl(), scenario.tokens(),
-        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry())));
+        () -> faults.visibilityDelay(emulator.registry()), scenario.settings(emulator.registry()),
+        other -> urls().get(other)));
   }
 
   private Dispatcher dispatcherFor(Running r) {
@@ -341,7 +362,7 @@ public final class Sandbox implements AutoCloseable {
           "{\"truncated\": [1, 2,".getBytes(StandardCharsets.UTF_8));
     }
     log.record(emulator.registry(), request.method(), request.rawPath(), response.status(), write,
-        millis(started), effect.description());
+        millis(started), effect.description(), RequestLog.credentialKind(request.header("authorization")));
     if (exchanges != null) {
       exchanges.record(emulator.registry(), request, response, effect.description());
     }
@@ -407,6 +428,16 @@ public final class Sandbox implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * What {@code --sandbox} sets as the run's ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN: the
+   * sandbox's Actions issuer, so trusted publishing works as in a CI job; null without one.
+   */
+  public dev.fanout.provider.ActionsIdTokens actionsIdTokens() {
+    String issuer = urls().get("actions");
+    return issuer == null ? null : new dev.fanout.provider.ActionsIdTokens(issuer + "/_apis/idtoken?api-version=2.0",
+        new dev.fanout.model.Secret("the sandbox's ACTIONS_ID_TOKEN_REQUEST_TOKEN", TokenPolicy.ACTIONS_REQUEST_TOKEN), true);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.Endpoints;
 import dev.fanout.provider.ProviderFactory;
+import dev.fanout.provider.TrustedPublishing;
 import dev.fanout.target.Routing;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,11 +41,14 @@ public record SandboxRouting(Map<String, String> urls, Set<String> realTypes) im
   /**
    * The publication as the sandbox sees it: only values that are sandbox tokens are kept (so a
    * test can present the read-only one); anything else becomes the sandbox's write token.
+   * Trusted publishing gets no token at all: it publishes with what the exchange gives.
    */
   private static Publication forSandbox(Publication p, ProviderFactory f) {
     Map<String, Object> settings = new LinkedHashMap<>(p.settings());
     String credential = f.credentialSetting();
-    if (credential != null) {
+    if (credential != null && TrustedPublishing.enabled(p)) {
+      settings.remove(credential);
+    } else if (credential != null) {
       Secret given = p.secret(credential);
       settings.put(credential, isSandboxToken(given) ? given : new Secret("sandbox token", TokenPolicy.SANDBOX_TOKEN));
     }

@@ -12,6 +12,8 @@ public record TokenPolicy(Set<String> readOnlyRegistries) {
 
   public static final String SANDBOX_TOKEN = "fanout-sandbox-token";
   public static final String READ_ONLY_TOKEN = "fanout-sandbox-readonly-token";
+  /** What {@code --sandbox} gives a run as ACTIONS_ID_TOKEN_REQUEST_TOKEN for the sandbox's Actions issuer. */
+  public static final String ACTIONS_REQUEST_TOKEN = "fanout-sandbox-actions-id-token-request";
 
   public TokenPolicy {
     readOnlyRegistries = Set.copyOf(readOnlyRegistries);

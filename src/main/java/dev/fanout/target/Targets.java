@@ -4,6 +4,7 @@ import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Publication;
+import dev.fanout.provider.ActionsIdTokens;
 import dev.fanout.provider.ArtifactStore;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
@@ -33,15 +34,17 @@ public record Targets(Map<Address, Target> byAddress) {
    * Binds each publication of the configuration to a provider, through the routing.
    *
    * @param stateDir {@code .fanout} beside the release files: each target gets a work folder there
+   * @param idTokens the run's GitHub Actions ID tokens, or null; the sandbox issuer's never
+   *     serve a target kept on its real registry
    */
   public static Targets bind(Config config, Providers providers, Routing routing, OkHttpClient http,
-      ArtifactStore artifacts, Path stateDir) {
-    return bind(config, providers, routing, http, artifacts, stateDir, null);
+      ArtifactStore artifacts, Path stateDir, ActionsIdTokens idTokens) {
+    return bind(config, providers, routing, http, artifacts, stateDir, idTokens, null);
   }
 
-  /** As {@link #bind(Config, Providers, Routing, OkHttpClient, ArtifactStore, Path)}, packages kept in {@code cache}. */
+  /** As {@link #bind(Config, Providers, Routing, OkHttpClient, ArtifactStore, Path, ActionsIdTokens)}, packages kept in {@code cache}. */
   public static Targets bind(Config config, Providers providers, Routing routing, OkHttpClient http,
-      ArtifactStore artifacts, Path stateDir, DesiredCache cache) {
+      ArtifactStore artifacts, Path stateDir, ActionsIdTokens idTokens, DesiredCache cache) {
     Map<Address, Target> out = new LinkedHashMap<>();
     // One guarded client per set of origins: they share the connections and threads.
     Map<Set<String>, OkHttpClient> clients = new HashMap<>();
@@ -54,8 +57,9 @@ public record Targets(Map<Address, Target> byAddress) {
       Set<String> origins = originsOf.computeIfAbsent(List.of(route.endpoints(), f.traits().trustedOrigins()),
           k -> origins(route.endpoints(), f));
       OkHttpClient guarded = clients.computeIfAbsent(origins, o -> Http.restrictedTo(http, o));
+      ActionsIdTokens ids = idTokens != null && idTokens.sandbox() != route.sandboxed() ? null : idTokens;
       var provider = f.create(new ProviderContext(guarded, route.endpoints(), config.release(), artifacts, work,
-          route.sandboxed(), config.dir()));
+          route.sandboxed(), config.dir(), ids));
       out.put(p.address(), new Target(p.address(), route.publication(), f, provider, route.endpoints(),
           route.location(), route.sandboxed(), cache));
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * saved to a file, an apply of it with failures, retries and {@code --debug}, and an apply
  * with reports: none of the values (nor their base64 forms, as Basic auth would carry them)
  * appears in stdout, stderr, the journal, the saved plan, the reports, the request log or
- * any other file the runs left. Under the sandbox they are replaced and never sent, so the
+ * any other file the runs left; nor does any ID token or exchanged token of a trusted-publishing
+ * run, though each registry published with one. Under the sandbox they are replaced and never sent, so the
  * publishes succeeding also shows the sandbox never saw them (it accepts only its own tokens).
  */
 class SecretsDrill {
@@ -70,6 +71,15 @@ class SecretsDrill {
     runs.add(Drills.cli(env, "apply", library.toString(), "--sandbox=" + librarySandbox, "--auto-approve", "--debug",
         "--report", tmp.resolve("library.md").toString()));
     runs.add(Drills.cli(env, "drift", library.toString(), "--sandbox=" + librarySandbox, "--debug", "--json"));
+    // Trusted publishing: the ID tokens of the sandbox's Actions issuer and the tokens npm, PyPI
+    // and crates.io exchange them for exist only in memory; none may be printed or kept.
+    Path trusted = Drills.example(tmp, "trusted-publishing");
+    Path trustedSandbox = tmp.resolve("sandbox-trusted");
+    Path trustedPlan = tmp.resolve("trusted.plan");
+    runs.add(Drills.cli(env, "plan", trusted.toString(), "--sandbox=" + trustedSandbox, "--scenario", "trusted-publishing",
+        "--out", trustedPlan.toString(), "--debug", "--no-color"));
+    runs.add(Drills.cli(env, "apply", trustedPlan.toString(), "--sandbox=" + trustedSandbox, "--debug",
+        "--report", tmp.resolve("trusted.md").toString()));
 
     List<String> hits = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
@@ -102,13 +112,23 @@ class SecretsDrill {
     if (runs.get(4).code() != 0) {
       problems.add("the java-library apply did not finish: " + runs.get(4).all());
     }
-    for (String required : List.of("r.md", "r.json", "release.plan")) {
+    if (runs.get(7).code() != 0) {
+      problems.add("the trusted-publishing apply did not finish: " + runs.get(7).all());
+    }
+    // There must have been tokens to leak: every registry exchanged and published with one.
+    long exchanged = Drills.jsonLines(trustedSandbox.resolve("requests.jsonl")).stream()
+        .filter(r -> "exchanged".equals(r.get("credential")) && Boolean.TRUE.equals(r.get("write"))).count();
+    if (exchanged < 3) {
+      problems.add("the trusted-publishing runs published " + exchanged + " times with an exchanged token, not 3 or more");
+    }
+    for (String required : List.of("r.md", "r.json", "release.plan", "trusted.plan", "trusted.md")) {
       if (!Files.exists(tmp.resolve(required))) {
         problems.add(required + " was not written");
       }
     }
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("credentials_seeded", SECRETS.size());
+    figures.put("trusted_publishing_publishes", exchanged);
     figures.put("runs", runs.size());
     figures.put("files_scanned", files);
     figures.put("secret_hits", hits.size());
@@ -116,7 +136,18 @@ class SecretsDrill {
     assertEquals(List.of(), problems);
   }
 
+  /** A JSON Web Token, as the Actions issuer signs them: three base64url parts, two of them JSON. */
+  private static final java.util.regex.Pattern ID_TOKEN =
+      java.util.regex.Pattern.compile("eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{20,}");
+
   private static void scan(String where, String text, List<String> hits) throws IOException {
+    if (ID_TOKEN.matcher(text).find()) {
+      hits.add("an ID token found in " + where);
+    }
+    // What the sandbox registries mint for trusted publishing (npm_, pypi-, cio_ before it).
+    if (text.contains("fanout-sandbox-oidc-")) {
+      hits.add("an exchanged trusted-publishing token found in " + where);
+    }
     for (Map.Entry<String, String> s : SECRETS.entrySet()) {
       for (String form : List.of(s.getValue(), Base64.getEncoder().encodeToString(s.getValue().getBytes(StandardCharsets.UTF_8)),
           Base64.getEncoder().encodeToString(("__token__:" + s.getValue()).getBytes(StandardCharsets.UTF_8)))) {

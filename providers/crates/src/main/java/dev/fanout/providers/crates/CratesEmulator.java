@@ -56,6 +56,7 @@ public final class CratesEmulator implements Emulator {
   record StoredCrate(String name, List<StoredVersion> versions) { }
 
   private EmulatorContext ctx;
+  private CratesTrustpub trustpub;
   private final Map<String, StoredCrate> crates = new TreeMap<>();
 
   @Override
@@ -71,6 +72,7 @@ public final class CratesEmulator implements Emulator {
   @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
+    this.trustpub = new CratesTrustpub(context);
     Files.createDirectories(cratesDir());
     Files.createDirectories(filesDir());
     try (Stream<Path> files = Files.list(cratesDir())) {
@@ -79,6 +81,12 @@ public final class CratesEmulator implements Emulator {
         crates.put(c.name().toLowerCase(Locale.ROOT), c);
       }
     }
+  }
+
+  /** Minting or revoking a trusted-publishing token changes no crate; the log does not count it as a write. */
+  @Override
+  public boolean isWrite(SandboxRequest request) {
+    return !request.path().equals(CratesTrustpub.PATH) && Emulator.super.isWrite(request);
   }
 
   @Override
@@ -94,6 +102,12 @@ public final class CratesEmulator implements Emulator {
     }
     if (request.method().equals("PUT") && path.equals("/api/v1/crates/new")) {
       return publish(request);
+    }
+    if (request.method().equals("POST") && path.equals(CratesTrustpub.PATH)) {
+      return trustpub.exchange(request.bodyText(), crates::containsKey);
+    }
+    if (request.method().equals("DELETE") && path.equals(CratesTrustpub.PATH)) {
+      return trustpub.revoke(request.header("authorization"));
     }
     if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
       return error(405, "method not allowed");
@@ -163,7 +177,9 @@ public final class CratesEmulator implements Emulator {
    * refuses such tokens on endpoints that do not accept their scopes.
    */
   private SandboxResponse refusal(SandboxRequest request) {
-    Access access = ctx.access(request.header("authorization"));
+    String auth = request.header("authorization");
+    Access access = !CratesTrustpub.minted(auth) ? ctx.access(auth)
+        : trustpub.crates(auth) == null ? Access.INVALID : Access.WRITE;
     return switch (access) {
       // crates.io answers 403 for both (src/auth.rs); never 401.
       case NONE -> error(403, "this action requires authentication");
@@ -209,6 +225,11 @@ public final class CratesEmulator implements Emulator {
     }
     String name = meta.path("name").asText("");
     String vers = meta.path("vers").asText("");
+    String auth = request.header("authorization");
+    if (CratesTrustpub.minted(auth) && !trustpub.crates(auth).contains(name.toLowerCase(Locale.ROOT))) {
+      // A trusted-publishing token publishes new versions of its configs' crates only.
+      return error(403, "this token does not have the required permissions to perform this action");
+    }
     if (!CrateNames.valid(name)) {
       return error(400, "\"" + name + "\" is an invalid crate name (crate names must start with a letter, "
           + "contain only letters, numbers, hyphens, or underscores and have at most 64 characters)");

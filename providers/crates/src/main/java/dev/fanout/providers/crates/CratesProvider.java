@@ -13,6 +13,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.TrustedPublishing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import okhttp3.Response;
 final class CratesProvider implements Provider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String REGISTRY = "crates";
+  static final String REGISTRY = "crates";
 
   /** The package this release would publish; {@code bytes} null when it cannot be made yet. */
   record Package(String name, String version, byte[] bytes, ObjectNode metadata) {
@@ -44,9 +45,17 @@ final class CratesProvider implements Provider {
   }
 
   private final ProviderContext ctx;
+  private final CratesTrustedPublishing trusted;
 
   CratesProvider(ProviderContext ctx) {
     this.ctx = ctx;
+    this.trusted = new CratesTrustedPublishing(ctx);
+  }
+
+  /** A trusted-publishing token is revoked when the run ends, as crates.io allows. */
+  @Override
+  public void close() {
+    trusted.revokeAll();
   }
 
   @Override
@@ -111,6 +120,9 @@ final class CratesProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication publication) {
+    if (TrustedPublishing.enabled(publication)) {
+      return trusted.check(publication);
+    }
     Secret token = publication.secret("token");
     if (!token.isSet()) {
       return new CredentialCheck(CredentialCheck.Status.MISSING,
@@ -181,7 +193,7 @@ final class CratesProvider implements Provider {
     body.write(p.bytes());
     String url = ctx.endpoint("api") + "/api/v1/crates/new";
     Request request = new Request.Builder().url(url)
-        .header("Authorization", publication.secret("token").reveal())
+        .header("Authorization", trusted.token(publication).reveal())
         .header("Accept", "application/json")
         .put(RequestBody.create(body.toByteArray(), MediaType.get("application/octet-stream"))).build();
     String answer;

@@ -42,6 +42,9 @@ public final class CratesProviderFactory implements ProviderFactory {
         .optional("api", Schema.Type.STRING, "web API URL; default https://crates.io")
         .optional("index", Schema.Type.STRING, "sparse index URL; default https://index.crates.io")
         .sensitive("token", "crates.io API token with the publish-new and publish-update scopes")
+        .optional("trusted_publishing", Schema.Type.BOOL, "true: inside GitHub Actions (permissions: id-token: write),"
+            + " exchange the job's ID token for a 30-minute publish token, revoked when the run ends, instead of using a"
+            + " token; the crate must exist and its Trusted Publishing config must name this repository and workflow")
         .build();
   }
 

@@ -42,7 +42,7 @@ import java.util.UUID;
 public final class ActionsOidcEmulator implements Emulator {
 
   /** The request token the sandbox hands a run as ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
-  public static final String REQUEST_TOKEN = "fanout-sandbox-actions-id-token-request";
+  public static final String REQUEST_TOKEN = dev.fanout.sandbox.TokenPolicy.ACTIONS_REQUEST_TOKEN;
   private static final long LIFETIME_SECONDS = 300;
 
   private EmulatorContext ctx;

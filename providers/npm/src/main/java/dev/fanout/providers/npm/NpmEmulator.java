@@ -75,8 +75,14 @@ public class NpmEmulator implements Emulator {
       .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
           .maxStringLength(300 * 1024 * 1024).build()).build());
 
+  /** npm's trusted-publishing exchange; the rest of the path is the package name. */
+  static final String OIDC_EXCHANGE = "/-/npm/v1/oidc/token/exchange/package/";
+  /** npm answers every refused exchange so (npm/cli#9923, #9969): it does not say which claim failed. */
+  static final String OIDC_REFUSED = "OIDC token exchange error - package not found";
+
   private final Dialect dialect;
   private EmulatorContext ctx;
+  private dev.fanout.providers.github.TrustedPublishers trusted;
 
   public NpmEmulator() {
     this(NPMJS);
@@ -94,13 +100,23 @@ public class NpmEmulator implements Emulator {
   @Override
   public void start(EmulatorContext context) throws IOException {
     this.ctx = context;
+    this.trusted = new dev.fanout.providers.github.TrustedPublishers(context, name -> name);
     Files.createDirectories(packuments());
     Files.createDirectories(context.stateDir().resolve("tarballs"));
   }
 
+  /** The token exchange changes no package; the log does not count it as a write. */
+  @Override
+  public boolean isWrite(SandboxRequest request) {
+    return !request.path().startsWith(OIDC_EXCHANGE) && Emulator.super.isWrite(request);
+  }
+
   @Override
   public synchronized SandboxResponse handle(SandboxRequest request) throws IOException {
-    Access access = ctx.access(request.bearerToken());
+    if (dialect == NPMJS && request.method().equals("POST") && request.path().startsWith(OIDC_EXCHANGE)) {
+      return oidcExchange(request.path().substring(OIDC_EXCHANGE.length()), request.bearerToken());
+    }
+    Access access = access(request);
     boolean write = isWrite(request);
     if (access == Access.INVALID || !write && access == Access.NONE && !dialect.anonymousReads()
         || write && access == Access.NONE) {
@@ -461,6 +477,45 @@ public class NpmEmulator implements Emulator {
   }
 
   /** npm registries answer errors as {@code {"error": "..."}}; the npm client prints that text. */
+  /**
+   * What the request's bearer token may do. A token from a trusted-publishing exchange may only
+   * publish its own package (npm's are publish-only); elsewhere it counts as no credential.
+   */
+  private Access access(SandboxRequest request) {
+    String bearer = request.bearerToken();
+    if (!dev.fanout.providers.github.TrustedPublishers.looksMinted(bearer)) {
+      return ctx.access(bearer);
+    }
+    String scope = trusted.scopeOf(bearer);
+    if (scope == null) {
+      return Access.INVALID;
+    }
+    List<String> segs = segments(request.path());
+    int nameLength = !segs.isEmpty() && segs.get(0).startsWith("@") && segs.size() > 1 ? 2 : 1;
+    boolean publishesScope = request.method().equals("PUT") && segs.size() == nameLength
+        && String.join("/", segs).equals(scope);
+    return publishesScope ? Access.WRITE : Access.NONE;
+  }
+
+  /**
+   * {@code POST /-/npm/v1/oidc/token/exchange/package/NAME} with a GitHub Actions ID token
+   * (audience {@code npm:HOST}) as the bearer: 201 and a publish-only token for an existing
+   * package whose trusted publisher is this job; any refusal is npm's one 404.
+   */
+  private SandboxResponse oidcExchange(String name, String idToken) throws IOException {
+    dev.fanout.providers.github.TrustedPublishers.Publisher publisher = trusted.publisher(name);
+    try {
+      dev.fanout.providers.github.TrustedPublishers.Job job =
+          trusted.verify(idToken, "npm:" + java.net.URI.create(ctx.baseUrl()).getHost());
+      if (publisher == null || load(name) == null || !publisher.matches(job)) {
+        return SandboxResponse.json(404, Map.of("message", OIDC_REFUSED));
+      }
+    } catch (dev.fanout.providers.github.TrustedPublishers.Refused e) {
+      return SandboxResponse.json(404, Map.of("message", OIDC_REFUSED));
+    }
+    return SandboxResponse.json(201, Map.of("token", trusted.mint("npm_", name, java.time.Duration.ofMinutes(15))));
+  }
+
   private static SandboxResponse error(int status, String message) {
     return SandboxResponse.json(status, Map.of("error", message));
   }

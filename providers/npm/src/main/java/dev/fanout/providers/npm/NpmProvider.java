@@ -11,6 +11,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.TrustedPublishing;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -45,10 +46,54 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
 
   private final ProviderContext ctx;
   private final Flavour flavour;
+  private volatile TrustedPublishing trusted;
 
   public NpmProvider(ProviderContext ctx, Flavour flavour) {
     this.ctx = ctx;
     this.flavour = flavour;
+  }
+
+  /** The run's trusted publishing, for npm's audience {@code npm:HOST} (as npm's lib/utils/oidc.js names it). */
+  private TrustedPublishing trusted() {
+    if (trusted == null) {
+      synchronized (this) {
+        if (trusted == null) {
+          String host = java.net.URI.create(ctx.endpoint(flavour.endpoint())).getHost();
+          trusted = new TrustedPublishing(ctx, flavour.registry(), "npm:" + host);
+        }
+      }
+    }
+    return trusted;
+  }
+
+  /** Every package of the publication, exchanged and checked; the plan shows the first refusal. */
+  private CredentialCheck checkTrustedPublisher(Publication publication) {
+    List<String> names;
+    try {
+      names = names(publication, "credential check");
+    } catch (RegistryException e) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, e.getMessage());
+    }
+    NpmRegistryClient client = client(publication);
+    CredentialCheck last = null;
+    for (String name : names) {
+      last = trusted().check(name, "the trusted publisher settings of package " + name + " on " + client.baseUrl()
+          + " (package → Settings → Trusted Publisher: GitHub Actions)", id -> client.exchangeIdToken(name, id));
+      if (last.status() != CredentialCheck.Status.OK) {
+        return last;
+      }
+    }
+    return last;
+  }
+
+  /** The client that publishes {@code name}: with the exchanged token under trusted publishing. */
+  private NpmRegistryClient publisher(Publication publication, String name) throws RegistryException {
+    if (!TrustedPublishing.enabled(publication)) {
+      return client(publication);
+    }
+    NpmRegistryClient reader = client(publication);
+    Secret token = trusted().token(name, id -> reader.exchangeIdToken(name, id));
+    return new NpmRegistryClient(ctx.http(), flavour.registry(), ctx.endpoint(flavour.endpoint()), token);
   }
 
   @Override
@@ -99,6 +144,9 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
 
   @Override
   public CredentialCheck checkCredentials(Publication publication) {
+    if (TrustedPublishing.enabled(publication)) {
+      return checkTrustedPublisher(publication);
+    }
     Secret token = publication.secret("token");
     if (!token.isSet()) {
       return new CredentialCheck(CredentialCheck.Status.MISSING,
@@ -189,7 +237,8 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
             + " cannot be built: a binary it holds is not available", false,
             "Run the build first, or check the artifact's sources", null);
       }
-      NpmRegistryClient.Answer a = client.publish(t.packageName(), document(client, t, tags.get(0), access));
+      NpmRegistryClient.Answer a = publisher(publication, t.packageName()).publish(t.packageName(),
+          document(client, t, tags.get(0), access));
       if (a.ok()) {
         written.add(t.fileName());
         mainPublishedNow |= t == main;
@@ -208,7 +257,7 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
     for (String tag : tags) {
       boolean setByPublish = mainPublishedNow && tag.equals(tags.get(0));
       if (!setByPublish && !version.equals(before.pointers().get(tag))) {
-        client.setDistTag(main.packageName(), tag, version);
+        publisher(publication, main.packageName()).setDistTag(main.packageName(), tag, version);
         written.add("dist-tag " + tag);
       } else if (setByPublish) {
         written.add("dist-tag " + tag);

@@ -58,6 +58,9 @@ public final class NpmProviderFactory implements ProviderFactory {
     return Schema.builder()
         .optional("registry", Schema.Type.STRING, "the registry URL; defaults to https://registry.npmjs.org")
         .sensitive("token", "an npm automation or publish token")
+        .optional("trusted_publishing", Schema.Type.BOOL, "true: inside GitHub Actions (permissions: id-token: write),"
+            + " exchange the job's ID token for a short-lived publish token per package instead of using a token;"
+            + " the package's trusted publisher on npmjs.com must name this repository and workflow")
         .build();
   }
 

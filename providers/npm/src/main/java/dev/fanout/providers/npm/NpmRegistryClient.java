@@ -83,6 +83,26 @@ public final class NpmRegistryClient {
     return a.body();
   }
 
+  /**
+   * npm's trusted-publishing exchange, as npm's own {@code lib/utils/oidc.js} makes it:
+   * {@code POST /-/npm/v1/oidc/token/exchange/package/NAME} (the name escaped as in a URL
+   * segment) with the ID token as the bearer; any 2xx answers {@code {"token": ...}}.
+   */
+  public String exchangeIdToken(String name, String idToken) throws RegistryException {
+    String operation = "trusted-publishing exchange for " + name;
+    Request request = new Request.Builder().url(baseUrl + "/-/npm/v1/oidc/token/exchange/package/" + NpmNames.urlSegment(name))
+        .header("Authorization", "Bearer " + idToken).post(RequestBody.create(new byte[0], JSON_TYPE)).build();
+    Answer a = send(operation, request);
+    if (!a.ok()) {
+      throw new RegistryException(registry, operation, a.status(), a.message(), null);
+    }
+    String got = a.body() == null ? "" : a.body().path("token").asText("");
+    if (got.isBlank()) {
+      throw new RegistryException(registry, operation, a.status(), "the answer has no token", null);
+    }
+    return got;
+  }
+
   public Answer whoami() throws RegistryException {
     return send("credential check", get("/-/whoami").build());
   }

@@ -54,6 +54,7 @@ public final class PypiEmulator implements Emulator {
   record Project(String name, Map<String, List<StoredFile>> releases, Map<String, String> summaries) { }
 
   private EmulatorContext ctx;
+  private PypiOidc oidc;
   private final Map<String, Project> projects = new TreeMap<>();
 
   @Override
@@ -70,6 +71,7 @@ public final class PypiEmulator implements Emulator {
   @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
+    this.oidc = new PypiOidc(context);
     Files.createDirectories(projectsDir());
     Files.createDirectories(filesDir());
     try (Stream<Path> files = Files.list(projectsDir())) {
@@ -80,12 +82,24 @@ public final class PypiEmulator implements Emulator {
     }
   }
 
+  /** The token exchange changes no project's files; the log does not count it as a write. */
+  @Override
+  public boolean isWrite(SandboxRequest request) {
+    return !request.path().startsWith("/_/oidc/") && Emulator.super.isWrite(request);
+  }
+
   @Override
   public synchronized SandboxResponse handle(SandboxRequest request) throws IOException {
     String path = request.path();
     boolean read = request.method().equals("GET") || request.method().equals("HEAD");
     if (request.method().equals("POST") && (path.equals("/legacy/") || path.equals("/legacy") || path.equals("/"))) {
       return upload(request);
+    }
+    if (request.method().equals("GET") && path.equals("/_/oidc/audience")) {
+      return oidc.audience();
+    }
+    if (request.method().equals("POST") && path.equals("/_/oidc/mint-token")) {
+      return oidc.mint(request.bodyText(), projects::containsKey);
     }
     if (!read) {
       return SandboxResponse.text(405, "Method Not Allowed").withReason("Method Not Allowed");
@@ -244,7 +258,9 @@ public final class PypiEmulator implements Emulator {
 
   private SandboxResponse upload(SandboxRequest request) throws IOException {
     String token = basicPassword(request.header("authorization"));
-    Access access = ctx.access(token);
+    boolean minted = PypiOidc.minted(token);
+    // A trusted-publishing token is a live API token until its 15 minutes are up.
+    Access access = !minted ? ctx.access(token) : oidc.live(token) ? Access.WRITE : Access.INVALID;
     // Warehouse answers a missing or unknown credential with 403 and this message; a
     // missing one gets a 401 challenge first so that clients that prompt can.
     if (access == Access.NONE) {
@@ -309,6 +325,9 @@ public final class PypiEmulator implements Emulator {
     String given = form.field("sha256_digest");
     if (given != null && !given.equalsIgnoreCase(sha256)) {
       return error(400, "The digest supplied does not match a digest calculated from the uploaded file.");
+    }
+    if (minted && !oidc.allows(token, PypiNames.normalise(name))) {
+      access = Access.READ;   // scoped to the trusted publisher's projects only
     }
     if (access == Access.READ) {
       return error(403, "The user '__token__' isn't allowed to upload to project '" + name + "'. "

@@ -13,6 +13,7 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.TrustedPublishing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ import okhttp3.Response;
 /** Reads PyPI's JSON API and uploads wheels through the legacy upload API, as twine does. */
 final class PypiProvider implements Provider {
 
-  private static final String REGISTRY = "pypi";
+  static final String REGISTRY = "pypi";
   /** PEP 691's JSON form of the simple index. */
   private static final String SIMPLE_JSON = "application/vnd.pypi.simple.v1+json";
 
@@ -54,9 +55,11 @@ final class PypiProvider implements Provider {
   }
 
   private final ProviderContext ctx;
+  private final PypiTrustedPublishing trusted;
 
   PypiProvider(ProviderContext ctx) {
     this.ctx = ctx;
+    this.trusted = new PypiTrustedPublishing(ctx);
   }
 
   /** How long warehouse lets a release take new files after its first (forklift/legacy.py, since July 2026). */
@@ -148,6 +151,9 @@ final class PypiProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication publication) {
+    if (TrustedPublishing.enabled(publication)) {
+      return trusted.check(publication);
+    }
     Secret token = publication.secret("token");
     if (!token.isSet()) {
       return new CredentialCheck(CredentialCheck.Status.MISSING,
@@ -223,7 +229,7 @@ final class PypiProvider implements Provider {
     // The legacy API lives at a path ending in a slash; without it PyPI redirects and the POST body is lost.
     String url = ctx.endpoint("repository") + "/";
     Request request = new Request.Builder().url(url)
-        .header("Authorization", Credentials.basic("__token__", publication.secret("token").reveal()))
+        .header("Authorization", Credentials.basic("__token__", trusted.password(publication).reveal()))
         .post(form.build()).build();
     try (Response response = ctx.http().newCall(request).execute()) {
       if (response.isSuccessful()) {

@@ -91,6 +91,9 @@ public final class PypiProviderFactory implements ProviderFactory {
         .optional("repository", Schema.Type.STRING, "upload URL (legacy API); default https://upload.pypi.org/legacy/")
         .optional("index", Schema.Type.STRING, "index URL serving the JSON API; default https://pypi.org")
         .sensitive("token", "PyPI API token (starts with pypi-)")
+        .optional("trusted_publishing", Schema.Type.BOOL, "true: inside GitHub Actions (permissions: id-token: write),"
+            + " mint a 15-minute upload token from the job's ID token instead of using a token; the project's trusted"
+            + " publisher (or, for a new project, a pending publisher) on PyPI must name this repository and workflow")
         .build();
   }
 
