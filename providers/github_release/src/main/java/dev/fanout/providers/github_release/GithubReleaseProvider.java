@@ -15,7 +15,9 @@ import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.ReleaseCommit;
+import dev.fanout.signing.OpenPgpSigner;
 import dev.fanout.signing.Signer;
+import dev.fanout.signing.UnusableSigner;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +79,7 @@ final class GithubReleaseProvider implements Provider {
       return null;
     }
     return signers.computeIfAbsent(key.source() + "\n" + Digests.sha256Hex(key.reveal().getBytes(StandardCharsets.UTF_8)),
-        k -> UnusableSigner.orLoad(key, p.secret("signing_password")));
+        k -> UnusableSigner.orLoad(key, p.secret("signing_password"), OpenPgpSigner::load, ".asc"));
   }
 
   private List<ReleaseFile> wanted(Publication p) {
