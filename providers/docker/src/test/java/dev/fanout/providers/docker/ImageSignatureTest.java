@@ -182,4 +182,24 @@ class ImageSignatureTest {
     assertTrue(check.detail().contains("env COSIGN_KEY") && check.detail().contains("PKCS#8"), check.detail());
     assertFalse(check.detail().contains("not a key at all"), check.detail());
   }
+
+  @Test
+  void distributionTakesTheSignatureAndTheSbomArtifactAndReadsThemBackAsWritten() throws Exception {
+    try (dev.fanout.testing.DockerRegistry registry = dev.fanout.testing.DockerRegistry.start()) {
+      KeyPair key = p256();
+      Publication pub = publication(pem(key));
+      Provider provider = new DockerProviderFactory().create(new dev.fanout.provider.ProviderContext(harness.http(),
+          Map.of("registry", registry.url()), DockerProviderTest.RELEASE, DockerProviderTest.binaries(dir.resolve("bin"), "v1"),
+          dir.resolve("work"), false));
+      DesiredState desired = provider.desired(pub);
+
+      Provider.PublishResult first = provider.publish(pub, provider.read(pub));
+      RegistryState after = provider.read(pub);
+
+      assertTrue(first.written().stream().anyMatch(w -> w.startsWith("signature ")), first.written().toString());
+      assertTrue(first.written().stream().anyMatch(w -> w.startsWith("sbom ")), first.written().toString());
+      assertEquals(desired.items(), after.items());
+      assertEquals(List.of(), provider.publish(pub, after).written());
+    }
+  }
 }
