@@ -221,7 +221,8 @@ final class DockerProvider implements Provider {
   /** The image signer, or null without a {@code signing_key}; one that cannot be read says why in the credential check. */
   Signer signer(Publication publication) {
     Secret key = publication.secret("signing_key");
-    return !key.isSet() ? null : signers.computeIfAbsent(key.source(),
+    return !key.isSet() ? null : signers.computeIfAbsent(key.source() + "\n"
+        + dev.fanout.provider.Digests.sha256Hex(key.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
         k -> UnusableSigner.orLoad(key, null, (pem, password) -> EcdsaSigner.load(pem), ".sig"));
   }
 
