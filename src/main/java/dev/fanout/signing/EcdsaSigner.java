@@ -32,19 +32,26 @@ public final class EcdsaSigner implements Signer {
     this.publicKey = publicKey;
   }
 
-  /** Reads a PEM {@code PRIVATE KEY} (PKCS#8) of curve P-256. The message never holds the key. */
-  public static EcdsaSigner load(String pem) throws IOException {
-    String begin = "-----BEGIN PRIVATE KEY-----";
+  /**
+   * Reads a PEM {@code PRIVATE KEY} (PKCS#8) of curve P-256, or an {@code ENCRYPTED PRIVATE KEY}
+   * (PKCS#8 with PBES2, as {@code openssl pkcs8 -topk8} writes it) with its password. The
+   * message never holds the key or the password.
+   */
+  public static EcdsaSigner load(String pem, String password) throws IOException {
+    boolean encrypted = pem != null && pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    String label = encrypted ? "ENCRYPTED PRIVATE KEY" : "PRIVATE KEY";
+    String begin = "-----BEGIN " + label + "-----";
     int start = pem == null ? -1 : pem.indexOf(begin);
-    int end = start < 0 ? -1 : pem.indexOf("-----END PRIVATE KEY-----", start);
+    int end = start < 0 ? -1 : pem.indexOf("-----END " + label + "-----", start);
     if (end < 0) {
       throw new IOException("the image signing key is not a PEM PKCS#8 private key (BEGIN PRIVATE KEY); make one with"
-          + " openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256, or convert an EC key with openssl pkcs8 -topk8 -nocrypt");
+          + " openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256, or convert an EC key with openssl pkcs8 -topk8");
     }
     try {
       byte[] der = Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
+      PKCS8EncodedKeySpec spec = encrypted ? decrypt(der, password) : new PKCS8EncodedKeySpec(der);
       KeyFactory ec = KeyFactory.getInstance("EC");
-      if (!(ec.generatePrivate(new PKCS8EncodedKeySpec(der)) instanceof ECPrivateKey key)
+      if (!(ec.generatePrivate(spec) instanceof ECPrivateKey key)
           || key.getParams().getCurve().getField().getFieldSize() != 256) {
         throw new IOException("the image signing key is not an ECDSA P-256 key, which cosign-compatible signatures need");
       }
@@ -55,6 +62,26 @@ public final class EcdsaSigner implements Signer {
       return new EcdsaSigner(key, pub);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException("the image signing key cannot be read as a PKCS#8 EC key: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * An encrypted PKCS#8 key's plain form. The JDK names PBES2 ciphers by their parameters
+   * (such as PBEWithHmacSHA256AndAES_256), not by "PBES2", so the parameters choose the cipher.
+   */
+  private static PKCS8EncodedKeySpec decrypt(byte[] der, String password) throws IOException, GeneralSecurityException {
+    if (password == null || password.isEmpty()) {
+      throw new IOException("the image signing key is encrypted: set signing_password");
+    }
+    javax.crypto.EncryptedPrivateKeyInfo info = new javax.crypto.EncryptedPrivateKeyInfo(der);
+    String algorithm = info.getAlgParameters().toString();
+    javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance(algorithm);
+    cipher.init(javax.crypto.Cipher.DECRYPT_MODE, javax.crypto.SecretKeyFactory.getInstance(algorithm)
+        .generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray())), info.getAlgParameters());
+    try {
+      return info.getKeySpec(cipher);
+    } catch (java.security.spec.InvalidKeySpecException e) {
+      throw new IOException("cannot decrypt the image signing key: wrong signing_password?", e);
     }
   }
 

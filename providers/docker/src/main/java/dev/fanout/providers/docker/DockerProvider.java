@@ -223,7 +223,7 @@ final class DockerProvider implements Provider {
     Secret key = publication.secret("signing_key");
     return !key.isSet() ? null : signers.computeIfAbsent(key.source() + "\n"
         + dev.fanout.provider.Digests.sha256Hex(key.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        k -> UnusableSigner.orLoad(key, null, (pem, password) -> EcdsaSigner.load(pem), ".sig"));
+        k -> UnusableSigner.orLoad(key, publication.secret("signing_password"), EcdsaSigner::load, ".sig"));
   }
 
   /** The signature and SBOM of the image the release's version tag (else the first tag) points at. */

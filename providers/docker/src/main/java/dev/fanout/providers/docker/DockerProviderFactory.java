@@ -93,6 +93,7 @@ public final class DockerProviderFactory implements ProviderFactory {
         .sensitive("token", "access token with write access to the repository; leave it out for a registry that takes anonymous pushes")
         .sensitive("signing_key", "a PEM PKCS#8 ECDSA P-256 private key (openssl genpkey -algorithm EC -pkeyopt"
             + " ec_paramgen_curve:P-256): when set, each image gets a cosign-compatible signature at tag sha256-HEX.sig")
+        .sensitive("signing_password", "the signing key's password, when it is an ENCRYPTED PRIVATE KEY (openssl pkcs8 -topk8)")
         .build();
   }
 

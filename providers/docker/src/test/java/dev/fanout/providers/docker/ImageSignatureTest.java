@@ -62,11 +62,15 @@ class ImageSignatureTest {
   }
 
   private Publication publication(String key) {
+    return publication(key, null);
+  }
+
+  private Publication publication(String key, String password) {
     TestArtifacts built = DockerProviderTest.binaries(dir.resolve("bin"), "v1");
     return ProviderHarness.publication("docker", "contextlite").attribute("repository", "contextlite/contextlite")
         .attribute("binaries", DockerProviderTest.refs(built)).attribute("tags", List.of("1.0.35", "latest"))
         .attribute("sbom", true).token("DOCKER_TOKEN", TokenPolicy.SANDBOX_TOKEN)
-        .secret("signing_key", "env COSIGN_KEY", key).build();
+        .secret("signing_key", "env COSIGN_KEY", key).secret("signing_password", "env COSIGN_PASSWORD", password).build();
   }
 
   private Provider provider() {
@@ -122,10 +126,10 @@ class ImageSignatureTest {
       Tools.require("openssl", "apt-get install openssl");
       Files.write(dir.resolve("payload"), payload);
       Files.write(dir.resolve("payload.sig"), signature);
-      Files.writeString(dir.resolve("key.pub"), EcdsaSigner.load(pem(key)).publicKeyPem());
+      Files.writeString(dir.resolve("key.pub"), EcdsaSigner.load(pem(key), null).publicKeyPem());
       Tools.Result ok = Tools.run(dir, Map.of(), "openssl", "dgst", "-sha256", "-verify", "key.pub", "-signature",
           "payload.sig", "payload");
-      Files.writeString(dir.resolve("other.pub"), EcdsaSigner.load(pem(p256())).publicKeyPem());
+      Files.writeString(dir.resolve("other.pub"), EcdsaSigner.load(pem(p256()), null).publicKeyPem());
       Tools.Result other = Tools.run(dir, Map.of(), "openssl", "dgst", "-sha256", "-verify", "other.pub", "-signature",
           "payload.sig", "payload");
       assertEquals(0, ok.exit(), ok.output());
@@ -201,5 +205,25 @@ class ImageSignatureTest {
       assertEquals(desired.items(), after.items());
       assertEquals(List.of(), provider.publish(pub, after).written());
     }
+  }
+
+  @Test
+  void anEncryptedKeyAsOpensslWritesItSignsWithItsPasswordAndIsRefusedWithAnother() throws Exception {
+    Tools.require("openssl", "apt-get install openssl");
+    Files.writeString(dir.resolve("plain.pem"), pem(p256()));
+    Tools.Result converted = Tools.run(dir, Map.of(), "openssl", "pkcs8", "-topk8", "-in", "plain.pem",
+        "-passout", "pass:correct horse", "-out", "encrypted.pem");
+    assertEquals(0, converted.exit(), converted.output());
+    String encrypted = Files.readString(dir.resolve("encrypted.pem"));
+    assertTrue(encrypted.contains("BEGIN ENCRYPTED PRIVATE KEY"), encrypted);
+    Publication pub = publication(encrypted, "correct horse");
+    Provider provider = provider();
+
+    provider.publish(pub, provider.read(pub));
+    CredentialCheck wrong = provider().checkCredentials(publication(encrypted, "wrong"));
+
+    assertEquals(provider.desired(pub).items(), provider.read(pub).items());
+    assertEquals(CredentialCheck.Status.ERROR, wrong.status());
+    assertTrue(wrong.detail().contains("signing_password"), wrong.detail());
   }
 }
