@@ -89,6 +89,12 @@ public final class LocalArtifacts implements ArtifactStore {
     return why.isEmpty() ? null : why;
   }
 
+  @Override
+  public BuildStep buildStep(Address address) {
+    Artifact a = artifact(address);
+    return a == null || a.builtBy() == null ? null : builds.get(a.builtBy());
+  }
+
   /** The build ran in this run: its outputs are the artifacts' files from now on. */
   public void built(Address build) {
     builtNow.add(build);

@@ -15,4 +15,12 @@ public interface ArtifactStore {
 
   /** The file's sha256 in lower-case hex, or null when it is not known yet. */
   String sha256(Address address);
+
+  /**
+   * The build step that makes the artifact (its command, for provenance), or null for a file
+   * the release only points at.
+   */
+  default dev.fanout.model.BuildStep buildStep(Address address) {
+    return null;
+  }
 }

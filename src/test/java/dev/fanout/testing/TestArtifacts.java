@@ -20,6 +20,17 @@ public final class TestArtifacts implements ArtifactStore {
 
   private final Map<Address, Artifact> artifacts = new LinkedHashMap<>();
   private final Map<Address, Path> files = new LinkedHashMap<>();
+  private final Map<Address, dev.fanout.model.BuildStep> steps = new LinkedHashMap<>();
+
+  /** Says that {@code step} made the artifact, as a release file's build block would. */
+  public void builtBy(Address artifact, dev.fanout.model.BuildStep step) {
+    steps.put(artifact, step);
+  }
+
+  @Override
+  public dev.fanout.model.BuildStep buildStep(Address address) {
+    return steps.get(address);
+  }
 
   /** Adds {@code artifact.binary["os-arch"]} with the given bytes, written under {@code dir}. */
   public Address add(Path dir, String name, String os, String arch, byte[] content) {

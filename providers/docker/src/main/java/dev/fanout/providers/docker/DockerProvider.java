@@ -12,6 +12,9 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.signing.EcdsaSigner;
+import dev.fanout.signing.Signer;
+import dev.fanout.signing.UnusableSigner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +64,10 @@ final class DockerProvider implements Provider {
           pointers.put(tag, digest);
         }
       }
-      String current = all.contains(ctx.release().version()) ? ctx.release().version() : null;
-      return new RegistryState(true, all, current, items, pointers, null, location);
+      readAttestations(publication, client, all, items);
+      List<String> versions = all.stream().filter(t -> !ImageAttestations.isAttestationTag(t)).toList();
+      String current = versions.contains(ctx.release().version()) ? ctx.release().version() : null;
+      return new RegistryState(true, versions, current, items, pointers, null, location);
     } catch (IOException e) {
       throw new RegistryException(DistributionClient.REGISTRY, "read", 0, e.getMessage() + " (" + location + ")",
           true, "check the network and the registry URL", e);
@@ -71,6 +76,9 @@ final class DockerProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication publication) {
+    if (signer(publication) instanceof UnusableSigner broken) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, broken.why());
+    }
     Secret token = publication.secret("token");
     String repository = repository(publication);
     DistributionClient client = client(publication);
@@ -122,6 +130,14 @@ final class DockerProvider implements Provider {
         pointers.put(tag, digest);
       }
     }
+    Signer signer = signer(publication);
+    if (signer != null) {
+      items.put(SIGNATURE_ITEM, digest == null ? null : ImageAttestations.claim(signer, digest));
+    }
+    if (publication.bool("sbom", false)) {
+      items.put(SBOM_ITEM, image.map(i -> ImageAttestations.sbom(repository(publication), ctx.release().version(), i.index())
+          .get(2).digest()).orElse(null));
+    }
     return new DesiredState(ctx.release().version(), items, pointers);
   }
 
@@ -142,10 +158,12 @@ final class DockerProvider implements Provider {
         stale.add(tag);
       }
     }
-    if (stale.isEmpty()) {
-      return new PublishResult(List.of(), "every tag already points at " + index + scriptWarning(publication));
-    }
     DistributionClient client = client(publication);
+    if (stale.isEmpty()) {
+      List<String> attested = pushAttestations(publication, client, image.index(), before);
+      return new PublishResult(attested, (attested.isEmpty() ? "every tag already points at " + index
+          : "attested " + index + ": " + String.join(", ", attested)) + scriptWarning(publication));
+    }
     BaseImage base = image.images().stream().anyMatch(i -> !i.baseLayers().isEmpty()) ? base(publication) : null;
     // A base on the target registry lends its layers by a mount: nothing is downloaded or sent.
     boolean mountable = base != null && base.registry().equals(ctx.endpoint("registry"));
@@ -189,8 +207,74 @@ final class DockerProvider implements Provider {
       client.pushManifest(tag, image.index());
       written.add("tag:" + tag);
     }
+    written.addAll(pushAttestations(publication, client, image.index(), before));
     return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index
         + scriptWarning(publication));
+  }
+
+  // ---- signature and SBOM
+
+  static final String SIGNATURE_ITEM = "signature";
+  static final String SBOM_ITEM = "sbom";
+  private final Map<String, Signer> signers = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The image signer, or null without a {@code signing_key}; one that cannot be read says why in the credential check. */
+  Signer signer(Publication publication) {
+    Secret key = publication.secret("signing_key");
+    return !key.isSet() ? null : signers.computeIfAbsent(key.source() + "\n"
+        + dev.fanout.provider.Digests.sha256Hex(key.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        k -> UnusableSigner.orLoad(key, publication.secret("signing_password"), EcdsaSigner::load, ".sig"));
+  }
+
+  /** The signature and SBOM of the image the release's version tag (else the first tag) points at. */
+  private void readAttestations(Publication publication, DistributionClient client, List<String> all,
+      Map<String, String> items) throws RegistryException, IOException {
+    String digest = items.getOrDefault("tag:" + ctx.release().version(), items.values().stream().findFirst().orElse(null));
+    Signer signer = signer(publication);
+    if (digest == null) {
+      return;
+    }
+    if (signer != null && all.contains(ImageAttestations.tag(digest, "sig"))) {
+      items.put(SIGNATURE_ITEM, ImageAttestations.readSignature(client, signer,
+          ImageAttestations.reference(ctx.endpoint("registry"), repository(publication)), digest));
+    }
+    if (publication.bool("sbom", false) && all.contains(ImageAttestations.tag(digest, "sbom"))) {
+      items.put(SBOM_ITEM, client.manifestDigest(ImageAttestations.tag(digest, "sbom")));
+    }
+  }
+
+  /** Signs the image and pushes its SBOM where the registry lacks them (a signature is made anew only when none verifies). */
+  private List<String> pushAttestations(Publication publication, DistributionClient client, ImageBuilder.Blob index,
+      RegistryState before) throws RegistryException, IOException {
+    List<String> written = new ArrayList<>();
+    Signer signer = signer(publication);
+    if (signer != null && !ImageAttestations.claim(signer, index.digest()).equals(before.items().get(SIGNATURE_ITEM))) {
+      List<ImageBuilder.Blob> blobs = ImageAttestations.signature(signer,
+          ImageAttestations.reference(ctx.endpoint("registry"), repository(publication)), index.digest());
+      pushAll(client, blobs, ImageAttestations.tag(index.digest(), "sig"));
+      written.add("signature " + ImageAttestations.tag(index.digest(), "sig"));
+    }
+    if (publication.bool("sbom", false)) {
+      List<ImageBuilder.Blob> blobs = ImageAttestations.sbom(repository(publication), ctx.release().version(), index);
+      if (!blobs.get(2).digest().equals(before.items().get(SBOM_ITEM))) {
+        // By digest, so the referrers API finds it through its subject; by tag for registries without that API.
+        pushAll(client, blobs, blobs.get(2).digest());
+        client.pushManifest(ImageAttestations.tag(index.digest(), "sbom"), blobs.get(2));
+        written.add("sbom " + blobs.get(2).digest());
+      }
+    }
+    return written;
+  }
+
+  /** Pushes the blobs the registry lacks, then the last one, the manifest, under {@code reference}. */
+  private static void pushAll(DistributionClient client, List<ImageBuilder.Blob> blobs, String reference)
+      throws RegistryException, IOException {
+    for (ImageBuilder.Blob blob : blobs.subList(0, blobs.size() - 1)) {
+      if (!client.blobExists(blob.digest())) {
+        client.pushBlob(blob);
+      }
+    }
+    client.pushManifest(reference, blobs.get(blobs.size() - 1));
   }
 
   // ---- building

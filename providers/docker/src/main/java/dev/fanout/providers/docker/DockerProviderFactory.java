@@ -42,6 +42,8 @@ public final class DockerProviderFactory implements ProviderFactory {
         .optional("user", Schema.Type.STRING, "with binaries: the user the command runs as, such as 65532 or nobody; default the base's")
         .optional("workdir", Schema.Type.STRING, "with binaries: the working folder, absolute; default the base's")
         .optional("exposed_ports", Schema.Type.LIST, "with binaries: ports the image listens on, such as 8080 or 53/udp")
+        .optional("sbom", Schema.Type.BOOL, "push a CycloneDX JSON SBOM of the image as an OCI artifact that refers to it"
+            + " (subject), also tagged sha256-HEX.sbom; default false")
         .build();
   }
 
@@ -89,6 +91,9 @@ public final class DockerProviderFactory implements ProviderFactory {
         .optional("registry", Schema.Type.STRING, "registry URL; default " + DEFAULT_REGISTRY)
         .optional("username", Schema.Type.STRING, "account name sent to the token endpoint (Docker Hub needs it)")
         .sensitive("token", "access token with write access to the repository; leave it out for a registry that takes anonymous pushes")
+        .sensitive("signing_key", "a PEM PKCS#8 ECDSA P-256 private key (openssl genpkey -algorithm EC -pkeyopt"
+            + " ec_paramgen_curve:P-256): when set, each image gets a cosign-compatible signature at tag sha256-HEX.sig")
+        .sensitive("signing_password", "the signing key's password, when it is an ENCRYPTED PRIVATE KEY (openssl pkcs8 -topk8)")
         .build();
   }
 

@@ -193,6 +193,10 @@ final class EmulatedReleases {
         Files.deleteIfExists(store.blob(owner, repo, assetId));
         return SandboxResponse.empty(204);
       }
+      if ("application/octet-stream".equals(req.header("accept"))) {
+        // "Get a release asset": with this Accept header the API gives the file's bytes.
+        return SandboxResponse.bytes(200, "application/octet-stream", Files.readAllBytes(store.blob(owner, repo, assetId)));
+      }
       return SandboxResponse.json(200, GithubShapes.asset(ctx.baseUrl(), a));
     }
     return GithubStore.notFound();

@@ -188,6 +188,30 @@ public final class GithubApi {
     }
   }
 
+  /**
+   * A release asset's bytes, from its API URL with {@code Accept: application/octet-stream}
+   * ("Get a release asset": GitHub then redirects to the file or streams it). Through the API
+   * rather than the download URL, because a draft's assets are downloadable only with a token.
+   */
+  public byte[] downloadAsset(String assetUrl, String operation) throws RegistryException {
+    Request.Builder b = new Request.Builder().url(assetUrl.startsWith("http") ? assetUrl : apiUrl + assetUrl)
+        .header("Accept", "application/octet-stream")
+        .header("X-GitHub-Api-Version", "2022-11-28");
+    if (token != null && token.isSet()) {
+      b.header("Authorization", "Bearer " + token.reveal());
+    }
+    try (Response r = http.newCall(b.build()).execute()) {
+      byte[] bytes = r.body().bytes();
+      if (!r.isSuccessful()) {
+        throw failure(operation, new Answer(r.code(), null, r.headers()));
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new RegistryException(registry, operation, 0, "no answer from " + hostOf(assetUrl) + ": " + e.getMessage(),
+          true, "check the network and try again", e);
+    }
+  }
+
   /** An error for an unexpected answer, with the usual fix for its status. */
   public RegistryException failure(String operation, Answer a) {
     if (a.rateLimited()) {

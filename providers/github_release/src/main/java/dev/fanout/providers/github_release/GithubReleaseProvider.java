@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
+import dev.fanout.model.Secret;
 import dev.fanout.provider.Backport;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
@@ -14,6 +15,9 @@ import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.ReleaseCommit;
+import dev.fanout.signing.OpenPgpSigner;
+import dev.fanout.signing.Signer;
+import dev.fanout.signing.UnusableSigner;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.MediaType;
 
 /**
@@ -56,35 +60,57 @@ final class GithubReleaseProvider implements Provider {
     return p.string("tag", "v" + ctx.release().version());
   }
 
-  private static String checksumsName(Publication p) {
-    return p.string("checksums", "SHA256SUMS");
+  /** The checksum file's name; a signed release always has one, as people verify the signature of the sums. */
+  private static String checksumsName(Publication p, boolean signed) {
+    String name = p.string("checksums", "SHA256SUMS");
+    return name.isEmpty() && signed ? "SHA256SUMS" : name;
   }
 
-  /** A file the release should carry: its name, local path (when built) and sha256. */
-  private record Wanted(String name, Optional<Path> file, String sha256, byte[] content) { }
+  private final Map<String, Signer> signers = new ConcurrentHashMap<>();
 
-  private List<Wanted> wanted(Publication p) {
-    List<Wanted> out = new ArrayList<>();
+  /**
+   * The release's signer, or null when it has no {@code signing_key}. A key that cannot be read
+   * or unlocked gives a signer that cannot sign, so the plan still lists the signatures and
+   * the credential check says what is wrong with the key.
+   */
+  Signer signer(Publication p) {
+    Secret key = p.secret("signing_key");
+    if (!key.isSet()) {
+      return null;
+    }
+    return signers.computeIfAbsent(key.source() + "\n" + Digests.sha256Hex(key.reveal().getBytes(StandardCharsets.UTF_8)),
+        k -> UnusableSigner.orLoad(key, p.secret("signing_password"), OpenPgpSigner::load, ".asc"));
+  }
+
+  private List<ReleaseFile> wanted(Publication p) {
+    List<ReleaseFile> artifacts = new ArrayList<>();
     Map<String, String> sums = new TreeMap<>();
     boolean allKnown = true;
     for (Address address : p.artifacts("assets")) {
       Artifact artifact = ctx.artifacts().artifact(address);
       String name = artifact == null ? address.toString() : artifact.name();
       String sha = ctx.artifacts().sha256(address);
-      out.add(new Wanted(name, ctx.artifacts().file(address), sha, null));
+      artifacts.add(new ReleaseFile(name, address, ctx.artifacts().file(address), sha, null, null));
       sums.put(name, sha);
       allKnown &= sha != null;
     }
-    String checksums = checksumsName(p);
+    List<ReleaseFile> out = new ArrayList<>(artifacts);
+    if (p.bool("sbom", false)) {
+      out.addAll(ReleaseAttestations.sboms(artifacts, ctx.release().version()));
+    }
+    Signer signer = signer(p);
+    String checksums = checksumsName(p, signer != null);
     if (!checksums.isEmpty()) {
-      if (allKnown) {
-        StringBuilder text = new StringBuilder();
-        sums.forEach((name, sha) -> text.append(sha).append("  ").append(name).append('\n'));
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-        out.add(new Wanted(checksums, Optional.empty(), Digests.sha256Hex(bytes), bytes));
-      } else {
-        out.add(new Wanted(checksums, Optional.empty(), null, null));
+      StringBuilder text = new StringBuilder();
+      sums.forEach((name, sha) -> text.append(sha).append("  ").append(name).append('\n'));
+      out.add(ReleaseFile.made(checksums, allKnown ? text.toString().getBytes(StandardCharsets.UTF_8) : null));
+    }
+    if (signer != null) {
+      List<ReleaseFile> toSign = List.copyOf(out);
+      if (p.bool("provenance", false)) {
+        out.addAll(ReleaseAttestations.provenance(artifacts, p, ctx, signer, System.getenv()));
       }
+      out.addAll(ReleaseAttestations.signatures(toSign, signer));
     }
     return out;
   }
@@ -165,8 +191,12 @@ final class GithubReleaseProvider implements Provider {
     }
     Map<String, Long> localSizes = new LinkedHashMap<>();
     Map<String, String> localSha = new LinkedHashMap<>();
-    for (Wanted w : wanted(p)) {
-      localSha.put(w.name(), w.sha256());
+    Map<String, ReleaseFile> signed = new LinkedHashMap<>();
+    for (ReleaseFile w : wanted(p)) {
+      localSha.put(w.name(), w.item());
+      if (w.signed() != null) {
+        signed.put(w.name(), w);
+      }
       w.file().ifPresent(f -> localSizes.put(w.name(), size(f)));
       if (w.content() != null) {
         localSizes.put(w.name(), (long) w.content().length);
@@ -175,7 +205,9 @@ final class GithubReleaseProvider implements Provider {
     Map<String, String> items = new TreeMap<>();
     for (JsonNode asset : release.path("assets")) {
       String name = asset.path("name").asText();
-      items.put(name, assetDigest(asset, localSizes.get(name), localSha.get(name)));
+      ReleaseFile signature = signed.get(name);
+      items.put(name, signature == null ? assetDigest(asset, localSizes.get(name), localSha.get(name))
+          : verified(api, asset, signature, tag));
     }
     boolean draft = release.path("draft").asBoolean();
     items.put(DRAFT_ITEM, String.valueOf(draft));
@@ -197,6 +229,18 @@ final class GithubReleaseProvider implements Provider {
     // A draft has no tag yet: publishing it makes one, so the same check as for a new release.
     String refusal = draft ? tagRefusal(api, repo, tag, p) : null;
     return refusal == null ? state : state.refusing(refusal);
+  }
+
+  /** A signature's item: its claim when the release's copy verifies, else what is there instead. */
+  private static String verified(GithubApi api, JsonNode asset, ReleaseFile w, String tag) throws RegistryException {
+    if (!"uploaded".equals(asset.path("state").asText("uploaded"))) {
+      return "state:" + asset.path("state").asText();
+    }
+    if (w.item() == null) {
+      return "present (not checked: its file is not built yet)";
+    }
+    byte[] there = api.downloadAsset(asset.path("url").asText(), "download " + w.name() + " of " + tag);
+    return w.signed().holds(there) ? w.item() : "does not verify (sha256:" + Digests.sha256Hex(there) + ")";
   }
 
   /**
@@ -254,14 +298,22 @@ final class GithubReleaseProvider implements Provider {
 
   @Override
   public CredentialCheck checkCredentials(Publication p) {
+    Signer signer = signer(p);
+    if (signer instanceof UnusableSigner broken) {
+      return new CredentialCheck(CredentialCheck.Status.ERROR, broken.why());
+    }
+    if (signer == null && p.bool("provenance", false)) {
+      return new CredentialCheck(CredentialCheck.Status.MISSING, "provenance = true needs a signing key: set signing_key"
+          + " (and signing_password) in provider \"github\", such as signing_key = env(\"GPG_PRIVATE_KEY\")");
+    }
     return api(p).checkCredentials(String.join("/", GithubApi.ownerRepo(p)), true);
   }
 
   @Override
   public DesiredState desired(Publication p) {
     Map<String, String> items = new TreeMap<>();
-    for (Wanted w : wanted(p)) {
-      items.put(w.name(), w.sha256());
+    for (ReleaseFile w : wanted(p)) {
+      items.put(w.name(), w.item());
     }
     items.put(DRAFT_ITEM, String.valueOf(p.bool("draft", false)));
     return new DesiredState(ctx.release().version(), items, Map.of());
@@ -273,9 +325,9 @@ final class GithubReleaseProvider implements Provider {
     String repo = ownerRepo[0] + "/" + ownerRepo[1];
     String tag = tag(p);
     GithubApi api = api(p);
-    List<Wanted> wanted = wanted(p);
-    for (Wanted w : wanted) {
-      if (w.sha256() == null) {
+    List<ReleaseFile> wanted = wanted(p);
+    for (ReleaseFile w : wanted) {
+      if (w.item() == null) {
         throw new RegistryException(REGISTRY, "publish " + tag, 0, "artifact " + w.name() + " is not built yet",
             false, "run the build first, or point the artifact at an existing file", null);
       }
@@ -326,18 +378,18 @@ final class GithubReleaseProvider implements Provider {
       }
       present.put(asset.path("name").asText(), asset);
     }
-    for (Wanted w : wanted) {
+    for (ReleaseFile w : wanted) {
       JsonNode there = present.get(w.name());
       if (there != null) {
-        String digest = digestOf(there, w);
-        if (!digest.equals(w.sha256())) {
+        String digest = w.signed() != null ? verified(api, there, w, tag) : digestOf(there, w);
+        if (!digest.equals(w.item())) {
           throw new RegistryException(REGISTRY, "publish " + tag, 0, "asset " + w.name() + " of release " + tag
-              + " holds other bytes (" + digest + ", want " + w.sha256() + ")", false,
+              + " holds other bytes (" + digest + ", want " + w.item() + ")", false,
               "GitHub assets are not overwritten: delete the asset by hand if it is wrong, or release a new version", null);
         }
         continue;
       }
-      byte[] bytes = w.content() != null ? w.content() : Files.readAllBytes(w.file().orElseThrow());
+      byte[] bytes = w.signed() != null ? w.signed().make() : ReleaseAttestations.bytes(w);
       String url = uploadUrl(release, repo, id) + "?name=" + encode(w.name());
       GithubApi.Answer uploaded = api.send("POST", url, bytes, OCTET, "upload " + w.name());
       if (uploaded.ok()) {
@@ -387,18 +439,18 @@ final class GithubReleaseProvider implements Provider {
    * An upload refused with "already_exists": another run uploaded that name a moment ago. The
    * refusal is confirmed by reading the release's assets: the asset must hold our bytes.
    */
-  private void confirmAsset(GithubApi api, String repo, String tag, long id, Wanted w) throws RegistryException {
+  private void confirmAsset(GithubApi api, String repo, String tag, long id, ReleaseFile w) throws RegistryException {
     List<JsonNode> assets = api.list("/repos/" + repo + "/releases/" + id + "/assets", "read assets of " + tag);
     for (JsonNode there : assets == null ? List.<JsonNode>of() : assets) {
       if (!w.name().equals(there.path("name").asText())) {
         continue;
       }
-      String digest = digestOf(there, w);
-      if (digest.equals(w.sha256())) {
+      String digest = w.signed() != null ? verified(api, there, w, tag) : digestOf(there, w);
+      if (digest.equals(w.item())) {
         return;
       }
       throw new RegistryException(REGISTRY, "upload " + w.name(), 422, "asset " + w.name() + " of release " + tag
-          + " was uploaded meanwhile with other bytes (" + digest + ", want " + w.sha256() + ")", false,
+          + " was uploaded meanwhile with other bytes (" + digest + ", want " + w.item() + ")", false,
           "another run released other files under this version: delete the asset by hand if it is wrong", null);
     }
     throw new RegistryException(REGISTRY, "upload " + w.name(), 422, "GitHub says asset " + w.name()
@@ -406,7 +458,7 @@ final class GithubReleaseProvider implements Provider {
   }
 
   /** The sha256 of an asset on GitHub, read as {@link #assetDigest} does for the file we want there. */
-  private static String digestOf(JsonNode there, Wanted w) {
+  private static String digestOf(JsonNode there, ReleaseFile w) {
     return assetDigest(there, w.content() != null ? (long) w.content().length
         : w.file().map(GithubReleaseProvider::size).orElse(null), w.sha256());
   }

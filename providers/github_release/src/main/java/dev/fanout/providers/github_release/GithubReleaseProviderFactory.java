@@ -29,7 +29,8 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
 
   @Override
   public String description() {
-    return "A GitHub release: uploads the artifacts and a SHA256SUMS file, then publishes the draft";
+    return "A GitHub release: uploads the artifacts and a SHA256SUMS file (with signatures, SBOMs and provenance when"
+        + " asked), then publishes the draft";
   }
 
   @Override
@@ -45,6 +46,9 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
             "the commit (or branch) the tag is made at when GitHub makes it; default the release files' git HEAD")
         .optional("name", Schema.Type.STRING, "the release's title; default the tag")
         .optional("body", Schema.Type.STRING, "the release notes (Markdown)")
+        .optional("sbom", Schema.Type.BOOL, "attach a CycloneDX JSON SBOM (NAME.cdx.json) for each asset; default false")
+        .optional("provenance", Schema.Type.BOOL, "attach SLSA provenance for each asset in a DSSE envelope signed with"
+            + " the signing key (NAME.intoto.jsonl); needs signing_key; default false")
         .build();
   }
 
@@ -61,6 +65,9 @@ public final class GithubReleaseProviderFactory implements ProviderFactory {
         .optional("api_url", Schema.Type.STRING, "the REST API; default " + GithubApi.DEFAULT_URL)
         .optional("uploads_url", Schema.Type.STRING, "the uploads host; default " + DEFAULT_UPLOADS)
         .sensitive("token", "a token with the repo scope (classic) or contents: write (fine-grained)")
+        .sensitive("signing_key", "an armored OpenPGP secret key (gpg --armor --export-secret-keys): when set, every"
+            + " release asset and SHA256SUMS get a detached signature (NAME.asc)")
+        .sensitive("signing_password", "the signing key's passphrase")
         .build();
   }
 

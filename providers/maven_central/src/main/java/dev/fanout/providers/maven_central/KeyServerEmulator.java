@@ -4,6 +4,7 @@ import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
 import dev.fanout.sandbox.SandboxRequest;
 import dev.fanout.sandbox.SandboxResponse;
+import dev.fanout.signing.EphemeralKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
 package dev.fanout.providers.maven_central;
 
 import dev.fanout.provider.Digests;
+import dev.fanout.signing.OpenPgpSigner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,7 @@ final class MavenBundle {
    * The bundle's entries: each main file, then its {@code .asc}, {@code .md5}, {@code .sha1},
    * under the component's folder.
    */
-  static Map<String, byte[]> withSignaturesAndChecksums(Coordinates c, Map<String, byte[]> files, PgpSigner signer)
+  static Map<String, byte[]> withSignaturesAndChecksums(Coordinates c, Map<String, byte[]> files, OpenPgpSigner signer)
       throws IOException {
     Map<String, byte[]> out = new TreeMap<>();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {

@@ -8,12 +8,14 @@ import dev.fanout.sandbox.Emulator;
 import dev.fanout.sandbox.EmulatorContext;
 import dev.fanout.sandbox.SandboxRequest;
 import dev.fanout.sandbox.SandboxResponse;
+import dev.fanout.signing.OpenPgpSigner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -21,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -248,7 +249,7 @@ public final class MavenCentralEmulator implements Emulator {
         byte[] asc = files.get(n + ".asc");
         if (asc == null) {
           problems.add("Missing signature for file: " + shortName);
-        } else if (!PgpSigner.isSignature(asc)) {
+        } else if (!OpenPgpSigner.isSignature(asc)) {
           problems.add("Invalid signature for file: " + shortName);
         } else {
           // Central verifies each signature with the key it finds on public key servers: the

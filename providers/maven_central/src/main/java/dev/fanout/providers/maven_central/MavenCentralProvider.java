@@ -12,6 +12,8 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.signing.EphemeralKey;
+import dev.fanout.signing.OpenPgpSigner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,7 +161,7 @@ final class MavenCentralProvider implements Provider {
    * the key server first (HKP, as gpg does). Null when the key is there, or the server cannot
    * tell (then the upload will).
    */
-  private CredentialCheck onKeyServer(PgpSigner signer) {
+  private CredentialCheck onKeyServer(OpenPgpSigner signer) {
     String server = ctx.endpoint("keyserver");
     HttpUrl url = HttpUrl.get(server + "/pks/lookup").newBuilder().addQueryParameter("op", "get")
         .addQueryParameter("options", "mr").addQueryParameter("search", "0x" + signer.fingerprint()).build();
@@ -200,9 +202,9 @@ final class MavenCentralProvider implements Provider {
       return new CredentialCheck(CredentialCheck.Status.MISSING, "no signing key: " + key.source()
           + " is not set; Central rejects unsigned files (export one with gpg --armor --export-secret-keys)");
     }
-    PgpSigner signer;
+    OpenPgpSigner signer;
     try {
-      signer = PgpSigner.load(key.reveal(), signingPassword(publication).reveal());
+      signer = OpenPgpSigner.load(key.reveal(), signingPassword(publication).reveal());
     } catch (IOException e) {
       return new CredentialCheck(CredentialCheck.Status.INVALID, e.getMessage());
     }
@@ -255,7 +257,7 @@ final class MavenCentralProvider implements Provider {
     if (!key.isSet()) {
       throw new IOException("cannot sign " + c.purl() + ": " + key.source() + " is not set");
     }
-    PgpSigner signer = PgpSigner.load(key.reveal(), signingPassword(publication).reveal());
+    OpenPgpSigner signer = OpenPgpSigner.load(key.reveal(), signingPassword(publication).reveal());
     Map<String, byte[]> files = new TreeMap<>();
     files.put(c.file(".pom"), pom(publication, c));
     files.put(c.file(".jar"), jar(publication));

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.http.Http;
 import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
-import dev.fanout.testing.ProviderHarness;
 import dev.fanout.sandbox.TokenPolicy;
+import dev.fanout.signing.OpenPgpSigner;
+import dev.fanout.testing.ProviderHarness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -241,7 +242,7 @@ class MavenCentralEmulatorTest {
   }
 
   private static Map<String, byte[]> bundleEntries(Map<String, byte[]> files) throws IOException {
-    return new TreeMap<>(MavenBundle.withSignaturesAndChecksums(GAV, files, PgpSigner.load(keys.armoredSecret(), keys.password())));
+    return new TreeMap<>(MavenBundle.withSignaturesAndChecksums(GAV, files, OpenPgpSigner.load(keys.armoredSecret(), keys.password())));
   }
 
   private static byte[] bundle(Map<String, byte[]> files) throws IOException {

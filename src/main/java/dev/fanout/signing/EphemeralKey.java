@@ -1,4 +1,4 @@
-package dev.fanout.providers.maven_central;
+package dev.fanout.signing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,9 +27,9 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
  * {@code --sandbox} when no signing key is set (the sandbox checks that every file is signed,
  * not by whom), so the example runs on a new machine.
  */
-record EphemeralKey(String armoredSecret, String armoredPublic, PGPPublicKeyRing publicRing, String password) {
+public record EphemeralKey(String armoredSecret, String armoredPublic, PGPPublicKeyRing publicRing, String password) {
 
-  static EphemeralKey generate(String userId, String password) throws IOException {
+  public static EphemeralKey generate(String userId, String password) throws IOException {
     Ed25519KeyPairGenerator kpg = new Ed25519KeyPairGenerator();
     kpg.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
     return make(userId, password, kpg.generateKeyPair(), new Date());
@@ -40,7 +40,7 @@ record EphemeralKey(String armoredSecret, String armoredPublic, PGPPublicKeyRing
    * so the sandbox's key server can hold it from the start, as a publisher's key is on a key
    * server before a first release. Its secret is public: it signs for the sandbox only.
    */
-  static EphemeralKey sandbox() throws IOException {
+  public static EphemeralKey sandbox() throws IOException {
     byte[] seed = dev.fanout.provider.Digests.digest("SHA-256",
         "fanout sandbox signing key".getBytes(StandardCharsets.UTF_8));
     Ed25519PrivateKeyParameters secret = new Ed25519PrivateKeyParameters(seed, 0);

@@ -1,4 +1,4 @@
-package dev.fanout.providers.maven_central;
+package dev.fanout.signing;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,18 +23,21 @@ import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
+import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 
 /**
- * Detached, ASCII-armored OpenPGP signatures as Central wants beside every file, made
- * in-process with BouncyCastle's lightweight API (no JCA provider to register, no gpg agent).
+ * Detached, ASCII-armored OpenPGP signatures (what Central wants beside every file, and what
+ * {@code gpg --verify} reads beside a release asset), made in-process with BouncyCastle's
+ * lightweight API (no JCA provider to register, no gpg agent). Shared by every provider that
+ * signs, so a key is read and unlocked one way only.
  */
-final class PgpSigner {
+public final class OpenPgpSigner implements Signer {
 
   private final PGPPrivateKey privateKey;
   private final PGPPublicKey publicKey;
 
-  private PgpSigner(PGPPrivateKey privateKey, PGPPublicKey publicKey) {
+  private OpenPgpSigner(PGPPrivateKey privateKey, PGPPublicKey publicKey) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
   }
@@ -43,7 +46,7 @@ final class PgpSigner {
    * Reads an armored secret key (as {@code gpg --armor --export-secret-keys} writes it) and
    * unlocks its first signing key. The message never holds the key or the password.
    */
-  static PgpSigner load(String armoredSecretKey, String password) throws IOException {
+  public static OpenPgpSigner load(String armoredSecretKey, String password) throws IOException {
     PGPSecretKeyRingCollection rings;
     try (InputStream in = PGPUtil.getDecoderStream(
         new ByteArrayInputStream(armoredSecretKey.getBytes(StandardCharsets.UTF_8)))) {
@@ -61,7 +64,7 @@ final class PgpSigner {
         try {
           PGPPrivateKey unlocked = key.extractPrivateKey(new BcPBESecretKeyDecryptorBuilder(
               new BcPGPDigestCalculatorProvider()).build(password == null ? new char[0] : password.toCharArray()));
-          return new PgpSigner(unlocked, key.getPublicKey());
+          return new OpenPgpSigner(unlocked, key.getPublicKey());
         } catch (PGPException e) {
           throw new IOException("cannot unlock the signing key " + keyId(key.getPublicKey())
               + ": wrong signing_password?", e);
@@ -72,7 +75,8 @@ final class PgpSigner {
   }
 
   /** An armored detached signature of {@code data}. */
-  byte[] sign(byte[] data) throws IOException {
+  @Override
+  public byte[] sign(byte[] data) throws IOException {
     try {
       PGPSignatureGenerator generator = new PGPSignatureGenerator(
           new BcPGPContentSignerBuilder(publicKey.getAlgorithm(), HashAlgorithmTags.SHA512), publicKey);
@@ -88,13 +92,49 @@ final class PgpSigner {
     }
   }
 
-  String keyId() {
+  @Override
+  public String keyId() {
     return keyId(publicKey);
   }
 
   /** The signing key's full fingerprint, upper-case hex, as key servers are searched by it. */
-  String fingerprint() {
+  public String fingerprint() {
     return HexFormat.of().withUpperCase().formatHex(publicKey.getFingerprint());
+  }
+
+  @Override
+  public boolean verifies(byte[] data, byte[] signature) {
+    return verifies(publicKey, data, signature);
+  }
+
+  @Override
+  public String extension() {
+    return ".asc";
+  }
+
+  /** Whether {@code armoredSignature} is a valid detached signature of {@code data} by {@code key}. */
+  public static boolean verifies(PGPPublicKey key, byte[] data, byte[] armoredSignature) {
+    try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(armoredSignature))) {
+      if (!(new PGPObjectFactory(in, new BcKeyFingerprintCalculator()).nextObject() instanceof PGPSignatureList list)
+          || list.isEmpty() || list.get(0).getKeyID() != key.getKeyID()) {
+        return false;
+      }
+      PGPSignature sig = list.get(0);
+      sig.init(new BcPGPContentVerifierBuilderProvider(), key);
+      sig.update(data);
+      return sig.verify();
+    } catch (PGPException | IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The armored public key, for people (and {@code gpg --import}) to check the signatures with. */
+  public String armoredPublicKey() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out)) {
+      publicKey.encode(armored);
+    }
+    return out.toString(StandardCharsets.US_ASCII);
   }
 
   private static String keyId(PGPPublicKey key) {
@@ -102,7 +142,7 @@ final class PgpSigner {
   }
 
   /** Whether {@code armored} holds at least one OpenPGP signature packet; what Central's validator reads first. */
-  static boolean isSignature(byte[] armored) {
+  public static boolean isSignature(byte[] armored) {
     try (InputStream in = PGPUtil.getDecoderStream(new ByteArrayInputStream(armored))) {
       Object o = new PGPObjectFactory(in, new BcKeyFingerprintCalculator()).nextObject();
       return o instanceof PGPSignatureList list && !list.isEmpty();
