@@ -361,7 +361,7 @@ final class MavenCentralProvider implements Provider {
   byte[] pom(Publication publication, MavenBundle.Coordinates c) throws IOException {
     String path = publication.string("pom");
     if (path != null) {
-      return Files.readAllBytes(Path.of(path));
+      return Files.readAllBytes(ctx.resolve(path));
     }
     String url = publication.string("url", ctx.release().homepage());
     List<Map<String, String>> developers = new ArrayList<>();
@@ -395,13 +395,13 @@ final class MavenCentralProvider implements Provider {
     if (path == null) {
       throw new IOException("maven_central " + publication.address() + ": 'jar' is required");
     }
-    return Files.readAllBytes(Path.of(path));
+    return Files.readAllBytes(ctx.resolve(path));
   }
 
-  private static byte[] optionalJar(Publication publication, String attribute, MavenBundle.Coordinates c, String kind)
+  private byte[] optionalJar(Publication publication, String attribute, MavenBundle.Coordinates c, String kind)
       throws IOException {
     String path = publication.string(attribute);
-    return path == null ? MavenBundle.placeholderJar(c, kind) : Files.readAllBytes(Path.of(path));
+    return path == null ? MavenBundle.placeholderJar(c, kind) : Files.readAllBytes(ctx.resolve(path));
   }
 
   MavenBundle.Coordinates coordinates(Publication publication) {
