@@ -122,7 +122,19 @@ final class DockerProvider implements Provider {
         pointers.put(tag, digest);
       }
     }
-    return new DesiredState(ctx.release().version(), items, pointers);
+    List<String> notes = new ArrayList<>();
+    if (image.isPresent() && publication.string("image") == null) {
+      BaseImage base = base(publication);
+      if (base != null) {
+        // The image's digest depends on the base's: shown on its own line, so a moved tag is seen as the reason.
+        notes.add("base " + publication.string("base") + ": " + base.repository() + "@" + base.digest());
+      }
+      String warning = scriptWarning(publication);
+      if (!warning.isEmpty()) {
+        notes.add(warning.substring(2));
+      }
+    }
+    return new DesiredState(ctx.release().version(), items, pointers, notes);
   }
 
   @Override
