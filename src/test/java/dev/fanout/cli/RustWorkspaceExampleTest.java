@@ -58,4 +58,20 @@ class RustWorkspaceExampleTest {
       assertTrue(run.output().endsWith("2 lines, 3 words\n"), run.output());
     }
   }
+
+  @Test
+  void aPathDependencyOnACrateTheReleaseDoesNotPublishFailsValidate() throws Exception {
+    FanoutRun f = new FanoutRun(temp, "rust-workspace");
+    java.nio.file.Path release = f.dir.resolve("release.fanout");
+    String members = "{ tally = \"crates/tally\", \"tally-core\" = \"crates/tally-core\" }";
+    assertTrue(java.nio.file.Files.readString(release).contains(members));
+    java.nio.file.Files.writeString(release, java.nio.file.Files.readString(release)
+        .replace(members, "{ tally = \"crates/tally\" }"));
+
+    FanoutRun.Result validate = f.run("validate", f.dir.toString());
+
+    assertEquals(1, validate.exit(), validate.all());
+    assertTrue(validate.err().contains("crates.member[\"tally\"] needs crates crate tally-core, which this release does not"
+        + " publish"), validate.err());
+  }
 }
