@@ -43,6 +43,8 @@ class RustWorkspaceExampleTest {
     assertTrue(order.indexOf("crates.member[\"tally-core\"]") < order.indexOf("crates.member[\"tally\"]"), order.toString());
     assertEquals(0, apply.exit(), apply.all());
     assertTrue(apply.out().contains("published or up to date (100%)"), apply.out());
+    assertTrue(apply.out().contains("published tally@0.2.0; path dependencies as versions of this release:"
+        + " tally-core ^0.2.0 (normal)"), apply.out());
     List<String> uploads = new ArrayList<>();
     f.requests().stream().filter(r -> r.get("write").asBoolean() && r.get("registry").asText().equals("crates"))
         .forEach(r -> uploads.add(r.toString()));
