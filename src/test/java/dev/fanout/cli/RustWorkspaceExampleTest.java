@@ -7,9 +7,11 @@ import dev.fanout.providers.crates.CratesEmulator;
 import dev.fanout.providers.crates.DependentCrate;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.testing.Tools;
-import java.util.ArrayList;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +54,22 @@ class RustWorkspaceExampleTest {
     assertTrue(f.writes("github") > 0, "the GitHub release and the tap were not written");
     assertEquals(0, again.exit(), again.all());
     assertEquals(afterFirst, f.writes(), "the second apply wrote again: " + again.out());
+
+    // The tap's formula points at the archive on the release; what it installs is the command cargo built.
+    Path tar = Tools.require("tar", "apt-get install tar");
+    try (Sandbox sandbox = Sandbox.start(f.sandbox, "empty")) {
+      SandboxTap tap = new SandboxTap(sandbox.url("github"));
+      String linux = SandboxTap.section(tap.file("example/homebrew-tap", "Formula/tally.rb"), "on_linux");
+      assertTrue(SandboxTap.field(linux, "url").endsWith("/example/tally/v0.2.0/tally_0.2.0_linux_amd64.tar.gz"), linux);
+      Path archive = tap.download(SandboxTap.field(linux, "url"), SandboxTap.field(linux, "sha256"), temp.resolve("t.tgz"));
+      Path unpacked = Files.createDirectories(temp.resolve("brew"));
+      assertEquals(0, Tools.run(unpacked, Map.of(), tar.toString(), "-xzf", archive.toString()).exit());
+      Path bin = unpacked.resolve(SandboxTap.installed(linux));
+      Path input = Files.writeString(temp.resolve("input.txt"), "one two\nthree\n");
+      Tools.Result counted = Tools.run(unpacked, Map.of(), "sh", "-c", bin + " < " + input);
+      assertEquals("2 lines, 3 words", counted.output().trim(), counted.output());
+      assertTrue(Files.isRegularFile(unpacked.resolve("LICENSE")) && Files.isRegularFile(unpacked.resolve("README.md")));
+    }
 
     try (Sandbox crates = Sandbox.start(f.sandbox, "empty", List.of(new CratesEmulator()))) {
       Tools.Result run = DependentCrate.run(temp, crates.url("crates"), "tally", "0.2.0",
