@@ -4,6 +4,7 @@ import dev.fanout.output.Text;
 import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlannedChange;
+import java.util.List;
 import java.util.Map;
 
 /** The plan for people, in Terraform's manner: a legend, one entry per target with why, a summary. */
@@ -31,7 +32,10 @@ final class PlanText {
       out.append("  ").append(symbol).append(' ')
           .append(pad(Text.terminal(c.address().toString()), width)).append("  ")
           .append(Text.terminal(String.join("; ", c.reasons()))).append('\n');
+      List<String> notes = c.after() == null ? List.of() : c.after().notes();
       if (c.action() == Action.NO_OP || c.action() == Action.UNKNOWN) {
+        // What the release resolved against is detail; a warning is shown even when nothing is written.
+        notes.stream().filter(n -> n.startsWith("warning: ")).forEach(n -> note(out, style, n));
         continue;
       }
       for (PlannedChange.ItemChange i : c.items()) {
@@ -40,9 +44,15 @@ final class PlanText {
         out.append("      ").append(mark).append(' ').append(Text.terminal(i.item())).append(": ")
             .append(i.before() == null ? after : Text.terminal(i.before()) + " -> " + after).append('\n');
       }
+      notes.forEach(n -> note(out, style, n));
     }
     out.append('\n').append(summary(plan)).append('\n');
     return out.toString();
+  }
+
+  private static void note(StringBuilder out, Style style, String note) {
+    out.append("      ").append(note.startsWith("warning: ") ? style.yellow("! " + Text.terminal(note))
+        : "= " + Text.terminal(note)).append('\n');
   }
 
   static String summary(Plan plan) {

@@ -156,7 +156,7 @@ public final class PlanFile {
       return null;
     }
     return new DesiredState((String) m.get("version"), (Map<String, String>) m.getOrDefault("items", Map.of()),
-        (Map<String, String>) m.getOrDefault("pointers", Map.of()));
+        (Map<String, String>) m.getOrDefault("pointers", Map.of()), (List<String>) m.getOrDefault("notes", List.of()));
   }
 
   private static CredentialCheck credentials(String status, String detail) {

@@ -104,6 +104,7 @@ public final class PlanJson {
       m.put("version", d.version());
       m.put("items", d.items());
       m.put("pointers", d.pointers());
+      m.put("notes", d.notes());
     }
     return m;
   }

@@ -14,8 +14,9 @@ import java.util.Set;
  * release file. Builds become one {@code go build} per platform (goos x goarch without the
  * ignored pairs, GoReleaser's defaults when they are not given), the release becomes the
  * {@code github_release} hub, and brews, scoops, winget, aurs, nix, dockers, snapcrafts and
- * chocolateys become their blocks pointing at it. What Fanout cannot do the same way (archives,
- * nfpms, signing, templates other than the version) is listed, not guessed.
+ * chocolateys become their blocks pointing at it; archives become an archive artifact per
+ * platform, which the release carries and the manifests point at. What Fanout cannot do the
+ * same way (nfpms, signing, templates other than the version) is listed, not guessed.
  */
 public final class GoreleaserImport {
 
@@ -71,13 +72,9 @@ public final class GoreleaserImport {
           + " (run them before fanout apply, or as build blocks)");
     }
 
-    for (JsonNode archive : g.path("archives")) {
-      String format = archive.path("format").asText(archive.path("formats").path(0).asText("tar.gz"));
-      if (!format.equals("binary")) {
-        s.notConverted("archives: Fanout publishes the binaries themselves; " + format
-            + " archives (with README and LICENSE) are not made yet");
-        break;
-      }
+    String archive = GoreleaserArchives.block(g.path("archives"), file.toAbsolutePath().getParent(), name, binary, platforms, s);
+    if (archive != null) {
+      core.add(archive);
     }
 
     JsonNode release = g.path("release");
@@ -90,9 +87,10 @@ public final class GoreleaserImport {
     if (release.path("prerelease").asText("").equals("auto")) {
       s.notConverted("release.prerelease: auto (set prerelease = true on the github_release block for a pre-release)");
     }
-    String hub = githubRelease(repo, name, release.path("draft").asBoolean(false), prerelease);
+    String assets = archive != null ? "artifact.archive" : "artifact.binary";
+    String hub = githubRelease(repo, name, release.path("draft").asBoolean(false), prerelease, assets);
     if (checksums != null) {
-      hub = hub.replace("  assets     = artifact.binary\n", "  assets     = artifact.binary\n  checksums  = \""
+      hub = hub.replace("  assets     = " + assets + "\n", "  assets     = " + assets + "\n  checksums  = \""
           + checksums.replace("\"", "") + "\"\n");
     }
     s.block(hub);
@@ -239,10 +237,10 @@ public final class GoreleaserImport {
         + "  sources  = [build.binaries[each.key].output]\n}";
   }
 
-  static String githubRelease(String repository, String name, boolean draft, boolean prerelease) {
+  static String githubRelease(String repository, String name, boolean draft, boolean prerelease, String assets) {
     return "# The hub: manifests point at its asset URLs.\ngithub_release \"main\" {\n  repository = \""
         + (repository == null ? "OWNER/" + name : repository) + "\"\n  tag        = \"v${release.version}\"\n"
-        + "  assets     = artifact.binary\n" + (draft ? "  draft      = true\n" : "")
+        + "  assets     = " + assets + "\n" + (draft ? "  draft      = true\n" : "")
         + (prerelease ? "  prerelease = true\n" : "") + "}";
   }
 

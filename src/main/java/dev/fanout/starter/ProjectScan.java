@@ -245,7 +245,7 @@ public final class ProjectScan {
         "windows-amd64")));
     core.add(GoreleaserImport.goBuild(binary, ".", List.of(), "-s -w -X main.version=${release.version}"));
     core.add(GoreleaserImport.binaryArtifact(binary));
-    starter.block(GoreleaserImport.githubRelease(repository, name, false, false));
+    starter.block(GoreleaserImport.githubRelease(repository, name, false, false, "artifact.binary"));
     starter.provider("github");
   }
 

@@ -5,20 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.provider.Digests;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.testing.Tools;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Base64;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveApplyTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TOKEN = "fanout-sandbox-token";
-  private final OkHttpClient http = new OkHttpClient();
 
   @TempDir
   Path temp;
@@ -132,13 +122,14 @@ class ArchiveApplyTest {
     assertEquals(0, again.exit(), "a re-run packs the same bytes and has nothing to do:\n" + again.all());
     try (Sandbox sandbox = Sandbox.start(f.sandbox, "empty")) {
       String github = sandbox.url("github");
-      String formula = file(github, "contextlite/homebrew-tap", "Formula/contextlite.rb");
-      String linux = section(formula, "on_linux");
+      SandboxTap tap = new SandboxTap(github);
+      String formula = tap.file("contextlite/homebrew-tap", "Formula/contextlite.rb");
+      String linux = SandboxTap.section(formula, "on_linux");
       Path unpacked = temp.resolve("brew");
       Files.createDirectories(unpacked);
-      Path archive = download(field(linux, "url"), field(linux, "sha256"), temp.resolve("linux.tar.gz"));
+      Path archive = tap.download(SandboxTap.field(linux, "url"), SandboxTap.field(linux, "sha256"), temp.resolve("linux.tar.gz"));
       Tools.Result untar = Tools.run(unpacked, Map.of(), tar.toString(), "-xzf", archive.toString());
-      Path bin = unpacked.resolve(installed(linux));
+      Path bin = unpacked.resolve(SandboxTap.installed(linux));
       Tools.Result run = Tools.run(unpacked, Map.of(), bin.toString());
 
       Path rb = temp.resolve("contextlite.rb");
@@ -154,18 +145,18 @@ class ArchiveApplyTest {
       assertEquals("MIT License\n", Files.readString(unpacked.resolve("LICENSE")));
       assertTrue(Files.isRegularFile(unpacked.resolve("completions/contextlite.bash")));
 
-      JsonNode release = JSON.readTree(get(github + "/repos/Michael-A-Kuykendall/contextlite/releases/tags/v1.0.35"));
+      JsonNode release = JSON.readTree(tap.get(github + "/repos/Michael-A-Kuykendall/contextlite/releases/tags/v1.0.35"));
       java.util.List<String> assets = new java.util.ArrayList<>();
       release.get("assets").forEach(a -> assets.add(a.get("name").asText()));
       assertTrue(assets.containsAll(java.util.List.of("NOTES.md", "SHA256SUMS", "contextlite-linux-amd64",
           "contextlite_1.0.35_linux-amd64.tar.gz", "contextlite_1.0.35_windows-amd64.zip")), assets.toString());
 
-      JsonNode scoop = JSON.readTree(file(github, "contextlite/scoop-bucket", "bucket/contextlite.json"));
+      JsonNode scoop = JSON.readTree(tap.file("contextlite/scoop-bucket", "bucket/contextlite.json"));
       JsonNode x64 = scoop.get("architecture").get("64bit");
       String exe = scoop.has("bin") ? scoop.get("bin").asText() : x64.get("bin").asText();
       Path zipDir = temp.resolve("scoop");
       Files.createDirectories(zipDir);
-      Path zip = download(x64.get("url").asText(), x64.get("hash").asText(), temp.resolve("windows.zip"));
+      Path zip = tap.download(x64.get("url").asText(), x64.get("hash").asText(), temp.resolve("windows.zip"));
       Tools.Result extract = Tools.run(zipDir, Map.of(), unzip.toString(), "-q", zip.toString());
 
       assertEquals(0, extract.exit(), extract.output());
@@ -174,7 +165,7 @@ class ArchiveApplyTest {
       assertTrue(Files.isRegularFile(zipDir.resolve("README.md")));
 
       // WinGet's manifests go to a branch of the fork, for the pull request to microsoft/winget-pkgs.
-      String winget = file(github, "fanout-sandbox/winget-pkgs", "manifests/c/ContextLite/ContextLite/1.0.35/"
+      String winget = tap.file("fanout-sandbox/winget-pkgs", "manifests/c/ContextLite/ContextLite/1.0.35/"
           + "ContextLite.ContextLite.installer.yaml?ref=ContextLite.ContextLite-1.0.35");
       assertTrue(winget.contains("InstallerType: zip"), winget);
       assertTrue(winget.contains("NestedInstallerType: portable"), winget);
@@ -202,51 +193,5 @@ class ArchiveApplyTest {
     assertTrue(refused.err().contains("artifact.archive[\"darwin-arm64\"] is not the file the plan showed: the plan has "
         + pinned), refused.err());
     assertEquals(0, applied.exit(), "the same inputs pack the same bytes again:\n" + applied.all());
-  }
-
-  /** A file of a sandbox repository, through the contents API. */
-  private String file(String github, String repo, String path) throws Exception {
-    String body = get(github + "/repos/" + repo + "/contents/" + path);
-    return new String(Base64.getMimeDecoder().decode(JSON.readTree(body).get("content").asText()),
-        StandardCharsets.UTF_8);
-  }
-
-  private String get(String url) throws Exception {
-    Request request = new Request.Builder().url(url).header("Authorization", "Bearer " + TOKEN).build();
-    try (Response r = http.newCall(request).execute()) {
-      String body = r.body().string();
-      assertEquals(200, r.code(), url + ": " + body);
-      return body;
-    }
-  }
-
-  /** Downloads the asset and checks it is the file the manifest pins. */
-  private Path download(String url, String sha256, Path to) throws Exception {
-    try (Response r = http.newCall(new Request.Builder().url(url).build()).execute()) {
-      assertEquals(200, r.code(), url);
-      Files.write(to, r.body().bytes());
-    }
-    assertEquals(sha256.toLowerCase(java.util.Locale.ROOT), Digests.sha256Hex(to), url);
-    return to;
-  }
-
-  /** The text of {@code on_linux do ... end} at two spaces of indent. */
-  private static String section(String formula, String block) {
-    int start = formula.indexOf("  " + block + " do\n");
-    assertTrue(start >= 0, formula);
-    return formula.substring(start, formula.indexOf("\n  end\n", start));
-  }
-
-  private static String field(String section, String name) {
-    Matcher m = Pattern.compile(name + " \"([^\"]+)\"").matcher(section);
-    assertTrue(m.find(), section);
-    return m.group(1);
-  }
-
-  /** The file {@code bin.install} takes from the unpacked archive. */
-  private static String installed(String section) {
-    Matcher m = Pattern.compile("bin\\.install \"([^\"]+)\"").matcher(section);
-    assertTrue(m.find(), section);
-    return m.group(1);
   }
 }

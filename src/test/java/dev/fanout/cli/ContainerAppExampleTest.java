@@ -36,4 +36,26 @@ class ContainerAppExampleTest {
     assertEquals(0, again.exit(), again.all());
     assertEquals(firstWrites, fanout.writes("oci"), "the re-run wrote: " + again.out());
   }
+
+  @Test
+  void thePlanShowsTheBaseByDigestOnItsOwnLineAndWarnsOfAScriptOnABaseWithoutAShell() throws Exception {
+    FanoutRun fanout = new FanoutRun(temp, "container-app");
+    fanout.env.put("DOCKER_TOKEN", "fanout-sandbox-token");
+    java.nio.file.Path release = fanout.dir.resolve("release.fanout");
+
+    FanoutRun.Result onAlpine = fanout.sandboxed("plan");
+    java.nio.file.Files.writeString(release, java.nio.file.Files.readString(release)
+        .replace("base          = \"alpine:3.20\"", "base          = \"distroless/static\""));
+    FanoutRun.Result onStatic = fanout.sandboxed("plan");
+    FanoutRun.Result json = fanout.sandboxed("plan", "--json");
+
+    assertEquals(0, onAlpine.exit(), onAlpine.all());
+    assertTrue(onAlpine.out().matches("(?s).*\\n      = base alpine:3\\.20: library/alpine@sha256:[0-9a-f]{64}\\n.*"),
+        onAlpine.out());
+    assertTrue(!onAlpine.out().contains("warning"), onAlpine.out());
+    assertTrue(onStatic.out().contains("      ! warning: greeter is a script (#!/bin/sh) and the base image has no /bin/sh:"
+        + " it will not run; use a base with a shell, such as alpine:3.20"), onStatic.out());
+    assertTrue(FanoutRun.change(json, "docker.greeter").get("after").get("notes").toString()
+        .contains("warning: greeter is a script"), json.out());
+  }
 }

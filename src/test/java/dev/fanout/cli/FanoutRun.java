@@ -54,7 +54,7 @@ final class FanoutRun {
       try (Stream<Path> files = Files.walk(from.resolve(path))) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
           Path rel = from.relativize(f);
-          if (rel.startsWith(".fanout") || rel.startsWith("dist")) {
+          if (rel.startsWith(".fanout") || rel.startsWith("dist") || rel.startsWith("target")) {
             continue;
           }
           Path to = dir.resolve(rel.toString());

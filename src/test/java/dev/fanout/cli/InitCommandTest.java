@@ -62,6 +62,8 @@ class InitCommandTest {
     FanoutRun f = FanoutRun.minimal(temp);
     Path project = temp.resolve("gopher");
     write(project.resolve("go.mod"), "module github.com/acme/gopher\n\ngo 1.22\n");
+    write(project.resolve("README.md"), "# gopher\n");
+    write(project.resolve("LICENSE"), "MIT\n");
     write(project.resolve(".goreleaser.yaml"), """
         # yaml-language-server: $schema=https://goreleaser.com/static/schema.json
         version: 2
@@ -128,11 +130,24 @@ class InitCommandTest {
     assertTrue(file.contains("repository = \"acme/homebrew-tap\"") && file.contains("repository = \"acme/scoop-bucket\""), file);
     assertTrue(file.contains("tags       = [\"${release.version}\", \"latest\"]"), file);
     assertTrue(file.contains("license     = \"MIT\"") || file.contains("license = \"MIT\""), file);
-    for (String missing : new String[] {"archives:", "nfpms: not supported", "builds.ldflags", "{{.Commit}}", "before.hooks"}) {
+    for (String missing : new String[] {"nfpms: not supported", "builds.ldflags", "{{.Commit}}", "before.hooks"}) {
       assertTrue(init.out().contains(missing), missing + " not listed: " + init.out());
     }
+    assertTrue(!init.out().contains("archives"), init.out());
+    assertTrue(file.contains("  archive  = each.os == \"windows\" ? \"zip\" : \"tar.gz\"\n"), file);
+    assertTrue(file.contains("  files    = [\"LICENSE\", \"README.md\"]\n"), file);
+    assertTrue(file.contains("  assets     = artifact.archive\n"), file);
     FanoutRun.Result validate = f.run("validate", project.toString());
     assertEquals(0, validate.exit(), validate.all());
+    // The name template, evaluated per platform: GoReleaser's own starter names.
+    FanoutRun.Result plan = f.run("plan", project.toString(), "--sandbox=" + temp.resolve("sandbox"), "--json",
+        "--allow-dirty");
+    String assets = FanoutRun.change(plan, "github_release.main").get("after").get("items").toString();
+    for (String archive : new String[] {"gopher_Linux_x86_64.tar.gz", "gopher_Windows_i386.zip", "gopher_Darwin_arm64.tar.gz",
+        "gopher_Windows_arm64.zip", "gopher_Linux_i386.tar.gz"}) {
+      assertTrue(assets.contains("\"" + archive + "\""), archive + " not in " + assets);
+    }
+    assertTrue(!assets.contains("Darwin_i386"), assets);
   }
 
   /** GoReleaser releases the tag on HEAD, and so does the converted file: a tagged repository. */

@@ -64,6 +64,18 @@ final class CrateManifest {
     return toml.path("package").path("name").asText(null);
   }
 
+  /** The crates of this release it depends on through a path, which crates.io must know first. */
+  List<String> releaseDependencies() {
+    return normalized ? WorkspaceInheritance.releaseDependencies(toml) : List.of();
+  }
+
+  /** The parsed manifest with its path dependencies given the release's {@code version}. */
+  private ObjectNode atVersion(String version) {
+    ObjectNode out = toml.deepCopy();
+    WorkspaceInheritance.giveReleaseVersion(out, version);
+    return out;
+  }
+
   List<String> list(String packageKey) {
     List<String> out = new ArrayList<>();
     toml.path("package").path(packageKey).forEach(n -> out.add(n.asText()));
@@ -73,7 +85,7 @@ final class CrateManifest {
   /** The manifest text with {@code [package] version} set to {@code version}. */
   String withVersion(String version) throws IOException {
     if (normalized) {
-      ObjectNode out = toml.deepCopy();
+      ObjectNode out = atVersion(version);
       ((ObjectNode) out.get("package")).put("version", version);
       return CargoTomlWriter.write(out);
     }
@@ -102,6 +114,7 @@ final class CrateManifest {
 
   /** The JSON part of {@code PUT /api/v1/crates/new}, as cargo sends it. */
   ObjectNode publishMetadata(String version) throws IOException {
+    JsonNode toml = atVersion(version);
     JsonNode pkg = toml.path("package");
     ObjectNode meta = NODES.objectNode();
     meta.put("name", name());

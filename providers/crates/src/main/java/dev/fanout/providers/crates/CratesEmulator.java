@@ -252,6 +252,16 @@ public final class CratesEmulator implements Emulator {
     if (existing != null && find(existing, vers) != null) {
       return error(400, "crate version `" + name + "@" + vers + "` is already uploaded");
     }
+    // Checked as the version's dependencies are saved, after the duplicate check; by exact name.
+    for (JsonNode dep : meta.path("deps")) {
+      String depName = dep.path("name").asText("");
+      StoredCrate known = crates.get(depName.toLowerCase(Locale.ROOT));
+      if (dep.path("registry").isNull() || !dep.has("registry")) {
+        if (known == null || !known.name().equals(depName)) {
+          return error(400, "no known crate named `" + depName + "`");
+        }
+      }
+    }
     String cksum = Digests.sha256Hex(crate);
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("name", name);

@@ -37,8 +37,12 @@ final class CratesProvider implements Provider {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String REGISTRY = "crates";
 
-  /** The package this release would publish; {@code bytes} null when it cannot be made yet. */
-  record Package(String name, String version, byte[] bytes, ObjectNode metadata) {
+  /**
+   * The package this release would publish; {@code bytes} null when it cannot be made yet.
+   *
+   * @param local the crates of this release it depends on through a path
+   */
+  record Package(String name, String version, byte[] bytes, ObjectNode metadata, List<String> local) {
     String filename() {
       return CrateNames.crateFile(name, version);
     }
@@ -208,7 +212,8 @@ final class CratesProvider implements Provider {
     String detail = detail(answer);
     // crates.io has answered errors with 200 and an errors array: check the body as well.
     if (code == 200 && !answer.contains("\"errors\"")) {
-      return new PublishResult(List.of(p.filename()), "published " + p.name() + "@" + p.version() + warnings(answer));
+      return new PublishResult(List.of(p.filename()), "published " + p.name() + "@" + p.version() + localDependencies(p)
+          + warnings(answer));
     }
     if (code == 400 && detail.contains("is already uploaded")) {
       RegistryState after = read(publication);
@@ -244,6 +249,17 @@ final class CratesProvider implements Provider {
     return "fix Cargo.toml and run apply again";
   }
 
+  /** "; path dependencies as versions of this release: NAME REQ, ..." as the metadata sent them, or empty. */
+  private static String localDependencies(Package p) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode dep : p.metadata().path("deps")) {
+      if (p.local().contains(dep.path("name").asText())) {
+        out.add(dep.path("name").asText() + " " + dep.path("version_req").asText() + " (" + dep.path("kind").asText() + ")");
+      }
+    }
+    return out.isEmpty() ? "" : "; path dependencies as versions of this release: " + String.join(", ", out);
+  }
+
   private Package pack(Publication publication) throws IOException {
     String name = publication.string("crate");
     String version = ctx.release().version().startsWith("v") ? ctx.release().version().substring(1) : ctx.release().version();
@@ -261,11 +277,11 @@ final class CratesProvider implements Provider {
             + "/Cargo.toml names package \"" + manifest.name() + "\"");
       }
       byte[] bytes = CrateArchive.build(name, version, CrateArchive.files(packageDir, manifest, version));
-      return new Package(name, version, bytes, manifest.publishMetadata(version));
+      return new Package(name, version, bytes, manifest.publishMetadata(version), manifest.releaseDependencies());
     }
     Path file = ctx.resolve(crateFile);
     if (!Files.isRegularFile(file)) {
-      return new Package(name, version, null, null);
+      return new Package(name, version, null, null, List.of());
     }
     byte[] bytes = Files.readAllBytes(file);
     // The metadata comes from the Cargo.toml inside the prepared crate, as cargo would send it.
@@ -284,7 +300,7 @@ final class CratesProvider implements Provider {
     Path unpacked = Files.createTempDirectory("fanout-crate");
     try {
       Files.write(unpacked.resolve("Cargo.toml"), toml);
-      return new Package(name, version, bytes, CrateManifest.read(unpacked).publishMetadata(version));
+      return new Package(name, version, bytes, CrateManifest.read(unpacked).publishMetadata(version), List.of());
     } finally {
       Files.deleteIfExists(unpacked.resolve("Cargo.toml"));
       Files.deleteIfExists(unpacked);

@@ -99,6 +99,24 @@ public final class CratesProviderFactory implements ProviderFactory {
     }
   }
 
+  /**
+   * A workspace member's path dependencies are crates of this release: crates.io refuses a
+   * crate whose dependency it does not know ("no known crate named"), so each goes first.
+   */
+  @Override
+  public List<String> needs(Publication publication, Path releaseDir) {
+    String path = publication.string("path");
+    if (path == null) {
+      return List.of();
+    }
+    try {
+      return CrateManifest.read(releaseDir.resolve(path)).releaseDependencies().stream()
+          .map(crate -> "crate " + crate.toLowerCase(java.util.Locale.ROOT).replace('_', '-')).toList();
+    } catch (IOException e) {
+      return List.of(); // validate names the problem
+    }
+  }
+
   @Override
   public String identity(Publication publication) {
     // crates.io treats - and _ alike, and case does not make another crate.

@@ -20,7 +20,8 @@ import java.util.Set;
  * {@code key.workspace = true} of {@code [package]} takes the workspace root's
  * {@code [workspace.package]} value, every {@code dep.workspace = true} takes the root's
  * {@code [workspace.dependencies]} entry (features added to the member's, {@code optional}
- * from the member), and path or git dependencies lose their path and keep their version.
+ * from the member), git dependencies lose their source and keep their version, and path
+ * dependencies (crates of the same release) are given the release's version.
  * crates.io refuses a manifest that still inherits ("value from workspace hasn't been set"),
  * so what cannot be resolved is refused here, naming the field.
  */
@@ -30,6 +31,8 @@ final class WorkspaceInheritance {
   private static final List<String> DEPENDENCY_TABLES = List.of("dependencies", "dev-dependencies", "build-dependencies");
   /** Inherited fields that name a file at the workspace root: cargo copies it into the package. */
   private static final Set<String> FILE_FIELDS = Set.of("readme", "license-file");
+  /** Stands for the release's version in a path dependency until the version is known. */
+  private static final String RELEASE_VERSION = "\u0000release-version";
 
   private final Path packageDir;
   private final Path rootDir;
@@ -107,7 +110,6 @@ final class WorkspaceInheritance {
       for (String name : names) {
         String where = "Cargo.toml: [" + kind + "] " + name;
         JsonNode spec = table.get(name);
-        Path base = packageDir;
         if (inherits(spec)) {
           JsonNode shared = workspace("dependencies").get(name);
           if (shared == null) {
@@ -115,20 +117,29 @@ final class WorkspaceInheritance {
                 + " has no " + name + " in [workspace.dependencies]");
           }
           spec = inherit(spec, shared);
-          base = rootDir;
         }
-        if (spec.isObject() && (spec.has("path") || spec.has("git"))) {
+        if (spec.isObject() && spec.has("path")) {
+          ObjectNode local = (ObjectNode) spec;
+          if (!local.has("version") && kind.equals("dev-dependencies")) {
+            // cargo drops a dev-dependency that only has a local source.
+            table.remove(name);
+            continue;
+          }
+          // A path dependency is a crate of this release (the release must publish it, first:
+          // CratesProviderFactory.needs), published at the release's version, so that is the
+          // version it is given, keeping the operator written, as cargo-release and release-plz
+          // rewrite sibling requirements when they bump a workspace.
+          // version first, as cargo writes a dependency's fields
+          ObjectNode given = TOML.createObjectNode().put("version", operator(local.path("version").asText("")) + RELEASE_VERSION);
+          local.remove(List.of("path", "base", "version"));
+          spec = given.setAll(local);
+        } else if (spec.isObject() && spec.has("git")) {
           ObjectNode local = (ObjectNode) spec;
           if (!local.has("version")) {
-            if (kind.equals("dev-dependencies")) {
-              // cargo drops a dev-dependency that only has a local source.
-              table.remove(name);
-              continue;
-            }
             throw new IOException(where + " has no version: cargo refuses it (\"all dependencies must have a version "
-                + "requirement specified when packaging\")" + suggestVersion(local, base));
+                + "requirement specified when packaging\"); add version = \"...\" beside its git source");
           }
-          local.remove(List.of("path", "git", "branch", "tag", "rev", "base"));
+          local.remove(List.of("git", "branch", "tag", "rev"));
         }
         table.set(name, spec);
       }
@@ -149,20 +160,6 @@ final class WorkspaceInheritance {
       out.set("optional", member.get("optional"));
     }
     return out;
-  }
-
-  private String suggestVersion(ObjectNode local, Path base) {
-    if (!local.has("path") || base == null) {
-      return "; add version = \"...\" beside it";
-    }
-    try {
-      JsonNode dep = TOML.readTree(Files.readString(base.resolve(local.get("path").asText()).resolve("Cargo.toml")));
-      JsonNode v = dep.path("package").path("version");
-      String version = v.isTextual() ? v.asText() : workspace("package").path("version").asText(null);
-      return version == null ? "; add version = \"...\" beside its path" : "; add version = \"" + version + "\" beside its path";
-    } catch (IOException | RuntimeException unreadable) {
-      return "; add version = \"...\" beside its path";
-    }
   }
 
   private JsonNode workspace(String table) throws IOException {
@@ -193,6 +190,44 @@ final class WorkspaceInheritance {
       }
     }
     return null;
+  }
+
+  /**
+   * The crates of this release a resolved manifest depends on (its path dependencies, by the
+   * crate name crates.io knows them by), which must be published before it.
+   */
+  static List<String> releaseDependencies(JsonNode resolved) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode table : dependencyTables(resolved)) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> dep = it.next();
+        if (dep.getValue().path("version").asText("").endsWith(RELEASE_VERSION)) {
+          String crate = dep.getValue().path("package").asText(dep.getKey());
+          if (!out.contains(crate)) {
+            out.add(crate);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code resolved} with the release's version put where {@link #resolve} left its placeholder. */
+  static void giveReleaseVersion(JsonNode resolved, String version) {
+    for (JsonNode table : dependencyTables(resolved)) {
+      for (JsonNode dep : table) {
+        String req = dep.path("version").asText("");
+        if (dep instanceof ObjectNode spec && req.endsWith(RELEASE_VERSION)) {
+          spec.put("version", req.substring(0, req.length() - RELEASE_VERSION.length()) + version);
+        }
+      }
+    }
+  }
+
+  /** The comparison operator a requirement starts with ({@code =}, {@code ~}, {@code >=}...), or none for a caret. */
+  private static String operator(String requirement) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*(=|~|\\^|>=|<=|>|<)?").matcher(requirement);
+    return m.find() && m.group(1) != null ? m.group(1) : "";
   }
 
   private static boolean inherits(JsonNode value) {

@@ -87,6 +87,7 @@ class CratesWorkspaceTest {
 
   @Test
   void theCrateHoldsCargosNormalisedManifestAndTheOriginal() throws Exception {
+    publish("ws-util");
     Map<String, byte[]> entries = CrateArchive.entries(publish("ws-core"));
 
     String manifest = text(entries.get("ws-core-0.3.0/Cargo.toml"));
@@ -127,15 +128,54 @@ class CratesWorkspaceTest {
   }
 
   @Test
-  void validateRefusesAPathDependencyWithoutAVersionAsCargoDoes() throws Exception {
+  void aPathDependencyIsGivenTheReleasesVersionKeepingItsOperator() throws Exception {
     write("Cargo.toml", text(Files.readAllBytes(ws.resolve("Cargo.toml")))
         .replace("ws-util = { path = \"crates/ws-util\", version = \"0.3.0\" }", "ws-util = { path = \"crates/ws-util\" }"));
+    write("crates/ws-core/Cargo.toml", text(Files.readAllBytes(ws.resolve("crates/ws-core/Cargo.toml")))
+        + "\n[build-dependencies]\nws-util = { path = \"../ws-util\", version = \"=0.1.0\" }\n");
 
-    List<Problem> problems = new CratesProviderFactory().validate(publication("ws-core"), dir);
+    assertEquals(List.of(), new CratesProviderFactory().validate(publication("ws-core"), dir));
+    assertEquals(List.of("crate ws-util"), new CratesProviderFactory().needs(publication("ws-core"), dir));
+    assertEquals(List.of(), new CratesProviderFactory().needs(publication("ws-util"), dir));
+    String util = text(CrateArchive.entries(publish("ws-util")).get("ws-util-0.3.0/Cargo.toml"));
+    String core = text(CrateArchive.entries(publish("ws-core")).get("ws-core-0.3.0/Cargo.toml"));
 
-    assertEquals(1, problems.size(), problems.toString());
-    assertTrue(problems.get(0).message().contains("[dependencies] ws-util has no version"), problems.get(0).message());
-    assertTrue(problems.get(0).message().contains("add version = \"0.3.0\""), problems.get(0).message());
+    assertTrue(core.contains("ws-util = { version = \"0.3.0\", features = [] }"), core);
+    assertTrue(core.contains("[build-dependencies]\nws-util = { version = \"=0.3.0\" }"), core);
+    assertFalse(util.contains("ws-core"), util);
+  }
+
+  @Test
+  void aCrateWhoseDependencyCratesIoDoesNotKnowIsRefusedWithCratesIosWording() throws Exception {
+    Provider provider = provider();
+    Publication core = publication("ws-core");
+
+    Exception e = assertThrows(Exception.class, () -> provider.publish(core, provider.read(core)));
+
+    assertTrue(e.getMessage().contains("no known crate named `ws-util`"), e.getMessage());
+    assertFalse(provider.read(core).packageExists());
+  }
+
+  @Test
+  void cratesMadeByCargoPackageAreAcceptedAndCargoBuildsAgainstThem() throws Exception {
+    Tools.require("cargo", "install rustup and a stable toolchain");
+    Map<String, String> env = Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(), "CARGO_TERM_COLOR", "never");
+    Tools.Result pack = Tools.run(ws, env, "cargo", "package", "--workspace", "--offline", "--allow-dirty", "--no-verify");
+    assertEquals(0, pack.exit(), pack.output());
+    Provider provider = provider();
+    for (String crate : List.of("ws-util", "ws-core")) {
+      Publication pub = ProviderHarness.publication("crates", crate).attribute("crate", crate)
+          .attribute("crate_file", ws.resolve("target/package/" + crate + "-0.3.0.crate").toString())
+          .token("CARGO_REGISTRY_TOKEN", TokenPolicy.SANDBOX_TOKEN).build();
+      provider.publish(pub, provider.read(pub));
+      assertTrue(provider.read(pub).packageExists(), crate);
+    }
+
+    Tools.Result run = DependentCrate.run(dir, harness.url("crates"), "ws-core", "0.3.0",
+        "fn main() { println!(\"{}\", ws_core::answer()); }\n");
+
+    assertEquals(0, run.exit(), run.output());
+    assertTrue(run.output().endsWith("42\n"), run.output());
   }
 
   @Test

@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** A binary crate that depends on one crate of the sandbox's registry, run with the real cargo. */
-final class DependentCrate {
+public final class DependentCrate {
 
   private DependentCrate() {
   }
 
   /** {@code cargo run} of an app whose main is {@code mainRs}, depending on {@code crate} {@code version} from the emulator at {@code cratesUrl}. */
-  static Tools.Result run(Path dir, String cratesUrl, String crate, String version, String mainRs) throws Exception {
+  public static Tools.Result run(Path dir, String cratesUrl, String crate, String version, String mainRs) throws Exception {
     Path app = dir.resolve("app");
     Files.createDirectories(app.resolve("src"));
     Files.createDirectories(app.resolve(".cargo"));

@@ -138,7 +138,19 @@ final class DockerProvider implements Provider {
       items.put(SBOM_ITEM, image.map(i -> ImageAttestations.sbom(repository(publication), ctx.release().version(), i.index())
           .get(2).digest()).orElse(null));
     }
-    return new DesiredState(ctx.release().version(), items, pointers);
+    List<String> notes = new ArrayList<>();
+    if (image.isPresent() && publication.string("image") == null) {
+      BaseImage base = base(publication);
+      if (base != null) {
+        // The image's digest depends on the base's: shown on its own line, so a moved tag is seen as the reason.
+        notes.add("base " + publication.string("base") + ": " + base.repository() + "@" + base.digest());
+      }
+      String warning = scriptWarning(publication);
+      if (!warning.isEmpty()) {
+        notes.add(warning.substring(2));
+      }
+    }
+    return new DesiredState(ctx.release().version(), items, pointers, notes);
   }
 
   @Override

@@ -137,6 +137,29 @@ class DockerBaseImageTest {
     assertTrue(!binaryOnScratch.contains("warning"), binaryOnScratch);
   }
 
+  @Test
+  void thePlanShowsTheBaseByDigestAndTheScriptWarningBeforeAnythingIsPushed() throws Exception {
+    TestArtifacts scripts = new TestArtifacts();
+    scripts.add(dir.resolve("scripts"), "contextlite-linux-amd64", "linux", "amd64", "#!/bin/sh\necho hi\n".getBytes());
+    Provider provider = new DockerProviderFactory().create(harness.context(new DockerProviderFactory(), scripts, true));
+    String alpine = client("library/alpine").manifestDigest("3.20");
+
+    List<String> onAlpine = provider.desired(onBase(scripts, "alpine:3.20")).notes();
+    List<String> onStatic = provider.desired(onBase(scripts, "distroless/static")).notes();
+    List<String> onScratch = provider.desired(onBase(scripts, "scratch")).notes();
+
+    assertEquals(List.of("base alpine:3.20: library/alpine@" + alpine), onAlpine);
+    assertTrue(alpine.startsWith("sha256:"), alpine);
+    assertEquals(2, onStatic.size(), onStatic.toString());
+    assertTrue(onStatic.get(0).startsWith("base distroless/static: library/distroless/static@sha256:")
+        || onStatic.get(0).startsWith("base distroless/static: distroless/static@sha256:"), onStatic.toString());
+    assertTrue(onStatic.get(1).startsWith("warning: contextlite is a script (#!/bin/sh) and the base image has no /bin/sh"),
+        onStatic.toString());
+    assertEquals(List.of("warning: contextlite is a script (#!/bin/sh) and the image is FROM scratch, which has no /bin/sh:"
+        + " it will not run; set 'base' to an image with a shell, such as alpine:3.20"), onScratch);
+    assertTrue(!java.nio.file.Files.readString(harness.sandbox().dir().resolve("requests.jsonl")).contains("\"write\":true"));
+  }
+
   private static String publish(Provider provider, Publication pub) throws Exception {
     return provider.publish(pub, provider.read(pub)).detail();
   }

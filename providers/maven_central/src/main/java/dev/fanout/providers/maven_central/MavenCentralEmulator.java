@@ -35,7 +35,6 @@ import java.util.zip.ZipInputStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Maven Central in the sandbox: the repository ({@code GET}/{@code HEAD /maven2/...}, with
@@ -506,15 +505,7 @@ public final class MavenCentralEmulator implements Emulator {
   }
 
   private static Element child(Element parent, String name, boolean element) {
-    if (parent == null) {
-      return null;
-    }
-    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e && name.equals(e.getLocalName())) {
-        return e;
-      }
-    }
-    return null;
+    return CentralPom.child(parent, name);
   }
 
   private static String child(Element parent, String name) {

@@ -1,12 +1,18 @@
 package dev.fanout.providers.maven_central;
 
 import dev.fanout.model.Publication;
+import dev.fanout.provider.Problem;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Schema;
 import dev.fanout.provider.Traits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** {@code maven_central "ARTIFACT" {...}}: a signed component on Maven Central through the Central Portal. */
@@ -73,6 +79,42 @@ public final class MavenCentralProviderFactory implements ProviderFactory {
   public Traits traits() {
     // The Portal says PUBLISHED minutes, sometimes hours, before repo1 serves the files.
     return Traits.immutable().withVisibility(Duration.ofMinutes(30));
+  }
+
+  /**
+   * A pom the block names (a module's, from the project's own build) is checked for what
+   * Central requires before anything runs, naming the file and each missing element, and for
+   * the block's own coordinates.
+   */
+  @Override
+  public List<Problem> validate(Publication publication, Path releaseDir) {
+    String pom = publication.string("pom");
+    if (pom == null) {
+      return List.of();
+    }
+    Path file = releaseDir.resolve(pom);
+    if (!Files.isRegularFile(file)) {
+      return List.of(new Problem("pom", "no file " + file));
+    }
+    List<Problem> out = new ArrayList<>();
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      List<String> missing = CentralPom.missing(bytes);
+      if (!missing.isEmpty()) {
+        out.add(new Problem("pom", file + " has no " + String.join(", no ", missing) + ": Maven Central refuses a pom"
+            + " without name, description, url, licenses, developers and scm (https://central.sonatype.org/publish/requirements/),"
+            + " and it checks the pom as uploaded: add them to this pom (for a module that inherits them from its parent, the"
+            + " flatten-maven-plugin writes them into the module's pom)"));
+      }
+      String coordinates = CentralPom.coordinates(bytes);
+      String block = publication.string("group") + ":" + publication.string("artifact");
+      if (publication.string("group") != null && !coordinates.equals(block)) {
+        out.add(new Problem("pom", file + " is the pom of " + coordinates + ", but the block publishes " + block));
+      }
+    } catch (IOException e) {
+      out.add(new Problem("pom", file + ": " + e.getMessage()));
+    }
+    return out;
   }
 
   @Override
