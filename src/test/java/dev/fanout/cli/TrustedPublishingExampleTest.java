@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -67,6 +68,7 @@ class TrustedPublishingExampleTest {
       assertTrue(!kinds.containsKey("sandbox-token") && !kinds.containsKey("other"), registry + ": " + kinds);
     }
     assertTrue(f.writes("github") > 0, "the GitHub release was not written");
+    signedRelease(f);
     for (String file : List.of(".fanout/journal.jsonl")) {
       String text = Files.readString(f.dir.resolve(file));
       assertTrue(!text.contains("fanout-sandbox-oidc-") && !text.contains("eyJ"), file + " holds a token");
@@ -100,5 +102,41 @@ class TrustedPublishingExampleTest {
   private static long packageWrites(FanoutRun f) {
     return f.requests().stream().filter(r -> r.get("write").asBoolean()
         && List.of("npm", "pypi", "crates").contains(r.get("registry").asText())).count();
+  }
+
+  /**
+   * The release is signed with the sandbox's key (the example's key variables are unset): gpg
+   * verifies the binary's and SHA256SUMS's signatures downloaded from the release, and the SBOM
+   * and the provenance are there too.
+   */
+  private void signedRelease(FanoutRun f) throws Exception {
+    dev.fanout.testing.Tools.require("gpg", "apt-get install gnupg");
+    Path dir = Files.createDirectories(temp.resolve("downloads"));
+    okhttp3.OkHttpClient http = new okhttp3.OkHttpClient();
+    try (dev.fanout.sandbox.Sandbox sandbox = dev.fanout.sandbox.Sandbox.start(f.sandbox, "trusted-publishing")) {
+      String base = sandbox.url("github") + "/download/Michael-A-Kuykendall/contextlite/v1.0.35/";
+      for (String name : List.of("contextlite-linux-amd64", "contextlite-linux-amd64.asc", "SHA256SUMS",
+          "SHA256SUMS.asc", "contextlite-linux-amd64.cdx.json", "contextlite-linux-amd64.intoto.jsonl")) {
+        try (okhttp3.Response r = http.newCall(new okhttp3.Request.Builder().url(base + name).build()).execute()) {
+          assertEquals(200, r.code(), base + name);
+          Files.write(dir.resolve(name), r.body().bytes());
+        }
+      }
+    }
+    Path home = Files.createDirectories(dir.resolve("gnupg"));
+    Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(dir.resolve("sandbox-key.asc"), dev.fanout.signing.EphemeralKey.sandbox().armoredPublic());
+    assertEquals(0, gpg(dir, home, "--import", "sandbox-key.asc").exit());
+    for (String name : List.of("contextlite-linux-amd64", "SHA256SUMS")) {
+      dev.fanout.testing.Tools.Result verified = gpg(dir, home, "--verify", name + ".asc", name);
+      assertEquals(0, verified.exit(), name + ": " + verified.output());
+      assertTrue(verified.output().contains("Good signature"), verified.output());
+    }
+  }
+
+  private static dev.fanout.testing.Tools.Result gpg(Path dir, Path home, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("gpg", "--homedir", home.toString(), "--batch"));
+    command.addAll(List.of(args));
+    return dev.fanout.testing.Tools.run(dir, Map.of(), command.toArray(String[]::new));
   }
 }
