@@ -97,10 +97,38 @@ public final class Applier {
       case PUBLICATION -> publisher.publish(a);
     };
     results.addAll(new Walker(graph, journal, listener, options.parallelism()).walk(toRun, step));
+    withdraw(plan, journal, listener, results);
     if (!artifacts.builtNow().isEmpty()) {
       recordBuilds(journal);
     }
     return new ApplyResult(plan.release(), plan.version(), results, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * After the publishes, the withdrawals: targets the plan withdraws from, targets just
+   * published that have a withdrawal step too, and (when the release's own version is
+   * withdrawn) targets the plan could not read. Their results replace the publish results.
+   */
+  private void withdraw(Plan plan, Journal journal, Walker.Listener listener, List<NodeResult> results) {
+    java.util.Map<Address, NodeResult> toWithdraw = new java.util.LinkedHashMap<>();
+    for (PlannedChange c : plan.changes()) {
+      NodeResult published = results.stream().filter(r -> r.address().equals(c.address())).findFirst().orElse(null);
+      if (c.action() == Action.WITHDRAW || (c.action() == Action.UNKNOWN && ownVersionWithdrawn())
+          || (c.action().writes() && c.withdraws() && published != null)) {
+        toWithdraw.put(c.address(), c.action() == Action.WITHDRAW || c.action() == Action.UNKNOWN ? null : published);
+      }
+    }
+    if (toWithdraw.isEmpty()) {
+      return;
+    }
+    var withdrawn = new Withdrawer(graph, targets, config.withdrawals(), config.release().version(), journal, options)
+        .run(plan, toWithdraw, listener);
+    results.removeIf(r -> withdrawn.containsKey(r.address()));
+    results.addAll(withdrawn.values());
+  }
+
+  private boolean ownVersionWithdrawn() {
+    return config.withdrawals().withdrawn(config.release().version());
   }
 
   /**
@@ -161,6 +189,10 @@ public final class Applier {
   private Set<Address> nodesToRun(Plan plan) {
     Set<Address> writers = new LinkedHashSet<>();
     for (PlannedChange c : plan.changes()) {
+      // A withdrawal needs no build, and a withdrawn version is never published.
+      if (c.action() == Action.WITHDRAW || (c.action() == Action.UNKNOWN && ownVersionWithdrawn())) {
+        continue;
+      }
       if (c.action().writes() || c.action() == Action.UNKNOWN) {
         writers.add(c.address());
       }
