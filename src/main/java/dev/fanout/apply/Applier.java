@@ -75,7 +75,7 @@ public final class Applier {
     Set<Address> toRun = nodesToRun(plan);
     List<NodeResult> results = new ArrayList<>();
     for (PlannedChange c : plan.changes()) {
-      if (!toRun.contains(c.address())) {
+      if (!toRun.contains(c.address()) && !withdrawnLater(c)) {
         NodeResult r = settled(c);
         results.add(r);
         journal.record(c.address(), r.status().name().toLowerCase(Locale.ROOT), r.detail());
@@ -113,9 +113,8 @@ public final class Applier {
     java.util.Map<Address, NodeResult> toWithdraw = new java.util.LinkedHashMap<>();
     for (PlannedChange c : plan.changes()) {
       NodeResult published = results.stream().filter(r -> r.address().equals(c.address())).findFirst().orElse(null);
-      if (c.action() == Action.WITHDRAW || (c.action() == Action.UNKNOWN && ownVersionWithdrawn())
-          || (c.action().writes() && c.withdraws() && published != null)) {
-        toWithdraw.put(c.address(), c.action() == Action.WITHDRAW || c.action() == Action.UNKNOWN ? null : published);
+      if (withdrawnLater(c) || (c.action().writes() && c.withdraws() && published != null)) {
+        toWithdraw.put(c.address(), withdrawnLater(c) ? null : published);
       }
     }
     if (toWithdraw.isEmpty()) {
@@ -125,6 +124,11 @@ public final class Applier {
         .run(plan, toWithdraw, listener);
     results.removeIf(r -> withdrawn.containsKey(r.address()));
     results.addAll(withdrawn.values());
+  }
+
+  /** A target whose only work is withdrawing: it ends in the withdrawal step, not as settled by the plan. */
+  private boolean withdrawnLater(PlannedChange c) {
+    return c.action() == Action.WITHDRAW || (c.action() == Action.UNKNOWN && ownVersionWithdrawn());
   }
 
   private boolean ownVersionWithdrawn() {
@@ -190,7 +194,7 @@ public final class Applier {
     Set<Address> writers = new LinkedHashSet<>();
     for (PlannedChange c : plan.changes()) {
       // A withdrawal needs no build, and a withdrawn version is never published.
-      if (c.action() == Action.WITHDRAW || (c.action() == Action.UNKNOWN && ownVersionWithdrawn())) {
+      if (withdrawnLater(c)) {
         continue;
       }
       if (c.action().writes() || c.action() == Action.UNKNOWN) {

@@ -326,7 +326,8 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
    * On the main package (the platform packages are installed by exact version through it):
    * each withdrawn version deprecated with the reason, or unpublished when asked and npm's
    * policy allows; then {@code latest} moved to the newest version not withdrawn. GitHub
-   * Packages has no deprecation: a manual step.
+   * Packages has no deprecation (its versions are deleted on the package's page): a manual
+   * step, and latest moved back all the same.
    */
   @Override
   public List<WithdrawStep> withdrawal(Publication publication, Withdrawal.All withdrawals, String releaseVersion)
@@ -370,7 +371,7 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
       }
     });
     String back = Withdrawing.newestKept(kept, withdrawals);
-    if (latest != null && withdrawals.withdrawn(latest) && flavour == NPMJS) {
+    if (latest != null && withdrawals.withdrawn(latest)) {
       steps.add(back == null
           ? WithdrawStep.manual(latest, "every version of " + main + " is withdrawn: npm keeps latest on " + latest,
               client.baseUrl() + "/" + main)
