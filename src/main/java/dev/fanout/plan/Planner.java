@@ -186,7 +186,8 @@ public final class Planner {
           + ")")), location, List.of(), t.state(), t.desired(), fingerprint, t.credentials(), t.withdrawals());
     }
     List<String> reasons = new ArrayList<>();
-    reasons.add("withdraw " + String.join(", ", withdrawn) + " on " + location);
+    reasons.add(withdrawn.isEmpty() ? "undo a withdrawal on " + location
+        : "withdraw " + String.join(", ", withdrawn) + " on " + location);
     Action action = Action.WITHDRAW;
     if (t.credentials().refuses()) {
       action = Action.BLOCKED;

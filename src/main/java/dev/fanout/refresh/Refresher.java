@@ -208,7 +208,7 @@ public final class Refresher {
     }
     List<WithdrawStep> steps = List.of();
     String withdrawalError = null;
-    if (!withdrawals.isEmpty() && state != null) {
+    if (state != null && (!withdrawals.isEmpty() || state.pointers().containsKey(RegistryState.YANKED))) {
       try {
         steps = withdrawal(target, state, withdrawals, releaseVersion);
       } catch (RegistryException e) {
