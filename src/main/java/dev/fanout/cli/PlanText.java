@@ -60,15 +60,19 @@ final class PlanText {
 
   static String summary(Plan plan) {
     Map<Action, Integer> s = plan.summary();
+    long manual = plan.changes().stream().flatMap(c -> c.withdrawals().stream()).filter(WithdrawStep::manual).count();
+    boolean withdrawing = plan.changes().stream().anyMatch(c -> !c.withdrawals().isEmpty()
+        && c.reasons().stream().anyMatch(r -> r.contains(" withdrawn on ")));
     if (!plan.hasChanges() && s.get(Action.BLOCKED) == 0 && s.get(Action.DRIFT) == 0 && s.get(Action.UNKNOWN) == 0) {
-      return "No changes. Every registry already holds " + plan.release() + " " + plan.version() + ".";
+      return withdrawing || manual > 0 ? "No changes. The withdrawals are done as far as each registry allows"
+          + (manual == 0 ? "." : "; " + manual + " manual step" + (manual == 1 ? " is" : "s are") + " listed above.")
+          : "No changes. Every registry already holds " + plan.release() + " " + plan.version() + ".";
     }
     StringBuilder out = new StringBuilder("Plan: ").append(s.get(Action.CREATE)).append(" to publish, ")
         .append(s.get(Action.UPDATE)).append(" to update, ");
     if (s.get(Action.WITHDRAW) > 0) {
       out.append(s.get(Action.WITHDRAW)).append(" to withdraw from, ");
     }
-    long manual = plan.changes().stream().flatMap(c -> c.withdrawals().stream()).filter(WithdrawStep::manual).count();
     if (manual > 0) {
       out.append(manual).append(" manual step").append(manual == 1 ? "" : "s").append(", ");
     }
