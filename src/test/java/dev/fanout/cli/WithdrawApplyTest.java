@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.providers.crates.DependentCrate;
 import dev.fanout.providers.npm.NpmCli;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
@@ -151,26 +152,9 @@ class WithdrawApplyTest {
 
     // A new cargo lockfile skips the yanked 1.0.35.
     Tools.require("cargo", "install rustup and a stable toolchain");
-    Path project = temp.resolve("uses-contextlite");
-    Files.createDirectories(project.resolve("src"));
-    Files.createDirectories(project.resolve(".cargo"));
-    Files.writeString(project.resolve("Cargo.toml"), """
-        [package]
-        name = "uses-contextlite"
-        version = "0.1.0"
-        edition = "2021"
-
-        [dependencies]
-        contextlite = { version = "1", registry = "sandbox" }
-        """);
-    Files.writeString(project.resolve("src/lib.rs"), "");
-    Files.writeString(project.resolve(".cargo/config.toml"), "[registries.sandbox]\nindex = \"sparse+"
-        + sandbox.url("crates") + "/index/\"\n");
-    Tools.Result lock = Tools.run(project, Map.of("CARGO_HOME", temp.resolve("cargo-home").toString(),
-        "CARGO_REGISTRIES_SANDBOX_TOKEN", TokenPolicy.SANDBOX_TOKEN), Tools.require("cargo", "rustup").toString(),
-        "generate-lockfile");
+    Tools.Result lock = DependentCrate.lock(temp, sandbox.url("crates"), "contextlite", "1");
     assertEquals(0, lock.exit(), lock.output());
-    String lockfile = Files.readString(project.resolve("Cargo.lock"));
+    String lockfile = Files.readString(temp.resolve("app/Cargo.lock"));
     assertTrue(lockfile.contains("name = \"contextlite\"\nversion = \"1.0.34\""), lockfile);
 
     // skopeo: latest is 1.0.34's image again, byte for byte.

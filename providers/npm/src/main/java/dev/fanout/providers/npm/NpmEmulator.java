@@ -507,6 +507,8 @@ public class NpmEmulator implements Emulator {
 
   /** Points every {@code dist.tarball} at this server's current URL, which changes with each start. */
   private void render(String name, Map<String, Object> doc) {
+    // CouchDB's revision, which npm unpublish sends back in its -rev route.
+    doc.putIfAbsent("_rev", "1-" + Integer.toHexString(name.hashCode()));
     versions(doc).forEach((v, manifest) -> {
       Map<String, Object> dist = asMap(asMap(manifest).get("dist"));
       dist.put("tarball", NpmNames.tarballUrl(ctx.baseUrl(), name, v));
