@@ -15,7 +15,11 @@ final class PlanText {
 
   static String render(Plan plan, Style style) {
     StringBuilder out = new StringBuilder();
-    out.append("Fanout will publish ").append(style.bold(Text.terminal(plan.release() + " " + plan.version())))
+    Map<Action, Integer> counts = plan.summary();
+    boolean onlyWithdrawing = counts.get(Action.CREATE) == 0 && counts.get(Action.UPDATE) == 0
+        && plan.changes().stream().anyMatch(c -> !c.withdrawals().isEmpty());
+    out.append(onlyWithdrawing ? "Fanout will withdraw what the release files withdraw; the release is " : "Fanout will publish ")
+        .append(style.bold(Text.terminal(plan.release() + " " + plan.version())))
         .append(" (version from ").append(Text.terminal(plan.versionSource())).append(").\n");
     if (plan.commit() != null) {
       out.append("From git commit ").append(Text.terminal(plan.commit())).append(".\n");
