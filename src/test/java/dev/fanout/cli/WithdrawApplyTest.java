@@ -94,6 +94,29 @@ class WithdrawApplyTest {
     try (Sandbox sandbox = Sandbox.start(f.sandbox, "empty")) {
       registriesSeeTheOlderVersion(sandbox);
     }
+
+    // The fix, 1.0.36, is published while 1.0.35 stays withdrawn: latest moves on to it.
+    String[] fix = {"--auto-approve", "--var", "version=1.0.36", "--target", "npm.contextlite", "--target",
+        "crates.contextlite"};
+    FanoutRun.Result next = f.sandboxed("apply", fix);
+    assertEquals(0, next.exit(), next.all());
+    FanoutRun.Result settledFix = f.sandboxed("plan", "--detailed-exitcode", "--var", "version=1.0.36", "--target",
+        "npm.contextlite", "--target", "crates.contextlite");
+    assertEquals(0, settledFix.exit(), settledFix.all());
+
+    // Without the block, crates.io offers 1.0.35 again.
+    Path release = f.dir.resolve("release.fanout");
+    Files.writeString(release, Files.readString(release).replaceAll("(?s)\nwithdraw \"1\\.0\\.35\" \\{.*?\\}\n", "\n"));
+    FanoutRun.Result unyank = f.sandboxed("plan", "--target", "crates.contextlite");
+    assertTrue(unyank.out().contains("+ crates.contextlite  unyank 1.0.35"), unyank.all());
+    assertEquals(0, f.sandboxed("apply", "--auto-approve", "--target", "crates.contextlite").exit());
+    assertEquals(0, f.sandboxed("plan", "--detailed-exitcode", "--target", "crates.contextlite").exit());
+    try (Sandbox sandbox = Sandbox.start(f.sandbox, "empty")) {
+      NpmCli npm = new NpmCli(temp.resolve("npm-home"), sandbox.url("npm"), null);
+      assertEquals("1.0.36", npm.run(temp, "view", "contextlite", "version").output().trim());
+      Tools.Result lock = DependentCrate.lock(temp.resolve("after"), sandbox.url("crates"), "contextlite", "=1.0.35");
+      assertEquals(0, lock.exit(), lock.output());
+    }
   }
 
   /**
