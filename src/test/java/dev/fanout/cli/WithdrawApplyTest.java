@@ -109,7 +109,12 @@ class WithdrawApplyTest {
     Files.writeString(release, Files.readString(release).replaceAll("(?s)\nwithdraw \"1\\.0\\.35\" \\{.*?\\}\n", "\n"));
     FanoutRun.Result unyank = f.sandboxed("plan", "--target", "crates.contextlite");
     assertTrue(unyank.out().contains("+ crates.contextlite  unyank 1.0.35"), unyank.all());
-    assertEquals(0, f.sandboxed("apply", "--auto-approve", "--target", "crates.contextlite").exit());
+    // Through a saved plan: its withdrawal steps survive the file.
+    Path saved = temp.resolve("unyank.plan");
+    assertEquals(0, f.sandboxed("plan", "--target", "crates.contextlite", "--out", saved.toString()).exit());
+    FanoutRun.Result applied = f.run("apply", saved.toString());
+    assertEquals(0, applied.exit(), applied.all());
+    assertTrue(applied.out().contains("unyank 1.0.35"), applied.all());
     assertEquals(0, f.sandboxed("plan", "--detailed-exitcode", "--target", "crates.contextlite").exit());
     try (Sandbox sandbox = Sandbox.start(f.sandbox, "empty")) {
       NpmCli npm = new NpmCli(temp.resolve("npm-home"), sandbox.url("npm"), null);
