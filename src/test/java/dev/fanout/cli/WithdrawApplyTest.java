@@ -74,14 +74,25 @@ class WithdrawApplyTest {
     assertEquals(7, json.path("summary").path("withdraw").asInt(), json.toString());
     assertEquals(0, json.path("summary").path("create").asInt() + json.path("summary").path("update").asInt());
 
-    int before = f.requests().size();
+    // Reverse dependency order: while the tap refuses the formula, the GitHub release its URLs
+    // point at is not touched; the other targets withdraw.
+    f.faults("[{\"registry\": \"github\", \"operation\": \"write\", \"path\": \"^/repos/contextlite/homebrew-tap/\","
+        + " \"status\": 422}]");
+    int faulted = f.requests().size();
+    FanoutRun.Result refused = f.sandboxed("apply", "--auto-approve");
+    assertEquals(1, refused.exit(), refused.all());
+    assertTrue(refused.out().contains("not withdrawn: homebrew.contextlite could not withdraw first"), refused.all());
+    assertTrue(f.requests().subList(faulted, f.requests().size()).stream().noneMatch(r -> r.path("write").asBoolean()
+        && r.path("path").asText().contains("/releases/")), "the GitHub release was changed before its formula");
+    f.faults("[]");
+
     int kills = killAfterRandomWrites(f);
     FanoutRun.Result apply = f.sandboxed("apply", "--auto-approve");
     assertEquals(0, apply.exit(), apply.all());
     assertTrue(kills > 0, "no run was killed");
     assertTrue(apply.out().contains("14/14 published, withdrawn or up to date") || apply.out().contains(
         "Nothing to publish"), apply.all());
-    assertEquals(Map.of(), repeatedWrites(f.requests().subList(before, f.requests().size())),
+    assertEquals(Map.of(), repeatedWrites(f.requests().subList(faulted, f.requests().size())),
         "after " + kills + " kills, a write was sent twice");
 
     long settled = f.writes();
