@@ -75,7 +75,7 @@ public final class Applier {
     Set<Address> toRun = nodesToRun(plan);
     List<NodeResult> results = new ArrayList<>();
     for (PlannedChange c : plan.changes()) {
-      if (!toRun.contains(c.address())) {
+      if (!toRun.contains(c.address()) && !withdrawnLater(c)) {
         NodeResult r = settled(c);
         results.add(r);
         journal.record(c.address(), r.status().name().toLowerCase(Locale.ROOT), r.detail());
@@ -97,10 +97,42 @@ public final class Applier {
       case PUBLICATION -> publisher.publish(a);
     };
     results.addAll(new Walker(graph, journal, listener, options.parallelism()).walk(toRun, step));
+    withdraw(plan, journal, listener, results);
     if (!artifacts.builtNow().isEmpty()) {
       recordBuilds(journal);
     }
     return new ApplyResult(plan.release(), plan.version(), results, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  /**
+   * After the publishes, the withdrawals: targets the plan withdraws from, targets just
+   * published that have a withdrawal step too, and (when the release's own version is
+   * withdrawn) targets the plan could not read. Their results replace the publish results.
+   */
+  private void withdraw(Plan plan, Journal journal, Walker.Listener listener, List<NodeResult> results) {
+    java.util.Map<Address, NodeResult> toWithdraw = new java.util.LinkedHashMap<>();
+    for (PlannedChange c : plan.changes()) {
+      NodeResult published = results.stream().filter(r -> r.address().equals(c.address())).findFirst().orElse(null);
+      if (withdrawnLater(c) || (c.action().writes() && c.withdraws() && published != null)) {
+        toWithdraw.put(c.address(), withdrawnLater(c) ? null : published);
+      }
+    }
+    if (toWithdraw.isEmpty()) {
+      return;
+    }
+    var withdrawn = new Withdrawer(graph, targets, config.withdrawals(), config.release().version(), journal, options)
+        .run(plan, toWithdraw, listener);
+    results.removeIf(r -> withdrawn.containsKey(r.address()));
+    results.addAll(withdrawn.values());
+  }
+
+  /** A target whose only work is withdrawing: it ends in the withdrawal step, not as settled by the plan. */
+  private boolean withdrawnLater(PlannedChange c) {
+    return c.action() == Action.WITHDRAW || (c.action() == Action.UNKNOWN && ownVersionWithdrawn());
+  }
+
+  private boolean ownVersionWithdrawn() {
+    return config.withdrawals().withdrawn(config.release().version());
   }
 
   /**
@@ -161,6 +193,10 @@ public final class Applier {
   private Set<Address> nodesToRun(Plan plan) {
     Set<Address> writers = new LinkedHashSet<>();
     for (PlannedChange c : plan.changes()) {
+      // A withdrawal needs no build, and a withdrawn version is never published.
+      if (withdrawnLater(c)) {
+        continue;
+      }
       if (c.action().writes() || c.action() == Action.UNKNOWN) {
         writers.add(c.address());
       }

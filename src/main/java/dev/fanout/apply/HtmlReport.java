@@ -232,7 +232,7 @@ public final class HtmlReport {
       return "other";
     }
     return switch (n.status()) {
-      case PUBLISHED, DONE -> "published";
+      case PUBLISHED, DONE, WITHDRAWN -> "published";
       case UP_TO_DATE -> "up_to_date";
       case FAILED -> "failed";
       case BLOCKED -> "blocked";

@@ -23,7 +23,8 @@ public final class Report {
     List<NodeResult> targets = r.targets();
     long ok = targets.stream().filter(n -> n.status().ok()).count();
     int pct = targets.isEmpty() ? 100 : (int) Math.round(100.0 * ok / targets.size());
-    return ok + "/" + targets.size() + " published or up to date (" + pct + "%)";
+    return ok + "/" + targets.size() + " published" + (targets.stream().anyMatch(n -> n.status() == Status.WITHDRAWN)
+        ? ", withdrawn" : "") + " or up to date (" + pct + "%)";
   }
 
   public static String text(ApplyResult r) {

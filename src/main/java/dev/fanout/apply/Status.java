@@ -6,6 +6,8 @@ public enum Status {
   DONE,
   /** The registry did not hold the release, and now does: written and verified. */
   PUBLISHED,
+  /** A withdrawn version: every step the registry allows was carried out and verified (manual ones are in the detail). */
+  WITHDRAWN,
   /** The registry already held the release as it would be published: nothing written. */
   UP_TO_DATE,
   /** The registry holds the version with other content and cannot be overwritten: a person must decide. */
@@ -16,6 +18,6 @@ public enum Status {
   BLOCKED;
 
   public boolean ok() {
-    return this == DONE || this == PUBLISHED || this == UP_TO_DATE;
+    return this == DONE || this == PUBLISHED || this == UP_TO_DATE || this == WITHDRAWN;
   }
 }

@@ -232,7 +232,7 @@ final class ApplyCommand implements Callable<Integer> {
     ApplyResult result;
     try (StillWaiting waiting = new StillWaiting(run.progressInterval(),
         a -> engine.targets().get(a).location(), this::line)) {
-      result = engine.apply(plan, listener(engine, plan.changes().size(), waiting), options());
+      result = engine.apply(plan, listener(engine, plan, waiting), options());
     }
     if (run.json) {
       event(Map.of("type", "summary", "success_rate", Report.successLine(result), "ok", result.success()));
@@ -255,7 +255,8 @@ final class ApplyCommand implements Callable<Integer> {
     return result.success() ? ExitCode.OK : ExitCode.ERROR;
   }
 
-  private Walker.Listener listener(Engine engine, int targets, StillWaiting waiting) {
+  private Walker.Listener listener(Engine engine, Plan plan, StillWaiting waiting) {
+    int targets = plan.changes().size();
     java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
     long started = System.nanoTime();
     return new Walker.Listener() {
@@ -264,7 +265,9 @@ final class ApplyCommand implements Callable<Integer> {
         if (run.json) {
           event(Map.of("type", "apply_progress", "address", node.toString(), "state", "started"));
         } else if (engine.graph().kind(node) == dev.fanout.graph.ReleaseGraph.Kind.PUBLICATION) {
-          line(prefix(done.get()) + Text.terminal(node.toString()) + ": publishing...");
+          PlannedChange c = plan.change(node);
+          boolean withdrawing = c != null && c.action() == dev.fanout.plan.Action.WITHDRAW;
+          line(prefix(done.get()) + Text.terminal(node.toString()) + (withdrawing ? ": withdrawing..." : ": publishing..."));
           waiting.started(node);
         }
       }

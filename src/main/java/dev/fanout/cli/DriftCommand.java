@@ -92,6 +92,11 @@ final class DriftCommand implements Callable<Integer> {
     }
     out.append('\n');
     if (r.findings().isEmpty()) {
+      if (r.rows().stream().anyMatch(row -> row.status().contains("withdrawn"))) {
+        out.append(style.green("No drift.")).append(" ").append(r.version()).append(" is withdrawn as far as each"
+            + " registry allows, and the targets agree with each other.\n");
+        return out.toString();
+      }
       out.append(style.green("No drift.")).append(" Every target holds ").append(r.version())
           .append(" as released, and they agree with each other.\n");
       return out.toString();

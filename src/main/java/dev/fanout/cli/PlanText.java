@@ -5,6 +5,7 @@ import dev.fanout.plan.Action;
 import dev.fanout.plan.Plan;
 import dev.fanout.plan.PlannedChange;
 import java.util.List;
+import dev.fanout.provider.WithdrawStep;
 import java.util.Map;
 
 /** The plan for people, in Terraform's manner: a legend, one entry per target with why, a summary. */
@@ -15,12 +16,17 @@ final class PlanText {
 
   static String render(Plan plan, Style style) {
     StringBuilder out = new StringBuilder();
-    out.append("Fanout will publish ").append(style.bold(Text.terminal(plan.release() + " " + plan.version())))
+    Map<Action, Integer> counts = plan.summary();
+    boolean onlyWithdrawing = counts.get(Action.CREATE) == 0 && counts.get(Action.UPDATE) == 0
+        && plan.changes().stream().anyMatch(c -> !c.withdrawals().isEmpty());
+    out.append(onlyWithdrawing ? "Fanout will withdraw what the release files withdraw; the release is " : "Fanout will publish ")
+        .append(style.bold(Text.terminal(plan.release() + " " + plan.version())))
         .append(" (version from ").append(Text.terminal(plan.versionSource())).append(").\n");
     if (plan.commit() != null) {
       out.append("From git commit ").append(Text.terminal(plan.commit())).append(".\n");
     }
     out.append("Symbols: ").append(style.green("+")).append(" publish  ").append(style.yellow("~")).append(" update  ")
+        .append(style.red("-")).append(" withdraw  ")
         .append("= up to date  ").append(style.red("x")).append(" drift  ").append(style.red("!")).append(" blocked  ")
         .append("? unknown\n\n");
     for (String w : plan.warnings()) {
@@ -28,6 +34,14 @@ final class PlanText {
     }
     int width = plan.changes().stream().mapToInt(c -> c.address().toString().length()).max().orElse(10);
     for (PlannedChange c : plan.changes()) {
+      if (!c.withdrawals().isEmpty() && (c.action() == Action.WITHDRAW || c.action() == Action.NO_OP)) {
+        // Withdrawing is said step by step, each with its own symbol, as the registry will see it.
+        for (WithdrawStep w : c.withdrawals()) {
+          out.append("  ").append(colour(style, w)).append(' ').append(pad(Text.terminal(c.address().toString()), width))
+              .append("  ").append(Text.terminal(w.describe())).append('\n');
+        }
+        continue;
+      }
       String symbol = colour(style, c.action(), c.action().symbol());
       out.append("  ").append(symbol).append(' ')
           .append(pad(Text.terminal(c.address().toString()), width)).append("  ")
@@ -45,6 +59,9 @@ final class PlanText {
             .append(i.before() == null ? after : Text.terminal(i.before()) + " -> " + after).append('\n');
       }
       notes.forEach(n -> note(out, style, n));
+      for (WithdrawStep w : c.withdrawals()) {
+        out.append("      ").append(colour(style, w)).append(' ').append(Text.terminal(w.describe())).append('\n');
+      }
     }
     out.append('\n').append(summary(plan)).append('\n');
     return out.toString();
@@ -57,11 +74,23 @@ final class PlanText {
 
   static String summary(Plan plan) {
     Map<Action, Integer> s = plan.summary();
+    long manual = plan.changes().stream().flatMap(c -> c.withdrawals().stream()).filter(WithdrawStep::manual).count();
+    boolean withdrawing = plan.changes().stream().anyMatch(c -> !c.withdrawals().isEmpty()
+        && c.reasons().stream().anyMatch(r -> r.contains(" withdrawn on ")));
     if (!plan.hasChanges() && s.get(Action.BLOCKED) == 0 && s.get(Action.DRIFT) == 0 && s.get(Action.UNKNOWN) == 0) {
-      return "No changes. Every registry already holds " + plan.release() + " " + plan.version() + ".";
+      return withdrawing || manual > 0 ? "No changes. The withdrawals are done as far as each registry allows"
+          + (manual == 0 ? "." : "; " + manual + " manual step" + (manual == 1 ? " is" : "s are") + " listed above.")
+          : "No changes. Every registry already holds " + plan.release() + " " + plan.version() + ".";
     }
     StringBuilder out = new StringBuilder("Plan: ").append(s.get(Action.CREATE)).append(" to publish, ")
-        .append(s.get(Action.UPDATE)).append(" to update, ").append(s.get(Action.NO_OP)).append(" up to date, ");
+        .append(s.get(Action.UPDATE)).append(" to update, ");
+    if (s.get(Action.WITHDRAW) > 0) {
+      out.append(s.get(Action.WITHDRAW)).append(" to withdraw from, ");
+    }
+    if (manual > 0) {
+      out.append(manual).append(" manual step").append(manual == 1 ? "" : "s").append(", ");
+    }
+    out.append(s.get(Action.NO_OP)).append(" up to date, ");
     if (s.get(Action.DRIFT) > 0) {
       out.append(s.get(Action.DRIFT)).append(" drifted, ");
     }
@@ -69,6 +98,14 @@ final class PlanText {
       out.append(s.get(Action.UNKNOWN)).append(" unknown, ");
     }
     return out.append(s.get(Action.BLOCKED)).append(" blocked.").toString();
+  }
+
+  private static String colour(Style style, WithdrawStep w) {
+    return switch (w.kind().symbol()) {
+      case "+" -> style.green(w.kind().symbol());
+      case "~" -> style.yellow(w.kind().symbol());
+      default -> style.red(w.kind().symbol());
+    };
   }
 
   private static String colour(Style style, Action a, String text) {

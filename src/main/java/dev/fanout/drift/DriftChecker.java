@@ -52,7 +52,12 @@ public final class DriftChecker {
   }
 
   private boolean isReleaseVersion() {
-    return version.equals(config.release().version());
+    return version.equals(config.release().version()) && !withdrawn(version);
+  }
+
+  /** A withdrawn version is expected deprecated, yanked or absent: never lag, never missing. */
+  private boolean withdrawn(String v) {
+    return config.withdrawals().withdrawn(v);
   }
 
   public DriftReport check(Snapshot snapshot) {
@@ -64,8 +69,8 @@ public final class DriftChecker {
       if (t.state() != null) {
         String newest = newest(t.state());
         latest.put(t.address(), newest);
-        t.state().versions().stream().filter(Versions::isVersion).forEach(allVersions::add);
-        if (Versions.isVersion(t.state().currentVersion())) {
+        t.state().versions().stream().filter(Versions::isVersion).filter(v -> !withdrawn(v)).forEach(allVersions::add);
+        if (Versions.isVersion(t.state().currentVersion()) && !withdrawn(t.state().currentVersion())) {
           allVersions.add(t.state().currentVersion());
         }
       }
@@ -90,7 +95,18 @@ public final class DriftChecker {
       boolean holds = s.holds(version);
       String status = "in agreement";
       String staysAt = Backport.latestStaysAt(version, s, latestRequested);
-      if (!holds && target.traits().mutable() && staysAt != null) {
+      if (t.withdrawalPending() || t.withdrawalError() != null) {
+        status = "withdrawal pending";
+        findings.add(t.withdrawalError() != null
+            ? new DriftReport.Finding(DriftReport.Kind.UNREADABLE, a, "cannot read what withdrawing means on " + location,
+                null, null, t.withdrawalError())
+            : new DriftReport.Finding(DriftReport.Kind.WITHDRAWAL_PENDING, a, "a withdrawn version is still offered on "
+                + location, "withdrawn", String.join("; ", t.withdrawals().stream().filter(w -> !w.manual())
+                    .map(dev.fanout.provider.WithdrawStep::describe).toList()) + " still to do",
+                "run fanout apply to withdraw it"));
+      } else if (withdrawn(version)) {
+        status = holds ? "withdrawn" : "absent (withdrawn)";
+      } else if (!holds && target.traits().mutable() && staysAt != null) {
         // A backport leaves a formula or manifest at the newer version: that is no lag.
         status = "backport: stays at " + staysAt;
       } else if (!holds) {
@@ -132,10 +148,10 @@ public final class DriftChecker {
         new ArrayList<>(allVersions.descendingSet()));
   }
 
-  private static String newest(RegistryState s) {
+  private String newest(RegistryState s) {
     TreeSet<String> v = new TreeSet<>(Versions.ORDER);
-    s.versions().stream().filter(Versions::isVersion).forEach(v::add);
-    if (Versions.isVersion(s.currentVersion())) {
+    s.versions().stream().filter(Versions::isVersion).filter(x -> !withdrawn(x)).forEach(v::add);
+    if (Versions.isVersion(s.currentVersion()) && !withdrawn(s.currentVersion())) {
       v.add(s.currentVersion());
     }
     return v.isEmpty() ? null : v.last();

@@ -35,6 +35,8 @@ public record DriftReport(String release, String version, String newest, List<Ro
     POINTER,
     /** A URL in a manifest does not answer. */
     BROKEN_URL,
+    /** A version the release withdraws is still offered (not deprecated, yanked or removed, or a pointer still on it). */
+    WITHDRAWAL_PENDING,
     /** The registry could not be read. */
     UNREADABLE
   }

@@ -70,9 +70,21 @@ final class BlockChecks {
       .exactlyOne("sources", "archive")
       .build();
 
+  /** The block type that withdraws a version; it is named by the version, not a name, and nothing refers to it. */
+  static final String WITHDRAW_TYPE = "withdraw";
+  static final Schema WITHDRAW = Schema.builder()
+      .required("reason", Schema.Type.STRING, "why the version is withdrawn, as users will read it (npm's deprecation"
+          + " message, the GitHub release's title); say what to use instead")
+      .optional("unpublish", Schema.Type.BOOL, "remove the version where the registry allows it (npm: within 72 hours,"
+          + " or no dependents and few downloads) instead of only deprecating it (default false)")
+      .optional("delete_tags", Schema.Type.BOOL, "delete the version's own image tag where the registry allows"
+          + " deleting (default false: the tag stays, only latest and the other moving tags go back)")
+      .build();
+
   private final Providers providers;
   private final List<Diagnostic> diagnostics;
   private final Map<String, Declaration> declarations = new LinkedHashMap<>();
+  private final Map<String, Ast.Block> withdrawals = new LinkedHashMap<>();
 
   BlockChecks(Providers providers, List<Diagnostic> diagnostics) {
     this.providers = providers;
@@ -82,6 +94,7 @@ final class BlockChecks {
   /** Every declaration of the files by key, in file order; what is malformed is reported and left out. */
   Map<String, Declaration> declarations(List<Ast.File> parsed) {
     Set<String> types = new TreeSet<>(BlockKind.coreBlocks());
+    types.add(WITHDRAW_TYPE);
     types.addAll(providers.all().keySet());
     for (Ast.File file : parsed) {
       for (Ast.Attribute a : file.attributes()) {
@@ -100,7 +113,7 @@ final class BlockChecks {
     if (!types.contains(type)) {
       String hint = Names.didYouMean(type, types);
       diagnostics.add(Diagnostic.error("Unknown block type \"" + type + "\"",
-          (hint.isEmpty() ? "Blocks are release, variable, locals, build, artifact, provider, or a publication: "
+          (hint.isEmpty() ? "Blocks are release, variable, locals, build, artifact, provider, withdraw, or a publication: "
               + String.join(", ", providers.all().keySet()) + "." : hint.trim()), b.typeRange()));
       return;
     }
@@ -109,6 +122,10 @@ final class BlockChecks {
           "Blocks do not nest here; use an attribute: " + nested.type() + " = { ... }.", nested.typeRange()));
     }
     duplicateAttributes(b);
+    if (type.equals(WITHDRAW_TYPE)) {
+      withdraw(b);
+      return;
+    }
     BlockKind kind = BlockKind.of(type);
     if (kind == BlockKind.LOCAL) {
       if (!b.labels().isEmpty()) {
@@ -147,6 +164,34 @@ final class BlockChecks {
     Declaration declaration = new Declaration(kind.key(type, name), kind, type, b, null);
     add(declaration, b.range(), type + " \"" + name + "\"");
     checkAttributes(b, schemaOf(declaration), type);
+  }
+
+  /** The {@code withdraw} blocks by version, in file order; each checked against {@link #WITHDRAW}. */
+  Map<String, Ast.Block> withdrawals() {
+    return withdrawals;
+  }
+
+  private void withdraw(Ast.Block b) {
+    if (b.labels().size() != 1) {
+      diagnostics.add(Diagnostic.error((b.labels().isEmpty() ? "Missing version for " : "Too many labels for ")
+          + "withdraw block", "Write: withdraw \"1.0.35\" { reason = \"...\" }: the label is the version withdrawn.",
+          b.typeRange()));
+      return;
+    }
+    String version = b.label(0);
+    if (!version.matches(Evaluation.VERSION_SHAPE)) {
+      diagnostics.add(Diagnostic.error("Invalid version \"" + version + "\" to withdraw",
+          "A version starts with a digit and holds letters and digits joined by single . + _ - (such as 1.0.35)."
+              + (version.startsWith("v") ? " Did you mean \"" + version.substring(1) + "\"?" : ""), b.typeRange()));
+      return;
+    }
+    Ast.Block first = withdrawals.putIfAbsent(version, b);
+    if (first != null) {
+      diagnostics.add(Diagnostic.error("Version " + version + " is withdrawn twice",
+          "It is already withdrawn at " + first.range() + "; keep one withdraw block per version.", b.typeRange()));
+      return;
+    }
+    checkAttributes(b, WITHDRAW, WITHDRAW_TYPE);
   }
 
   private void add(Declaration d, SourceRange range, String what) {

@@ -4,6 +4,7 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Config;
 import dev.fanout.model.Edge;
 import dev.fanout.model.Release;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Providers;
@@ -225,6 +226,13 @@ public final class ConfigLoader {
       values.keepFailedVisible(d);
     }
     instances.neededPublications(dir);
+    List<Withdrawal> withdrawals = new ArrayList<>();
+    for (Ast.Block w : blocks.withdrawals().values()) {
+      Withdrawal value = values.withdrawal(w);
+      if (value != null) {
+        withdrawals.add(value);
+      }
+    }
     Release release = values.release();
     if (release == null && declarations.values().stream().noneMatch(d -> d.kind() == BlockKind.RELEASE)
         && !parsed.isEmpty() && !hasErrors()) {
@@ -246,7 +254,7 @@ public final class ConfigLoader {
       return disabled.contains(e.from()) || disabled.contains(e.to());
     });
     return new Config(dir, files, release, instances.builds(), instances.artifacts(), instances.publications(),
-        dedupe(edges), hash(values.variables()));
+        dedupe(edges), hash(values.variables()), new Withdrawal.All(withdrawals));
   }
 
   private static List<Edge> dedupe(List<Edge> all) {

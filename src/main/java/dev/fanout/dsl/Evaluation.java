@@ -22,6 +22,12 @@ import java.util.TreeSet;
  */
 final class Evaluation {
 
+  /**
+   * Every registry takes this shape (semver, PEP 440, OCI tags): a digit first, then runs of
+   * letters and digits joined by single separators.
+   */
+  static final String VERSION_SHAPE = "[0-9][0-9A-Za-z]*([.+_-][0-9A-Za-z]+)*";
+
   private final Providers providers;
   private final BlockChecks blocks;
   private final ValueChecks checks;
@@ -238,9 +244,7 @@ final class Evaluation {
       }
       return;
     }
-    // Every registry takes this shape (semver, PEP 440, OCI tags): a digit first, then
-    // runs of letters and digits joined by single separators.
-    if (!v.matches("[0-9][0-9A-Za-z]*([.+_-][0-9A-Za-z]+)*")) {
+    if (!v.matches(VERSION_SHAPE)) {
       diagnostics.add(Diagnostic.error("Invalid version \"" + v + "\"",
           "A version starts with a digit and holds letters and digits joined by single . + _ - (such as 1.0.35 or 2.0.0-rc.1)."
           + (v.startsWith("v") ? " Did you mean to strip the \"v\"? trimprefix(git_tag(), \"v\")" : ""),
@@ -253,6 +257,25 @@ final class Evaluation {
         str(attrs.get("license")), extra);
     releaseValue.put("name", b.label(0));
     releaseValue.putAll(attrs);
+  }
+
+  /** A {@code withdraw} block's values, or null when one failed (reported). */
+  dev.fanout.model.Withdrawal withdrawal(Ast.Block b) {
+    Map<String, Object> attrs = attributes(new Evaluator(functions), b, scope());
+    if (attrs.containsValue(Evaluator.Failed.VALUE) || !checks.types(b, BlockChecks.WITHDRAW, attrs)) {
+      return null;
+    }
+    Object reason = attrs.get("reason");
+    if (!(reason instanceof String r) || r.isBlank()) {
+      if (b.attribute("reason") != null) {
+        diagnostics.add(Diagnostic.error("The reason must be a non-empty string",
+            "Users read it (npm shows it on install): say what is wrong and what to use instead.",
+            b.attribute("reason").value().range()));
+      }
+      return null;
+    }
+    return new dev.fanout.model.Withdrawal(b.label(0), r.strip(), Boolean.TRUE.equals(attrs.get("unpublish")),
+        Boolean.TRUE.equals(attrs.get("delete_tags")), b.range().toString());
   }
 
   /** How the version is found, for the plan's first line: literal, variable NAME, git tag, file, expression. */

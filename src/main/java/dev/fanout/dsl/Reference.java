@@ -41,6 +41,10 @@ public final class Reference {
     CORE.put("locals", "Named values computed once and used as local.NAME. Takes any attributes.");
     CORE.put("build", "A command that makes files (binaries, packages) before they are published; run by apply "
         + "and by fanout build.");
+    CORE.put("withdraw", "A bad version to take back from every registry, as far as each allows: npm deprecates it and "
+        + "moves latest back, crates.io yanks it, moving image tags go back to the previous version, manifests are "
+        + "written again at the previous version; what a registry cannot do is a manual step with its URL. Labelled by "
+        + "the version; one per version.");
     CORE.put("artifact", "A file to publish: where it comes from (a build's output or a path), and its os and arch.");
   }
 
@@ -76,12 +80,16 @@ public final class Reference {
         case "variable" -> BlockChecks.VARIABLE;
         case "build" -> BlockChecks.BUILD;
         case "artifact" -> BlockChecks.ARTIFACT;
+        case "withdraw" -> BlockChecks.WITHDRAW;
         default -> Schema.builder().build();
       };
-      String usage = type.equals("locals") ? "locals { NAME = VALUE ... }" : type + " \"NAME\" { ... }";
+      String usage = type.equals("locals") ? "locals { NAME = VALUE ... }"
+          : type.equals("withdraw") ? "withdraw \"VERSION\" { reason = \"...\" }" : type + " \"NAME\" { ... }";
       Optional<Ast.Block> found = exampleBlocks.stream().filter(b -> b.type().equals(type)).findFirst();
       pages.add(new Page(type, Kind.CORE, usage, core.getValue(), schema, List.of(),
-          found.map(textOf::get).orElse(made(type, "example", schema)), found.map(sourceOf::get).orElse(null)));
+          found.map(textOf::get).orElse(type.equals("withdraw")
+              ? "withdraw \"1.0.35\" {\n  reason = \"corrupts the index on upgrade; use 1.0.36\"\n}"
+              : made(type, "example", schema)), found.map(sourceOf::get).orElse(null)));
     }
 
     Map<String, List<ProviderFactory>> bySettings = new TreeMap<>();

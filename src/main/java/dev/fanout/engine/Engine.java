@@ -210,12 +210,12 @@ public final class Engine implements AutoCloseable {
 
   /** What the scope's registries hold, whether the credentials can write, and what the release would publish. */
   public Snapshot refresh(Set<Address> scope, IntConsumer progress) throws InterruptedException {
-    return new Refresher(targets, parallelism, acknowledged()).refresh(scope, progress);
+    return refresher().refresh(scope, progress);
   }
 
   /** Reads the scope's registries and plans it; {@code listener} hears each target start, end and retry. */
   public Plan plan(Set<Address> scope, boolean partial, Refresher.Listener listener) throws InterruptedException {
-    return plan(new Refresher(targets, parallelism, acknowledged()).refresh(scope, listener), scope, partial);
+    return plan(refresher().refresh(scope, listener), scope, partial);
   }
 
   /** The plan for a snapshot already read. */
@@ -290,7 +290,7 @@ public final class Engine implements AutoCloseable {
             + " is no longer up to date (" + stale + "); apply would build other bytes. Make a new plan.");
       }
     }
-    Refresher refresher = new Refresher(targets, parallelism, acknowledged());
+    Refresher refresher = refresher();
     for (PlannedChange c : saved.changes()) {
       if (!config.publications().containsKey(c.address())) {
         throw new StalePlanException("Saved plan is stale: " + c.address() + " is no longer in the release.");
@@ -364,6 +364,12 @@ public final class Engine implements AutoCloseable {
       journal.record(null, "apply_end", hasWork(plan) ? Report.successLine(result) : "nothing to publish");
       return result;
     }
+  }
+
+  /** A refresh of this release's targets, reading what its withdrawals still mean in each registry too. */
+  private Refresher refresher() {
+    return new Refresher(targets, parallelism, acknowledged()).withdrawing(config.withdrawals(),
+        config.release().version());
   }
 
   /** Do the scope's registries still serve the release, and agree with each other? Writes nothing. */

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param dir the folder the release files are in; relative paths resolve against it
  * @param files the release files read, in order
  * @param hash a digest of the files and the variables' values; a saved plan records it
+ * @param withdrawals the versions the release files withdraw ({@code withdraw} blocks)
  */
 public record Config(Path dir, List<Path> files, Release release, Map<Address, BuildStep> builds,
-    Map<Address, Artifact> artifacts, Map<Address, Publication> publications, List<Edge> edges, String hash) {
+    Map<Address, Artifact> artifacts, Map<Address, Publication> publications, List<Edge> edges, String hash,
+    Withdrawal.All withdrawals) {
 
   public Config {
     files = List.copyOf(files);
@@ -23,5 +25,6 @@ public record Config(Path dir, List<Path> files, Release release, Map<Address, B
     artifacts = Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
     publications = Collections.unmodifiableMap(new LinkedHashMap<>(publications));
     edges = List.copyOf(edges);
+    withdrawals = withdrawals == null ? Withdrawal.All.NONE : withdrawals;
   }
 }

@@ -11,6 +11,11 @@ public enum Action {
    * or incomplete: apply brings it up to the release.
    */
   UPDATE("~", "update"),
+  /**
+   * The release withdraws a version the registry still offers: apply deprecates, yanks, moves
+   * pointers back or rewrites manifests, each step in {@link PlannedChange#withdrawals()}.
+   */
+  WITHDRAW("-", "withdraw"),
   /** The registry already holds this release as it would be published: nothing to do. */
   NO_OP("=", "up to date"),
   /**
@@ -41,7 +46,7 @@ public enum Action {
 
   /** Whether apply will write for this action. */
   public boolean writes() {
-    return this == CREATE || this == UPDATE;
+    return this == CREATE || this == UPDATE || this == WITHDRAW;
   }
 
   public String jsonName() {

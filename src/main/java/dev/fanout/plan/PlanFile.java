@@ -117,6 +117,13 @@ public final class PlanFile {
     return sealed;
   }
 
+  private static List<dev.fanout.provider.WithdrawStep> withdrawals(List<Map<String, Object>> saved) {
+    return saved.stream().map(w -> new dev.fanout.provider.WithdrawStep(
+        dev.fanout.provider.WithdrawStep.Kind.valueOf(((String) w.get("kind")).replace('-', '_').toUpperCase(
+            java.util.Locale.ROOT)), (String) w.get("subject"), (String) w.get("from"), (String) w.get("to"),
+        (String) w.get("detail"), (String) w.get("url"))).toList();
+  }
+
   @SuppressWarnings("unchecked")
   private static Plan fromDocument(Map<String, Object> doc) {
     List<PlannedChange> changes = new ArrayList<>();
@@ -130,7 +137,8 @@ public final class PlanFile {
           action((String) c.get("action")), (List<String>) c.get("reasons"), location, items,
           registryState((Map<String, Object>) c.get("before"), location),
           desiredState((Map<String, Object>) c.get("after")), (String) c.get("fingerprint"),
-          credentials((String) c.get("credential_status"), (String) c.get("credential_detail"))));
+          credentials((String) c.get("credential_status"), (String) c.get("credential_detail")),
+          withdrawals((List<Map<String, Object>>) c.getOrDefault("withdrawals", List.of()))));
     }
     return new Plan((String) doc.get("release"), (String) doc.get("version"), (String) doc.get("version_source"),
         (String) doc.get("config_hash"), (String) doc.get("config_path"), changes,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +65,9 @@ public final class PlanJson {
         items.add(im);
       }
       m.put("items", items);
+      if (!c.withdrawals().isEmpty()) {
+        m.put("withdrawals", c.withdrawals().stream().map(PlanJson::withdrawal).toList());
+      }
       m.put("before", before(c.before()));
       m.put("after", after(c.after()));
       if (forFile) {
@@ -77,6 +81,18 @@ public final class PlanJson {
     plan.summary().forEach((a, n) -> summary.put(a.jsonName().replace('-', '_'), n));
     doc.put("summary", summary);
     return doc;
+  }
+
+  static Map<String, Object> withdrawal(WithdrawStep w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", w.kind().word());
+    m.put("subject", w.subject());
+    m.put("from", w.from());
+    m.put("to", w.to());
+    m.put("detail", w.detail());
+    m.put("url", w.url());
+    m.put("text", w.describe());
+    return m;
   }
 
   /** What a registry holds, as the plan shows it; empty when it could not be read. */

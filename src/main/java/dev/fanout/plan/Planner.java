@@ -122,6 +122,9 @@ public final class Planner {
       return new PlannedChange(a, target.type(), Action.UNKNOWN, List.of("cannot read " + location + ": " + t.readError()),
           location, List.of(), null, t.desired(), fingerprint, credentials);
     }
+    if (config.withdrawals().withdrawn(config.release().version())) {
+      return withdrawal(target, t, fingerprint);
+    }
     if (t.desired() == null) {
       return new PlannedChange(a, target.type(), Action.BLOCKED,
           List.of("cannot build what " + a + " would publish: " + t.desiredError()), location, List.of(), t.state(),
@@ -152,11 +155,49 @@ public final class Planner {
         reasons.add("credentials could not be checked: " + credentials.detail());
       }
     }
+    if (action == Action.NO_OP && t.withdrawalPending()) {
+      return withdrawal(target, t, fingerprint);
+    }
+    if (t.withdrawalError() != null) {
+      reasons.add("cannot read what withdrawing means on " + location + ": " + t.withdrawalError());
+    }
     if (credentials != null && credentials.named() && credentials.status() == CredentialCheck.Status.OK) {
       reasons.add(credentials.detail());
     }
     return new PlannedChange(a, target.type(), action, reasons, location, v.items(), t.state(), t.desired(),
-        fingerprint, credentials);
+        fingerprint, credentials, t.withdrawals());
+  }
+
+  /**
+   * A target with nothing to publish and withdrawal steps (or the release's own version
+   * withdrawn, which is then never published): the steps are the change. Builds and artifacts
+   * do not matter; credentials do.
+   */
+  private PlannedChange withdrawal(Target target, TargetState t, String fingerprint) {
+    Address a = target.address();
+    String location = target.location();
+    if (t.withdrawalError() != null) {
+      return new PlannedChange(a, target.type(), Action.UNKNOWN, List.of("cannot read what withdrawing means on "
+          + location + ": " + t.withdrawalError()), location, List.of(), t.state(), t.desired(), fingerprint,
+          t.credentials(), t.withdrawals());
+    }
+    List<String> withdrawn = config.withdrawals().list().stream().map(w -> w.version()).toList();
+    if (!t.withdrawalPending()) {
+      long manual = t.withdrawals().size();
+      return new PlannedChange(a, target.type(), Action.NO_OP, List.of(String.join(", ", withdrawn) + " withdrawn on "
+          + location + (manual == 0 ? "" : " as far as it allows (" + manual + " manual step" + (manual == 1 ? "" : "s")
+          + ")")), location, List.of(), t.state(), t.desired(), fingerprint, t.credentials(), t.withdrawals());
+    }
+    List<String> reasons = new ArrayList<>();
+    reasons.add(withdrawn.isEmpty() ? "undo a withdrawal on " + location
+        : "withdraw " + String.join(", ", withdrawn) + " on " + location);
+    Action action = Action.WITHDRAW;
+    if (t.credentials().refuses()) {
+      action = Action.BLOCKED;
+      reasons.add(0, "blocked: " + target.type() + " credentials: " + t.credentials().detail());
+    }
+    return new PlannedChange(a, target.type(), action, reasons, location, List.of(), t.state(), t.desired(),
+        fingerprint, t.credentials(), t.withdrawals());
   }
 
   /** The first dependency (direct or not) that is blocked or drifted, with why. */

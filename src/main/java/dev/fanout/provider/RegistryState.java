@@ -25,6 +25,13 @@ import java.util.TreeMap;
 public record RegistryState(boolean packageExists, List<String> versions, String currentVersion,
     Map<String, String> items, Map<String, String> pointers, String inProgress, String location, String refusal) {
 
+  /**
+   * A pointer a provider sets when the registry holds the release's own version yanked or
+   * otherwise withdrawn: refresh then asks it what undoing that means, even when no
+   * {@code withdraw} block is left.
+   */
+  public static final String YANKED = "yanked";
+
   public RegistryState {
     versions = List.copyOf(versions);
     items = java.util.Collections.unmodifiableMap(new TreeMap<>(items));

@@ -1,5 +1,9 @@
 package dev.fanout.refresh;
 
+import dev.fanout.model.Withdrawal;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+
 import dev.fanout.http.Http;
 import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
@@ -37,6 +41,8 @@ public final class Refresher {
   private final Targets targets;
   private final int parallelism;
   private final Acknowledgements acknowledged;
+  private Withdrawal.All withdrawals = Withdrawal.All.NONE;
+  private String releaseVersion;
   /**
    * Credential checks of {@link Traits.CredentialScope#ACCOUNT} registries, by type and
    * settings: repeating the same whoami for every package was 2 of every 3 requests to npm.
@@ -55,6 +61,32 @@ public final class Refresher {
     this.targets = targets;
     this.parallelism = parallelism;
     this.acknowledged = acknowledged;
+  }
+
+  /** Reads too what withdrawing these versions still means in each registry. */
+  public Refresher withdrawing(Withdrawal.All all, String releaseVersion) {
+    this.withdrawals = all;
+    this.releaseVersion = releaseVersion;
+    return this;
+  }
+
+  /**
+   * What withdrawing still means for one target: the provider's steps, or for a provider that
+   * cannot withdraw, a manual step per withdrawn version its registry holds.
+   */
+  public static List<WithdrawStep> withdrawal(Target target, RegistryState state, Withdrawal.All all,
+      String releaseVersion) throws RegistryException {
+    if (target.provider() instanceof Withdrawing w) {
+      return w.withdrawal(target.publication(), all, releaseVersion);
+    }
+    List<WithdrawStep> steps = new ArrayList<>();
+    for (Withdrawal v : all.list()) {
+      if (state != null && state.holds(v.version())) {
+        steps.add(WithdrawStep.manual(v.version(), "Fanout cannot withdraw from " + target.type() + " yet: withdraw "
+            + v.version() + " by hand (" + v.reason() + ")", target.location()));
+      }
+    }
+    return steps;
   }
 
   /** What a refresh tells the people waiting for it: each target's start and end, and each read retried. */
@@ -175,8 +207,19 @@ public final class Refresher {
     } catch (java.util.concurrent.CompletionException e) {
       credentials = new CredentialCheck(CredentialCheck.Status.ERROR, "check failed: " + e.getCause());
     }
+    List<WithdrawStep> steps = List.of();
+    String withdrawalError = null;
+    if (state != null && (!withdrawals.isEmpty() || state.pointers().containsKey(RegistryState.YANKED))) {
+      try {
+        steps = withdrawal(target, state, withdrawals, releaseVersion);
+      } catch (RegistryException e) {
+        withdrawalError = e.getMessage();
+      } catch (RuntimeException e) {
+        withdrawalError = p.type() + " withdrawal read failed: " + e;
+      }
+    }
     return new TargetState(a, state, readError, credentials, desired, desiredError,
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000, steps, withdrawalError);
   }
 
   /**

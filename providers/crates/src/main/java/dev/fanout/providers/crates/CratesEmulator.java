@@ -41,6 +41,7 @@ public final class CratesEmulator implements Emulator {
   private static final Pattern VERSION = Pattern.compile("^/api/v1/crates/([^/]+)/([^/]+)/?$");
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v1/crates/([^/]+)/([^/]+)/download$");
   private static final Pattern CRATE = Pattern.compile("^/api/v1/crates/([^/]+)/?$");
+  private static final Pattern YANK = Pattern.compile("^/api/v1/crates/([^/]+)/([^/]+)/(yank|unyank)$");
   private static final Pattern INDEX_FILE =
       Pattern.compile("^(?:/index)?/(1/[^/]+|2/[^/]+|3/[^/]/[^/]+|[^/]{2}/[^/]{2}/[^/]+)$");
   private static final Pattern SEMVER = Pattern.compile(
@@ -108,6 +109,10 @@ public final class CratesEmulator implements Emulator {
     }
     if (request.method().equals("DELETE") && path.equals(CratesTrustpub.PATH)) {
       return trustpub.revoke(request.header("authorization"));
+    }
+    Matcher yank = YANK.matcher(path);
+    if (yank.matches()) {
+      return yank(request, yank.group(1), yank.group(2), yank.group(3).equals("yank"));
     }
     if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
       return error(405, "method not allowed");
@@ -354,6 +359,34 @@ public final class CratesEmulator implements Emulator {
     crate.put("updated_at", newest.createdAt());
     crate.put("versions", versions.stream().map(v -> v.get("id")).toList());
     return Map.of("crate", crate, "versions", versions);
+  }
+
+  /**
+   * {@code cargo yank}: {@code DELETE /api/v1/crates/NAME/VERSION/yank}, and {@code cargo yank
+   * --undo}: {@code PUT .../unyank} (crates.io src/router.rs, src/controllers/version/yank.rs;
+   * cargo's crates-io client). Both need a publishing token and answer {@code {"ok": true}};
+   * the index line's {@code yanked} flag follows, so new resolutions skip the version while
+   * lockfiles naming it still download it.
+   */
+  private SandboxResponse yank(SandboxRequest request, String name, String vers, boolean yank) throws IOException {
+    if (!request.method().equals(yank ? "DELETE" : "PUT")) {
+      return error(405, "method not allowed");
+    }
+    SandboxResponse refused = refusal(request);
+    if (refused != null) {
+      return refused;
+    }
+    StoredCrate c = crates.get(name.toLowerCase(Locale.ROOT));
+    if (c == null) {
+      return error(404, "crate `" + name + "` does not exist");
+    }
+    StoredVersion v = find(c, vers);
+    if (v == null) {
+      return error(404, "crate `" + c.name() + "` does not have a version `" + vers + "`");
+    }
+    v.index().put("yanked", yank);
+    save(c);
+    return SandboxResponse.json(200, Map.of("ok", true));
   }
 
   private static StoredVersion find(StoredCrate c, String vers) {

@@ -14,6 +14,9 @@ import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.provider.TrustedPublishing;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +35,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /** Reads the sparse index (the API when the index lags) and publishes with {@code PUT /api/v1/crates/new}. */
-final class CratesProvider implements Provider {
+final class CratesProvider implements Provider, Withdrawing {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String REGISTRY = "crates";
@@ -69,6 +72,7 @@ final class CratesProvider implements Provider {
     String location = ctx.endpoint("api") + "/crates/" + name;
     List<String> versions = new ArrayList<>();
     Map<String, String> items = new LinkedHashMap<>();
+    Map<String, String> pointers = new LinkedHashMap<>();
     boolean exists;
     String current = null;
     RegistryException indexFailure = null;
@@ -84,6 +88,11 @@ final class CratesProvider implements Provider {
         versions.add(v.path("vers").asText());
         if (!v.path("yanked").asBoolean(false)) {
           current = v.path("vers").asText();
+        }
+        if (v.path("vers").asText().equals(version) && v.path("yanked").asBoolean(false)) {
+          // Refresh then asks what undoing it means: a yanked release version is unyanked
+          // once no withdraw block names it.
+          pointers.put(RegistryState.YANKED, "true");
         }
         if (v.path("vers").asText().equals(version)) {
           items.put(CrateNames.crateFile(v.path("name").asText(name), version), v.path("cksum").asText());
@@ -108,7 +117,52 @@ final class CratesProvider implements Provider {
     if (!exists) {
       return RegistryState.absent(location);
     }
-    return new RegistryState(true, versions, current, items, Map.of(), null, location);
+    return new RegistryState(true, versions, current, items, pointers, null, location);
+  }
+
+  /** Each withdrawn version the index holds unyanked is yanked; the release's own version, yanked and not withdrawn, unyanked. */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication publication, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    String name = publication.string("crate");
+    Fetched index = get(ctx.endpoint("index") + "/" + CrateNames.indexPath(name), "read index");
+    List<WithdrawStep> steps = new ArrayList<>();
+    for (String line : index == null ? new String[0] : index.body().split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode v = index.json("read index", line);
+      String vers = v.path("vers").asText();
+      boolean yanked = v.path("yanked").asBoolean(false);
+      if (withdrawals.withdrawn(vers) && !yanked) {
+        steps.add(WithdrawStep.of(WithdrawStep.Kind.YANK, vers, null));
+      } else if (vers.equals(releaseVersion) && yanked && !withdrawals.withdrawn(vers)) {
+        steps.add(WithdrawStep.of(WithdrawStep.Kind.UNYANK, vers, null));
+      }
+    }
+    return steps;
+  }
+
+  @Override
+  public String withdraw(Publication publication, WithdrawStep step, Withdrawal.All withdrawals)
+      throws RegistryException {
+    String name = publication.string("crate");
+    boolean yank = step.kind() == WithdrawStep.Kind.YANK;
+    String url = ctx.endpoint("api") + "/api/v1/crates/" + name + "/" + step.subject() + (yank ? "/yank" : "/unyank");
+    Request.Builder request = new Request.Builder().url(url)
+        .header("Authorization", publication.secret("token").reveal()).header("Accept", "application/json");
+    request = yank ? request.delete() : request.put(RequestBody.create(new byte[0]));
+    String operation = (yank ? "yank " : "unyank ") + name + "@" + step.subject();
+    try (Response response = ctx.http().newCall(request.build()).execute()) {
+      String body = response.body().string();
+      if (response.code() != 200 || !body.contains("\"ok\"")) {
+        throw new RegistryException(REGISTRY, operation, response.code(), detail(body), hint(response.code(), detail(body)));
+      }
+      return (yank ? "yanked " : "unyanked ") + name + "@" + step.subject();
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, operation, 0, String.valueOf(e.getMessage()), true,
+          "run apply again: it reads the index first, so a yank that landed is not repeated", e);
+    }
   }
 
   /** The API's version document, or null on 404; rethrows the index's failure when the API fails too. */

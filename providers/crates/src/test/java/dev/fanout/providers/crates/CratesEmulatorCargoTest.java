@@ -152,6 +152,23 @@ class CratesEmulatorCargoTest {
     }
   }
 
+  @Test
+  void cargoYankSetsTheIndexFlagAndUndoClearsItWithAPublishingTokenOnly() throws Exception {
+    assertEquals(0, cargo(TokenPolicy.SANDBOX_TOKEN, "publish", "--registry", "sandbox", "--allow-dirty", "--no-verify").exit());
+
+    Tools.Result readOnly = cargo(TokenPolicy.READ_ONLY_TOKEN, "yank", "--version", "0.1.0", "--registry", "sandbox");
+    Tools.Result yank = cargo(TokenPolicy.SANDBOX_TOKEN, "yank", "--version", "0.1.0", "--registry", "sandbox");
+    boolean yanked = JSON.readTree(get("/index/fa/no/fanout-hello")).path("yanked").asBoolean();
+    Tools.Result undo = cargo(TokenPolicy.SANDBOX_TOKEN, "yank", "--undo", "--version", "0.1.0", "--registry", "sandbox");
+
+    assertNotEquals(0, readOnly.exit());
+    assertTrue(readOnly.output().contains("does not have the required permissions"), readOnly.output());
+    assertEquals(0, yank.exit(), yank.output());
+    assertTrue(yanked);
+    assertEquals(0, undo.exit(), undo.output());
+    assertEquals(false, JSON.readTree(get("/index/fa/no/fanout-hello")).path("yanked").asBoolean());
+  }
+
   private Tools.Result cargo(String token, String... args) throws Exception {
     String[] command = new String[args.length + 1];
     command[0] = "cargo";

@@ -13,6 +13,22 @@ public final class DependentCrate {
 
   /** {@code cargo run} of an app whose main is {@code mainRs}, depending on {@code crate} {@code version} from the emulator at {@code cratesUrl}. */
   public static Tools.Result run(Path dir, String cratesUrl, String crate, String version, String mainRs) throws Exception {
+    Path app = app(dir, cratesUrl, crate, version, mainRs);
+    return Tools.run(app, Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(), "CARGO_TERM_COLOR", "never"),
+        "cargo", "run", "--quiet");
+  }
+
+  /**
+   * {@code cargo generate-lockfile} of the same app, depending on {@code crate} {@code requirement}:
+   * what a new project resolves (a yanked version is skipped); the lockfile is in {@code dir/app}.
+   */
+  public static Tools.Result lock(Path dir, String cratesUrl, String crate, String requirement) throws Exception {
+    Path app = app(dir, cratesUrl, crate, requirement, "fn main() {}\n");
+    return Tools.run(app, Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(), "CARGO_TERM_COLOR", "never"),
+        "cargo", "generate-lockfile");
+  }
+
+  private static Path app(Path dir, String cratesUrl, String crate, String version, String mainRs) throws Exception {
     Path app = dir.resolve("app");
     Files.createDirectories(app.resolve("src"));
     Files.createDirectories(app.resolve(".cargo"));
@@ -27,7 +43,6 @@ public final class DependentCrate {
         %s = { version = "%s", registry = "sandbox" }
         """.formatted(crate, version));
     Files.writeString(app.resolve("src/main.rs"), mainRs);
-    return Tools.run(app, Map.of("CARGO_HOME", dir.resolve("cargo-home").toString(), "CARGO_TERM_COLOR", "never"),
-        "cargo", "run", "--quiet");
+    return app;
   }
 }

@@ -317,6 +317,31 @@ final class DistributionClient {
     }
   }
 
+  /** Copies the manifest {@code from} names (a tag or digest) under the tag {@code to}: a tag move, byte for byte. */
+  void retag(String from, String to) throws RegistryException, IOException {
+    Manifest m = manifest(from);
+    try (Response r = execute(request("/manifests/" + to).put(RequestBody.create(m.content(),
+        MediaType.get(m.mediaType()))))) {
+      if (r.code() != 201 && r.code() != 200 && r.code() != 202) {
+        throw failure("tag move " + to, r);
+      }
+    }
+  }
+
+  /** Deletes a tag ({@code DELETE /v2/NAME/manifests/TAG}); a registry that does not allow it answers 405. */
+  void deleteTag(String tag) throws RegistryException, IOException {
+    try (Response r = execute(request("/manifests/" + tag).delete())) {
+      if (r.code() == 405) {
+        throw new RegistryException(REGISTRY, "tag delete " + tag, 405, "the registry does not allow deleting tags"
+            + " (Docker Hub and distribution without storage.delete.enabled refuse)",
+            "remove delete_tags from the withdraw block, or delete the tag on the registry's website");
+      }
+      if (r.code() != 202 && r.code() != 200 && r.code() != 404) {
+        throw failure("tag delete " + tag, r);
+      }
+    }
+  }
+
   private Request.Builder request(String suffix) {
     return new Request.Builder().url(base + "/v2/" + repository + suffix);
   }

@@ -15,6 +15,9 @@ import dev.fanout.provider.RegistryState;
 import dev.fanout.signing.EcdsaSigner;
 import dev.fanout.signing.Signer;
 import dev.fanout.signing.UnusableSigner;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +33,7 @@ import java.util.TreeMap;
  * architecture and an OCI index pushed under every tag. Items are {@code tag:<tag>} to the
  * index digest; tags other than the version (such as {@code latest}) are also pointers.
  */
-final class DockerProvider implements Provider {
+final class DockerProvider implements Provider, Withdrawing {
 
   private final ProviderContext ctx;
 
@@ -71,6 +74,74 @@ final class DockerProvider implements Provider {
     } catch (IOException e) {
       throw new RegistryException(DistributionClient.REGISTRY, "read", 0, e.getMessage() + " (" + location + ")",
           true, "check the network and the registry URL", e);
+    }
+  }
+
+  /**
+   * Moving tags ({@code latest}, and the publication's other tags that are not the version)
+   * that point at a withdrawn version's digest go back to the newest version not withdrawn;
+   * the version's own tag is deleted only with {@code delete_tags = true}.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication publication, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    DistributionClient client = client(publication);
+    List<WithdrawStep> steps = new java.util.ArrayList<>();
+    try {
+      if (client.authenticate(false) == DistributionClient.AuthOutcome.REJECTED) {
+        throw new RegistryException(DistributionClient.REGISTRY, "read", 401, "the token endpoint refused the credential",
+            "set a valid token for the docker provider (" + publication.secret("token").source() + ")");
+      }
+      List<String> all = client.tags();
+      if (all == null) {
+        return steps;
+      }
+      Map<String, String> withdrawnDigests = new TreeMap<>();
+      for (Withdrawal w : withdrawals.list()) {
+        if (all.contains(w.version())) {
+          withdrawnDigests.put(client.manifestDigest(w.version()), w.version());
+        }
+      }
+      String back = Withdrawing.newestKept(all, withdrawals);
+      java.util.Set<String> moving = new java.util.TreeSet<>(tags(publication));
+      moving.add("latest");
+      moving.removeIf(t -> t.equals(releaseVersion) || withdrawals.withdrawn(t) || !all.contains(t));
+      for (String tag : moving) {
+        String from = withdrawnDigests.get(client.manifestDigest(tag));
+        if (from != null) {
+          steps.add(back == null
+              ? WithdrawStep.manual(from, "no version left to move " + tag + " back to: delete it on the registry",
+                  ctx.endpoint("registry") + "/" + repository(publication))
+              : WithdrawStep.move(WithdrawStep.Kind.RETAG, tag, from, back));
+        }
+      }
+      for (Withdrawal w : withdrawals.list()) {
+        if (w.deleteTags() && all.contains(w.version())) {
+          steps.add(WithdrawStep.of(WithdrawStep.Kind.DELETE, w.version(), null));
+        }
+      }
+      return steps;
+    } catch (IOException e) {
+      throw new RegistryException(DistributionClient.REGISTRY, "read", 0, String.valueOf(e.getMessage()), true,
+          "check the network and the registry URL", e);
+    }
+  }
+
+  @Override
+  public String withdraw(Publication publication, WithdrawStep step, Withdrawal.All withdrawals)
+      throws RegistryException {
+    DistributionClient client = client(publication);
+    try {
+      client.authenticate(true);
+      if (step.kind() == WithdrawStep.Kind.DELETE) {
+        client.deleteTag(step.subject());
+        return "deleted tag " + step.subject();
+      }
+      client.retag(step.to(), step.subject());
+      return "tag " + step.subject() + " -> " + step.to() + " (" + client.manifestDigest(step.to()) + ")";
+    } catch (IOException e) {
+      throw new RegistryException(DistributionClient.REGISTRY, "withdraw", 0, String.valueOf(e.getMessage()), true,
+          "run apply again: it reads the tags first", e);
     }
   }
 

@@ -89,6 +89,7 @@ public final class OciEmulator implements Emulator {
       return switch (req.method()) {
         case "GET", "HEAD" -> guarded(req, name, false, () -> getManifest(req, name, ref));
         case "PUT" -> guarded(req, name, true, () -> putManifest(req, name, ref));
+        case "DELETE" -> guarded(req, name, true, () -> deleteTag(name, ref));
         default -> unsupported();
       };
     }
@@ -469,6 +470,25 @@ public final class OciEmulator implements Emulator {
   }
 
   // ---- responses
+
+  /**
+   * {@code DELETE /v2/NAME/manifests/TAG} untags (OCI distribution-spec 1.1, "Deleting tags";
+   * distribution answers 202). Refused with 405 UNSUPPORTED unless the scenario's setting
+   * {@code allow_deletes} is 1: distribution's default ({@code storage.delete.enabled: false})
+   * and Docker Hub, which deletes tags only through its own website and API, both refuse.
+   */
+  private SandboxResponse deleteTag(String name, String ref) throws IOException {
+    if (ctx.setting("allow_deletes", 0) != 1) {
+      return unsupported();
+    }
+    synchronized (writeLock) {
+      if (storage.tag(name, ref) == null) {
+        return error(404, "MANIFEST_UNKNOWN", "manifest unknown", Map.of("Tag", ref));
+      }
+      storage.deleteTag(name, ref);
+    }
+    return api(SandboxResponse.bytes(202, "text/plain", new byte[0]));
+  }
 
   private static SandboxResponse unsupported() {
     return error(405, "UNSUPPORTED", "The operation is unsupported.", null);

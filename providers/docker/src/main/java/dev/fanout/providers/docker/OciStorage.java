@@ -94,6 +94,10 @@ final class OciStorage {
     }
   }
 
+  void deleteTag(String repo, String tag) throws IOException {
+    Files.deleteIfExists(repoDir(repo).resolve("_manifests/tags").resolve(tag));
+  }
+
   void putTag(String repo, String tag, String digest) throws IOException {
     writeAtomically(repoDir(repo).resolve("_manifests/tags").resolve(tag), digest.getBytes(StandardCharsets.UTF_8));
   }

@@ -227,6 +227,31 @@ class OciEmulatorTest {
     }
   }
 
+  @Test
+  void aTagDeleteIsRefusedAsDockerHubDoesUnlessTheRegistryAllowsDeletes() throws Exception {
+    String token = token(TokenPolicy.SANDBOX_TOKEN, "demo/hello");
+    ImageBuilder.MultiArchImage image = twoArchImage("one");
+    pushAll(token, "demo/hello", image, "1.0.35");
+    try (Response r = send("DELETE", "/v2/demo/hello/manifests/1.0.35", token, null, Map.of())) {
+      assertEquals(405, r.code());
+      assertTrue(r.body().string().contains("UNSUPPORTED"));
+    }
+    assertEquals(image.index().digest(), headDigest(token, "demo/hello", "1.0.35"));
+
+    sandbox.close();
+    sandbox = Sandbox.start(dir.resolve("sandbox"), "registry-deletes", List.of(new OciEmulator()));
+    base = sandbox.url("oci");
+    String fresh = token(TokenPolicy.SANDBOX_TOKEN, "demo/hello");
+    try (Response r = send("DELETE", "/v2/demo/hello/manifests/1.0.35", fresh, null, Map.of())) {
+      assertEquals(202, r.code());
+    }
+    try (Response r = send("GET", "/v2/demo/hello/manifests/1.0.35", fresh, null, Map.of("Accept", MediaTypes.ACCEPT_ALL))) {
+      assertEquals(404, r.code());
+    }
+    // The manifest stays, by digest: untagging removes only the name.
+    assertEquals(image.index().digest(), headDigest(fresh, "demo/hello", image.index().digest()));
+  }
+
   // ---- helpers
 
   static ImageBuilder.MultiArchImage twoArchImage(String content) throws IOException {

@@ -89,6 +89,33 @@ final class GitRepos {
     }
   }
 
+  /**
+   * {@code GET /repos/O/R/commits?path=P&sha=REF}: the commits from {@code ref} (the default
+   * branch when null) that changed {@code path}, newest first, as GitHub lists them; empty when
+   * the repository or ref is missing.
+   */
+  java.util.List<java.util.Map<String, Object>> commitsTouching(String owner, String repo, String ref, String path,
+      String baseUrl) throws IOException {
+    java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+    try (Repository r = open(owner, repo); Git g = new Git(r)) {
+      ObjectId head = resolve(r, ref);
+      if (head == null) {
+        return out;
+      }
+      var log = g.log().add(head);
+      if (path != null && !path.isEmpty()) {
+        log.addPath(path);
+      }
+      for (RevCommit c : log.call()) {
+        out.add(java.util.Map.of("sha", c.name(), "url", baseUrl + "/repos/" + owner + "/" + repo + "/commits/" + c.name(),
+            "commit", java.util.Map.of("message", c.getFullMessage())));
+      }
+    } catch (GitAPIException e) {
+      throw new IOException(e);
+    }
+    return out;
+  }
+
   /** One entry of a directory: a file ({@code file}) or a sub-directory ({@code dir}). */
   record Entry(String name, String path, String type, ObjectId id, long size) { }
 

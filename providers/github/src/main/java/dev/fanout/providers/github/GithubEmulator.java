@@ -350,6 +350,9 @@ public final class GithubEmulator implements Emulator {
       String file = rest.length() <= "/contents/".length() ? "" : rest.substring("/contents/".length());
       return method.equals("PUT") ? putContents(req, owner, repo, file) : getContents(req, owner, repo, file);
     }
+    if (rest.equals("/commits") && read) {
+      return SandboxResponse.json(200, git.commitsTouching(owner, repo, req.param("sha"), req.param("path"), ctx.baseUrl()));
+    }
     if (rest.equals("/forks") && method.equals("POST")) {
       return fork(owner, repo);
     }

@@ -32,7 +32,7 @@ import java.util.TreeMap;
  * {@code sha256.PLATFORM} for every platform the manifest carries; subclasses generate the
  * file and parse those items back from it.
  */
-public abstract class GithubFileProvider implements Provider {
+public abstract class GithubFileProvider implements Provider, dev.fanout.provider.Withdrawing {
 
   /**
    * One download in the manifest, from the {@code assets} attribute (a GitHub release's
@@ -286,6 +286,73 @@ public abstract class GithubFileProvider implements Provider {
     }
     return new PublishResult(written, written.isEmpty() ? "pull request for " + message + " already open"
         : String.join(", ", written));
+  }
+
+  /**
+   * A manifest at a withdrawn version goes back to the newest earlier one: the file as it was
+   * committed then, found in the file's history, written again by the same commit. Pull-request
+   * mode and git hosting are manual steps for now.
+   */
+  @Override
+  public List<dev.fanout.provider.WithdrawStep> withdrawal(Publication p, dev.fanout.model.Withdrawal.All withdrawals,
+      String releaseVersion) throws RegistryException {
+    RegistryState now = read(p);
+    String current = now.currentVersion();
+    if (current == null || !withdrawals.withdrawn(current)) {
+      return List.of();
+    }
+    if (overGit(p) != null || pullRequestMode(p)) {
+      return List.of(dev.fanout.provider.WithdrawStep.manual(current, "Fanout writes the previous version back only"
+          + " with mode = \"commit\" on GitHub: put " + path(p) + " back to the version before " + current + " by hand",
+          now.location()));
+    }
+    Previous previous = previous(p, withdrawals);
+    if (previous == null) {
+      return List.of(dev.fanout.provider.WithdrawStep.manual(current, "no earlier version of " + path(p)
+          + " to go back to: remove it, or release a fixed version", now.location()));
+    }
+    return List.of(dev.fanout.provider.WithdrawStep.move(dev.fanout.provider.WithdrawStep.Kind.REWRITE, null, current,
+        previous.version()));
+  }
+
+  @Override
+  public String withdraw(Publication p, dev.fanout.provider.WithdrawStep step,
+      dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    Previous previous = previous(p, withdrawals);
+    if (previous == null || !previous.version().equals(step.to())) {
+      throw new RegistryException(registry, "withdraw", 0, path(p) + " at " + step.to() + " is no longer in its history",
+          false, "run fanout plan again", null);
+    }
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    boolean wrote = write(api(p), repo, path(p), null, previous.content(), packageName(p) + " " + previous.version()
+        + " (" + step.from() + " withdrawn)");
+    return wrote ? "committed " + path(p) + " at " + previous.version() + " to " + repo : path(p) + " already at "
+        + previous.version();
+  }
+
+  /** The file as committed at an earlier version. */
+  private record Previous(String version, byte[] content) { }
+
+  /** The newest commit of the file whose version is not withdrawn, or null. */
+  private Previous previous(Publication p, dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    GithubApi api = api(p);
+    String path = path(p);
+    List<JsonNode> commits = api.list("/repos/" + repo + "/commits?path=" + encodePath(path), "list commits of " + path);
+    for (JsonNode c : commits == null ? List.<JsonNode>of() : commits) {
+      String sha = c.path("sha").asText();
+      GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + encodePath(path) + "?ref=" + sha,
+          "read " + path + " at " + sha);
+      if (!file.ok()) {
+        continue;
+      }
+      byte[] content = decode(file.json());
+      String version = parse(content).get("version");
+      if (version != null && !withdrawals.withdrawn(version)) {
+        return new Previous(version, content);
+      }
+    }
+    return null;
   }
 
   /** Writes the file unless it already holds these bytes; returns whether it wrote. */

@@ -13,6 +13,9 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.ReleaseCommit;
 import dev.fanout.signing.OpenPgpSigner;
@@ -37,7 +40,7 @@ import okhttp3.MediaType;
  * half-uploaded release. Assets are never overwritten: one with the same name and other
  * bytes is drift for a person to resolve.
  */
-final class GithubReleaseProvider implements Provider {
+final class GithubReleaseProvider implements Provider, Withdrawing {
 
   static final String REGISTRY = "github_release";
   /** The item that carries the release's draft flag beside the asset digests. */
@@ -176,6 +179,86 @@ final class GithubReleaseProvider implements Provider {
       throw api.failure("delete second draft of " + tag, deleted);
     }
     return oldest;
+  }
+
+  /** The words a withdrawn release's title starts with: a retitled release is recognised by them. */
+  static final String WITHDRAWN_TITLE = "Withdrawn: ";
+
+  /**
+   * "latest" first moved to the newest release not withdrawn ({@code make_latest}), then each
+   * withdrawn version's release retitled and marked pre-release, or deleted while a draft.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    String prefix = tagPrefix(p);
+    GithubApi api = api(p);
+    List<JsonNode> list = api.list("/repos/" + repo + "/releases", "list releases");
+    List<WithdrawStep> steps = new java.util.ArrayList<>();
+    if (list == null || prefix == null) {
+      return steps;
+    }
+    List<String> full = new java.util.ArrayList<>();
+    for (JsonNode r : list) {
+      String t = r.path("tag_name").asText();
+      if (!r.path("draft").asBoolean() && !r.path("prerelease").asBoolean() && t.startsWith(prefix)) {
+        full.add(t.substring(prefix.length()));
+      }
+    }
+    GithubApi.Answer latest = api.get("/repos/" + repo + "/releases/latest", "read latest release");
+    String latestTag = latest.ok() && latest.json() != null ? latest.json().path("tag_name").asText(null) : null;
+    String back = Withdrawing.newestKept(full, withdrawals);
+    if (latestTag != null && latestTag.startsWith(prefix) && withdrawals.withdrawn(latestTag.substring(prefix.length()))
+        && back != null) {
+      steps.add(WithdrawStep.move(WithdrawStep.Kind.RETAG, "latest", latestTag, prefix + back));
+    }
+    for (Withdrawal w : withdrawals.list()) {
+      JsonNode r = ofTag(list, prefix + w.version());
+      if (r == null) {
+        continue;
+      }
+      if (r.path("draft").asBoolean()) {
+        steps.add(WithdrawStep.of(WithdrawStep.Kind.DELETE, prefix + w.version(), null));
+      } else if (!r.path("prerelease").asBoolean() || !r.path("name").asText("").startsWith(WITHDRAWN_TITLE)) {
+        steps.add(WithdrawStep.of(WithdrawStep.Kind.DEPRECATE, prefix + w.version(), w.reason()));
+      }
+    }
+    return steps;
+  }
+
+  @Override
+  public String withdraw(Publication p, WithdrawStep step, Withdrawal.All withdrawals) throws RegistryException {
+    String repo = String.join("/", GithubApi.ownerRepo(p));
+    GithubApi api = api(p);
+    String tag = step.kind() == WithdrawStep.Kind.RETAG ? step.to() : step.subject();
+    JsonNode r = findRelease(api, repo, tag);
+    if (r == null) {
+      throw new RegistryException(REGISTRY, "withdraw " + tag, 404, "no release of " + tag + " in " + repo,
+          "run apply again: it reads the releases first");
+    }
+    String path = "/repos/" + repo + "/releases/" + r.path("id").asLong();
+    GithubApi.Answer a = switch (step.kind()) {
+      case RETAG -> api.send("PATCH", path, Map.of("make_latest", "true"), "make " + tag + " latest");
+      case DELETE -> api.send("DELETE", path, null, "delete draft " + tag);
+      default -> api.send("PATCH", path, Map.of("name", WITHDRAWN_TITLE + tag + " (" + step.detail() + ")",
+          "prerelease", true, "make_latest", "false"), "withdraw release " + tag);
+    };
+    if (!a.ok()) {
+      throw api.failure(step.kind().word() + " " + tag, a);
+    }
+    return switch (step.kind()) {
+      case RETAG -> "release " + tag + " made latest";
+      case DELETE -> "draft release " + tag + " deleted";
+      default -> "release " + tag + " retitled and marked pre-release";
+    };
+  }
+
+  /** What the tag has before the version ({@code v} of {@code v1.0.35}), or null when it does not end with it. */
+  private String tagPrefix(Publication p) {
+    String tag = tag(p);
+    String version = ctx.release().version();
+    return tag.endsWith(version) ? tag.substring(0, tag.length() - version.length()) : null;
   }
 
   @Override

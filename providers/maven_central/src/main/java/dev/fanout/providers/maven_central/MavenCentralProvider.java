@@ -40,7 +40,7 @@ import org.w3c.dom.NodeList;
  * Central Portal: one signed bundle upload, then status polls until the deployment is
  * PUBLISHED or FAILED. Central never replaces a published version.
  */
-final class MavenCentralProvider implements Provider {
+final class MavenCentralProvider implements Provider, dev.fanout.provider.Withdrawing {
 
   private static final String REGISTRY = "maven_central";
 
@@ -58,6 +58,33 @@ final class MavenCentralProvider implements Provider {
   MavenCentralProvider(ProviderContext ctx, Polling polling) {
     this.ctx = ctx;
     this.polling = polling;
+  }
+
+  /**
+   * Maven Central never removes or changes a published version
+   * (https://central.sonatype.org/faq/can-i-change-a-component/): a manual step saying so, with
+   * the reason, for each withdrawn version it holds.
+   */
+  @Override
+  public List<dev.fanout.provider.WithdrawStep> withdrawal(Publication publication,
+      dev.fanout.model.Withdrawal.All withdrawals, String releaseVersion) throws RegistryException {
+    RegistryState state = read(publication);
+    List<dev.fanout.provider.WithdrawStep> steps = new ArrayList<>();
+    for (dev.fanout.model.Withdrawal w : withdrawals.list()) {
+      if (state.versions().contains(w.version())) {
+        steps.add(dev.fanout.provider.WithdrawStep.manual(w.version(), "Maven Central cannot remove " + w.version()
+            + ": release a fixed version and tell users (\"" + w.reason() + "\")",
+            "https://central.sonatype.org/faq/can-i-change-a-component/"));
+      }
+    }
+    return steps;
+  }
+
+  @Override
+  public String withdraw(Publication publication, dev.fanout.provider.WithdrawStep step,
+      dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    throw new RegistryException(REGISTRY, "withdraw", 0, "Maven Central cannot " + step.kind().word(), false,
+        "release a fixed version", null);
   }
 
   @Override

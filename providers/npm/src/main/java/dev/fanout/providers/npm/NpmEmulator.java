@@ -137,7 +137,17 @@ public class NpmEmulator implements Emulator {
     }
     String method = request.method();
     if (rest.isEmpty() && method.equals("PUT")) {
-      return publish(name, request);
+      JsonNode attachments = readTree(request).path("_attachments");
+      // npm deprecate PUTs the whole packument back with no attachments: a metadata update.
+      return attachments.isObject() && attachments.size() > 0 ? publish(name, request) : updateMetadata(name, request);
+    }
+    if (rest.size() == 2 && rest.get(0).equals("-rev") && method.equals("PUT")) {
+      return unpublishVersions(name, request);
+    }
+    if (rest.size() >= 4 && rest.get(0).equals("-") && rest.get(rest.size() - 2).equals("-rev")
+        && method.equals("DELETE")) {
+      Files.deleteIfExists(tarballDir(name).resolve(rest.get(1)));
+      return SandboxResponse.json(200, Map.of("ok", true));
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       return error(405, "Method not allowed: " + method);
@@ -343,6 +353,109 @@ public class NpmEmulator implements Emulator {
     return SandboxResponse.json(200, Map.of("success", true, "id", name));
   }
 
+  private static JsonNode readTree(SandboxRequest request) {
+    try {
+      JsonNode n = JSON.readTree(request.body());
+      return n == null ? JSON.missingNode() : n;
+    } catch (IOException e) {
+      return JSON.missingNode();
+    }
+  }
+
+  /**
+   * {@code npm deprecate}: the whole packument PUT back (npm/cli lib/commands/deprecate.js) with
+   * {@code deprecated} set on some versions; an empty message removes it, as npmjs does. Only
+   * that field is taken: versions are added by a publish and removed by the {@code -rev} route.
+   */
+  private SandboxResponse updateMetadata(String name, SandboxRequest request) throws IOException {
+    Map<String, Object> doc = load(name);
+    JsonNode body = readTree(request);
+    if (doc == null) {
+      return error(404, "Not found");
+    }
+    if (!body.path("versions").isObject()) {
+      return error(400, "A packument update needs \"versions\"");
+    }
+    for (var e : (Iterable<Map.Entry<String, JsonNode>>) body.path("versions")::fields) {
+      Map<String, Object> held = asMap(versions(doc).get(e.getKey()));
+      if (!versions(doc).containsKey(e.getKey())) {
+        return error(400, "Cannot add version " + e.getKey() + " without its tarball: publish it");
+      }
+      JsonNode message = e.getValue().path("deprecated");
+      if (message.isTextual() && !message.asText().isEmpty()) {
+        held.put("deprecated", message.asText());
+      } else if (message.isTextual()) {
+        held.remove("deprecated");
+      }
+    }
+    times(doc).put("modified", Instant.now().toString());
+    save(name, doc);
+    return SandboxResponse.json(200, Map.of("ok", true, "id", name));
+  }
+
+  /**
+   * {@code npm unpublish NAME@VERSION}: the packument PUT to {@code /NAME/-rev/REV} without the
+   * version (libnpmpublish's unpublish.js), then the tarball DELETEd. npmjs's policy
+   * (https://docs.npmjs.com/policies/unpublish): within 72 hours of its publish and with no
+   * package in the registry depending on it; after 72 hours it also asks under 300 downloads a
+   * week and one owner, which the sandbox cannot know, so it refuses, as npm/cli#1686 shows
+   * (405, "You can no longer unpublish this package").
+   */
+  private SandboxResponse unpublishVersions(String name, SandboxRequest request) throws IOException {
+    Map<String, Object> doc = load(name);
+    JsonNode body = readTree(request);
+    if (doc == null || !body.path("versions").isObject()) {
+      return error(doc == null ? 404 : 400, doc == null ? "Not found" : "A packument needs \"versions\"");
+    }
+    List<String> removed = versions(doc).keySet().stream().filter(v -> !body.path("versions").has(v)).toList();
+    for (String v : removed) {
+      String failed = unpublishRefusal(name, v, String.valueOf(times(doc).get(v)));
+      if (failed != null) {
+        return error(405, "You can no longer unpublish this package. Failed criteria: " + failed
+            + ". Please deprecate it instead: npm deprecate " + name + "@" + v
+            + " \"...\". To learn more about our unpublish policies, see https://www.npmjs.com/policies/unpublish");
+      }
+    }
+    removed.forEach(versions(doc)::remove);
+    Map<String, Object> tags = asMap(doc.get("dist-tags"));
+    tags.clear();
+    body.path("dist-tags").fields().forEachRemaining(e -> tags.put(e.getKey(), e.getValue().asText()));
+    // The time entry stays: an unpublished version can never be published again.
+    times(doc).put("modified", Instant.now().toString());
+    save(name, doc);
+    return SandboxResponse.json(200, Map.of("ok", true, "id", name));
+  }
+
+  /** Which of npm's unpublish criteria the version fails, or null when it may go. */
+  private String unpublishRefusal(String name, String version, String publishedAt) throws IOException {
+    java.time.Instant published;
+    try {
+      published = Instant.parse(publishedAt);
+    } catch (java.time.format.DateTimeParseException e) {
+      published = Instant.EPOCH;
+    }
+    if (published.isBefore(Instant.now().minus(java.time.Duration.ofHours(72)))) {
+      return "published more than 72 hours ago";
+    }
+    if (!Files.isDirectory(packuments())) {
+      return null;
+    }
+    try (var files = Files.list(packuments())) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".json")).toList()) {
+        Map<String, Object> other = JSON.readValue(f.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+        if (name.equals(other.get("name"))) {
+          continue;
+        }
+        for (Object manifest : versions(other).values()) {
+          if (asMap(asMap(manifest).get("dependencies")).containsKey(name)) {
+            return "has dependent packages in the registry";
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   /** Why a new package may not take this name, or null when it may. */
   private String invalidNewName(String name) {
     if (!NpmNames.isValid(name) || !name.equals(name.toLowerCase(Locale.ROOT))) {
@@ -418,6 +531,8 @@ public class NpmEmulator implements Emulator {
 
   /** Points every {@code dist.tarball} at this server's current URL, which changes with each start. */
   private void render(String name, Map<String, Object> doc) {
+    // CouchDB's revision, which npm unpublish sends back in its -rev route.
+    doc.putIfAbsent("_rev", "1-" + Integer.toHexString(name.hashCode()));
     versions(doc).forEach((v, manifest) -> {
       Map<String, Object> dist = asMap(asMap(manifest).get("dist"));
       dist.put("tarball", NpmNames.tarballUrl(ctx.baseUrl(), name, v));

@@ -12,6 +12,9 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
 import dev.fanout.provider.TrustedPublishing;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +32,7 @@ import java.util.regex.Pattern;
  * <p>Items are the tarball files ({@code name-1.0.0.tgz}) with their sha512 integrity;
  * pointers are the main package's dist-tags.
  */
-public final class NpmProvider implements Provider, dev.fanout.provider.BinaryContents {
+public final class NpmProvider implements Provider, dev.fanout.provider.BinaryContents, Withdrawing {
 
   /**
    * What differs between registries that speak npm's protocol.
@@ -369,6 +372,127 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
       }
     }
     return out;
+  }
+
+  /** npm's unpublish window (https://docs.npmjs.com/policies/unpublish). */
+  private static final java.time.Duration UNPUBLISH_WINDOW = java.time.Duration.ofHours(72);
+
+  /**
+   * On the main package (the platform packages are installed by exact version through it):
+   * each withdrawn version deprecated with the reason, or unpublished when asked and npm's
+   * policy allows; then {@code latest} moved to the newest version not withdrawn. GitHub
+   * Packages has no deprecation (its versions are deleted on the package's page): a manual
+   * step, and latest moved back all the same.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication publication, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    NpmRegistryClient client = client(publication);
+    List<String> names = names(publication, "read");
+    String main = names.get(names.size() - 1);
+    JsonNode doc = client.packument(main);
+    List<WithdrawStep> steps = new ArrayList<>();
+    if (doc == null) {
+      return steps;
+    }
+    for (Withdrawal w : withdrawals.list()) {
+      JsonNode held = doc.path("versions").path(w.version());
+      if (held.isMissingNode()) {
+        continue;
+      }
+      if (flavour != NPMJS) {
+        steps.add(WithdrawStep.manual(w.version(), flavour.registry() + " has no deprecation through npm's protocol:"
+            + " delete " + main + "@" + w.version() + " on the package's page", client.baseUrl() + "/" + main));
+        continue;
+      }
+      if (w.unpublish()) {
+        String refusal = unpublishRefusal(doc, w.version());
+        if (refusal == null) {
+          steps.add(WithdrawStep.of(WithdrawStep.Kind.DELETE, w.version(), null));
+          continue;
+        }
+        steps.add(WithdrawStep.manual(w.version(), "npm would refuse to unpublish " + w.version() + " (" + refusal
+            + "), so it is deprecated instead; ask npm support to remove it", "https://www.npmjs.com/policies/unpublish"));
+      }
+      if (!w.reason().equals(held.path("deprecated").asText(null))) {
+        steps.add(WithdrawStep.of(WithdrawStep.Kind.DEPRECATE, w.version(), w.reason()));
+      }
+    }
+    String latest = doc.path("dist-tags").path("latest").asText(null);
+    List<String> kept = new ArrayList<>();
+    doc.path("versions").fieldNames().forEachRemaining(v -> {
+      if (steps.stream().noneMatch(x -> x.kind() == WithdrawStep.Kind.DELETE && x.subject().equals(v))) {
+        kept.add(v);
+      }
+    });
+    String back = Withdrawing.newestKept(kept, withdrawals);
+    if (latest != null && withdrawals.withdrawn(latest)) {
+      steps.add(back == null
+          ? WithdrawStep.manual(latest, "every version of " + main + " is withdrawn: npm keeps latest on " + latest,
+              client.baseUrl() + "/" + main)
+          : WithdrawStep.move(WithdrawStep.Kind.RETAG, "latest", latest, back));
+    }
+    return steps;
+  }
+
+  /** Why npm would refuse to unpublish the version, or null; downloads and owners are not read, so past 72 hours it refuses. */
+  private static String unpublishRefusal(JsonNode doc, String version) {
+    String when = doc.path("time").path(version).asText("");
+    try {
+      if (java.time.Instant.parse(when).isBefore(java.time.Instant.now().minus(UNPUBLISH_WINDOW))) {
+        return "published more than 72 hours ago";
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      return "its publish time is unknown";
+    }
+    return null;
+  }
+
+  @Override
+  public String withdraw(Publication publication, WithdrawStep step, Withdrawal.All withdrawals)
+      throws RegistryException {
+    NpmRegistryClient client = client(publication);
+    List<String> names = names(publication, "withdraw");
+    String main = names.get(names.size() - 1);
+    switch (step.kind()) {
+      case RETAG -> {
+        client.setDistTag(main, step.subject(), step.to());
+        return "dist-tag " + step.subject() + " of " + main + " -> " + step.to();
+      }
+      case DEPRECATE -> {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = writable(client, main);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("versions").path(step.subject()))
+            .put("deprecated", step.detail());
+        client.putPackument("deprecate", main, doc);
+        return "deprecated " + main + "@" + step.subject();
+      }
+      case DELETE -> {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = writable(client, main);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("versions")).remove(step.subject());
+        com.fasterxml.jackson.databind.node.ObjectNode tags = (com.fasterxml.jackson.databind.node.ObjectNode)
+            doc.path("dist-tags");
+        List<String> left = new ArrayList<>();
+        doc.path("versions").fieldNames().forEachRemaining(left::add);
+        String back = Withdrawing.newestKept(left, withdrawals);
+        if (step.subject().equals(tags.path("latest").asText()) && back != null) {
+          tags.put("latest", back);
+        }
+        client.unpublish(main, doc, NpmNames.tarballFile(main, step.subject()));
+        return "unpublished " + main + "@" + step.subject();
+      }
+      default -> throw new RegistryException(flavour.registry(), "withdraw", 0, "npm cannot " + step.kind().word(),
+          false, "this is a bug in Fanout", null);
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.node.ObjectNode writable(NpmRegistryClient client, String name)
+      throws RegistryException {
+    JsonNode doc = client.packumentForWrite(name);
+    if (!(doc instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
+      throw new RegistryException("npm", "withdraw", 404, name + " is not on the registry", false,
+          "check the package name", null);
+    }
+    return o;
   }
 
   private NpmRegistryClient client(Publication publication) {

@@ -152,6 +152,49 @@ public final class NpmRegistryClient {
     }
   }
 
+  /**
+   * The full packument for a write ({@code ?write=true}, as npm deprecate and unpublish read
+   * it), or null when the package does not exist.
+   */
+  public JsonNode packumentForWrite(String name) throws RegistryException {
+    Answer a = send("read", get("/" + NpmNames.urlSegment(name) + "?write=true").build());
+    if (a.status() == 404) {
+      return null;
+    }
+    if (!a.ok() || a.body() == null) {
+      throw failure("read " + name, a);
+    }
+    return a.body();
+  }
+
+  /** PUTs a packument back, as npm deprecate does: the registry takes the versions' {@code deprecated}. */
+  public void putPackument(String operation, String name, JsonNode packument) throws RegistryException {
+    Answer a = send(operation, authorized(new Request.Builder().url(baseUrl + "/" + NpmNames.urlSegment(name))
+        .put(RequestBody.create(packument.toString(), JSON_TYPE))).build());
+    if (!a.ok()) {
+      throw failure(operation + " of " + name, a);
+    }
+  }
+
+  /**
+   * libnpmpublish's unpublish of one version: the packument without it PUT to
+   * {@code /NAME/-rev/REV}, then its tarball DELETEd.
+   */
+  public void unpublish(String name, JsonNode without, String tarball) throws RegistryException {
+    String rev = without.path("_rev").asText("0-0");
+    Answer a = send("unpublish", authorized(new Request.Builder()
+        .url(baseUrl + "/" + NpmNames.urlSegment(name) + "/-rev/" + rev)
+        .put(RequestBody.create(without.toString(), JSON_TYPE))).build());
+    if (!a.ok()) {
+      throw failure("unpublish of " + name, a);
+    }
+    Answer d = send("unpublish", authorized(new Request.Builder()
+        .url(baseUrl + "/" + NpmNames.urlSegment(name) + "/-/" + tarball + "/-rev/" + rev).delete()).build());
+    if (!d.ok() && d.status() != 404) {
+      throw failure("tarball delete of " + name, d);
+    }
+  }
+
   /** Is this publish answer the registry's "that version exists"? npmjs 403, GitHub and Verdaccio 409. */
   public static boolean isConflict(Answer a) {
     return a.status() == 409

@@ -286,4 +286,43 @@ class NpmEmulatorTest {
     }
     return HTTP.newCall(b.build()).execute();
   }
+
+  @Test
+  void npmDeprecatePutsThePackumentBackAndNpmViewShowsTheMessage() throws Exception {
+    NpmCli npm = npm("deprecate", TokenPolicy.SANDBOX_TOKEN);
+    assertEquals(0, npm.run(NpmCli.project(tmp.resolve("dep-1"), "deprecated-tool", "1.0.0", "one"), "publish").exit());
+    assertEquals(0, npm.run(NpmCli.project(tmp.resolve("dep-2"), "deprecated-tool", "1.0.1", "two"), "publish").exit());
+
+    Tools.Result deprecate = npm.run(tmp, "deprecate", "deprecated-tool@1.0.1", "broken; use 1.0.0");
+    Tools.Result view = npm.run(tmp, "view", "deprecated-tool@1.0.1", "deprecated");
+    Tools.Result other = npm.run(tmp, "view", "deprecated-tool@1.0.0", "deprecated");
+    Tools.Result undo = npm.run(tmp, "deprecate", "deprecated-tool@1.0.1", "");
+
+    assertEquals(0, deprecate.exit(), deprecate.output());
+    assertEquals("broken; use 1.0.0", view.output().strip());
+    assertEquals("", other.output().strip());
+    assertEquals(0, undo.exit(), undo.output());
+    assertEquals("", npm.run(tmp, "view", "deprecated-tool@1.0.1", "deprecated").output().strip());
+  }
+
+  @Test
+  void npmUnpublishOfAFreshVersionWorksAndOfADependedOnOneIs405WithNpmsCriteria() throws Exception {
+    NpmCli npm = npm("unpublish", TokenPolicy.SANDBOX_TOKEN);
+    assertEquals(0, npm.run(NpmCli.project(tmp.resolve("un-1"), "gone-tool", "1.0.0", "one"), "publish").exit());
+    assertEquals(0, npm.run(NpmCli.project(tmp.resolve("un-2"), "gone-tool", "1.0.1", "two"), "publish").exit());
+    assertEquals(0, npm.run(NpmCli.project(tmp.resolve("un-3"), "gone-tool", "1.0.2", "three"), "publish").exit());
+
+    Tools.Result fresh = npm.run(tmp, "unpublish", "gone-tool@1.0.2");
+    Path dependent = NpmCli.project(tmp.resolve("un-dep"), "needs-gone-tool", "1.0.0", "dep");
+    Files.writeString(dependent.resolve("package.json"), Files.readString(dependent.resolve("package.json"))
+        .replace("\"license\"", "\"dependencies\": {\"gone-tool\": \"1.0.0\"}, \"license\""));
+    assertEquals(0, npm.run(dependent, "publish").exit());
+    Tools.Result refused = npm.run(tmp, "unpublish", "gone-tool@1.0.0");
+
+    assertEquals(0, fresh.exit(), fresh.output());
+    assertEquals("1.0.1", npm.run(tmp, "view", "gone-tool", "version").output().strip());
+    assertTrue(refused.exit() != 0, refused.output());
+    assertTrue(refused.output().contains("405") && refused.output().contains("has dependent packages in the registry"),
+        refused.output());
+  }
 }

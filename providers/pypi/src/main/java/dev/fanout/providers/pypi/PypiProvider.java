@@ -34,7 +34,7 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /** Reads PyPI's JSON API and uploads wheels through the legacy upload API, as twine does. */
-final class PypiProvider implements Provider {
+final class PypiProvider implements Provider, dev.fanout.provider.Withdrawing {
 
   static final String REGISTRY = "pypi";
   /** PEP 691's JSON form of the simple index. */
@@ -83,6 +83,34 @@ final class PypiProvider implements Provider {
           + " allowed.\"; release a new version (such as " + PypiNames.version(version) + ".post1) for the missing files");
     }
     return state;
+  }
+
+  /**
+   * PyPI yanks (PEP 592) only on its website: each withdrawn version it holds is a manual step
+   * with the release's management page, never a failure.
+   */
+  @Override
+  public List<dev.fanout.provider.WithdrawStep> withdrawal(Publication publication,
+      dev.fanout.model.Withdrawal.All withdrawals, String releaseVersion) throws RegistryException {
+    String project = publication.string("project");
+    RegistryState state = readJson(publication).state();
+    List<dev.fanout.provider.WithdrawStep> steps = new ArrayList<>();
+    for (dev.fanout.model.Withdrawal w : withdrawals.list()) {
+      String version = PypiNames.version(w.version());
+      if (state.versions().contains(version)) {
+        steps.add(dev.fanout.provider.WithdrawStep.manual(w.version(), "PyPI has no API to yank: yank " + version
+            + " with the reason \"" + w.reason() + "\"", ctx.endpoint("index") + "/manage/project/"
+            + PypiNames.normalise(project) + "/release/" + version + "/"));
+      }
+    }
+    return steps;
+  }
+
+  @Override
+  public String withdraw(Publication publication, dev.fanout.provider.WithdrawStep step,
+      dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    throw new RegistryException("pypi", "withdraw", 0, "PyPI has no API to " + step.kind().word(), false,
+        "yank it on the website", null);
   }
 
   /** What the registry holds, and when the release's first file was uploaded (null when unknown). */
