@@ -353,9 +353,10 @@ public class NpmEmulator implements Emulator {
     return SandboxResponse.json(200, Map.of("success", true, "id", name));
   }
 
+  /** A packument PUT: read with the publish limits, as it may carry a tarball of up to npmjs's size. */
   private static JsonNode readTree(SandboxRequest request) {
     try {
-      JsonNode n = JSON.readTree(request.body());
+      JsonNode n = PUBLISH_JSON.readTree(request.body());
       return n == null ? JSON.missingNode() : n;
     } catch (IOException e) {
       return JSON.missingNode();
