@@ -35,6 +35,35 @@ class ContainerAppExampleTest {
     assertTrue(firstWrites > 0, "the first apply wrote nothing");
     assertEquals(0, again.exit(), again.all());
     assertEquals(firstWrites, fanout.writes("oci"), "the re-run wrote: " + again.out());
+    inspectedBySkopeo(fanout);
+  }
+
+  /**
+   * skopeo, an independent client, reads both images back from the sandbox's registry: the
+   * release's tags, two platforms, and the prebuilt image under the digest its own tool gave it.
+   */
+  private static void inspectedBySkopeo(FanoutRun fanout) throws Exception {
+    dev.fanout.testing.Tools.require("skopeo", "apt-get install skopeo");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    try (dev.fanout.sandbox.Sandbox sandbox = dev.fanout.sandbox.Sandbox.start(fanout.sandbox, "empty")) {
+      String host = sandbox.url("oci").substring("http://".length());
+      for (String repository : java.util.List.of("example/greeter-prebuilt", "example/greeter")) {
+        String image = "docker://" + host + "/" + repository + ":1.0.0";
+        String creds = "user:" + dev.fanout.sandbox.TokenPolicy.SANDBOX_TOKEN;
+        dev.fanout.testing.Tools.Result inspect = dev.fanout.testing.Tools.run(fanout.dir, java.util.Map.of(),
+            "skopeo", "inspect", "--tls-verify=false", "--creds", creds, image);
+        assertEquals(0, inspect.exit(), inspect.output());
+        com.fasterxml.jackson.databind.JsonNode info = json.readTree(inspect.output());
+        assertEquals("[\"1.0.0\",\"latest\"]", info.path("RepoTags").toString(), repository);
+        dev.fanout.testing.Tools.Result raw = dev.fanout.testing.Tools.run(fanout.dir, java.util.Map.of(),
+            "skopeo", "inspect", "--raw", "--tls-verify=false", "--creds", creds, image);
+        assertEquals(2, json.readTree(raw.output()).path("manifests").size(), repository + ": " + raw.output());
+        if (repository.endsWith("prebuilt")) {
+          assertEquals("sha256:02d32666f60bdd459bfde30a2a0c18b4af0cdd72595bf81018424316e781fac7",
+              info.path("Digest").asText());
+        }
+      }
+    }
   }
 
   @Test
