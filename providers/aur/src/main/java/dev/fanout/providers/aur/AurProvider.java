@@ -404,12 +404,21 @@ final class AurProvider implements Provider {
    * and is not a race: it is never retried.
    */
   static boolean lostRace(RemoteRefUpdate update) {
-    String message = update.getMessage() == null ? "" : update.getMessage().toLowerCase(java.util.Locale.ROOT);
-    return switch (update.getStatus()) {
+    return lostRace(update.getStatus(), update.getMessage());
+  }
+
+  /**
+   * As {@link #lostRace(RemoteRefUpdate)}; JGit's receive-pack says "invalid old id sent" when
+   * the ref moved between its advertisement and the push's update (JGit {@code ReceiveCommand},
+   * {@code JGitText.invalidOldIdSent}): another run's push landed in between.
+   */
+  static boolean lostRace(RemoteRefUpdate.Status status, String refusal) {
+    String message = refusal == null ? "" : refusal.toLowerCase(java.util.Locale.ROOT);
+    return switch (status) {
       case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> true;
       case REJECTED_OTHER_REASON -> !message.contains("hook") && (message.isBlank() || message.contains("lock")
           || message.contains("exist") || message.contains("failed to update") || message.contains("stale")
-          || message.contains("fast forward") || message.contains("fast-forward"));
+          || message.contains("fast forward") || message.contains("fast-forward") || message.contains("invalid old id"));
       default -> false;
     };
   }

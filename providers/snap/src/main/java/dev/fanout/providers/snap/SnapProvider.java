@@ -214,13 +214,17 @@ final class SnapProvider implements Provider {
         notes.add("revision " + revision + " (" + b.arch() + ") awaiting the store's manual review; run apply again once approved");
         continue;
       }
-      List<String> move = new ArrayList<>();
-      for (String channel : channels) {
-        boolean there = map != null && map.stream().anyMatch(r -> r.channel().equals(channel) && r.arch().equals(b.arch())
-            && r.revision() == revision);
-        if (!there) {
-          move.add(channel);
+      List<String> move = unreleased(map, channels, b.arch(), revision);
+      if (!move.isEmpty()) {
+        // The store has no conditional release: the channel map is read again right before it,
+        // and a channel another run (a second CI runner on this release) moved meanwhile is left.
+        List<String> still = unreleased(released(publication, name), channels, b.arch(), revision);
+        if (still.size() < move.size()) {
+          List<String> met = new ArrayList<>(move);
+          met.removeAll(still);
+          notes.add("another run released revision " + revision + " (" + b.arch() + ") to " + String.join(", ", met));
         }
+        move = still;
       }
       if (!move.isEmpty()) {
         release(publication, name, revision, move);
@@ -232,6 +236,19 @@ final class SnapProvider implements Provider {
     Files.createDirectories(yaml.getParent());
     Files.writeString(yaml, SnapBuilder.snapcraftYaml(meta(publication), binaryNames(publication)));
     return new PublishResult(written, notes.isEmpty() ? "every channel already holds this release" : String.join("; ", notes));
+  }
+
+  /** The channels of {@code channels} that do not hold {@code revision} for {@code arch} in the channel map. */
+  private static List<String> unreleased(List<Released> map, List<String> channels, String arch, int revision) {
+    List<String> move = new ArrayList<>();
+    for (String channel : channels) {
+      boolean there = map != null && map.stream().anyMatch(r -> r.channel().equals(channel) && r.arch().equals(arch)
+          && r.revision() == revision);
+      if (!there) {
+        move.add(channel);
+      }
+    }
+    return move;
   }
 
   /**
