@@ -466,11 +466,15 @@ final class AurProvider implements Provider {
       Iterable<PushResult> results = git.push().setRemote("origin")
           .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials)
           .setTransportConfigCallback(transport).call();
+      boolean sameCommitThere = false;
       for (PushResult result : results) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
           if (mayRetry && lostRace(update)) {
             return null;
           }
+          // Another run made the very same commit (same tree, parent, message and second) and
+          // pushed it first: the branch already holds it, and this push changed nothing.
+          sameCommitThere |= update.getStatus() == RemoteRefUpdate.Status.UP_TO_DATE;
           if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
             throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
                 + update.getStatus() + (update.getMessage() == null ? "" : ", " + update.getMessage()) + "): "
@@ -479,6 +483,9 @@ final class AurProvider implements Provider {
                     ? "someone pushed meanwhile: run again" : "fix what the AUR names and run again", null);
           }
         }
+      }
+      if (sameCommitThere) {
+        return new PublishResult(List.of(), name + " " + full + " was already on " + repo + ": another run pushed the same commit");
       }
       return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
     } catch (GitAPIException e) {
