@@ -125,12 +125,26 @@ final class Publisher {
                 + e.getMessage(), true, "it is retried after reading " + location + " again", e);
           }
           written.addAll(result.written());
-          journal.record(a, "wrote", String.join(", ", result.written()));
+          if (result.written().isEmpty()) {
+            // The read above found something missing, and the write wrote nothing: another run
+            // (a second CI runner on this release) made it in between, and the registry refused
+            // or the provider skipped ours. Confirmed by the reads below, it is up to date.
+            journal.record(a, "met", result.detail());
+          } else {
+            journal.record(a, "wrote", String.join(", ", result.written()));
+          }
           Acknowledgements.Acknowledged ack = acknowledged.record(target, desired.version(), describeWrite(verdict, result));
-          return new Visibility(provider, p, desired, mutable, location, visibilityWait(target), latestRequested)
-              .await(a, ack, journal, written, describeWrite(verdict, result));
+          NodeResult verified = new Visibility(provider, p, desired, mutable, location, visibilityWait(target),
+              latestRequested).await(a, ack, journal, written, describeWrite(verdict, result));
+          return result.written().isEmpty() ? madeByAnotherRun(verified, result.detail()) : verified;
         } catch (RegistryException e) {
           last = e;
+          if (wrote && refusedAsTaken(e)) {
+            NodeResult met = confirmTaken(a, provider, p, mutable, location, e);
+            if (met != null) {
+              return met;
+            }
+          }
           // An answer too large, too slow or a bomb would be the same the next time.
           if (!e.isTransient() || Bounds.exceeded(e)) {
             return Applier.failed(a, e.operation(), e.getMessage());
@@ -144,6 +158,41 @@ final class Publisher {
     } finally {
       limit.release();
     }
+  }
+
+  /**
+   * A write refused because what it would make is taken (npm's 403 "cannot publish over", a 409,
+   * GitHub's 422 "already exists", PyPI's 400 "File already exists") where the provider did not
+   * look itself: when a read now finds what this run would publish, another run made it.
+   */
+  static boolean refusedAsTaken(RegistryException e) {
+    int s = e.status();
+    return !e.isTransient() && (s == 400 || s == 403 || s == 409 || s == 412 || s == 422);
+  }
+
+  private NodeResult confirmTaken(Address a, Provider provider, Publication p, boolean mutable, String location,
+      RegistryException refusal) {
+    try {
+      DesiredState desired = provider.desired(p);
+      Differ.Verdict now = Differ.diff(provider.read(p), desired, mutable, location, latestRequested);
+      if (now.action() != Action.NO_OP) {
+        return null;
+      }
+      journal.record(a, "met", refusal.getMessage());
+      return new NodeResult(a, Status.UP_TO_DATE, null, "made by another run meanwhile (" + p.type()
+          + " refused this run's write, and a read found it there): " + refusal.getMessage(), null, 0, List.of());
+    } catch (RegistryException | IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A write that wrote nothing, verified: what the registry holds is another run's, so this one is up to date. */
+  private static NodeResult madeByAnotherRun(NodeResult verified, String detail) {
+    if (verified.status() != Status.PUBLISHED) {
+      return verified;
+    }
+    return new NodeResult(verified.address(), Status.UP_TO_DATE, null, "made by another run meanwhile, confirmed by a read: "
+        + (detail == null ? verified.detail() : detail), null, verified.millis(), verified.written());
   }
 
   private Duration visibilityWait(Target target) {

@@ -175,18 +175,13 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private void adopt(Engine engine, Path savedPlan) {
+    Map<String, String> pinned;
     try {
-      Map<String, String> pinned = savedPlan == null ? Map.of()
-          : PlanFile.read(savedPlan, engine.stateDir()).artifactDigests();
-      List<Address> taken = engine.adoptArtifacts(artifactsDir, pinned);
-      if (!run.json) {
-        root.io.out().println("Took " + taken.size() + " artifact" + (taken.size() == 1 ? "" : "s") + " built elsewhere"
-            + " from " + artifactsDir + (taken.isEmpty() ? "" : ": " + Text.terminal(taken.stream()
-                .map(Address::toString).collect(java.util.stream.Collectors.joining(", ")))) + ".");
-      }
-    } catch (IOException | Engine.StalePlanException e) {
+      pinned = savedPlan == null ? Map.of() : PlanFile.read(savedPlan, engine.stateDir()).artifactDigests();
+    } catch (IOException e) {
       throw new UserError(e.getMessage());
     }
+    PlanCommand.adopt(root, run, engine, artifactsDir, pinned);
   }
 
   /**

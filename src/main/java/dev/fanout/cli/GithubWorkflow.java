@@ -222,27 +222,39 @@ final class GithubWorkflow {
     y.blank();
     y.line(0, "jobs:");
     Set<String> all = secrets(config.publications().values());
-    planJob(y, all);
     List<Platform> platforms = platforms();
+    // The builds run first, and the plan is made with their outputs: the saved plan pins each
+    // artifact's digest, and every publish job checks the files it is given against it.
     if (!platforms.isEmpty()) {
       buildJob(y, platforms);
+      y.blank();
     }
+    planJob(y, all, !platforms.isEmpty());
     for (PublishJob job : publishJobs()) {
       publishJob(y, job, !platforms.isEmpty() && job.needs().contains("build"));
     }
     return y.text();
   }
 
-  private void planJob(Yaml y, Set<String> secrets) {
+  private void planJob(Yaml y, Set<String> secrets, boolean builds) {
     y.line(1, "plan:");
     y.line(2, "name: Plan");
+    if (builds) {
+      y.line(2, "needs: [build]");
+    }
     y.line(2, "runs-on: ubuntu-latest");
     y.line(2, "permissions:");
     y.line(3, "contents: read");
     y.line(2, "steps:");
     y.line(3, "- uses: actions/checkout@v4");
+    if (builds) {
+      downloadBuilds(y);
+    }
     actionStep(y, "fanout plan --out", "plan");
     y.line(5, "path: " + Yaml.quote(settings.path()));
+    if (builds) {
+      y.line(5, "args: \"--artifacts ${{ runner.temp }}/artifacts\"");
+    }
     env(y, 4, secrets);
     y.line(3, "- name: Keep the plan for the publish jobs");
     y.line(4, "uses: actions/upload-artifact@v4");
@@ -260,10 +272,8 @@ final class GithubWorkflow {
   }
 
   private void buildJob(Yaml y, List<Platform> platforms) {
-    y.blank();
     y.line(1, "build:");
     y.line(2, "name: Build ${{ matrix.os }}-${{ matrix.arch }}");
-    y.line(2, "needs: [plan]");
     y.line(2, "runs-on: ${{ matrix.runner }}");
     y.line(2, "permissions:");
     y.line(3, "contents: read");
@@ -311,11 +321,7 @@ final class GithubWorkflow {
     y.line(5, "name: fanout-plan-key");
     y.line(5, "path: " + Yaml.quote(repoPath(".fanout")));
     if (artifacts) {
-      y.line(3, "- uses: actions/download-artifact@v4");
-      y.line(4, "with:");
-      y.line(5, "pattern: fanout-build-*");
-      y.line(5, "merge-multiple: true");
-      y.line(5, "path: ${{ runner.temp }}/artifacts");
+      downloadBuilds(y);
     }
     actionStep(y, "fanout apply --target", "apply");
     y.line(5, "plan: ${{ runner.temp }}/plan/fanout.plan");
@@ -326,6 +332,15 @@ final class GithubWorkflow {
     }
     y.line(5, "args: " + Yaml.quote(args.toString()));
     env(y, 4, secrets(pubs));
+  }
+
+  /** Every build job's outputs, into one folder for {@code --artifacts}. */
+  private static void downloadBuilds(Yaml y) {
+    y.line(3, "- uses: actions/download-artifact@v4");
+    y.line(4, "with:");
+    y.line(5, "pattern: fanout-build-*");
+    y.line(5, "merge-multiple: true");
+    y.line(5, "path: ${{ runner.temp }}/artifacts");
   }
 
   /** A step of the Fanout action, up to its {@code with:} inputs after {@code command}. */

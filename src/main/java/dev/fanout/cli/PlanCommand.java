@@ -11,6 +11,7 @@ import dev.fanout.output.Text;
 import dev.fanout.refresh.Refresher;
 import dev.fanout.sandbox.Sandbox;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,6 +39,11 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for fanout apply FILE.")
   Path out;
 
+  @Option(names = "--artifacts", paramLabel = "DIR", description = "Plan with the build outputs in DIR, built"
+      + " elsewhere (fanout build --only on each platform's runner): their digests are pinned in the plan --out"
+      + " saves, and apply PLANFILE --artifacts checks the files it is given against them.")
+  Path artifactsDir;
+
   @Option(names = "--detailed-exitcode", description = "Exit 0 with nothing to do, 2 with changes; 1 on error or when a target is blocked or unknown.")
   boolean detailedExitcode;
 
@@ -49,6 +55,9 @@ final class PlanCommand implements Callable<Integer> {
         return ExitCode.ERROR;
       }
       try (Engine engine = run.open(root, loaded, sandbox)) {
+        if (artifactsDir != null) {
+          adopt(root, run, engine, artifactsDir, java.util.Map.of());
+        }
         Plan plan = plan(root, run, engine);
         if (out != null) {
           PlanFile.write(plan, run.saved(config, loaded.sensitiveVariables()), out, engine.stateDir(),
@@ -61,6 +70,23 @@ final class PlanCommand implements Callable<Integer> {
         }
         return exitCode(plan, detailedExitcode);
       }
+    }
+  }
+
+  /**
+   * Takes the build outputs in {@code dir}, built elsewhere, as this run's: each checked against
+   * {@code pinned} (a saved plan's digests; empty when planning).
+   */
+  static void adopt(Main.Root root, RunOptions run, Engine engine, Path dir, java.util.Map<String, String> pinned) {
+    try {
+      List<Address> taken = engine.adoptArtifacts(dir, pinned);
+      if (!run.json) {
+        root.io.out().println("Took " + taken.size() + " artifact" + (taken.size() == 1 ? "" : "s") + " built elsewhere"
+            + " from " + dir + (taken.isEmpty() ? "" : ": " + Text.terminal(taken.stream()
+                .map(Address::toString).collect(java.util.stream.Collectors.joining(", ")))) + ".");
+      }
+    } catch (java.io.IOException | Engine.StalePlanException e) {
+      throw new UserError(e.getMessage());
     }
   }
 

@@ -41,12 +41,29 @@ public final class PlanFile {
       throws IOException {
     Map<String, Object> doc = PlanJson.document(plan, true);
     doc.put("options", options(options));
+    doc.put("config_path", portable(plan.configPath()));
     Map<String, Object> body = JSON.readValue(redactor.redact(JSON.writeValueAsString(doc)),
         new TypeReference<LinkedHashMap<String, Object>>() { });
     String content = JSON.writeValueAsString(body);
     Map<String, Object> sealed = new LinkedHashMap<>(body);
     sealed.put("integrity", "hmac-sha256:" + hmac(key(stateDir), content));
     Files.writeString(file, JSON.writeValueAsString(sealed) + "\n", StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The release folder as the plan file keeps it: relative to the working folder when it is
+   * inside it, so that a plan made at a repository's root applies on every runner that checks
+   * the repository out, wherever that is (/home/runner/work/.. on Linux, /Users/runner/.. on
+   * macOS, a folder per job), each with its own {@code .fanout}.
+   */
+  static String portable(String configPath) {
+    Path cwd = Path.of("").toAbsolutePath().normalize();
+    Path dir = Path.of(configPath).toAbsolutePath().normalize();
+    if (!dir.startsWith(cwd)) {
+      return configPath;
+    }
+    String relative = cwd.relativize(dir).toString();
+    return relative.isEmpty() ? "." : relative;
   }
 
   /** The configuration folder a saved plan names, read before its seal can be checked. */

@@ -142,7 +142,15 @@ class CiGithubTest {
     assertEquals("publish-packages", jobOf.get("npm.contextlite"));
     assertFalse(needs.get("publish-packages").contains("publish-hub"), "a GitHub outage must not hold npm");
     assertEquals(Set.of("build", "plan", "publish-hub"), needs.get("publish-after-hub"));
-    assertEquals(Set.of("plan"), needs.get("build"));
+    // The builds come first and the plan is made with their outputs, so it pins their digests.
+    assertEquals(Set.of(), needs.get("build"));
+    assertEquals(Set.of("build"), needs.get("plan"));
+    JsonNode planStep = null;
+    for (JsonNode step : jobs.get("plan").path("steps")) {
+      planStep = step.path("with").path("command").asText().equals("plan") ? step : planStep;
+    }
+    assertEquals("--artifacts ${{ runner.temp }}/artifacts", planStep.path("with").path("args").asText());
+    assertTrue(jobs.get("plan").path("steps").toString().contains("fanout-build-*"), "the plan job downloads the builds");
   }
 
   private static Set<String> closure(Map<String, Set<String>> edges, String from) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GitRefLockTest {
 
-  private static final String REF = "refs/fanout/locks/hello";
+  static final String REF = "refs/fanout/locks/hello";
 
   @TempDir
   Path temp;
@@ -40,23 +40,37 @@ class GitRefLockTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (git != null) {
       git.close();
     }
+  }
+
+  /** The repository the lock ref is made in, and who may push to it. */
+  String lockUrl() {
+    return git.url() + "/locks.git";
+  }
+
+  String lockUser() {
+    return "runner";
+  }
+
+  String lockToken() {
+    return "s3cret-lock-token";
   }
 
   private FanoutRun runner(String name) throws IOException {
     FanoutRun f = FanoutRun.minimal(temp.resolve(name));
     Path file = f.dir.resolve("release.fanout");
     Files.writeString(file, Files.readString(file).replace("  license     = \"MIT\"\n", "  license     = \"MIT\"\n"
-        + "  lock          = \"" + git.url() + "/locks.git\"\n  lock_username = \"runner\"\n"
+        + "  lock          = \"" + lockUrl() + "\"\n  lock_username = \"" + lockUser() + "\"\n"
         + "  lock_token    = env(\"LOCK_TOKEN\")\n"));
-    f.env.put("LOCK_TOKEN", "s3cret-lock-token");
+    f.env.put("LOCK_TOKEN", lockToken());
     return f;
   }
 
-  private String refValue() throws Exception {
+  /** The lock ref's name when it is there, else empty. */
+  String refValue() throws Exception {
     Tools.Result r = Tools.run(temp, Map.of(), "git", "--git-dir", git.repository("locks").toString(), "for-each-ref",
         "--format=%(refname)", REF);
     return r.output().strip();
@@ -82,9 +96,9 @@ class GitRefLockTest {
 
     FanoutRun.Result stopped = second.sandboxed("apply", "--auto-approve", "--lock-timeout", "0s");
     assertEquals(1, stopped.exit(), stopped.all());
-    assertTrue(stopped.err().contains("another apply holds the lock " + REF + " of " + git.url() + "/locks.git: apply of"
+    assertTrue(stopped.err().contains("another apply holds the lock " + REF + " of " + lockUrl() + ": apply of"
         + " hello 0.1.0, pid " + holder.pid()), stopped.err());
-    assertTrue(!stopped.all().contains("s3cret-lock-token"));
+    assertTrue(!stopped.all().contains(lockToken()));
 
     FanoutRun.Result waited = second.sandboxed("apply", "--auto-approve", "--lock-timeout", "60s");
     assertTrue(holder.waitFor(60, TimeUnit.SECONDS));
@@ -96,7 +110,7 @@ class GitRefLockTest {
   @Test
   void forceUnlockRemovesTheRef() throws Exception {
     FanoutRun f = runner("one");
-    Lock held = Lock.acquire(new Lock.GitRef(git.url() + "/locks.git", REF, "runner", "s3cret-lock-token"),
+    Lock held = Lock.acquire(new Lock.GitRef(lockUrl(), REF, lockUser(), lockToken()),
         "apply of hello 0.1.0", Duration.ZERO);
     assertEquals(REF, refValue());
 

@@ -143,6 +143,40 @@ class SplitBuildTest {
     assertEquals(0, f.writes(), "other bytes were published");
   }
 
+  /**
+   * As the workflow of {@code fanout ci github} runs it: the build jobs first, then the plan job
+   * plans with their outputs ({@code plan --out --artifacts}), on a machine that cannot build.
+   */
+  @Test
+  void planArtifactsPinsTheDigestsOfOutputsBuiltElsewhereAndApplyRefusesOtherFiles() throws Exception {
+    assertEquals(0, f.run("build", f.dir.toString()).exit());
+    Path incoming = Files.createDirectories(temp.resolve("incoming"));
+    for (String p : new String[] {"linux-amd64", "darwin-arm64"}) {
+      Files.move(f.dir.resolve("dist/hello-" + p), incoming.resolve("hello-" + p));
+    }
+    Files.writeString(f.dir.resolve("build.sh"), "#!/bin/sh\nexit 3\n");
+    Files.delete(f.dir.resolve(".fanout/build.json"));
+    Path plan = temp.resolve("release.plan");
+
+    FanoutRun.Result planned = f.sandboxed("plan", "--out", plan.toString(), "--artifacts", incoming.toString());
+
+    assertEquals(0, planned.exit(), planned.all());
+    assertTrue(planned.out().contains("Took 2 artifacts built elsewhere from " + incoming), planned.out());
+    assertFalse(planned.out().contains("known after build"), "the plan did not see the outputs:\n" + planned.out());
+    // A publish job given another build's file (a re-run build job, another commit) stops.
+    Path other = Files.createDirectories(temp.resolve("other"));
+    Files.copy(incoming.resolve("hello-linux-amd64"), other.resolve("hello-linux-amd64"));
+    Files.writeString(other.resolve("hello-darwin-arm64"), "#!/bin/sh\necho 'built again, other bytes'\n");
+    FanoutRun.Result refused = f.run("apply", plan.toString(), "--artifacts", other.toString());
+    assertEquals(1, refused.exit(), refused.all());
+    assertTrue(refused.err().contains("artifact.binary[\"darwin-arm64\"]: " + other.resolve("hello-darwin-arm64")
+        + " is not the file the plan showed"), refused.err());
+    assertEquals(0, f.writes(), "other bytes were published");
+    FanoutRun.Result apply = f.run("apply", plan.toString(), "--artifacts", incoming.toString());
+    assertEquals(0, apply.exit(), apply.all());
+    assertEquals(1, f.writes("npm"));
+  }
+
   @Test
   void applyArtifactsOfAFolderThatIsNotThereSaysSo() throws Exception {
     Path plan = temp.resolve("release.plan");

@@ -404,12 +404,21 @@ final class AurProvider implements Provider {
    * and is not a race: it is never retried.
    */
   static boolean lostRace(RemoteRefUpdate update) {
-    String message = update.getMessage() == null ? "" : update.getMessage().toLowerCase(java.util.Locale.ROOT);
-    return switch (update.getStatus()) {
+    return lostRace(update.getStatus(), update.getMessage());
+  }
+
+  /**
+   * As {@link #lostRace(RemoteRefUpdate)}; JGit's receive-pack says "invalid old id sent" when
+   * the ref moved between its advertisement and the push's update (JGit {@code ReceiveCommand},
+   * {@code JGitText.invalidOldIdSent}): another run's push landed in between.
+   */
+  static boolean lostRace(RemoteRefUpdate.Status status, String refusal) {
+    String message = refusal == null ? "" : refusal.toLowerCase(java.util.Locale.ROOT);
+    return switch (status) {
       case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> true;
       case REJECTED_OTHER_REASON -> !message.contains("hook") && (message.isBlank() || message.contains("lock")
           || message.contains("exist") || message.contains("failed to update") || message.contains("stale")
-          || message.contains("fast forward") || message.contains("fast-forward"));
+          || message.contains("fast forward") || message.contains("fast-forward") || message.contains("invalid old id"));
       default -> false;
     };
   }
@@ -457,11 +466,15 @@ final class AurProvider implements Provider {
       Iterable<PushResult> results = git.push().setRemote("origin")
           .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials)
           .setTransportConfigCallback(transport).call();
+      boolean sameCommitThere = false;
       for (PushResult result : results) {
         for (RemoteRefUpdate update : result.getRemoteUpdates()) {
           if (mayRetry && lostRace(update)) {
             return null;
           }
+          // Another run made the very same commit (same tree, parent, message and second) and
+          // pushed it first: the branch already holds it, and this push changed nothing.
+          sameCommitThere |= update.getStatus() == RemoteRefUpdate.Status.UP_TO_DATE;
           if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
             throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
                 + update.getStatus() + (update.getMessage() == null ? "" : ", " + update.getMessage()) + "): "
@@ -470,6 +483,9 @@ final class AurProvider implements Provider {
                     ? "someone pushed meanwhile: run again" : "fix what the AUR names and run again", null);
           }
         }
+      }
+      if (sameCommitThere) {
+        return new PublishResult(List.of(), name + " " + full + " was already on " + repo + ": another run pushed the same commit");
       }
       return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
     } catch (GitAPIException e) {

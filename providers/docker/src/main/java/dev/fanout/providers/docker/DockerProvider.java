@@ -286,11 +286,23 @@ final class DockerProvider implements Provider, Withdrawing {
       client.pushManifest(platform.manifest().digest(), platform.manifest());
       written.add("manifest " + platform.os() + "/" + platform.architecture() + " " + platform.manifest().digest());
     }
+    List<String> met = new ArrayList<>();
     for (String tag : stale) {
+      // The distribution API has no conditional manifest PUT (no If-Match or If-None-Match in
+      // the OCI spec), so a tag is checked right before it is pushed: another run (a second CI
+      // runner on this release) may have pushed the same index meanwhile, and is not pushed over.
+      if (index.equals(client.manifestDigest(tag))) {
+        met.add(tag);
+        continue;
+      }
       client.pushManifest(tag, image.index());
       written.add("tag:" + tag);
     }
     written.addAll(pushAttestations(publication, client, image.index(), before));
+    if (written.isEmpty()) {
+      return new PublishResult(written, "another run pushed " + repository(publication) + " " + String.join(", ", met)
+          + " -> " + index + " meanwhile" + scriptWarning(publication));
+    }
     return new PublishResult(written, "pushed " + repository(publication) + " " + String.join(", ", stale) + " -> " + index
         + scriptWarning(publication));
   }

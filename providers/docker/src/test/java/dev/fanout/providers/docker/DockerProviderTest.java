@@ -96,6 +96,22 @@ class DockerProviderTest {
   }
 
   @Test
+  void aPushFromAStaleReadMeetsAnotherRunsTagsAndWritesNothing() throws Exception {
+    TestArtifacts artifacts = binaries(dir.resolve("bin"), "v1");
+    Publication pub = publication(artifacts, TokenPolicy.SANDBOX_TOKEN);
+    Provider provider = provider(artifacts);
+    RegistryState stale = provider.read(pub);
+    provider.publish(pub, stale);
+    long manifestPuts = requests("PUT", "/manifests/");
+
+    Provider.PublishResult again = provider.publish(pub, stale);
+
+    assertEquals(List.of(), again.written());
+    assertEquals(manifestPuts, requests("PUT", "/manifests/"), "a manifest or tag was pushed over the other run's");
+    assertTrue(again.detail().contains("another run pushed"), again.detail());
+  }
+
+  @Test
   void aPushCutOffAfterItsBlobsLandedAsksForThemAndSendsNoneAgain() throws Exception {
     TestArtifacts artifacts = binaries(dir.resolve("bin"), "v1");
     Publication pub = publication(artifacts, TokenPolicy.SANDBOX_TOKEN);

@@ -183,7 +183,7 @@ public final class ManifestRepo {
     String head = owner + ":" + change.branch();
     JsonNode open = openPull(upstream, owner, change.branch());
     if (open != null) {
-      return new Outcome(written, open.path("html_url").asText());
+      return new Outcome(anotherRunsWork(written), open.path("html_url").asText());
     }
     Map<String, Object> pr = new LinkedHashMap<>();
     pr.put("title", change.title());
@@ -194,13 +194,22 @@ public final class ManifestRepo {
     GithubApi.Answer opened = api.send("POST", "/repos/" + upstream + "/pulls", pr, "open pull request");
     if (opened.status() == 422 && opened.message().contains("already exists")) {
       JsonNode found = openPull(upstream, owner, change.branch());
-      return new Outcome(written, found == null ? null : found.path("html_url").asText());
+      return new Outcome(anotherRunsWork(written), found == null ? null : found.path("html_url").asText());
     }
     if (!opened.ok()) {
       throw api.failure("open pull request on " + upstream, opened);
     }
     written.add("pull request #" + opened.json().path("number").asInt());
     return new Outcome(written, opened.json().path("html_url").asText());
+  }
+
+  /**
+   * What this run wrote of a pull request another run opened: when it is only the fork, that
+   * was GitHub answering {@code POST /forks} with the fork the other run made a moment before
+   * (it returns an existing fork), and the pull request is the other run's work, not this one's.
+   */
+  private static List<String> anotherRunsWork(List<String> written) {
+    return written.stream().allMatch(w -> w.startsWith("fork ")) ? List.of() : written;
   }
 
   private GithubApi.Answer createBranch(String repo, String branch, String sha) throws RegistryException {

@@ -47,9 +47,17 @@ final class GithubReleaseProvider implements Provider, Withdrawing {
   static final String DRAFT_ITEM = "release.draft";
   /** What a wanted asset reads as when a published immutable release lacks it. */
   static final String IMMUTABLE_ABSENT = "absent (the release is immutable)";
+  /**
+   * How long a run that finished another run's draft waits for that run to publish it; a draft
+   * made longer ago than {@link #LEFTOVER_DRAFT} is a leftover and is published at once.
+   */
+  static final java.time.Duration DRAFT_OWNER_GRACE = java.time.Duration.ofSeconds(10);
+  static final java.time.Duration LEFTOVER_DRAFT = java.time.Duration.ofMinutes(10);
   private static final MediaType OCTET = MediaType.get("application/octet-stream");
 
+  private static final String DRAFT_RECORD = "draft-id";
   private final ProviderContext ctx;
+  private java.time.Duration draftGrace = DRAFT_OWNER_GRACE;
 
   GithubReleaseProvider(ProviderContext ctx) {
     this.ctx = ctx;
@@ -449,6 +457,7 @@ final class GithubReleaseProvider implements Provider, Withdrawing {
         release = settle(api, repo, tag, created.json());
         if (release.path("id").asLong() == created.json().path("id").asLong()) {
           written.add("release " + tag);
+          recordDraft(release);
         }
       } else if (created.alreadyExists()) {
         release = findRelease(api, repo, tag);
@@ -499,11 +508,15 @@ final class GithubReleaseProvider implements Provider, Withdrawing {
     }
     boolean wantDraft = p.bool("draft", false);
     if (release.path("draft").asBoolean() && !wantDraft) {
-      // Another run on the same release (a second CI runner) may have published it meanwhile.
-      GithubApi.Answer now = api.get("/repos/" + repo + "/releases/" + id, "read release " + tag);
-      if (now.ok() && now.json() != null && !now.json().path("draft").asBoolean(true)) {
-        return new PublishResult(written, written.isEmpty() ? "release " + tag + " already complete"
-            : "release " + tag + ": " + String.join(", ", written) + " (published by another run)");
+      // Another run on the same release (a second CI runner) may publish it. GitHub has no
+      // conditional publish (no If-Match on PATCH), so two runs that both read the draft would
+      // both send it: the run that made the draft publishes it, and a run that found another's
+      // draft waits for that publish, unless the draft is a leftover nobody is working on.
+      JsonNode now = written.contains("release " + tag) ? null : awaitOwnersPublish(api, repo, tag, release);
+      if (now != null) {
+        return new PublishResult(written, (written.isEmpty() ? "release " + tag + " already complete"
+            : "release " + tag + ": " + String.join(", ", written)) + " (published by the run that made its draft, at "
+            + now.path("published_at").asText("?") + ")");
       }
       // A backport (0.4.5 after 0.4.6) must not become the repository's latest release.
       Map<String, Object> patch = Backport.keepsLatest(ctx.release(), before)
@@ -517,6 +530,65 @@ final class GithubReleaseProvider implements Provider, Withdrawing {
     }
     return new PublishResult(written, written.isEmpty() ? "release " + tag + " already complete"
         : "release " + tag + ": " + String.join(", ", written));
+  }
+
+  /**
+   * A draft another run made is published by that run: read it until it is (the run's own
+   * uploads and the PATCH take seconds), for at most {@link #DRAFT_OWNER_GRACE} from the
+   * draft's creation. Null when it stays a draft: its maker stopped, or left it in an earlier
+   * run, and this run publishes it.
+   */
+  private JsonNode awaitOwnersPublish(GithubApi api, String repo, String tag, JsonNode draft) throws RegistryException {
+    java.time.Instant made;
+    try {
+      made = java.time.Instant.parse(draft.path("created_at").asText());
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+    if (draftGrace.isZero() || made.plus(LEFTOVER_DRAFT).isBefore(java.time.Instant.now()) || ownDraft(draft)) {
+      return null;
+    }
+    long until = System.nanoTime() + draftGrace.toNanos();
+    long wait = 100;
+    while (System.nanoTime() < until) {
+      GithubApi.Answer now = api.get("/repos/" + repo + "/releases/" + draft.path("id").asLong(), "read release " + tag);
+      if (now.ok() && now.json() != null && !now.json().path("draft").asBoolean(true)) {
+        return now.json();
+      }
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      wait = Math.min(wait * 2, 2000);
+    }
+    return null;
+  }
+
+  /** The run of this folder made the draft before it stopped: it is this run's to publish. */
+  private boolean ownDraft(JsonNode draft) {
+    try {
+      return ctx.workDir() != null && Files.readString(ctx.workDir().resolve(DRAFT_RECORD)).strip()
+          .equals(String.valueOf(draft.path("id").asLong()));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Kept in the work folder: the id of the draft this folder's run made, so that a rerun publishes it at once. */
+  private void recordDraft(JsonNode draft) {
+    try {
+      Files.createDirectories(ctx.workDir());
+      Files.writeString(ctx.workDir().resolve(DRAFT_RECORD), String.valueOf(draft.path("id").asLong()));
+    } catch (IOException | RuntimeException e) {
+      // Only a rerun's wait for a draft it made itself depends on it.
+    }
+  }
+
+  /** Tests of other behaviour seed drafts by hand and publish them at once. */
+  void draftGrace(java.time.Duration grace) {
+    this.draftGrace = grace;
   }
 
   /**

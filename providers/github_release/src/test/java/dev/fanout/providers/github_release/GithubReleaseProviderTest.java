@@ -121,6 +121,7 @@ class GithubReleaseProviderTest {
 
   @Test
   void releasesPastTheFirstPageAreSeenAndTheDraftOnPageTwoIsFinished() throws Exception {
+    leftoverDraftsArePublishedAtOnce();
     Publication p = publication();
     GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
     assertEquals(201, api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed").status());
@@ -245,8 +246,54 @@ class GithubReleaseProviderTest {
     assertTrue(again.written().isEmpty(), again.written().toString());
   }
 
+  /** A draft seeded by hand stands for one an earlier, stopped run left: nobody else will publish it. */
+  private void leftoverDraftsArePublishedAtOnce() {
+    ((GithubReleaseProvider) provider).draftGrace(java.time.Duration.ZERO);
+  }
+
+  @Test
+  void aDraftAnotherRunMadeIsPublishedByThatRunAndThisOneSendsNoSecondPublish() throws Exception {
+    Publication p = publication();
+    GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
+    GithubApi.Answer draft = api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true),
+        "the other run's draft");
+    long id = draft.json().path("id").asLong();
+    Thread otherRun = new Thread(() -> {
+      try {
+        Thread.sleep(1500);
+        api.send("PATCH", "/repos/acme/tool/releases/" + id, Map.of("draft", false), "the other run publishes");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    RegistryState before = provider.read(p);
+    otherRun.start();
+
+    Provider.PublishResult result = provider.publish(p, before);
+    otherRun.join();
+
+    assertFalse(result.written().contains("published v1.2.0"), result.written().toString());
+    assertTrue(result.detail().contains("published by the run that made its draft"), result.detail());
+    assertEquals(1, java.nio.file.Files.readAllLines(sandbox.dir().resolve("requests.jsonl")).stream()
+        .filter(l -> l.contains("\"method\":\"PATCH\"") && l.contains("/releases/" + id)).count(), "one publish");
+    assertEquals(provider.desired(p).items(), provider.read(p).items());
+  }
+
+  @Test
+  void aPublishFromAStaleReadMeetsTheReleaseAnotherRunCompletedAndWritesNothing() throws Exception {
+    Publication p = publication();
+    RegistryState stale = provider.read(p);
+    factory.create(context()).publish(p, stale);
+
+    Provider.PublishResult again = provider.publish(p, stale);
+
+    assertEquals(List.of(), again.written());
+    assertTrue(again.detail().contains("already complete"), again.detail());
+  }
+
   @Test
   void draftLeftByInterruptedPublishIsFoundCompletedAndPublished() throws Exception {
+    leftoverDraftsArePublishedAtOnce();
     Publication p = publication();
     GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
     GithubApi.Answer draft = api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed");
@@ -264,6 +311,7 @@ class GithubReleaseProviderTest {
 
   @Test
   void starterAssetLeftByFailedUploadIsDeletedAndUploadedAgain() throws Exception {
+    leftoverDraftsArePublishedAtOnce();
     Publication p = publication();
     GithubApi api = new GithubApi(http, sandbox.url("github"), new Secret("t", TokenPolicy.SANDBOX_TOKEN), "test");
     api.send("POST", "/repos/acme/tool/releases", Map.of("tag_name", "v1.2.0", "draft", true), "seed");

@@ -158,6 +158,19 @@ class HomebrewProviderTest {
   }
 
   @Test
+  void aCommitFromAStaleReadMeetsTheFormulaAnotherRunCommittedAndWritesNothing() throws Exception {
+    Publication p = formula("1.2.0");
+    RegistryState stale = provider("1.2.0", "A tool").read(p);
+    provider("1.2.0", "A tool").publish(p, stale);
+
+    Provider.PublishResult again = provider("1.2.0", "A tool").publish(p, stale);
+
+    // The contents API read before the PUT finds the other run's bytes: nothing is sent.
+    assertEquals(List.of(), again.written());
+    assertTrue(again.detail().contains("already up to date"), again.detail());
+  }
+
+  @Test
   void olderFormulaReadsAsOlderVersionAndIsUpdatedInPlace() throws Exception {
     Provider old = provider("1.1.0", "A tool");
     old.publish(formula("1.1.0"), old.read(formula("1.1.0")));

@@ -132,6 +132,18 @@ class NixProviderTest {
   }
 
   @Test
+  void aPublishFromAStaleReadMeetsThePullRequestAnotherRunOpenedAndWritesNothing() throws Exception {
+    Publication p = publication("1.0.35");
+    RegistryState stale = provider("1.0.35").read(p);
+    provider("1.0.35").publish(p, stale);
+
+    Provider.PublishResult again = provider("1.0.35").publish(p, stale);
+
+    assertEquals(List.of(), again.written());
+    assertTrue(again.detail().contains("pull request already open: ") && again.detail().contains("/pull/1"), again.detail());
+  }
+
+  @Test
   void ownPullRequestBehindOneHundredFiftyNewerOnesIsStillInProgressAndRerunWritesNothing() throws Exception {
     Provider provider = provider("1.0.35");
     Publication p = publication("1.0.35");

@@ -228,6 +228,7 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
     checkName(NpmPackageBuilder.packageName(publication));
     List<String> written = new ArrayList<>();
     List<String> notes = new ArrayList<>();
+    Map<String, String> tagsNow = new java.util.HashMap<>();
     List<NpmTarball> tarballs = builder(publication).build();
     NpmTarball main = tarballs.get(tarballs.size() - 1);
     boolean mainPublishedNow = false;
@@ -255,11 +256,17 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
       if (doc == null || doc.path("versions").path(version).isMissingNode()) {
         throw client.failure("publish of " + t.packageName() + "@" + version, a);
       }
-      notes.add(t.fileName() + " was already published");
+      // The other run set its dist-tags with its publish: they are read from its document.
+      doc.path("dist-tags").fields().forEachRemaining(e -> tagsNow.put(e.getKey(), e.getValue().asText()));
+      // The registry tells when, and by whom where it records it (npm's _npmUser): the other run.
+      String by = doc.path("versions").path(version).path("_npmUser").path("name").asText("");
+      String at = doc.path("time").path(version).asText("");
+      notes.add(t.fileName() + " was already published" + (by.isEmpty() ? "" : " by " + by)
+          + (at.isEmpty() ? "" : " at " + at) + " (another run)");
     }
     for (String tag : tags) {
       boolean setByPublish = mainPublishedNow && tag.equals(tags.get(0));
-      if (!setByPublish && !version.equals(before.pointers().get(tag))) {
+      if (!setByPublish && !version.equals(tagsNow.getOrDefault(tag, before.pointers().get(tag)))) {
         publisher(publication, main.packageName()).setDistTag(main.packageName(), tag, version);
         written.add("dist-tag " + tag);
       } else if (setByPublish) {

@@ -205,6 +205,7 @@ final class SnapProvider implements Provider {
       } else {
         uploaded = upload(publication, b);
         revision = uploaded.revision();
+        recordUpload(revision);
         written.add(b.fileName());
         notes.add("uploaded " + b.fileName() + " as revision " + revision);
       }
@@ -214,13 +215,20 @@ final class SnapProvider implements Provider {
         notes.add("revision " + revision + " (" + b.arch() + ") awaiting the store's manual review; run apply again once approved");
         continue;
       }
-      List<String> move = new ArrayList<>();
-      for (String channel : channels) {
-        boolean there = map != null && map.stream().anyMatch(r -> r.channel().equals(channel) && r.arch().equals(b.arch())
-            && r.revision() == revision);
-        if (!there) {
-          move.add(channel);
+      List<String> move = unreleased(map, channels, b.arch(), revision);
+      if (!move.isEmpty()) {
+        // The store has no conditional release: the channel map is read again right before it,
+        // and a channel another run (a second CI runner on this release) moved meanwhile is left.
+        boolean othersUpload = held.isEmpty() && !written.contains(b.fileName()) && uploaded != null && uploaded.recent()
+            && !ownUpload(revision);
+        List<String> still = othersUpload ? awaitUploadersRelease(publication, name, channels, b.arch(), revision)
+            : unreleased(released(publication, name), channels, b.arch(), revision);
+        if (still.size() < move.size()) {
+          List<String> met = new ArrayList<>(move);
+          met.removeAll(still);
+          notes.add("another run released revision " + revision + " (" + b.arch() + ") to " + String.join(", ", met));
         }
+        move = still;
       }
       if (!move.isEmpty()) {
         release(publication, name, revision, move);
@@ -232,6 +240,38 @@ final class SnapProvider implements Provider {
     Files.createDirectories(yaml.getParent());
     Files.writeString(yaml, SnapBuilder.snapcraftYaml(meta(publication), binaryNames(publication)));
     return new PublishResult(written, notes.isEmpty() ? "every channel already holds this release" : String.join("; ", notes));
+  }
+
+  /** Kept in the work folder: revisions this folder's runs uploaded, released at once by a rerun. */
+  private void recordUpload(int revision) {
+    try {
+      Files.createDirectories(ctx.workDir());
+      Files.writeString(ctx.workDir().resolve("snap-uploads"), revision + "\n", java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException | RuntimeException e) {
+      // Only a rerun's wait for its own upload depends on it.
+    }
+  }
+
+  private boolean ownUpload(int revision) {
+    try {
+      return Files.readAllLines(ctx.workDir().resolve("snap-uploads")).contains(String.valueOf(revision));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The channels of {@code channels} that do not hold {@code revision} for {@code arch} in the channel map. */
+  private static List<String> unreleased(List<Released> map, List<String> channels, String arch, int revision) {
+    List<String> move = new ArrayList<>();
+    for (String channel : channels) {
+      boolean there = map != null && map.stream().anyMatch(r -> r.channel().equals(channel) && r.arch().equals(arch)
+          && r.revision() == revision);
+      if (!there) {
+        move.add(channel);
+      }
+    }
+    return move;
   }
 
   /**
@@ -249,7 +289,8 @@ final class SnapProvider implements Provider {
         forArch |= a.asText().equals(arch);
       }
       if (forArch && sha3.equals(rev.path("sha3-384").asText())) {
-        return new Uploaded(rev.path("revision").asInt(), "NeedsReview".equals(rev.path("status").asText()));
+        return new Uploaded(rev.path("revision").asInt(), "NeedsReview".equals(rev.path("status").asText()),
+            rev.path("created_at").asText(""));
       }
     }
     return null;
@@ -269,7 +310,45 @@ final class SnapProvider implements Provider {
   }
 
   /** A revision the store holds; {@code inReview} while its reviewers hold it. */
-  record Uploaded(int revision, boolean inReview) { }
+  record Uploaded(int revision, boolean inReview, String createdAt) {
+    Uploaded(int revision, boolean inReview) {
+      this(revision, inReview, "");
+    }
+
+    /** Uploaded in the last minutes, so maybe by another run that is releasing it now. */
+    boolean recent() {
+      try {
+        return java.time.Instant.parse(createdAt).isAfter(java.time.Instant.now().minus(RELEASER_GRACE.multipliedBy(60)));
+      } catch (java.time.format.DateTimeParseException e) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * How long a run that found a revision another run uploaded a moment ago waits for that run
+   * to release it: the store has no conditional release, so both would send it.
+   */
+  static final java.time.Duration RELEASER_GRACE = java.time.Duration.ofSeconds(10);
+
+  /** The channels still without the revision after waiting up to {@link #RELEASER_GRACE} for its uploader. */
+  private List<String> awaitUploadersRelease(Publication publication, String name, List<String> channels, String arch,
+      int revision) throws RegistryException {
+    long until = System.nanoTime() + RELEASER_GRACE.toNanos();
+    long wait = 100;
+    List<String> still = unreleased(released(publication, name), channels, arch, revision);
+    while (!still.isEmpty() && System.nanoTime() < until) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      wait = Math.min(wait * 2, 2000);
+      still = unreleased(released(publication, name), channels, arch, revision);
+    }
+    return still;
+  }
 
   /** Uploads, pushes and waits for the review; returns the new revision. */
   private Uploaded upload(Publication publication, Build b) throws RegistryException {
