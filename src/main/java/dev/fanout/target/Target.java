@@ -27,6 +27,12 @@ public record Target(Address address, Publication publication, ProviderFactory f
     endpoints = Map.copyOf(endpoints);
   }
 
+  /** A target whose packages are built every time (tests, and tools without a state folder). */
+  public Target(Address address, Publication publication, ProviderFactory factory, Provider provider,
+      Map<String, String> endpoints, String location, boolean sandboxed) {
+    this(address, publication, factory, provider, endpoints, location, sandboxed, null);
+  }
+
   public String type() {
     return publication.type();
   }
