@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A monorepo's npm packages released from several CI jobs: one saved plan, four folders (as
  * four runners check out the repository), each process applying its quarter of the plan with
  * {@code --target}, against one sandbox; and the same release from one process, for the time.
- * Every package is published once. Minutes with 400 packages on two shared cores, so not in the
- * suite:
+ * Every package is published once. The suite runs it with 20 packages (the same checks, in
+ * seconds); the issue's 400 take minutes on two shared cores:
  *
  * <pre>mvn -B -o test -Dtest=NpmMonorepoSplitTest -Dfanout.monorepo.packages=400</pre>
  *
@@ -43,8 +42,7 @@ class NpmMonorepoSplitTest {
 
   @Test
   void fourProcessesEachApplyingAQuarterOfOneSavedPlanPublishEveryPackageOnce() throws Exception {
-    int packages = Integer.getInteger("fanout.monorepo.packages", 0);
-    Assumptions.assumeTrue(packages > 0, "run with -Dfanout.monorepo.packages=400");
+    int packages = Integer.getInteger("fanout.monorepo.packages", 20);
     Path sandbox = temp.resolve("sandbox");
     Process serve = FanoutRun.process(temp, "sandbox", "serve", "--dir", sandbox.toString())
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
