@@ -70,6 +70,10 @@ final class SandboxSeeder {
           }
         }
       }
+      // The seed plays an earlier release, whose versions every read shows by now: without
+      // this, a plan right after seeding could miss a seeded crate the index still hides, and
+      // its saved plan would be stale by the time apply reads again.
+      Thread.sleep(sandbox.readLag().toMillis());
       sandbox.markSeeded();
     } finally {
       deleteTree(work);

@@ -350,6 +350,15 @@ final class Instances {
       String first = srcs.get(0);
       name = first.substring(first.lastIndexOf('/') + 1);
     }
+    if (name == null && attrs.get("archive") == null) {
+      // Without sources and archive the block check has said so; a file with no name could
+      // be neither published nor pointed at, so the artifact goes no further.
+      if (attrs.get("sources") instanceof List<?> l && l.isEmpty()) {
+        diagnostics.add(Diagnostic.error("An artifact needs a source", "sources is empty: give the path, glob or URL"
+            + " of the file, or build it with archive.", b.attribute("sources").value().range()));
+      }
+      return null;
+    }
     Address builtBy = deps.stream().map(Evaluator.Dependency::target).filter(a -> a.type().equals("build"))
         .findFirst().orElse(null);
     Artifact artifact = new Artifact(address, name, Evaluation.str(attrs.get("os")), Evaluation.str(attrs.get("arch")),

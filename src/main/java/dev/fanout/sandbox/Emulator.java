@@ -38,4 +38,13 @@ public interface Emulator {
   default java.util.Map<String, String> extraUrls(String baseUrl) {
     return java.util.Map.of();
   }
+
+  /**
+   * How long after a write this registry's reads may still not show it, as modelled (the
+   * crates.io index, PyPI's cached JSON, Central's repository behind the Portal). A seeded
+   * scenario waits it out: its seed is an earlier release, long visible.
+   */
+  default java.time.Duration readLag() {
+    return java.time.Duration.ZERO;
+  }
 }

@@ -455,6 +455,12 @@ public final class Sandbox implements AutoCloseable {
     return seed instanceof List<?> l ? (List<Map<String, Object>>) l : List.of();
   }
 
+  /** The longest {@link Emulator#readLag()} of this sandbox's registries. */
+  public java.time.Duration readLag() {
+    return running.values().stream().map(r -> r.emulator().readLag()).max(java.util.Comparator.naturalOrder())
+        .orElse(java.time.Duration.ZERO);
+  }
+
   public void markSeeded() throws IOException {
     Files.writeString(dir.resolve(".seeded"), scenario.name() + "\n");
   }

@@ -76,6 +76,22 @@ class TrustedPublishingExampleTest {
   }
 
   @Test
+  void theFirstPlanOfASeededScenarioSeesTheSeedAsAnEarlierReleaseLongIndexed() throws Exception {
+    // Seeding publishes 1.0.34 moments before the plan reads; the crates.io index shows a
+    // version 300 ms after its upload, so a plan that followed at once (a warm JVM: the second
+    // and third time here) missed it, and apply of its saved plan then found crates.contextlite
+    // "changed after the plan was made".
+    for (int i = 0; i < 3; i++) {
+      FanoutRun f = new FanoutRun(java.nio.file.Files.createDirectories(temp.resolve("seeded-" + i)), "trusted-publishing");
+      f.env.put("GITHUB_TOKEN", "fanout-sandbox-token");
+      FanoutRun.Result plan = f.sandboxed("plan", "--scenario", "trusted-publishing", "--json");
+      assertEquals(0, plan.exit(), plan.all());
+      JsonNode crates = FanoutRun.change(plan, "crates.contextlite");
+      assertEquals("1.0.34", crates.path("before").path("version").asText(), "plan " + i + ": " + crates);
+    }
+  }
+
+  @Test
   void aTrustedPublisherForAnotherWorkflowBlocksEachTargetWithTheRegistrysReasonAndWritesNothing() throws Exception {
     FanoutRun f = new FanoutRun(temp, "trusted-publishing");
     f.env.put("GITHUB_TOKEN", "fanout-sandbox-token");

@@ -107,6 +107,9 @@ class WithdrawApplyTest {
     }
 
     // The fix, 1.0.36, is published while 1.0.35 stays withdrawn: latest moves on to it.
+    // Its index line shows at once here: in a warm JVM the saved plan below is made within the
+    // index's 300 ms lag, and apply would rightly call it stale when 1.0.36 shows up in between.
+    f.faults("[{\"registry\": \"crates\", \"visibility_delay_ms\": 0}]");
     String[] fix = {"--auto-approve", "--var", "version=1.0.36", "--target", "npm.contextlite", "--target",
         "crates.contextlite"};
     FanoutRun.Result next = f.sandboxed("apply", fix);

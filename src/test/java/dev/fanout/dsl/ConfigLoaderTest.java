@@ -113,6 +113,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anArtifactWithoutAFileIsAnErrorAndReachesNoPublication() throws IOException {
+    // Found by NoCrashProperties: "sourjes" for "sources" left an artifact without a name,
+    // and github_release's exports failed on it with a NullPointerException.
+    for (String sources : List.of("sourjes = [\"dist/demo\"]", "sources = []")) {
+      ConfigLoader.Result r = load(RELEASE + """
+          artifact "bin" {
+            os = "linux"
+            %s
+          }
+          github_release "main" {
+            repository = "acme/demo"
+            assets     = artifact.bin
+          }
+          """.formatted(sources), Map.of(), Map.of());
+
+      assertTrue(r.hasErrors(), sources);
+      assertTrue(r.diagnostics().stream().anyMatch(d -> d.summary().contains("sources")
+          || d.summary().equals("An artifact needs a source")), sources + ": " + r.diagnostics());
+    }
+  }
+
+  @Test
   void aListForEachWithTwoEqualKeysIsAnError() throws IOException {
     ConfigLoader.Result r = load(RELEASE + """
         artifact "bin" {

@@ -71,6 +71,11 @@ public final class CratesEmulator implements Emulator {
   }
 
   @Override
+  public java.time.Duration readLag() {
+    return INDEX_LAG;
+  }
+
+  @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
     this.trustpub = new CratesTrustpub(context);

@@ -75,6 +75,11 @@ public final class MavenCentralEmulator implements Emulator {
   }
 
   @Override
+  public java.time.Duration readLag() {
+    return REPOSITORY_LAG;
+  }
+
+  @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
     Files.createDirectories(repository());

@@ -69,6 +69,11 @@ public final class PypiEmulator implements Emulator {
   }
 
   @Override
+  public java.time.Duration readLag() {
+    return JSON_CACHE_LAG;
+  }
+
+  @Override
   public synchronized void start(EmulatorContext context) throws IOException {
     this.ctx = context;
     this.oidc = new PypiOidc(context);
