@@ -82,6 +82,69 @@ class TwoRunnersApplyTest {
   }
 
   /**
+   * With the release's lock on a git ref both runners reach (the shared lock for runners
+   * outside GitHub Actions), the second waits for the first and then finds every target up to
+   * date: each target is written by one run only, on every registry, those that would take a
+   * second identical write too (OCI, PyPI, Chocolatey, the snap store).
+   */
+  @Test
+  void withTheReleaseLockOnAGitRefTheSecondRunnerWaitsAndEveryTargetIsWrittenByOneRun() throws Exception {
+    Path sandbox = temp.resolve("sandbox");
+    Path a = new FanoutRun(temp.resolve("runner-a"), "contextlite").dir;
+    Path b = new FanoutRun(temp.resolve("runner-b"), "contextlite").dir;
+    Process serve = FanoutRun.process(temp, "sandbox", "serve", "--dir", sandbox.toString())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      JsonNode urls = JSON.readTree(new BufferedReader(new InputStreamReader(serve.getInputStream(),
+          StandardCharsets.UTF_8)).readLine());
+      String lock = urls.get("github.git").asText() + "/Michael-A-Kuykendall/contextlite.git";
+      for (Path dir : List.of(a, b)) {
+        Path file = dir.resolve("release.fanout");
+        String text = Files.readString(file);
+        String opening = "release \"contextlite\" {\n";
+        assertTrue(text.contains(opening), text);
+        Files.writeString(file, text.replace(opening, opening + "  lock       = \"" + lock
+            + "\"\n  lock_token = env(\"GITHUB_TOKEN\")\n"));
+      }
+      List<Process> runs = new ArrayList<>();
+      for (Path dir : List.of(a, b)) {
+        // As a CI job would: wait for the other runner rather than stop at once (the default).
+        ProcessBuilder pb = FanoutRun.process(temp, "apply", dir.toString(), "--sandbox=" + sandbox, "--auto-approve",
+            "--lock-timeout=5m", "--report=" + dir.resolve("report.json")).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("apply.out").toFile());
+        pb.environment().put("GITHUB_TOKEN", "fanout-sandbox-token");
+        runs.add(pb.start());
+      }
+      for (Process p : runs) {
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "an apply hung");
+      }
+      String outs = "runner a:\n" + Files.readString(a.resolve("apply.out")) + "\nrunner b:\n"
+          + Files.readString(b.resolve("apply.out"));
+      assertEquals(0, runs.get(0).exitValue(), outs);
+      assertEquals(0, runs.get(1).exitValue(), outs);
+      // A run with nothing to publish may write no report.
+      Map<String, JsonNode> nodesA = Files.exists(a.resolve("report.json")) ? nodes(a.resolve("report.json")) : Map.of();
+      Map<String, JsonNode> nodesB = Files.exists(b.resolve("report.json")) ? nodes(b.resolve("report.json")) : Map.of();
+      int written = 0;
+      Set<String> addresses = new TreeSet<>(nodesA.keySet());
+      addresses.addAll(nodesB.keySet());
+      for (String address : addresses) {
+        boolean byA = nodesA.containsKey(address) && nodesA.get(address).path("written").size() > 0;
+        boolean byB = nodesB.containsKey(address) && nodesB.get(address).path("written").size() > 0;
+        assertTrue(!(byA && byB), address + " was written by both runs:\n" + nodesA.get(address) + "\n"
+            + nodesB.get(address));
+        written += byA || byB ? 1 : 0;
+      }
+      assertEquals(14, written, "every target written by one of the runs: " + outs);
+      assertTrue(Files.readString(a.resolve("apply.out")).contains("Nothing to publish")
+          || Files.readString(b.resolve("apply.out")).contains("Nothing to publish"), outs);
+    } finally {
+      serve.destroy();
+      serve.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * Chocolatey refuses a new version while the last one waits in moderation, as the gallery
    * does: between rounds a moderator approves it. The sandbox keeps its state in files and is
    * started again on them, which the emulators read at start.
