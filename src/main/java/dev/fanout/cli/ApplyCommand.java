@@ -104,7 +104,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
         Plan plan = savedPlan != null ? checkSaved(savedPlan, engine) : PlanCommand.plan(root, run, engine);
         if (!run.json) {
-          root.io.out().print(PlanText.render(plan, root.style()));
+          PlanText.print(plan, root.style(), root.io.out());
         }
         if (!Engine.hasWork(plan)) {
           boolean clean = plan.changes().stream().allMatch(c -> c.action() == Action.NO_OP);

@@ -63,7 +63,11 @@ final class PlanCommand implements Callable<Integer> {
           PlanFile.write(plan, run.saved(config, loaded.sensitiveVariables()), out, engine.stateDir(),
               root.io.redactor());
         }
-        root.io.out().print(run.json ? PlanJson.render(plan) : PlanText.render(plan, root.style()));
+        if (run.json) {
+          root.io.out().print(PlanJson.render(plan));
+        } else {
+          PlanText.print(plan, root.style(), root.io.out());
+        }
         if (out != null && !run.json) {
           root.io.out().println("Saved the plan and its options to " + out + ". Run it with: fanout apply " + out
               + unsavedNote(run.saved(config, loaded.sensitiveVariables()).unsavedVariables()));

@@ -16,6 +16,27 @@ final class PlanText {
 
   static String render(Plan plan, Style style) {
     StringBuilder out = new StringBuilder();
+    render(plan, style, out, () -> { });
+    return out.toString();
+  }
+
+  /**
+   * Prints the plan as it is made, a part at a time: the text of 100,000 targets held whole
+   * (and copied as its builder grew) was the largest thing a big plan kept at its end.
+   */
+  static void print(Plan plan, Style style, java.io.PrintWriter stream) {
+    StringBuilder out = new StringBuilder();
+    render(plan, style, out, () -> {
+      if (out.length() > 1 << 16) {
+        stream.print(out);
+        out.setLength(0);
+      }
+    });
+    stream.print(out);
+  }
+
+  /** Writes to {@code out}, calling {@code written} after each target. */
+  private static void render(Plan plan, Style style, StringBuilder out, Runnable written) {
     Map<Action, Integer> counts = plan.summary();
     boolean onlyWithdrawing = counts.get(Action.CREATE) == 0 && counts.get(Action.UPDATE) == 0
         && plan.changes().stream().anyMatch(c -> !c.withdrawals().isEmpty());
@@ -40,6 +61,7 @@ final class PlanText {
           out.append("  ").append(colour(style, w)).append(' ').append(pad(Text.terminal(c.address().toString()), width))
               .append("  ").append(Text.terminal(w.describe())).append('\n');
         }
+        written.run();
         continue;
       }
       String symbol = colour(style, c.action(), c.action().symbol());
@@ -50,6 +72,7 @@ final class PlanText {
       if (c.action() == Action.NO_OP || c.action() == Action.UNKNOWN) {
         // What the release resolved against is detail; a warning is shown even when nothing is written.
         notes.stream().filter(n -> n.startsWith("warning: ")).forEach(n -> note(out, style, n));
+        written.run();
         continue;
       }
       for (PlannedChange.ItemChange i : c.items()) {
@@ -62,9 +85,9 @@ final class PlanText {
       for (WithdrawStep w : c.withdrawals()) {
         out.append("      ").append(colour(style, w)).append(' ').append(Text.terminal(w.describe())).append('\n');
       }
+      written.run();
     }
     out.append('\n').append(summary(plan)).append('\n');
-    return out.toString();
   }
 
   private static void note(StringBuilder out, Style style, String note) {

@@ -36,7 +36,11 @@ final class ShowCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError(e.getMessage());
     }
-    root.io.out().print(json ? PlanJson.render(plan) : PlanText.render(plan, root.style()));
+    if (json) {
+      root.io.out().print(PlanJson.render(plan));
+    } else {
+      PlanText.print(plan, root.style(), root.io.out());
+    }
     return ExitCode.OK;
   }
 }

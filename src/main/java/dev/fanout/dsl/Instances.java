@@ -9,12 +9,14 @@ import dev.fanout.model.Edge;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
 import dev.fanout.model.Secret;
+import dev.fanout.model.FrozenMap;
 import dev.fanout.model.Unknown;
 import dev.fanout.provider.Endpoints;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.Providers;
 import dev.fanout.provider.Schema;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +43,8 @@ final class Instances {
   private final Map<Address, BuildStep> builds = new LinkedHashMap<>();
   private final Map<Address, Artifact> artifacts = new LinkedHashMap<>();
   private final Map<Address, Publication> publications = new LinkedHashMap<>();
+  private final Map<Map<String, Object>, FrozenMap> sharedSettings = new java.util.IdentityHashMap<>();
+  private final Map<String, Map<Address, String>> reasons = new HashMap<>();
   /** Each publication's identity ({@link ProviderFactory#identity}) and where it was first given. */
   private final Map<String, Map.Entry<Address, SourceRange>> identities = new LinkedHashMap<>();
   private final Map<Address, SourceRange> blockRanges = new LinkedHashMap<>();
@@ -120,7 +124,7 @@ final class Instances {
           continue;
         }
         Address from = instance.address();
-        edges.add(new Edge(from, d.target(), "for_each over " + d.target(), d.where().toString()));
+        edges.add(new Edge(from, d.target(), reason("for_each over ", d.target()), d.where().toString()));
       }
     }
     registry.put(name, byKey);
@@ -252,7 +256,7 @@ final class Instances {
       sameIdentity(address, providers.get(e.type()), b);
     }
     for (Evaluator.Dependency d : deps) {
-      edges.add(new Edge(address, d.target(), "references " + d.target(), d.where().toString()));
+      edges.add(new Edge(address, d.target(), reason("references ", d.target()), d.where().toString()));
     }
     dependsOn(address, b, scope);
     return inst;
@@ -285,7 +289,7 @@ final class Instances {
       if (!off.isEmpty() && !values.blocksOfType(type).containsKey(name)) {
         // A disabled block has no value to evaluate; the edge is dropped later with a warning.
         for (Address t : off) {
-          edges.add(new Edge(address, t, "depends_on " + t, item.range().toString()));
+          edges.add(new Edge(address, t, reason("depends_on ", t), item.range().toString()));
         }
         continue;
       }
@@ -294,7 +298,7 @@ final class Instances {
       List<Address> targets = new ArrayList<>();
       collectInstances(target, targets);
       for (Address t : targets) {
-        edges.add(new Edge(address, t, "depends_on " + t, item.range().toString()));
+        edges.add(new Edge(address, t, reason("depends_on ", t), item.range().toString()));
       }
     }
   }
@@ -473,6 +477,11 @@ final class Instances {
     }
   }
 
+  /** {@code why} and {@code target}, made once: thousands of edges say "references artifact.linux". */
+  private String reason(String why, Address target) {
+    return reasons.computeIfAbsent(why, k -> new HashMap<>()).computeIfAbsent(target, t -> why + t);
+  }
+
   private Instance publication(Address address, String type, Map<String, Object> attrs) {
     ProviderFactory factory = providers.get(type);
     for (Schema.Attribute s : factory.schema().attributes().values()) {
@@ -480,7 +489,9 @@ final class Instances {
         attrs.put(s.name(), new Secret(address + " " + s.name(), plain));
       }
     }
-    Map<String, Object> providerSettings = values.settings(factory.settingsBlock());
+    // Frozen once per settings block as evaluated (by identity), shared by its publications.
+    Map<String, Object> providerSettings = sharedSettings.computeIfAbsent(values.settings(factory.settingsBlock()),
+        FrozenMap::of);
     Publication p = new Publication(address, type, attrs, providerSettings);
     publications.put(address, p);
     Map<String, Object> view = new LinkedHashMap<>();

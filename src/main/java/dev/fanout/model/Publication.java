@@ -21,8 +21,8 @@ public record Publication(Address address, String type, Map<String, Object> attr
     Map<String, Object> settings) {
 
   public Publication {
-    attributes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
-    settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+    attributes = FrozenMap.of(attributes);
+    settings = FrozenMap.of(settings);
   }
 
   public String name() {

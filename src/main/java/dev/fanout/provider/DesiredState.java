@@ -19,8 +19,9 @@ public record DesiredState(String version, Map<String, String> items, Map<String
     java.util.List<String> notes) {
 
   public DesiredState {
-    items = java.util.Collections.unmodifiableMap(new TreeMap<>(items));
-    pointers = java.util.Collections.unmodifiableMap(new TreeMap<>(pointers));
+    // Most packages have no pointers: an empty map each was a TreeMap each.
+    items = items.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(items));
+    pointers = pointers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(pointers));
     notes = notes == null ? java.util.List.of() : java.util.List.copyOf(notes);
   }
 

@@ -34,8 +34,8 @@ public record RegistryState(boolean packageExists, List<String> versions, String
 
   public RegistryState {
     versions = List.copyOf(versions);
-    items = java.util.Collections.unmodifiableMap(new TreeMap<>(items));
-    pointers = java.util.Collections.unmodifiableMap(new TreeMap<>(pointers));
+    items = items.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(items));
+    pointers = pointers.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(pointers));
   }
 
   /** A state in which the registry would take a write. */

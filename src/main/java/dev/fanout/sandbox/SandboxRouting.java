@@ -2,6 +2,7 @@ package dev.fanout.sandbox;
 
 import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
+import dev.fanout.model.FrozenMap;
 import dev.fanout.provider.Endpoints;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.TrustedPublishing;
@@ -18,11 +19,24 @@ import java.util.Set;
  *
  * @param realTypes the publication types that keep their configured endpoints and credentials
  */
-public record SandboxRouting(Map<String, String> urls, Set<String> realTypes) implements Routing {
+public final class SandboxRouting implements Routing {
 
-  public SandboxRouting {
-    urls = Map.copyOf(urls);
-    realTypes = Set.copyOf(realTypes);
+  private final Map<String, String> urls;
+  private final Set<String> realTypes;
+  private final Map<SettingsKey, Map<String, Object>> sandboxSettings = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<SettingsKey, Map<String, String>> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public SandboxRouting(Map<String, String> urls, Set<String> realTypes) {
+    this.urls = Map.copyOf(urls);
+    this.realTypes = Set.copyOf(realTypes);
+  }
+
+  public Map<String, String> urls() {
+    return urls;
+  }
+
+  public Set<String> realTypes() {
+    return realTypes;
   }
 
   @Override
@@ -33,7 +47,8 @@ public record SandboxRouting(Map<String, String> urls, Set<String> realTypes) im
       return new Route(kept, endpoints, Routing.host(endpoints), false);
     }
     Publication sent = forSandbox(p, f);
-    Map<String, String> endpoints = Endpoints.resolve(f, sent.settings(), urls);
+    Map<String, String> endpoints = this.endpoints.computeIfAbsent(new SettingsKey(f.type(), sent.settings(), false),
+        k -> Map.copyOf(Endpoints.resolve(f, k.settings(), urls)));
     String location = f.sandboxEndpoints().values().stream().sorted().findFirst().orElse(f.type()) + " (sandbox)";
     return new Route(sent, endpoints, location, true);
   }
@@ -43,16 +58,34 @@ public record SandboxRouting(Map<String, String> urls, Set<String> realTypes) im
    * test can present the read-only one); anything else becomes the sandbox's write token.
    * Trusted publishing gets no token at all: it publishes with what the exchange gives.
    */
-  private static Publication forSandbox(Publication p, ProviderFactory f) {
-    Map<String, Object> settings = new LinkedHashMap<>(p.settings());
-    String credential = f.credentialSetting();
-    if (credential != null && TrustedPublishing.enabled(p)) {
-      settings.remove(credential);
-    } else if (credential != null) {
-      Secret given = p.secret(credential);
-      settings.put(credential, isSandboxToken(given) ? given : new Secret("sandbox token", TokenPolicy.SANDBOX_TOKEN));
-    }
+  private Publication forSandbox(Publication p, ProviderFactory f) {
+    // Publications of one provider share its settings, and so their sandbox settings.
+    Map<String, Object> settings = sandboxSettings.computeIfAbsent(new SettingsKey(f.type(), p.settings(),
+        TrustedPublishing.enabled(p)), k -> {
+          Map<String, Object> s = new LinkedHashMap<>(p.settings());
+          String credential = f.credentialSetting();
+          if (credential != null && k.trusted()) {
+            s.remove(credential);
+          } else if (credential != null) {
+            Secret given = p.secret(credential);
+            s.put(credential, isSandboxToken(given) ? given : new Secret("sandbox token", TokenPolicy.SANDBOX_TOKEN));
+          }
+          return FrozenMap.of(s);
+        });
     return new Publication(p.address(), p.type(), p.attributes(), settings);
+  }
+
+  /** A provider type, the settings its publication came with (by identity), and whether it publishes by trusted publishing. */
+  private record SettingsKey(String type, Map<String, Object> settings, boolean trusted) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof SettingsKey k && k.type.equals(type) && k.settings == settings && k.trusted == trusted;
+    }
+
+    @Override
+    public int hashCode() {
+      return (type.hashCode() * 31 + System.identityHashCode(settings)) * 31 + Boolean.hashCode(trusted);
+    }
   }
 
   /**
