@@ -57,7 +57,9 @@ QUOTE : '"' -> pushMode(TEMPLATE);
 LINE_COMMENT  : ('#' | '//') ~[\r\n]* -> channel(HIDDEN);
 BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN);
 NEWLINE       : NL -> channel(HIDDEN);
-WS            : [ \t\f\u00A0\uFEFF]+ -> channel(HIDDEN);
+// Skipped, not hidden: nothing reads spaces back (the formatter lays lines out itself), and a
+// token each was about a third of a large release's tokens.
+WS            : [ \t\f\u00A0\uFEFF]+ -> skip;
 
 // Anything else is one bad character: the parser reports it with its position.
 // Only text without a "*/" may run to the end of the file: with '.*? EOF' this rule would
