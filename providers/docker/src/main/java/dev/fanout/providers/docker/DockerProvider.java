@@ -57,8 +57,9 @@ final class DockerProvider implements Provider, Withdrawing {
       }
       Map<String, String> items = new TreeMap<>();
       Map<String, String> pointers = new TreeMap<>();
+      Map<String, String> digests = manifestDigests(client, tags(publication).stream().filter(all::contains).toList());
       for (String tag : tags(publication)) {
-        String digest = all.contains(tag) ? client.manifestDigest(tag) : null;
+        String digest = digests.get(tag);
         if (digest == null) {
           continue;
         }
@@ -322,6 +323,46 @@ final class DockerProvider implements Provider, Withdrawing {
   }
 
   /** The signature and SBOM of the image the release's version tag (else the first tag) points at. */
+  /**
+   * Each tag's manifest digest, the requests side by side on the HTTP client's own threads:
+   * none needs another's answer, so a target's read takes one round trip for them, not one
+   * per tag (a plan's time is its slowest target's chain of requests).
+   */
+  private Map<String, String> manifestDigests(DistributionClient client, List<String> tags)
+      throws RegistryException, IOException {
+    Map<String, String> out = new java.util.HashMap<>();
+    if (tags.size() < 2) {
+      for (String tag : tags) {
+        out.put(tag, client.manifestDigest(tag));
+      }
+      return out;
+    }
+    java.util.concurrent.ExecutorService threads = ctx.http().dispatcher().executorService();
+    List<java.util.concurrent.Future<String>> reads = new ArrayList<>();
+    for (String tag : tags) {
+      reads.add(threads.submit(() -> client.manifestDigest(tag)));
+    }
+    try {
+      for (int i = 0; i < tags.size(); i++) {
+        out.put(tags.get(i), reads.get(i).get());
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RegistryException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while reading tags");
+    } finally {
+      reads.forEach(f -> f.cancel(true));
+    }
+    return out;
+  }
+
   private void readAttestations(Publication publication, DistributionClient client, List<String> all,
       Map<String, String> items) throws RegistryException, IOException {
     String digest = items.getOrDefault("tag:" + ctx.release().version(), items.values().stream().findFirst().orElse(null));
