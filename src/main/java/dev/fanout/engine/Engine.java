@@ -137,6 +137,7 @@ public final class Engine implements AutoCloseable {
         artifacts);
     this.targets = Targets.bind(config, providers, settings.routing(), http, artifacts, stateDir(), settings.idTokens(),
         desiredCache);
+    desiredCache.expect(this.targets::all);
     this.redactor = redactor;
     this.parallelism = settings.parallelism();
     List<Object> secrets = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.fanout.target;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Address;
 import dev.fanout.model.Release;
@@ -47,6 +46,7 @@ public final class DesiredCache {
   private final Map<Class<?>, String> code = new ConcurrentHashMap<>();
   private volatile boolean loaded;
   private volatile boolean added;
+  private volatile java.util.function.Supplier<? extends Collection<Target>> expected;
 
   private DesiredCache(Path file, java.util.function.Supplier<String> inputs) {
     this.file = file;
@@ -66,6 +66,16 @@ public final class DesiredCache {
       }
       return inputs.toString();
     });
+  }
+
+  /**
+   * The targets this run may ask for: the file's entries for other keys (an earlier version,
+   * an older Fanout) are then left on disk instead of read, and copied back on save. With
+   * 100,000 publications, the entries an upgrade of Fanout left behind were as large as the
+   * run's own, and reading them all made the plan collect garbage most of its time.
+   */
+  public void expect(java.util.function.Supplier<? extends Collection<Target>> targets) {
+    this.expected = targets;
   }
 
   /** The target's desired state: kept, or built by its provider now and kept. */
@@ -131,14 +141,75 @@ public final class DesiredCache {
       }
       try {
         if (Files.isRegularFile(file)) {
-          Map<String, DesiredState> read = JSON.readValue(file.toFile(), new TypeReference<Map<String, DesiredState>>() { });
-          known.putAll(read);
+          java.util.Set<String> wanted = wanted();
+          try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(file.toFile())) {
+            if (in.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+              while (in.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String key = in.getCurrentName();
+                in.nextToken();
+                if (wanted == null || wanted.contains(key)) {
+                  known.put(key, JSON.readValue(in, DesiredState.class));
+                } else {
+                  in.skipChildren();
+                }
+              }
+            }
+          }
         }
       } catch (IOException | RuntimeException e) {
         // A damaged or older cache is only a slower run: everything is built again.
+        known.clear();
       }
       loaded = true;
     }
+  }
+
+  /** {@code out}, then the entries the file holds beyond them (left unread), up to {@code room} in all. */
+  private void write(Path tmp, Map<String, DesiredState> out, int room) throws IOException {
+    try (com.fasterxml.jackson.core.JsonGenerator gen = JSON.getFactory().createGenerator(tmp.toFile(),
+        com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+      gen.writeStartObject();
+      for (Map.Entry<String, DesiredState> e : out.entrySet()) {
+        gen.writeFieldName(e.getKey());
+        JSON.writeValue(gen, e.getValue());
+      }
+      int count = out.size();
+      if (expected != null && count < room && Files.isRegularFile(file)) {
+        try (com.fasterxml.jackson.core.JsonParser in = JSON.getFactory().createParser(file.toFile())) {
+          if (in.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+            while (count < room && in.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+              String key = in.getCurrentName();
+              in.nextToken();
+              if (out.containsKey(key)) {
+                in.skipChildren();
+                continue;
+              }
+              gen.writeFieldName(key);
+              gen.copyCurrentStructure(in);
+              count++;
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // An unreadable old file only loses its older entries.
+        }
+      }
+      gen.writeEndObject();
+    }
+  }
+
+  /** The keys of the expected targets' packages, or null when any may be asked for. */
+  private java.util.Set<String> wanted() {
+    java.util.function.Supplier<? extends Collection<Target>> targets = expected;
+    if (targets == null) {
+      return null;
+    }
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (Target t : targets.get()) {
+      if (t.provider().desiredIsDeclared(t.publication())) {
+        keys.add(key(t));
+      }
+    }
+    return keys;
   }
 
   /**
@@ -162,7 +233,7 @@ public final class DesiredCache {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), "desired", ".tmp");
       try {
-        JSON.writeValue(tmp.toFile(), out);
+        write(tmp, out, room);
         try {
           Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

@@ -109,6 +109,33 @@ class DesiredCacheTest {
   }
 
   @Test
+  void entriesNoTargetAsksForAreLeftUnreadAndKeptOnSave() throws Exception {
+    // given: the kept answers edited, and an entry no target of this release asks for, in a
+    // shape no package has (read, it would make the whole file unreadable)
+    desired();
+    Path file = dir.resolve(".fanout/cache/desired.json");
+    ObjectNode kept = (ObjectNode) JSON.readTree(file.toFile());
+    kept.fields().forEachRemaining(e -> ((ObjectNode) e.getValue()).put("version", "edited"));
+    String other = "0".repeat(64);
+    kept.putObject(other).putObject("version").put("not", "a version");
+    JSON.writeValue(file.toFile(), kept);
+
+    // then: the run reuses its own answers: the other entry was skipped, not read
+    assertEquals("edited", desired().get(Address.parse("npm.app")).version());
+
+    // when: another version builds and saves its packages
+    write("1.0.1", "first");
+    desired();
+
+    // then: the entries it did not read are copied back as they were, and reused when asked again
+    ObjectNode after = (ObjectNode) JSON.readTree(file.toFile());
+    assertEquals(5, after.size(), after::toString);
+    assertTrue(after.has(other));
+    write("1.0.0", "first");
+    assertEquals("edited", desired().get(Address.parse("pypi.app")).version());
+  }
+
+  @Test
   void theKeptFileHoldsNoSecretInAnyForm() throws Exception {
     // given: a token in the environment the npm provider block reads
     String token = "npm_cacheTestSecretValue0123456789";
