@@ -51,9 +51,19 @@ public final class ManifestRepo {
 
   /**
    * The names of a directory's sub-directories, or null when the directory is absent or
-   * the server does not list directories (the sandbox's GitHub answers 404 for them).
+   * the server does not list directories.
    */
   public List<String> directories(String repo, String path) throws RegistryException {
+    return entries(repo, path, "dir");
+  }
+
+  /** The names of a directory's files, or null when the directory is absent. */
+  public List<String> files(String repo, String path) throws RegistryException {
+    return entries(repo, path, "file");
+  }
+
+  /** The names of a directory's entries of one {@code type} ({@code file}, {@code dir}), or null. */
+  private List<String> entries(String repo, String path, String type) throws RegistryException {
     GithubApi.Answer a = api.get(ContentsWrite.path(repo, path, null), "list " + repo + "/" + path);
     if (a.status() == 404 || a.ok() && (a.json() == null || !a.json().isArray())) {
       return null;
@@ -63,7 +73,7 @@ public final class ManifestRepo {
     }
     List<String> out = new ArrayList<>();
     for (JsonNode entry : a.json()) {
-      if ("dir".equals(entry.path("type").asText())) {
+      if (type.equals(entry.path("type").asText())) {
         out.add(entry.path("name").asText());
       }
     }
@@ -99,7 +109,10 @@ public final class ManifestRepo {
     return a.json().path("default_branch").asText("main");
   }
 
-  /** A change to propose: files by path, the branch that carries it and the pull request's text. */
+  /**
+   * A change to propose: files by path (a null content deletes the file), the branch that
+   * carries it and the pull request's text.
+   */
   public record Change(Map<String, byte[]> files, String branch, String message, String title, String body) {
     public Change {
       files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
@@ -226,7 +239,8 @@ public final class ManifestRepo {
       throws RegistryException {
     List<String> written = new ArrayList<>();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      if (ContentsWrite.put(api, repo, f.getKey(), branch, f.getValue(), message)) {
+      if (f.getValue() == null ? ContentsWrite.delete(api, repo, f.getKey(), branch, message)
+          : ContentsWrite.put(api, repo, f.getKey(), branch, f.getValue(), message)) {
         written.add(f.getKey());
       }
     }
