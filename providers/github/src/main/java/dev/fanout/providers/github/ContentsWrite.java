@@ -103,15 +103,16 @@ final class ContentsWrite {
   }
 
   static String path(String repo, String path, String ref) {
-    StringBuilder b = new StringBuilder("/repos/").append(repo).append("/contents/");
-    String[] parts = path.split("/");
-    for (int i = 0; i < parts.length; i++) {
-      b.append(i == 0 ? "" : "/").append(encode(parts[i]));
-    }
+    StringBuilder b = new StringBuilder("/repos/").append(repo).append("/contents/").append(encodePath(path));
     if (ref != null) {
       b.append("?ref=").append(encode(ref));
     }
     return b.toString();
+  }
+
+  /** A file's path with each segment URL-encoded and its slashes kept. */
+  static String encodePath(String path) {
+    return String.join("/", Arrays.stream(path.split("/")).map(ContentsWrite::encode).toList());
   }
 
   static String encode(String s) {

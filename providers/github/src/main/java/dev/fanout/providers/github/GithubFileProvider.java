@@ -11,10 +11,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +178,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     GithubApi api = api(p);
     String path = path(p);
     String location = api.apiUrl() + "/repos/" + repo + "/contents/" + path;
-    GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + encodePath(path), "read " + path);
+    GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + ContentsWrite.encodePath(path), "read " + path);
     if (file.status() != 404 && !file.ok()) {
       throw api.failure("read " + path, file);
     }
@@ -306,7 +303,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
           + " with mode = \"commit\" on GitHub: put " + path(p) + " back to the version before " + current + " by hand",
           now.location()));
     }
-    Previous previous = previous(p, withdrawals);
+    ManifestRepo.Earlier previous = previous(p, withdrawals);
     if (previous == null) {
       return List.of(dev.fanout.provider.WithdrawStep.manual(current, "no earlier version of " + path(p)
           + " to go back to: remove it, or release a fixed version", now.location()));
@@ -318,7 +315,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
   @Override
   public String withdraw(Publication p, dev.fanout.provider.WithdrawStep step,
       dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
-    Previous previous = previous(p, withdrawals);
+    ManifestRepo.Earlier previous = previous(p, withdrawals);
     if (previous == null || !previous.version().equals(step.to())) {
       throw new RegistryException(registry, "withdraw", 0, path(p) + " at " + step.to() + " is no longer in its history",
           false, "run fanout plan again", null);
@@ -330,29 +327,10 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
         + previous.version();
   }
 
-  /** The file as committed at an earlier version. */
-  private record Previous(String version, byte[] content) { }
-
   /** The newest commit of the file whose version is not withdrawn, or null. */
-  private Previous previous(Publication p, dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
-    String repo = String.join("/", GithubApi.ownerRepo(p));
-    GithubApi api = api(p);
-    String path = path(p);
-    List<JsonNode> commits = api.list("/repos/" + repo + "/commits?path=" + encodePath(path), "list commits of " + path);
-    for (JsonNode c : commits == null ? List.<JsonNode>of() : commits) {
-      String sha = c.path("sha").asText();
-      GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + encodePath(path) + "?ref=" + sha,
-          "read " + path + " at " + sha);
-      if (!file.ok()) {
-        continue;
-      }
-      byte[] content = decode(file.json());
-      String version = parse(content).get("version");
-      if (version != null && !withdrawals.withdrawn(version)) {
-        return new Previous(version, content);
-      }
-    }
-    return null;
+  private ManifestRepo.Earlier previous(Publication p, dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    return new ManifestRepo(api(p), registry).earlier(String.join("/", GithubApi.ownerRepo(p)), path(p),
+        content -> parse(content).get("version"), v -> !withdrawals.withdrawn(v));
   }
 
   /** Writes the file unless it already holds these bytes; returns whether it wrote. */
@@ -367,11 +345,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
   }
 
   private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String encodePath(String path) {
-    return String.join("/", Arrays.stream(path.split("/")).map(GithubFileProvider::encode).toList());
+    return ContentsWrite.encode(s);
   }
 
   /** The settings block both tap and bucket providers share with {@code github_release}. */

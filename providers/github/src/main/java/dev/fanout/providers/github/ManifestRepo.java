@@ -109,6 +109,28 @@ public final class ManifestRepo {
     return a.json().path("default_branch").asText("main");
   }
 
+  /** A file as it was committed at an earlier version: that version and the file's bytes. */
+  public record Earlier(String version, byte[] content) { }
+
+  /**
+   * The file as committed at the newest commit of its history whose version {@code keep}
+   * accepts, or null: the commits that changed {@code path} (newest first), each read at that
+   * commit and its version taken by {@code versionOf} (null when unreadable).
+   */
+  public Earlier earlier(String repo, String path, java.util.function.Function<byte[], String> versionOf,
+      java.util.function.Predicate<String> keep) throws RegistryException {
+    List<JsonNode> commits = api.list("/repos/" + repo + "/commits?path=" + ContentsWrite.encodePath(path),
+        "list commits of " + path);
+    for (JsonNode c : commits == null ? List.<JsonNode>of() : commits) {
+      byte[] content = read(repo, c.path("sha").asText(), path);
+      String version = content == null ? null : versionOf.apply(content);
+      if (version != null && keep.test(version)) {
+        return new Earlier(version, content);
+      }
+    }
+    return null;
+  }
+
   /**
    * A change to propose: files by path (a null content deletes the file), the branch that
    * carries it and the pull request's text.
