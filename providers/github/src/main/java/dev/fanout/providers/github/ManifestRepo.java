@@ -109,8 +109,8 @@ public final class ManifestRepo {
     return a.json().path("default_branch").asText("main");
   }
 
-  /** A file as it was committed at an earlier version: that version and the file's bytes. */
-  public record Earlier(String version, byte[] content) { }
+  /** A file as it was committed at an earlier version: that version, the file's bytes and the commit. */
+  public record Earlier(String version, byte[] content, String commit) { }
 
   /**
    * The file as committed at the newest commit of its history whose version {@code keep}
@@ -122,10 +122,11 @@ public final class ManifestRepo {
     List<JsonNode> commits = api.list("/repos/" + repo + "/commits?path=" + ContentsWrite.encodePath(path),
         "list commits of " + path);
     for (JsonNode c : commits == null ? List.<JsonNode>of() : commits) {
-      byte[] content = read(repo, c.path("sha").asText(), path);
+      String sha = c.path("sha").asText();
+      byte[] content = read(repo, sha, path);
       String version = content == null ? null : versionOf.apply(content);
       if (version != null && keep.test(version)) {
-        return new Earlier(version, content);
+        return new Earlier(version, content, sha);
       }
     }
     return null;
