@@ -186,7 +186,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     String current = items.get("version");
     String inProgress = null;
     if (pullRequestMode(p) && !version().equals(current)) {
-      inProgress = openPull(api, repo, p);
+      inProgress = openPull(api, repo, branch(p));
     }
     if (!file.ok()) {
       return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);
@@ -195,11 +195,11 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
         inProgress, file.json().path("html_url").asText(location));
   }
 
-  /** The URL of an open pull request for this version's branch, or null. */
-  private String openPull(GithubApi api, String repo, Publication p) throws RegistryException {
+  /** The URL of an open pull request from {@code branch} of the repository itself, or null. */
+  private String openPull(GithubApi api, String repo, String branch) throws RegistryException {
     String owner = repo.substring(0, repo.indexOf('/'));
     List<JsonNode> pulls = api.list("/repos/" + repo + "/pulls?state=open&head="
-        + encode(owner + ":" + branch(p)), "list pull requests");
+        + encode(owner + ":" + branch), "list pull requests");
     return pulls == null || pulls.isEmpty() ? null : "pull request " + pulls.get(0).path("html_url").asText();
   }
 
@@ -243,12 +243,23 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
           ? new PublishResult(List.of(path), "committed " + path + " to " + repo)
           : new PublishResult(List.of(), path + " already up to date in " + repo);
     }
+    List<String> written = pullRequest(api, repo, branch(p), path, content, message,
+        "Update " + packageName(p) + " to " + version() + ".\n\nCreated by fanout.");
+    return new PublishResult(written, written.isEmpty() ? "pull request for " + message + " already open"
+        : String.join(", ", written));
+  }
+
+  /**
+   * Writes the file on {@code branch} of the repository itself (made from the default branch
+   * when missing) and opens a pull request from it unless one is open; returns what it wrote.
+   */
+  private List<String> pullRequest(GithubApi api, String repo, String branch, String path, byte[] content, String title,
+      String body) throws RegistryException {
     GithubApi.Answer info = api.get("/repos/" + repo, "read repository " + repo);
     if (!info.ok()) {
       throw api.failure("read repository " + repo, info);
     }
     String base = info.json().path("default_branch").asText("main");
-    String branch = branch(p);
     List<String> written = new ArrayList<>();
     GithubApi.Answer ref = api.get("/repos/" + repo + "/git/ref/heads/" + branch, "read branch " + branch);
     if (ref.status() == 404) {
@@ -265,15 +276,15 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     } else if (!ref.ok()) {
       throw api.failure("read branch " + branch, ref);
     }
-    if (write(api, repo, path, branch, content, message)) {
+    if (write(api, repo, path, branch, content, title)) {
       written.add(path);
     }
-    if (openPull(api, repo, p) == null) {
+    if (openPull(api, repo, branch) == null) {
       Map<String, Object> pr = new LinkedHashMap<>();
-      pr.put("title", message);
+      pr.put("title", title);
       pr.put("head", branch);
       pr.put("base", base);
-      pr.put("body", "Update " + packageName(p) + " to " + version() + ".\n\nCreated by fanout.");
+      pr.put("body", body);
       GithubApi.Answer opened = api.send("POST", "/repos/" + repo + "/pulls", pr, "open pull request");
       if (opened.ok()) {
         written.add("pull request " + opened.json().path("html_url").asText());
@@ -281,14 +292,14 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
         throw api.failure("open pull request", opened);
       }
     }
-    return new PublishResult(written, written.isEmpty() ? "pull request for " + message + " already open"
-        : String.join(", ", written));
+    return written;
   }
 
   /**
    * A manifest at a withdrawn version goes back to the newest earlier one: the file as it was
-   * committed then, found in the file's history, written again by the same commit. Pull-request
-   * mode and git hosting are manual steps for now.
+   * committed then, found in the file's history, written again by the same flow as a publish
+   * (a commit, or a pull request from the branch {@code NAME-VERSION-withdraw}, done once it is
+   * open). A repository given as a git URL is a manual step for now.
    */
   @Override
   public List<dev.fanout.provider.WithdrawStep> withdrawal(Publication p, dev.fanout.model.Withdrawal.All withdrawals,
@@ -298,10 +309,13 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     if (current == null || !withdrawals.withdrawn(current)) {
       return List.of();
     }
-    if (overGit(p) != null || pullRequestMode(p)) {
+    if (overGit(p) != null) {
       return List.of(dev.fanout.provider.WithdrawStep.manual(current, "Fanout writes the previous version back only"
-          + " with mode = \"commit\" on GitHub: put " + path(p) + " back to the version before " + current + " by hand",
+          + " on GitHub (owner/repo): put " + path(p) + " back to the version before " + current + " by hand",
           now.location()));
+    }
+    if (pullRequestMode(p) && openPull(api(p), String.join("/", GithubApi.ownerRepo(p)), withdrawBranch(p, current)) != null) {
+      return List.of();
     }
     ManifestRepo.Earlier previous = previous(p, withdrawals);
     if (previous == null) {
@@ -321,10 +335,22 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
           false, "run fanout plan again", null);
     }
     String repo = String.join("/", GithubApi.ownerRepo(p));
-    boolean wrote = write(api(p), repo, path(p), null, previous.content(), packageName(p) + " " + previous.version()
-        + " (" + step.from() + " withdrawn)");
+    String message = packageName(p) + " " + previous.version() + " (" + step.from() + " withdrawn)";
+    if (pullRequestMode(p)) {
+      dev.fanout.model.Withdrawal why = withdrawals.of(step.from());
+      List<String> written = pullRequest(api(p), repo, withdrawBranch(p, step.from()), path(p), previous.content(), message,
+          (why == null || why.reason() == null ? "" : why.reason() + "\n\n") + step.from() + " is withdrawn: "
+          + packageName(p) + " goes back to " + step.to() + ".\n\nCreated by fanout.");
+      return written.isEmpty() ? "pull request for " + message + " already open" : String.join(", ", written);
+    }
+    boolean wrote = write(api(p), repo, path(p), null, previous.content(), message);
     return wrote ? "committed " + path(p) + " at " + previous.version() + " to " + repo : path(p) + " already at "
         + previous.version();
+  }
+
+  /** The branch a pull request withdrawing {@code version} comes from. */
+  private String withdrawBranch(Publication p, String version) {
+    return packageName(p) + "-" + version + "-withdraw";
   }
 
   /** The newest commit of the file whose version is not withdrawn, or null. */
