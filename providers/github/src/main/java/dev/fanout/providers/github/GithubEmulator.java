@@ -373,6 +373,10 @@ public final class GithubEmulator implements Emulator {
     if (rest.equals("/pulls")) {
       return method.equals("POST") ? createPull(req, owner, repo) : listPulls(req, owner, repo);
     }
+    Matcher pull = Pattern.compile("^/pulls/(\\d+)$").matcher(rest);
+    if (pull.matches() && method.equals("PATCH")) {
+      return updatePull(req, owner, repo, Integer.parseInt(pull.group(1)));
+    }
     return GithubStore.notFound();
   }
 
@@ -444,6 +448,34 @@ public final class GithubEmulator implements Emulator {
     ObjectId baseAt = git.branch(owner, repo, (String) b.get("ref"));
     return GithubShapes.pull(ctx.baseUrl(), owner, repo, pr,
         (headAt == null ? ObjectId.zeroId() : headAt).name(), (baseAt == null ? ObjectId.zeroId() : baseAt).name());
+  }
+
+  /**
+   * {@code PATCH /repos/{o}/{r}/pulls/{n}}: {@code title}, {@code body} and {@code state}
+   * ({@code open} or {@code closed}, else 422); 404 for a number the repository never had.
+   */
+  private SandboxResponse updatePull(SandboxRequest req, String owner, String repo, int number) throws IOException {
+    Map<String, Object> body = GithubStore.body(req);
+    Object state = body.get("state");
+    if (state != null && !"open".equals(state) && !"closed".equals(state)) {
+      return GithubStore.validation("PullRequest", "invalid", "state");
+    }
+    List<Map<String, Object>> pulls = store.load(owner, repo, "pulls");
+    for (Map<String, Object> pr : pulls) {
+      if (((Number) pr.get("number")).intValue() == number) {
+        for (String field : List.of("title", "body", "state")) {
+          if (body.get(field) instanceof String value) {
+            pr.put(field, value);
+          }
+        }
+        if ("closed".equals(pr.get("state")) && pr.get("closed_at") == null) {
+          pr.put("closed_at", Instant.now().toString());
+        }
+        store.save(owner, repo, "pulls", pulls);
+        return SandboxResponse.json(200, pullJson(owner, repo, pr));
+      }
+    }
+    return GithubStore.notFound();
   }
 
   private SandboxResponse createPull(SandboxRequest req, String owner, String repo) throws IOException {

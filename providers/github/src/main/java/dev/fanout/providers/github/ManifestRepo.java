@@ -100,6 +100,45 @@ public final class ManifestRepo {
     return open == null || open.isEmpty() ? null : open.get(0);
   }
 
+  /**
+   * Withdrawing {@code version} while its own pull request is still open: the step closing it
+   * ({@code close pull request #2 proposing 1.0.35}), or null when none is open from
+   * {@code branch}. Merged later, it would publish the version again.
+   */
+  public dev.fanout.provider.WithdrawStep closing(String upstream, String forkOwner, String branch, String version,
+      String reason) throws RegistryException {
+    JsonNode pr = openPull(upstream, forkOwner, branch);
+    return pr == null ? null : new dev.fanout.provider.WithdrawStep(dev.fanout.provider.WithdrawStep.Kind.CLOSE,
+        "pull request #" + pr.path("number").asInt() + " proposing " + version, null, null, reason,
+        pr.path("html_url").asText());
+  }
+
+  /** The version a step of {@link #closing} withdraws. */
+  public static String closedVersion(dev.fanout.provider.WithdrawStep step) {
+    return step.subject().substring(step.subject().indexOf(" proposing ") + " proposing ".length());
+  }
+
+  /**
+   * Closes the open pull request from {@code branch} that a step of {@link #closing} names, the
+   * reason put at the top of its description, where reviewers read first.
+   */
+  public String close(String upstream, String forkOwner, String branch, dev.fanout.provider.WithdrawStep step)
+      throws RegistryException {
+    JsonNode pr = openPull(upstream, forkOwner, branch);
+    if (pr == null) {
+      return "pull request from " + branch + " already closed";
+    }
+    int number = pr.path("number").asInt();
+    String body = pr.path("body").isTextual() ? pr.path("body").asText() : "";
+    String why = "**Closed: " + closedVersion(step) + " is withdrawn by its publisher.** " + step.detail();
+    GithubApi.Answer closed = api.send("PATCH", "/repos/" + upstream + "/pulls/" + number,
+        Map.of("state", "closed", "body", why + (body.isEmpty() ? "" : "\n\n" + body)), "close pull request #" + number);
+    if (!closed.ok()) {
+      throw api.failure("close pull request #" + number + " of " + upstream, closed);
+    }
+    return "closed pull request #" + number + " of " + upstream;
+  }
+
   /** The repository's default branch (winget-pkgs and nixpkgs use master, new repositories main). */
   public String defaultBranch(String repo) throws RegistryException {
     GithubApi.Answer a = api.get("/repos/" + repo, "read repository " + repo);

@@ -167,6 +167,28 @@ class GithubEmulatorTest {
   }
 
   @Test
+  void aPullRequestIsClosedByPatchingItsStateAndIsThenListedAsClosed() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("closing");
+    Answer opened = call("POST", "/repos/acme/closing/pulls", t, Map.of("title", "next", "head", "next", "base", "main",
+        "body", "the change"));
+
+    Answer invalid = call("PATCH", "/repos/acme/closing/pulls/1", t, Map.of("state", "merged"));
+    Answer closed = call("PATCH", "/repos/acme/closing/pulls/1", t, Map.of("state", "closed", "body", "why\n\nthe change"));
+    Answer unknown = call("PATCH", "/repos/acme/closing/pulls/9", t, Map.of("state", "closed"));
+
+    assertEquals(201, opened.status());
+    assertEquals(422, invalid.status());
+    assertEquals(200, closed.status());
+    assertEquals("closed", closed.json().path("state").asText());
+    assertTrue(closed.json().path("closed_at").isTextual(), closed.json().toString());
+    assertEquals("why\n\nthe change", closed.json().path("body").asText());
+    assertEquals(404, unknown.status());
+    assertEquals(0, call("GET", "/repos/acme/closing/pulls", t, null).json().size(), "no longer open");
+    assertEquals(1, call("GET", "/repos/acme/closing/pulls?state=closed", t, null).json().size());
+  }
+
+  @Test
   void pushWithoutTokenIsRefusedAndReadOnlyTokenIsForbidden() throws Exception {
     Tools.require("git", "apt-get install git");
     Path work = tmp.resolve("w");

@@ -152,7 +152,8 @@ final class NixProvider implements Provider, Withdrawing {
    * A package at a withdrawn version goes back to the newest earlier version of its file's
    * history, through the same flow as a publish: a pull request titled in nixpkgs' convention
    * ({@code pname: 1.0.35 -> 1.0.34}, the reason as the motivation), or a commit in commit
-   * mode. While that pull request is open the withdrawal is done here: the rest is review.
+   * mode. While that pull request is open the withdrawal is done here: the rest is review. The
+   * version's own pull request, still open, is closed with the reason: merged, it would publish it.
    */
   @Override
   public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
@@ -160,32 +161,45 @@ final class NixProvider implements Provider, Withdrawing {
     String pname = pname(p);
     ManifestRepo repo = repo(p);
     String repository = repository(p);
+    List<WithdrawStep> steps = new java.util.ArrayList<>();
+    for (Withdrawal w : commitMode(p) ? List.<Withdrawal>of() : withdrawals.list()) {
+      WithdrawStep close = repo.closing(repository, null, pname + "-" + w.version(), w.version(), reason(w));
+      if (close != null) {
+        steps.add(close);
+      }
+    }
     String path = NixPackage.path(pname);
     byte[] file = repo.read(repository, null, path);
     String current = file == null ? null : NixPackage.version(new String(file, StandardCharsets.UTF_8));
     if (current == null || !withdrawals.withdrawn(current)
         || !commitMode(p) && repo.openPull(repository, null, withdrawBranch(pname, current)) != null) {
-      return List.of();
+      return steps;
     }
     ManifestRepo.Earlier previous = previous(p, withdrawals);
-    if (previous == null) {
-      return List.of(WithdrawStep.manual(current, "no earlier version of " + path + " in " + repository
-          + " to go back to: remove the package, or release a fixed version",
-          repo.api().apiUrl() + "/repos/" + repository + "/contents/" + path));
-    }
-    return List.of(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, current, previous.version()));
+    steps.add(previous != null ? WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, current, previous.version())
+        : WithdrawStep.manual(current, "no earlier version of " + path + " in " + repository
+            + " to go back to: remove the package, or release a fixed version",
+            repo.api().apiUrl() + "/repos/" + repository + "/contents/" + path));
+    return steps;
+  }
+
+  private static String reason(Withdrawal w) {
+    return w.reason() == null ? w.version() + " is withdrawn by its publisher" : w.reason();
   }
 
   @Override
   public String withdraw(Publication p, WithdrawStep step, Withdrawal.All withdrawals) throws RegistryException {
     String pname = pname(p);
+    if (step.kind() == WithdrawStep.Kind.CLOSE) {
+      return repo(p).close(repository(p), null, pname + "-" + ManifestRepo.closedVersion(step), step);
+    }
     ManifestRepo.Earlier previous = previous(p, withdrawals);
     if (previous == null || !previous.version().equals(step.to())) {
       throw new RegistryException(REGISTRY, "withdraw " + pname, 0, NixPackage.path(pname) + " at " + step.to()
           + " is no longer in its history", false, "run fanout plan again", null);
     }
     Withdrawal why = withdrawals.of(step.from());
-    String reason = why == null || why.reason() == null ? step.from() + " is withdrawn by its publisher" : why.reason();
+    String reason = why == null ? step.from() + " is withdrawn by its publisher" : reason(why);
     String title = pname + ": " + step.from() + " -> " + step.to();
     Map<String, byte[]> files = Map.of(NixPackage.path(pname), previous.content());
     ManifestRepo repo = repo(p);

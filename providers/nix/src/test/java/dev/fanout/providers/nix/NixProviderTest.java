@@ -343,4 +343,21 @@ class NixProviderTest {
             new Withdrawal("1.0.35", "bad", false, false, "x"))), "1.0.34");
     assertTrue(only.size() == 1 && only.get(0).manual(), "nothing earlier to go back to: " + only);
   }
+
+  @Test
+  void theWithdrawnVersionsOwnPullRequestStillOpenIsClosedWithTheReasonOnce() throws Exception {
+    NixProvider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+    provider.publish(p, provider.read(p));
+
+    List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+    String closed = provider.withdraw(p, steps.get(0), WITHDRAWN);
+
+    assertEquals(List.of(new WithdrawStep(WithdrawStep.Kind.CLOSE, "pull request #1 proposing 1.0.35", null, null,
+        "corrupts the index on upgrade", sandbox.url("github") + "/NixOS/nixpkgs/pull/1")), steps);
+    assertEquals("closed pull request #1 of " + NIXPKGS, closed);
+    assertNull(ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: init at 1.0.35"), "still open");
+    assertNull(provider.read(p).inProgress());
+    assertEquals(List.of(), provider.withdrawal(p, WITHDRAWN, "1.0.35"), "closed once: a rerun closes nothing");
+  }
 }

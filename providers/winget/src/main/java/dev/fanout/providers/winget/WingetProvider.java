@@ -208,7 +208,8 @@ final class WingetProvider implements Provider, Withdrawing {
    * A withdrawn version winget-pkgs holds is removed by a pull request deleting its version
    * folder, as {@code komac remove} proposes it (its title, the reason as the body: winget-pkgs
    * asks a reason of every removal). A version whose removal pull request is open is done here:
-   * the rest is winget-pkgs' review.
+   * the rest is winget-pkgs' review. The version's own pull request, still open, is closed with
+   * the reason: merged, it would publish the version.
    */
   @Override
   public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
@@ -219,6 +220,11 @@ final class WingetProvider implements Provider, Withdrawing {
     List<String> held = repo.directories(upstream, WingetManifest.packageDir(identifier));
     List<WithdrawStep> steps = new ArrayList<>();
     for (Withdrawal w : withdrawals.list()) {
+      WithdrawStep close = repo.closing(upstream, p.string("fork_owner"), identifier + "-" + w.version(), w.version(),
+          reason(w));
+      if (close != null) {
+        steps.add(close);
+      }
       String dir = WingetManifest.packageDir(identifier) + "/" + w.version();
       boolean there = held != null ? held.contains(w.version()) : repo.files(upstream, dir) != null;
       if (there && repo.openPull(upstream, p.string("fork_owner"), removeBranch(identifier, w.version())) == null) {
@@ -233,6 +239,9 @@ final class WingetProvider implements Provider, Withdrawing {
     String identifier = identifier(p);
     String upstream = upstream(p);
     ManifestRepo repo = repo(p);
+    if (step.kind() == WithdrawStep.Kind.CLOSE) {
+      return repo.close(upstream, p.string("fork_owner"), identifier + "-" + ManifestRepo.closedVersion(step), step);
+    }
     String dir = WingetManifest.packageDir(identifier) + "/" + step.subject();
     List<String> files = repo.files(upstream, dir);
     if (files == null || files.isEmpty()) {

@@ -292,11 +292,21 @@ class WingetProviderTest {
 
     // when it is withdrawn
     List<WithdrawStep> steps = withdrawing.withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
-    String wrote = withdrawing.withdraw(publication("1.0.35"), steps.get(0), withdrawn);
+    String closed = withdrawing.withdraw(publication("1.0.35"), steps.get(0), withdrawn);
+    String wrote = withdrawing.withdraw(publication("1.0.35"), steps.get(1), withdrawn);
     List<WithdrawStep> again = withdrawing.withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
 
-    // then one pull request, as komac remove makes it, deletes the version folder and nothing else
-    assertEquals(List.of(WithdrawStep.of(WithdrawStep.Kind.DELETE, "1.0.35", "corrupts the index on upgrade")), steps);
+    // then the version's own pull request, still open, is closed with the reason
+    assertEquals(2, steps.size(), steps.toString());
+    assertEquals("- close pull request #1 proposing 1.0.35 (\"corrupts the index on upgrade\")",
+        steps.get(0).kind().symbol() + " " + steps.get(0).describe());
+    assertEquals("closed pull request #1 of " + UPSTREAM, closed);
+    JsonNode own = upstreamRepo().api().list("/repos/" + UPSTREAM + "/pulls?state=closed", "list").get(0);
+    assertEquals(1, own.path("number").asInt());
+    assertTrue(own.path("body").asText().startsWith("**Closed: 1.0.35 is withdrawn by its publisher.** corrupts the index"),
+        own.path("body").asText());
+    // and one pull request, as komac remove makes it, deletes the version folder and nothing else
+    assertEquals(WithdrawStep.of(WithdrawStep.Kind.DELETE, "1.0.35", "corrupts the index on upgrade"), steps.get(1));
     assertTrue(wrote.startsWith("removal pull request: "), wrote);
     JsonNode pr = ManifestFixtures.pullTitled(upstreamRepo(), UPSTREAM, "Remove version: " + ID + " version 1.0.35");
     assertNotNull(pr, "no removal pull request");
