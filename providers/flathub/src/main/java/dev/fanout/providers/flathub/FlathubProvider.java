@@ -234,16 +234,24 @@ final class FlathubProvider implements Provider, Withdrawing {
           + " version not withdrawn, or close it", pr.path("html_url").asText()));
     }
     String appRepo = appRepo(m.appId());
+    List<WithdrawStep> steps = new ArrayList<>();
+    for (Withdrawal w : withdrawals.list()) {
+      // The version's own update, still open: merged, it would publish the version.
+      WithdrawStep close = repo.closing(appRepo, null, "update-" + w.version(), w.version(),
+          w.reason() == null ? w.version() + " is withdrawn by its publisher" : w.reason());
+      if (close != null) {
+        steps.add(close);
+      }
+    }
     String current = newestRelease(repo.read(appRepo, null, m.metainfoPath()));
     if (current == null || !withdrawals.withdrawn(current) || repo.openPull(appRepo, null, withdrawBranch(current)) != null) {
-      return List.of();
+      return steps;
     }
     ManifestRepo.Earlier previous = previous(repo, m, withdrawals);
-    if (previous == null) {
-      return List.of(WithdrawStep.manual(current, "no earlier release of " + m.appId() + " to go back to: release a fixed"
-          + " version, or ask Flathub to end-of-life the app", repo.api().apiUrl() + "/repos/" + appRepo));
-    }
-    return List.of(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, current, previous.version()));
+    steps.add(previous != null ? WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, current, previous.version())
+        : WithdrawStep.manual(current, "no earlier release of " + m.appId() + " to go back to: release a fixed"
+            + " version, or ask Flathub to end-of-life the app", repo.api().apiUrl() + "/repos/" + appRepo));
+    return steps;
   }
 
   @Override
@@ -251,11 +259,16 @@ final class FlathubProvider implements Provider, Withdrawing {
     FlathubManifest m = build(p);
     ManifestRepo repo = repo(p);
     String appRepo = appRepo(m.appId());
+    if (step.kind() == WithdrawStep.Kind.CLOSE) {
+      return repo.close(appRepo, null, "update-" + ManifestRepo.closedVersion(step), step);
+    }
     ManifestRepo.Earlier previous = previous(repo, m, withdrawals);
     byte[] manifest = previous == null ? null : repo.read(appRepo, previous.commit(), m.manifestPath());
     if (previous == null || manifest == null || !previous.version().equals(step.to())) {
       throw new RegistryException(REGISTRY, "withdraw " + m.appId(), 0, m.appId() + " at " + step.to()
-          + " is no longer in the history of " + appRepo, false, "run fanout plan again", null);
+          + " is no longer in the history of " + appRepo + (previous == null ? " (no earlier release found)"
+          : " (found " + previous.version() + " at " + previous.commit() + (manifest == null ? ", without " + m.manifestPath() : "")
+          + ")"), false, "run fanout plan again", null);
     }
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(m.manifestPath(), manifest);

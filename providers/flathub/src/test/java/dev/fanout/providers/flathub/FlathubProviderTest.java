@@ -259,10 +259,16 @@ class FlathubProviderTest {
     assertEquals("1.0.35", provider.read(p).currentVersion());
 
     List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
-    String wrote = provider.withdraw(p, steps.get(0), WITHDRAWN);
+    String closed = provider.withdraw(p, steps.get(0), WITHDRAWN);
+    String wrote = provider.withdraw(p, steps.get(1), WITHDRAWN);
     List<WithdrawStep> again = provider.withdrawal(p, WITHDRAWN, "1.0.35");
 
-    assertEquals(List.of(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, "1.0.35", "1.0.34")), steps);
+    // The 1.0.35 update's own pull request, left open, is closed: merged again it would publish 1.0.35.
+    assertEquals(WithdrawStep.Kind.CLOSE, steps.get(0).kind());
+    assertEquals("pull request #1 proposing 1.0.35", steps.get(0).subject());
+    assertEquals("closed pull request #1 of " + APP_REPO, closed);
+    assertEquals(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, "1.0.35", "1.0.34"), steps.get(1));
+    assertEquals(2, steps.size(), steps.toString());
     assertTrue(wrote.startsWith("pull request: "), wrote);
     var pr = ManifestFixtures.pullTitled(github(), APP_REPO, "Update " + APP + " to 1.0.34 (1.0.35 withdrawn)");
     assertNotNull(pr, "no pull request to the app's repository");

@@ -306,29 +306,42 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
       String releaseVersion) throws RegistryException {
     RegistryState now = read(p);
     String current = now.currentVersion();
-    if (current == null || !withdrawals.withdrawn(current)) {
-      return List.of();
+    List<dev.fanout.provider.WithdrawStep> steps = new ArrayList<>();
+    String repo = overGit(p) != null ? null : String.join("/", GithubApi.ownerRepo(p));
+    for (dev.fanout.model.Withdrawal w : repo != null && pullRequestMode(p) ? withdrawals.list()
+        : List.<dev.fanout.model.Withdrawal>of()) {
+      // The version's own pull request, still open: merged, it would publish the version.
+      dev.fanout.provider.WithdrawStep close = new ManifestRepo(api(p), registry).closing(repo, GithubApi.ownerRepo(p)[0],
+          packageName(p) + "-" + w.version(), w.version(), w.reason() == null ? w.version() + " is withdrawn" : w.reason());
+      if (close != null) {
+        steps.add(close);
+      }
     }
-    if (overGit(p) != null) {
+    if (current == null || !withdrawals.withdrawn(current)) {
+      return steps;
+    }
+    if (repo == null) {
       return List.of(dev.fanout.provider.WithdrawStep.manual(current, "Fanout writes the previous version back only"
           + " on GitHub (owner/repo): put " + path(p) + " back to the version before " + current + " by hand",
           now.location()));
     }
-    if (pullRequestMode(p) && openPull(api(p), String.join("/", GithubApi.ownerRepo(p)), withdrawBranch(p, current)) != null) {
-      return List.of();
+    if (pullRequestMode(p) && openPull(api(p), repo, withdrawBranch(p, current)) != null) {
+      return steps;
     }
     ManifestRepo.Earlier previous = previous(p, withdrawals);
-    if (previous == null) {
-      return List.of(dev.fanout.provider.WithdrawStep.manual(current, "no earlier version of " + path(p)
-          + " to go back to: remove it, or release a fixed version", now.location()));
-    }
-    return List.of(dev.fanout.provider.WithdrawStep.move(dev.fanout.provider.WithdrawStep.Kind.REWRITE, null, current,
-        previous.version()));
+    steps.add(previous != null ? dev.fanout.provider.WithdrawStep.move(dev.fanout.provider.WithdrawStep.Kind.REWRITE, null,
+        current, previous.version()) : dev.fanout.provider.WithdrawStep.manual(current, "no earlier version of " + path(p)
+        + " to go back to: remove it, or release a fixed version", now.location()));
+    return steps;
   }
 
   @Override
   public String withdraw(Publication p, dev.fanout.provider.WithdrawStep step,
       dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    if (step.kind() == dev.fanout.provider.WithdrawStep.Kind.CLOSE) {
+      return new ManifestRepo(api(p), registry).close(String.join("/", GithubApi.ownerRepo(p)), GithubApi.ownerRepo(p)[0],
+          packageName(p) + "-" + ManifestRepo.closedVersion(step), step);
+    }
     ManifestRepo.Earlier previous = previous(p, withdrawals);
     if (previous == null || !previous.version().equals(step.to())) {
       throw new RegistryException(registry, "withdraw", 0, path(p) + " at " + step.to() + " is no longer in its history",

@@ -278,4 +278,24 @@ class HomebrewProviderTest {
         .read("acme/homebrew-tap", "tool-1.2.0-withdraw", "Formula/tool.rb"), StandardCharsets.UTF_8));
     assertEquals(List.of(), again, "the open pull request is the withdrawal done: a rerun proposes nothing");
   }
+
+  @Test
+  void pullRequestModeClosesTheWithdrawnVersionsOwnPullRequestStillOpenOnce() throws Exception {
+    Provider older = provider("1.1.0", "A tool");
+    older.publish(formula("1.1.0"), older.read(formula("1.1.0")));
+    Provider provider = provider("1.2.0", "A tool");
+    Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("mode", "pull_request"));
+    provider.publish(p, provider.read(p));
+    Withdrawal.All withdrawn = new Withdrawal.All(List.of(new Withdrawal("1.2.0", "breaks upgrades", false, false, "x")));
+    Withdrawing withdrawing = (Withdrawing) provider;
+
+    List<WithdrawStep> steps = withdrawing.withdrawal(p, withdrawn, "1.2.0");
+    String closed = withdrawing.withdraw(p, steps.get(0), withdrawn);
+
+    assertEquals(1, steps.size(), steps.toString());
+    assertEquals("close pull request #1 proposing 1.2.0 (\"breaks upgrades\")", steps.get(0).describe());
+    assertEquals("closed pull request #1 of acme/homebrew-tap", closed);
+    assertNull(provider.read(p).inProgress(), "no longer in progress");
+    assertEquals(List.of(), withdrawing.withdrawal(p, withdrawn, "1.2.0"));
+  }
 }
