@@ -535,26 +535,12 @@ final class AurProvider implements Provider, Withdrawing {
       return List.of();
     }
     try {
-      WithdrawStep step = inClone(p, "read the history of " + pkgname(p), (git, dir, transport) -> rewrite(git, withdrawals));
+      WithdrawStep step = inClone(p, "read the history of " + pkgname(p), (git, dir, transport) -> AurWithdrawal.rewrite(git.getRepository(), withdrawals));
       return List.of(step != null ? step : WithdrawStep.manual(current, "no earlier version of " + pkgname(p)
           + " in its history to go back to: release a fixed version, or ask for its deletion", now.location()));
     } catch (IOException e) {
       throw new RegistryException(REGISTRY, "read the history of " + pkgname(p), 0, e.getMessage(), true, "try again", e);
     }
-  }
-
-  /** The rewrite master needs, read from the clone: null when its history holds no version to go back to. */
-  private static WithdrawStep rewrite(Git git, Withdrawal.All withdrawals) throws IOException {
-    AurWithdrawal.Previous previous = AurWithdrawal.previous(git.getRepository(), withdrawals);
-    SrcInfo head = SrcInfo.parse(Files.readString(git.getRepository().getWorkTree().toPath().resolve(".SRCINFO"),
-        StandardCharsets.UTF_8));
-    if (previous == null) {
-      return null;
-    }
-    String from = head.first("pkgver");
-    int epoch = AurWithdrawal.epochFor(from, AurWithdrawal.epoch(head), previous.pkgver(), previous.epoch());
-    return WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, AurWithdrawal.version(AurWithdrawal.epoch(head), from),
-        AurWithdrawal.version(epoch, previous.pkgver()));
   }
 
   @Override
@@ -563,7 +549,7 @@ final class AurProvider implements Provider, Withdrawing {
     String name = pkgname(p);
     Withdrawal why = withdrawals.of(pkgver(step.from()));
     return inClone(p, "push " + name, (git, dir, transport) -> {
-      WithdrawStep still = rewrite(git, withdrawals);
+      WithdrawStep still = AurWithdrawal.rewrite(git.getRepository(), withdrawals);
       if (still == null || !still.equals(step)) {
         throw new RegistryException(REGISTRY, "withdraw " + name, 0, "master of " + name + " no longer goes "
             + step.describe() + (still == null ? "" : " but " + still.describe()), true, "run fanout plan again", null);

@@ -1,9 +1,11 @@
 package dev.fanout.providers.aur;
 
 import dev.fanout.model.Withdrawal;
+import dev.fanout.provider.WithdrawStep;
 import dev.fanout.provider.Versions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -92,5 +94,18 @@ final class AurWithdrawal {
   static String srcinfoWithEpoch(String srcinfo, int epoch) {
     String without = srcinfo.replaceAll("(?m)^\\tepoch = .*\\n", "");
     return epoch == 0 ? without : without.replaceFirst("(?m)^(\\tpkgrel = .*\\n)", "$1\tepoch = " + epoch + "\n");
+  }
+
+  /** The rewrite master needs, read from the clone: null when its history holds no version to go back to. */
+  static WithdrawStep rewrite(Repository repo, Withdrawal.All withdrawals) throws IOException {
+    Previous previous = previous(repo, withdrawals);
+    SrcInfo head = SrcInfo.parse(Files.readString(repo.getWorkTree().toPath().resolve(".SRCINFO"), StandardCharsets.UTF_8));
+    if (previous == null) {
+      return null;
+    }
+    String from = head.first("pkgver");
+    int epoch = epochFor(from, epoch(head), previous.pkgver(), previous.epoch());
+    return WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, version(epoch(head), from),
+        version(epoch, previous.pkgver()));
   }
 }
