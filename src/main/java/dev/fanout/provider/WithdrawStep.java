@@ -31,6 +31,8 @@ public record WithdrawStep(Kind kind, String subject, String from, String to, St
     RETAG("~"),
     /** A manifest (formula, scoop manifest) written again at the previous version. */
     REWRITE("~"),
+    /** An open pull request proposing the version closed, the reason in its description: it is never merged. */
+    CLOSE("-"),
     /** The previous revision released again to the channels that held the bad one (Snap). */
     RELEASE_PREVIOUS("~"),
     /** The registry cannot do it through an API, or refuses it: a person does it at {@code url}. */

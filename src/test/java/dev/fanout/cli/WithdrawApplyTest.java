@@ -67,11 +67,14 @@ class WithdrawApplyTest {
         "~ scoop.contextlite            1.0.35 -> 1.0.34",
         "~ github_release.main          latest: v1.0.35 -> v1.0.34",
         "- github_release.main          deprecate v1.0.35 (\"" + REASON + "\")",
-        "! pypi.contextlite             PyPI has no API to yank: yank 1.0.35"}) {
+        "! pypi.contextlite             PyPI has no API to yank: yank 1.0.35",
+        "~ aur.contextlite              1.0.35 -> 1:1.0.34",
+        "- winget.contextlite           close pull request #2 proposing 1.0.35 (\"" + REASON + "\")",
+        "- nix.contextlite              close pull request #2 proposing 1.0.35 (\"" + REASON + "\")"}) {
       assertTrue(plan.out().contains(line), line + "\n" + plan.out());
     }
     JsonNode json = f.sandboxed("plan", "--json").json();
-    assertEquals(7, json.path("summary").path("withdraw").asInt(), json.toString());
+    assertEquals(10, json.path("summary").path("withdraw").asInt(), json.toString());
     assertEquals(0, json.path("summary").path("create").asInt() + json.path("summary").path("update").asInt());
 
     // Reverse dependency order: while the tap refuses the formula, the GitHub release its URLs

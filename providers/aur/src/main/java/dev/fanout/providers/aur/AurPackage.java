@@ -109,8 +109,9 @@ record AurPackage(String pkgname, String pkgver, int pkgrel, String pkgdesc, Str
   }
 
   /**
-   * The fields a plan compares, by the .SRCINFO key. {@code pkgrel} is left out: it counts
-   * the AUR's own revisions, so it is not part of what the release wants.
+   * The fields a plan compares, by the .SRCINFO key. {@code pkgrel} and {@code epoch} are left
+   * out: they count the AUR's own revisions (an epoch a withdrawal added stays for good), so
+   * they are not part of what the release wants.
    */
   Map<String, String> items() {
     return items(SrcInfo.parse(srcinfo()));
@@ -119,7 +120,7 @@ record AurPackage(String pkgname, String pkgver, int pkgrel, String pkgdesc, Str
   static Map<String, String> items(SrcInfo info) {
     Map<String, String> out = new TreeMap<>();
     info.base().forEach((key, values) -> {
-      if (!key.equals("pkgrel")) {
+      if (!key.equals("pkgrel") && !key.equals("epoch")) {
         out.put(key, String.join(" ", values));
       }
     });

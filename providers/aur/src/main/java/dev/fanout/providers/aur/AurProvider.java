@@ -10,6 +10,9 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.providers.github.PlatformAsset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +45,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * {@code .SRCINFO}, commits and pushes to {@code master}. The same pkgver with other
  * content is published as the next pkgrel, as Arch packagers do.
  */
-final class AurProvider implements Provider {
+final class AurProvider implements Provider, Withdrawing {
 
   static final String REGISTRY = "aur";
   private static final PersonIdent AUTHOR = new PersonIdent("fanout", "fanout@users.noreply.invalid");
@@ -426,30 +429,15 @@ final class AurProvider implements Provider {
   /** One clone, compare and push; null when the push lost a race and {@code mayRetry}. */
   private PublishResult pushOnce(Publication p, String name, DesiredState desired, String repo,
       UsernamePasswordCredentialsProvider credentials, boolean mayRetry) throws RegistryException, IOException {
-    Path dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur")), name + "-");
-    AurSsh ssh = null;
-    try {
-      ssh = overHttp(repo) ? null : ssh(p);
-      return push(p, name, repo, desired, dir, credentials, ssh, mayRetry);
-    } catch (AurSsh.SshRefused e) {
-      throw sshFailure("push " + name, e);
-    } finally {
-      if (ssh != null) {
-        ssh.close();
-      }
-      deleteTree(dir);
-    }
-  }
-
-  private PublishResult push(Publication p, String name, String repo, DesiredState desired, Path dir,
-      UsernamePasswordCredentialsProvider credentials, AurSsh ssh, boolean mayRetry) throws RegistryException, IOException {
-    TransportConfigCallback transport = callback(ssh);
-    try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
-        .setCredentialsProvider(credentials).setTransportConfigCallback(transport).call()) {
+    return inClone(p, "push " + name, (git, dir, transport) -> {
       int pkgrel = firstPkgrel(p);
+      int epoch = 0;
       Path srcinfoFile = dir.resolve(".SRCINFO");
       if (Files.isRegularFile(srcinfoFile)) {
         SrcInfo there = SrcInfo.parse(Files.readString(srcinfoFile, StandardCharsets.UTF_8));
+        // An epoch, once there (a withdrawal put it there), is never dropped: without it the
+        // new version would sort below the one users have and helpers would not upgrade.
+        epoch = AurWithdrawal.epoch(there);
         if (ctx.release().version().equals(there.first("pkgver"))) {
           if (AurPackage.items(there).equals(desired.items())) {
             return new PublishResult(List.of(), name + " " + there.fullVersion() + " is already in the AUR");
@@ -458,39 +446,130 @@ final class AurProvider implements Provider {
         }
       }
       AurPackage pkg = build(p, pkgrel);
-      Files.writeString(dir.resolve("PKGBUILD"), pkg.pkgbuild(), StandardCharsets.UTF_8);
-      Files.writeString(srcinfoFile, pkg.srcinfo(), StandardCharsets.UTF_8);
-      git.add().addFilepattern("PKGBUILD").addFilepattern(".SRCINFO").call();
-      String full = pkg.pkgver() + "-" + pkg.pkgrel();
-      git.commit().setMessage("Update to " + full).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call();
-      Iterable<PushResult> results = git.push().setRemote("origin")
-          .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials)
-          .setTransportConfigCallback(transport).call();
-      boolean sameCommitThere = false;
-      for (PushResult result : results) {
-        for (RemoteRefUpdate update : result.getRemoteUpdates()) {
-          if (mayRetry && lostRace(update)) {
-            return null;
-          }
-          // Another run made the very same commit (same tree, parent, message and second) and
-          // pushed it first: the branch already holds it, and this push changed nothing.
-          sameCommitThere |= update.getStatus() == RemoteRefUpdate.Status.UP_TO_DATE;
-          if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
-            throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
-                + update.getStatus() + (update.getMessage() == null ? "" : ", " + update.getMessage()) + "): "
-                + result.getMessages().strip(), false,
-                update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
-                    ? "someone pushed meanwhile: run again" : "fix what the AUR names and run again", null);
-          }
+      Files.writeString(dir.resolve("PKGBUILD"), AurWithdrawal.pkgbuildWithEpoch(pkg.pkgbuild(), epoch), StandardCharsets.UTF_8);
+      Files.writeString(srcinfoFile, AurWithdrawal.srcinfoWithEpoch(pkg.srcinfo(), epoch), StandardCharsets.UTF_8);
+      String full = AurWithdrawal.version(epoch, pkg.pkgver()) + "-" + pkg.pkgrel();
+      Boolean pushed = commitAndPush(git, name, "Update to " + full, credentials, transport, mayRetry);
+      if (pushed == null) {
+        return null;
+      }
+      return pushed ? new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo)
+          : new PublishResult(List.of(), name + " " + full + " was already on " + repo + ": another run pushed the same commit");
+    });
+  }
+
+  /** What is done on a fresh clone of the package's master. */
+  private interface CloneWork<T> {
+    T run(Git git, Path dir, TransportConfigCallback transport) throws GitAPIException, IOException, RegistryException;
+  }
+
+  /** Clones master into a work folder (over SSH or HTTP), runs {@code work} on it and deletes the folder. */
+  private <T> T inClone(Publication p, String operation, CloneWork<T> work) throws RegistryException, IOException {
+    String name = pkgname(p);
+    String repo = repoUrl(p);
+    Path dir = Files.createTempDirectory(Files.createDirectories(ctx.workDir().resolve("aur")), name + "-");
+    AurSsh ssh = null;
+    try {
+      ssh = overHttp(repo) ? null : ssh(p);
+      TransportConfigCallback transport = callback(ssh);
+      try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
+          .setCredentialsProvider(credentials(p)).setTransportConfigCallback(transport).call()) {
+        return work.run(git, dir, transport);
+      } catch (GitAPIException e) {
+        throw ssh != null ? sshFailure(operation, ssh.classify(e)) : gitFailure(operation, name, e);
+      }
+    } catch (AurSsh.SshRefused e) {
+      throw sshFailure(operation, e);
+    } finally {
+      if (ssh != null) {
+        ssh.close();
+      }
+      deleteTree(dir);
+    }
+  }
+
+  /**
+   * Commits PKGBUILD and .SRCINFO as they are in the clone and pushes to master: true when
+   * pushed, false when another run had pushed the very same commit, null when the push lost a
+   * race and {@code mayRetry}.
+   */
+  private static Boolean commitAndPush(Git git, String name, String message, UsernamePasswordCredentialsProvider credentials,
+      TransportConfigCallback transport, boolean mayRetry) throws GitAPIException, RegistryException {
+    git.add().addFilepattern("PKGBUILD").addFilepattern(".SRCINFO").call();
+    git.commit().setMessage(message).setAuthor(AUTHOR).setCommitter(AUTHOR).setSign(false).call();
+    Iterable<PushResult> results = git.push().setRemote("origin")
+        .setRefSpecs(new RefSpec("HEAD:refs/heads/" + AurRepos.BRANCH)).setCredentialsProvider(credentials)
+        .setTransportConfigCallback(transport).call();
+    boolean sameCommitThere = false;
+    for (PushResult result : results) {
+      for (RemoteRefUpdate update : result.getRemoteUpdates()) {
+        if (mayRetry && lostRace(update)) {
+          return null;
+        }
+        // Another run made the very same commit (same tree, parent, message and second) and
+        // pushed it first: the branch already holds it, and this push changed nothing.
+        sameCommitThere |= update.getStatus() == RemoteRefUpdate.Status.UP_TO_DATE;
+        if (update.getStatus() != RemoteRefUpdate.Status.OK && update.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+          throw new RegistryException(REGISTRY, "push " + name, 0, "the AUR refused the push ("
+              + update.getStatus() + (update.getMessage() == null ? "" : ", " + update.getMessage()) + "): "
+              + result.getMessages().strip(), false,
+              update.getStatus() == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+                  ? "someone pushed meanwhile: run again" : "fix what the AUR names and run again", null);
         }
       }
-      if (sameCommitThere) {
-        return new PublishResult(List.of(), name + " " + full + " was already on " + repo + ": another run pushed the same commit");
-      }
-      return new PublishResult(List.of("PKGBUILD", ".SRCINFO"), name + " " + full + " pushed to " + repo);
-    } catch (GitAPIException e) {
-      throw ssh != null ? sshFailure("push " + name, ssh.classify(e)) : gitFailure("push " + name, name, e);
     }
+    return !sameCommitThere;
+  }
+
+  /**
+   * A package at a withdrawn version goes back to the newest version of its history that is
+   * not withdrawn, with a higher epoch ({@link AurWithdrawal}); the plan shows
+   * {@code 1.0.35 -> 1:1.0.34}. Read from the RPC (or master), then from master's history.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    RegistryState now = read(p);
+    String current = now.currentVersion();
+    if (current == null || !withdrawals.withdrawn(current)) {
+      return List.of();
+    }
+    try {
+      WithdrawStep step = inClone(p, "read the history of " + pkgname(p), (git, dir, transport) -> AurWithdrawal.rewrite(git.getRepository(), withdrawals));
+      return List.of(step != null ? step : WithdrawStep.manual(current, "no earlier version of " + pkgname(p)
+          + " in its history to go back to: release a fixed version, or ask for its deletion", now.location()));
+    } catch (IOException e) {
+      throw new RegistryException(REGISTRY, "read the history of " + pkgname(p), 0, e.getMessage(), true, "try again", e);
+    }
+  }
+
+  @Override
+  public String withdraw(Publication p, WithdrawStep step, Withdrawal.All withdrawals)
+      throws RegistryException, IOException {
+    String name = pkgname(p);
+    Withdrawal why = withdrawals.of(pkgver(step.from()));
+    return inClone(p, "push " + name, (git, dir, transport) -> {
+      WithdrawStep still = AurWithdrawal.rewrite(git.getRepository(), withdrawals);
+      if (still == null || !still.equals(step)) {
+        throw new RegistryException(REGISTRY, "withdraw " + name, 0, "master of " + name + " no longer goes "
+            + step.describe() + (still == null ? "" : " but " + still.describe()), true, "run fanout plan again", null);
+      }
+      AurWithdrawal.Previous previous = AurWithdrawal.previous(git.getRepository(), withdrawals);
+      int epoch = Integer.parseInt(step.to().contains(":") ? step.to().substring(0, step.to().indexOf(':')) : "0");
+      Files.writeString(dir.resolve("PKGBUILD"), AurWithdrawal.pkgbuildWithEpoch(previous.pkgbuild(), epoch),
+          StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(".SRCINFO"), AurWithdrawal.srcinfoWithEpoch(previous.srcinfo(), epoch),
+          StandardCharsets.UTF_8);
+      String message = "Withdraw " + step.from() + ", back to " + step.to()
+          + (why == null || why.reason() == null ? "" : ": " + why.reason());
+      Boolean pushed = commitAndPush(git, name, message, credentials(p), transport, true);
+      if (pushed == null) {
+        // Someone pushed since the clone: the next pass reads again and finds what is still to do.
+        throw new RegistryException(REGISTRY, "push " + name, 0, "master moved while withdrawing", true, "run again", null);
+      }
+      return pushed ? "pushed " + name + " " + step.to() + " to " + repoUrl(p)
+          : name + " was already at " + step.to();
+    });
   }
 
   private static void deleteTree(Path dir) throws IOException {

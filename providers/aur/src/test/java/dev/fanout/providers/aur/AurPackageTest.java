@@ -29,9 +29,13 @@ class AurPackageTest {
 
   /** makepkg refuses to run as root; -F with a fake key skips that check and nothing else for --printsrcinfo. */
   private String makepkgSrcinfo(AurPackage pkg) throws Exception {
+    return makepkgSrcinfo(pkg.pkgbuild());
+  }
+
+  private String makepkgSrcinfo(String pkgbuild) throws Exception {
     Tools.require("makepkg", "apt-get install makepkg");
     Path dir = Files.createDirectories(tmp.resolve("pkg"));
-    Files.writeString(dir.resolve("PKGBUILD"), pkg.pkgbuild(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve("PKGBUILD"), pkgbuild, StandardCharsets.UTF_8);
     boolean root = "root".equals(System.getProperty("user.name"));
     Tools.Result r = root
         ? Tools.run(dir, Map.of("PACMAN", "true", "FAKEROOTKEY", "fanout"), "makepkg", "-F", "--printsrcinfo")
@@ -63,5 +67,22 @@ class AurPackageTest {
   @Test
   void itemsLeaveOutPkgrelSoABumpIsNotADifference() {
     assertEquals(pkg("").items(), pkg("").withPkgrel(7).items());
+  }
+
+  @Test
+  void aWithdrawalsEpochIsWhereMakepkgPrintsItAndPacmanRanksTheOlderVersionAboveTheWithdrawnOne() throws Exception {
+    AurPackage older = pkg("");
+    String pkgbuild = AurWithdrawal.pkgbuildWithEpoch(older.pkgbuild(), 1);
+    Path vercmp = Tools.require("vercmp", "apt-get install makepkg");
+
+    assertEquals(makepkgSrcinfo(pkgbuild), AurWithdrawal.srcinfoWithEpoch(older.srcinfo(), 1));
+    assertEquals(older.pkgbuild(), AurWithdrawal.pkgbuildWithEpoch(pkgbuild, 0), "epoch 0 is no epoch line");
+    assertEquals(pkgbuild, AurWithdrawal.pkgbuildWithEpoch(AurWithdrawal.pkgbuildWithEpoch(pkgbuild, 3), 1), "replaced, never doubled");
+    // pacman's own comparison: 1:1.0.34-1 is newer than 1.0.35-1, and a later 1.0.36 needs the epoch too.
+    assertEquals("1", Tools.run(tmp, Map.of(), vercmp.toString(), "1:1.0.34-1", "1.0.35-1").output().trim());
+    assertEquals("-1", Tools.run(tmp, Map.of(), vercmp.toString(), "1.0.36-1", "1:1.0.34-1").output().trim());
+    assertEquals(1, AurWithdrawal.epochFor("1.0.35", 0, "1.0.34", 0));
+    assertEquals(2, AurWithdrawal.epochFor("1.0.35", 1, "1.0.34", 1));
+    assertEquals(1, AurWithdrawal.epochFor("1.0.35", 1, "1.0.36", 0), "going up keeps the epoch");
   }
 }

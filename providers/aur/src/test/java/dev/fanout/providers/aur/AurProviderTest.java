@@ -11,11 +11,14 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
 import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.sandbox.Sandbox;
 import dev.fanout.sandbox.TokenPolicy;
@@ -237,5 +240,57 @@ class AurProviderTest {
 
     assertTrue(e.getMessage().startsWith("aur push contextlite-bin failed"), e.getMessage());
     assertFalse(e.getMessage().contains(TokenPolicy.READ_ONLY_TOKEN));
+  }
+
+  @Test
+  void withdrawingTheNewestVersionPushesThePreviousOneWithAHigherEpochOnceAndLaterReleasesKeepIt() throws Exception {
+    Tools.require("git", "apt-get install git");
+    Provider old = provider("1.0.34");
+    old.publish(publication("1.0.34"), old.read(publication("1.0.34")));
+    Provider bad = provider("1.0.35");
+    bad.publish(publication("1.0.35"), bad.read(publication("1.0.35")));
+    Withdrawal.All withdrawn = new Withdrawal.All(List.of(new Withdrawal("1.0.35", "breaks the index", false, false,
+        "release.fanout:40")));
+    Withdrawing withdrawing = (Withdrawing) bad;
+
+    List<WithdrawStep> steps = withdrawing.withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
+    String wrote = withdrawing.withdraw(publication("1.0.35"), steps.get(0), withdrawn);
+    RegistryState after = bad.read(publication("1.0.35"));
+    List<WithdrawStep> again = withdrawing.withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
+    Tools.Result clone = git(tmp, "clone", "-q", sandbox.urls().get("aur.git") + "/contextlite-bin.git", tmp.resolve("clone").toString());
+    Tools.Result log = git(tmp.resolve("clone"), "log", "-1", "--format=%s");
+
+    assertEquals(List.of(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, "1.0.35", "1:1.0.34")), steps);
+    assertEquals("~ 1.0.35 -> 1:1.0.34", steps.get(0).kind().symbol() + " " + steps.get(0).describe());
+    assertTrue(wrote.startsWith("pushed contextlite-bin 1:1.0.34"), wrote);
+    assertEquals("1.0.34", after.currentVersion());
+    assertEquals("1:1.0.34-1", after.pointers().get("Version"), "the RPC's Version carries the epoch");
+    assertEquals(List.of(), again, "the rewritten package reads as withdrawn: a rerun writes nothing");
+    assertEquals(0, clone.exit(), clone.output());
+    String pkgbuild = Files.readString(tmp.resolve("clone/PKGBUILD"));
+    assertTrue(pkgbuild.contains("pkgver=1.0.34\npkgrel=1\nepoch=1\n") && !pkgbuild.contains("1.0.35"), pkgbuild);
+    String srcinfo = Files.readString(tmp.resolve("clone/.SRCINFO"));
+    assertTrue(srcinfo.contains("\tpkgver = 1.0.34\n\tpkgrel = 1\n\tepoch = 1\n"), srcinfo);
+    assertEquals("Withdraw 1.0.35, back to 1:1.0.34: breaks the index", log.output().trim());
+
+    // The fix keeps the epoch: without it 1.0.36-1 would sort below 1:1.0.34-1 and never be installed.
+    Provider fix = provider("1.0.36");
+    fix.publish(publication("1.0.36"), fix.read(publication("1.0.36")));
+    assertEquals("1:1.0.36-1", fix.read(publication("1.0.36")).pointers().get("Version"));
+    assertTrue(fix.publish(publication("1.0.36"), fix.read(publication("1.0.36"))).written().isEmpty());
+    assertEquals(List.of(), ((Withdrawing) fix).withdrawal(publication("1.0.36"), withdrawn, "1.0.36"));
+  }
+
+  @Test
+  void withdrawingTheOnlyVersionThereIsIsAManualStep() throws Exception {
+    Provider bad = provider("1.0.35");
+    bad.publish(publication("1.0.35"), bad.read(publication("1.0.35")));
+    Withdrawal.All withdrawn = new Withdrawal.All(List.of(new Withdrawal("1.0.35", "breaks the index", false, false,
+        "release.fanout:40")));
+
+    List<WithdrawStep> steps = ((Withdrawing) bad).withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
+
+    assertEquals(1, steps.size());
+    assertTrue(steps.get(0).manual() && steps.get(0).describe().contains("no earlier version"), steps.toString());
   }
 }

@@ -8,6 +8,9 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.ManifestRepo;
 import dev.fanout.providers.github.PlatformAsset;
@@ -27,7 +30,7 @@ import java.util.Map;
  * publishing proposes both files from a fork: to {@code flathub/flathub}'s {@code new-pr}
  * branch for a new app, to the app's own repository for an update.
  */
-final class FlathubProvider implements Provider {
+final class FlathubProvider implements Provider, Withdrawing {
 
   static final String REGISTRY = "flathub";
   static final String ORG = "flathub";
@@ -208,5 +211,95 @@ final class FlathubProvider implements Provider {
       }
     }
     return null;
+  }
+
+  /**
+   * An app whose metainfo's newest release is withdrawn goes back to its manifest and metainfo
+   * as committed at the newest earlier release, proposed to the app's repository as its updates
+   * are (Flathub builds and publishes what is merged; Flatpak installs the branch's newest build,
+   * so no version ordering stands in the way). While that pull request is open the withdrawal is
+   * done here. A new app still in review is a manual step: its pull request is Flathub's review.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    FlathubManifest m = build(p);
+    ManifestRepo repo = repo(p);
+    if (p.bool("new_app", false)) {
+      JsonNode pr = repo.openPull(ORG + "/flathub", null, branch(m, true));
+      String proposed = pr == null ? null : newestRelease(repo.read(pr.path("head").path("repo").path("full_name").asText(),
+          pr.path("head").path("ref").asText(), m.metainfoPath()));
+      return proposed == null || !withdrawals.withdrawn(proposed) ? List.of() : List.of(WithdrawStep.manual(proposed,
+          "the new-app pull request for " + m.appId() + " proposes " + proposed + ", which is withdrawn: update it to a"
+          + " version not withdrawn, or close it", pr.path("html_url").asText()));
+    }
+    String appRepo = appRepo(m.appId());
+    List<WithdrawStep> steps = new ArrayList<>();
+    for (Withdrawal w : withdrawals.list()) {
+      // The version's own update, still open: merged, it would publish the version.
+      WithdrawStep close = repo.closing(appRepo, null, "update-" + w.version(), w.version(),
+          w.reason() == null ? w.version() + " is withdrawn by its publisher" : w.reason());
+      if (close != null) {
+        steps.add(close);
+      }
+    }
+    String current = newestRelease(repo.read(appRepo, null, m.metainfoPath()));
+    if (current == null || !withdrawals.withdrawn(current) || repo.openPull(appRepo, null, withdrawBranch(current)) != null) {
+      return steps;
+    }
+    ManifestRepo.Earlier previous = previous(repo, m, withdrawals);
+    steps.add(previous != null ? WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, current, previous.version())
+        : WithdrawStep.manual(current, "no earlier release of " + m.appId() + " to go back to: release a fixed"
+            + " version, or ask Flathub to end-of-life the app", repo.api().apiUrl() + "/repos/" + appRepo));
+    return steps;
+  }
+
+  @Override
+  public String withdraw(Publication p, WithdrawStep step, Withdrawal.All withdrawals) throws RegistryException {
+    FlathubManifest m = build(p);
+    ManifestRepo repo = repo(p);
+    String appRepo = appRepo(m.appId());
+    if (step.kind() == WithdrawStep.Kind.CLOSE) {
+      return repo.close(appRepo, null, "update-" + ManifestRepo.closedVersion(step), step);
+    }
+    ManifestRepo.Earlier previous = previous(repo, m, withdrawals);
+    byte[] manifest = previous == null ? null : repo.read(appRepo, previous.commit(), m.manifestPath());
+    if (previous == null || manifest == null || !previous.version().equals(step.to())) {
+      throw new RegistryException(REGISTRY, "withdraw " + m.appId(), 0, m.appId() + " at " + step.to()
+          + " is no longer in the history of " + appRepo + (previous == null ? " (no earlier release found)"
+          : " (found " + previous.version() + " at " + previous.commit() + (manifest == null ? ", without " + m.manifestPath() : "")
+          + ")"), false, "run fanout plan again", null);
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(m.manifestPath(), manifest);
+    files.put(m.metainfoPath(), previous.content());
+    Withdrawal why = withdrawals.of(step.from());
+    String title = updateTitle(m.appId(), step.to()) + " (" + step.from() + " withdrawn)";
+    ManifestRepo.Change change = new ManifestRepo.Change(files, withdrawBranch(step.from()), title, title,
+        (why == null || why.reason() == null ? "" : why.reason() + "\n\n") + "The manifest and metainfo as they were at "
+        + step.to() + ". Generated by fanout.");
+    ManifestRepo.Outcome outcome = repo.propose(appRepo, null, null, change);
+    return (outcome.written().isEmpty() ? "pull request already open: " : "pull request: ") + outcome.pullRequestUrl();
+  }
+
+  /** The metainfo as committed at the newest release not withdrawn (and the commit, for the manifest beside it). */
+  private static ManifestRepo.Earlier previous(ManifestRepo repo, FlathubManifest m, Withdrawal.All withdrawals)
+      throws RegistryException {
+    return repo.earlier(appRepo(m.appId()), m.metainfoPath(), FlathubProvider::newestRelease, v -> !withdrawals.withdrawn(v));
+  }
+
+  /** The metainfo's newest release, or null when there is none or it cannot be read. */
+  private static String newestRelease(byte[] metainfo) {
+    try {
+      List<FlathubManifest.Release> releases = metainfo == null ? List.of() : FlathubManifest.releases(metainfo);
+      return releases.isEmpty() ? null : releases.get(0).version();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The fork's branch that carries the withdrawal of {@code version}. */
+  private static String withdrawBranch(String version) {
+    return "withdraw-" + version;
   }
 }

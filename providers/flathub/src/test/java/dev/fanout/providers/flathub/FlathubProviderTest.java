@@ -14,12 +14,14 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
 import dev.fanout.providers.github.GithubEmulator;
 import dev.fanout.providers.github.ManifestRepo;
 import dev.fanout.providers.github.ManifestFixtures;
@@ -237,5 +239,61 @@ class FlathubProviderTest {
     CredentialCheck installation = provider.checkCredentials(publication("1.0.35", true, dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN));
     assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
     assertTrue(installation.detail().contains("can neither fork flathub/flathub"), installation.detail());
+  }
+
+  private static final Withdrawal.All WITHDRAWN = new Withdrawal.All(List.of(new Withdrawal("1.0.35",
+      "corrupts the index on upgrade", false, false, "release.fanout:40")));
+
+  @Test
+  void withdrawingTheAppsNewestReleaseProposesItsPreviousManifestAndMetainfoToTheAppRepositoryOnce() throws Exception {
+    seedApp("1.0.34");
+    FlathubManifest older = provider("1.0.34").build(publication("1.0.34", false),
+        List.of(new FlathubManifest.Release("1.0.34", "2026-10-01"), new FlathubManifest.Release("0.9.0", "2026-01-01")));
+    FlathubProvider provider = provider("1.0.35");
+    Publication p = publication("1.0.35", false);
+    provider.publish(p, provider.read(p));
+    // Flathub merges the update: the app's repository now holds 1.0.35.
+    github().commit(APP_REPO, "main", Map.of(older.manifestPath(), github().read("fanout-sandbox/" + APP, "update-1.0.35",
+        older.manifestPath()), older.metainfoPath(), github().read("fanout-sandbox/" + APP, "update-1.0.35",
+        older.metainfoPath())), "Update " + APP + " to 1.0.35");
+    assertEquals("1.0.35", provider.read(p).currentVersion());
+
+    List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+    String closed = provider.withdraw(p, steps.get(0), WITHDRAWN);
+    String wrote = provider.withdraw(p, steps.get(1), WITHDRAWN);
+    List<WithdrawStep> again = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+
+    // The 1.0.35 update's own pull request, left open, is closed: merged again it would publish 1.0.35.
+    assertEquals(WithdrawStep.Kind.CLOSE, steps.get(0).kind());
+    assertEquals("pull request #1 proposing 1.0.35", steps.get(0).subject());
+    assertEquals("closed pull request #1 of " + APP_REPO, closed);
+    assertEquals(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, "1.0.35", "1.0.34"), steps.get(1));
+    assertEquals(2, steps.size(), steps.toString());
+    assertTrue(wrote.startsWith("pull request: "), wrote);
+    var pr = ManifestFixtures.pullTitled(github(), APP_REPO, "Update " + APP + " to 1.0.34 (1.0.35 withdrawn)");
+    assertNotNull(pr, "no pull request to the app's repository");
+    assertTrue(pr.path("body").asText().startsWith("corrupts the index on upgrade"), pr.path("body").asText());
+    String branch = pr.path("head").path("ref").asText();
+    assertEquals(older.manifestYaml(), new String(github().read("fanout-sandbox/" + APP, branch, older.manifestPath()),
+        StandardCharsets.UTF_8));
+    assertEquals(older.metainfoXml(), new String(github().read("fanout-sandbox/" + APP, branch, older.metainfoPath()),
+        StandardCharsets.UTF_8), "the metainfo's newest release is 1.0.34 again");
+    assertEquals(List.of(), again, "the open pull request is the withdrawal done: a rerun proposes nothing");
+  }
+
+  @Test
+  void aNewAppInReviewProposingAWithdrawnVersionIsAManualStepNamingItsPullRequest() throws Exception {
+    FlathubProvider provider = provider("1.0.35");
+    Publication p = publication("1.0.35", true);
+    provider.publish(p, provider.read(p));
+
+    List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+
+    assertEquals(1, steps.size());
+    assertTrue(steps.get(0).manual(), steps.toString());
+    assertTrue(steps.get(0).describe().contains("new-app pull request") && steps.get(0).url().contains("/flathub/flathub/pull/"),
+        steps.get(0).describe());
+    assertEquals(List.of(), provider.withdrawal(p, new Withdrawal.All(List.of(new Withdrawal("1.0.33", "old", false, false,
+        "x"))), "1.0.35"), "a version the pull request does not propose needs nothing");
   }
 }

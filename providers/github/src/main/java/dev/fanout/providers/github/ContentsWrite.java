@@ -65,16 +65,54 @@ final class ContentsWrite {
         refused);
   }
 
-  static String path(String repo, String path, String ref) {
-    StringBuilder b = new StringBuilder("/repos/").append(repo).append("/contents/");
-    String[] parts = path.split("/");
-    for (int i = 0; i < parts.length; i++) {
-      b.append(i == 0 ? "" : "/").append(encode(parts[i]));
+  /**
+   * Deletes {@code path} of {@code repo} on {@code branch} (the default branch when null) with
+   * the {@code sha} just read; true when this call deleted it, false when it was not there. A
+   * refusal because the file changed meanwhile (409) is read again, as for {@link #put}.
+   */
+  static boolean delete(GithubApi api, String repo, String path, String branch, String message) throws RegistryException {
+    GithubApi.Answer refused = null;
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      GithubApi.Answer there = api.get(path(repo, path, branch), "read " + path);
+      if (there.status() == 404) {
+        return false;
+      }
+      if (!there.ok() || there.json() == null || !there.json().isObject()) {
+        throw api.failure("read " + repo + "/" + path, there);
+      }
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("message", message);
+      body.put("sha", there.json().path("sha").asText());
+      if (branch != null) {
+        body.put("branch", branch);
+      }
+      GithubApi.Answer deleted = api.send("DELETE", path(repo, path, null), body, "delete " + path);
+      if (deleted.ok()) {
+        return true;
+      }
+      if (deleted.status() == 404) {
+        return false;
+      }
+      if (deleted.status() != 409) {
+        throw api.failure("delete " + repo + "/" + path + (branch == null ? "" : " on " + branch), deleted);
+      }
+      refused = deleted;
     }
+    throw api.failure("delete " + repo + "/" + path + " (it kept changing under this run: another run writes it too)",
+        refused);
+  }
+
+  static String path(String repo, String path, String ref) {
+    StringBuilder b = new StringBuilder("/repos/").append(repo).append("/contents/").append(encodePath(path));
     if (ref != null) {
       b.append("?ref=").append(encode(ref));
     }
     return b.toString();
+  }
+
+  /** A file's path with each segment URL-encoded and its slashes kept. */
+  static String encodePath(String path) {
+    return String.join("/", Arrays.stream(path.split("/")).map(ContentsWrite::encode).toList());
   }
 
   static String encode(String s) {

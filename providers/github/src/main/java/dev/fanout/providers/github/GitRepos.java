@@ -236,7 +236,8 @@ final class GitRepos {
   }
 
   /**
-   * Commits one file on a branch; the branch is created when the repository is empty.
+   * Commits one file on a branch (deletes it when {@code content} is null); the branch is
+   * created when the repository is empty.
    *
    * @return the new commit, or null when the branch moved meanwhile
    */
@@ -251,15 +252,19 @@ final class GitRepos {
         builder.addTree(new byte[0], DirCacheEntry.STAGE_0, reader, walk.parseCommit(parent).getTree());
         builder.finish();
       }
-      ObjectId blob = ins.insert(Constants.OBJ_BLOB, content);
       DirCacheEditor editor = index.editor();
-      editor.add(new DirCacheEditor.PathEdit(path) {
-        @Override
-        public void apply(DirCacheEntry entry) {
-          entry.setFileMode(FileMode.REGULAR_FILE);
-          entry.setObjectId(blob);
-        }
-      });
+      if (content == null) {
+        editor.add(new DirCacheEditor.DeletePath(path));
+      } else {
+        ObjectId blob = ins.insert(Constants.OBJ_BLOB, content);
+        editor.add(new DirCacheEditor.PathEdit(path) {
+          @Override
+          public void apply(DirCacheEntry entry) {
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setObjectId(blob);
+          }
+        });
+      }
       editor.finish();
       CommitBuilder commit = new CommitBuilder();
       commit.setTreeId(index.writeTree(ins));

@@ -58,6 +58,7 @@ public final class GithubEmulator implements Emulator {
   private EmulatedReleases releases;
   private EmulatedForks forks;
   private EmulatedRepoReads reads;
+  private EmulatedContents contents;
 
   @Override
   public String registry() {
@@ -74,6 +75,7 @@ public final class GithubEmulator implements Emulator {
     this.releases = new EmulatedReleases(context, git, store);
     this.forks = new EmulatedForks(git, store, context.setting("fork_ready_ms", EmulatedForks.DEFAULT_READY_MS));
     this.reads = new EmulatedRepoReads(ctx, git, store);
+    this.contents = new EmulatedContents(ctx, git, reads);
     upstreams();
     Object listed = context.settings().get("repositories");
     if (listed instanceof List<?> names) {
@@ -348,7 +350,11 @@ public final class GithubEmulator implements Emulator {
     }
     if (rest.startsWith("/contents/") || rest.equals("/contents")) {
       String file = rest.length() <= "/contents/".length() ? "" : rest.substring("/contents/".length());
-      return method.equals("PUT") ? putContents(req, owner, repo, file) : getContents(req, owner, repo, file);
+      return switch (method) {
+        case "PUT" -> contents.put(req, owner, repo, file);
+        case "DELETE" -> contents.delete(req, owner, repo, file);
+        default -> contents.get(req, owner, repo, file);
+      };
     }
     if (rest.equals("/commits") && read) {
       return SandboxResponse.json(200, git.commitsTouching(owner, repo, req.param("sha"), req.param("path"), ctx.baseUrl()));
@@ -366,6 +372,10 @@ public final class GithubEmulator implements Emulator {
     }
     if (rest.equals("/pulls")) {
       return method.equals("POST") ? createPull(req, owner, repo) : listPulls(req, owner, repo);
+    }
+    Matcher pull = Pattern.compile("^/pulls/(\\d+)$").matcher(rest);
+    if (pull.matches() && method.equals("PATCH")) {
+      return updatePull(req, owner, repo, Integer.parseInt(pull.group(1)));
     }
     return GithubStore.notFound();
   }
@@ -404,80 +414,6 @@ public final class GithubEmulator implements Emulator {
     return SandboxResponse.json(202, j);
   }
 
-  // --- contents ---
-
-  private SandboxResponse getContents(SandboxRequest req, String owner, String repo, String file) throws IOException {
-    if (git.isEmpty(owner, repo)) {
-      return GithubStore.error(404, "This repository is empty.");
-    }
-    GitRepos.Blob blob = file.isEmpty() ? null : git.read(owner, repo, req.param("ref"), file);
-    if (blob == null) {
-      // A directory answers 200 with an array of its entries (files and sub-directories).
-      List<GitRepos.Entry> entries = git.list(owner, repo, req.param("ref"), file);
-      return entries == null ? GithubStore.notFound() : SandboxResponse.json(200, reads.directory(owner, repo, entries));
-    }
-    return SandboxResponse.json(200, contentJson(owner, repo, file, blob.id(), blob.content(), req.param("ref")));
-  }
-
-  private Map<String, Object> contentJson(String owner, String repo, String file, ObjectId sha, byte[] content, String ref) {
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("type", "file");
-    j.put("encoding", "base64");
-    j.put("size", content.length);
-    j.put("name", file.substring(file.lastIndexOf('/') + 1));
-    j.put("path", file);
-    // GitHub wraps the base64 at 60 characters; clients must accept the newlines.
-    j.put("content", Base64.getMimeEncoder(60, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(content) + "\n");
-    j.put("sha", sha.name());
-    j.put("url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/contents/" + file
-        + (ref == null ? "" : "?ref=" + ref));
-    j.put("html_url", ctx.baseUrl() + "/" + owner + "/" + repo + "/blob/"
-        + (ref == null ? GitRepos.DEFAULT_BRANCH : ref) + "/" + file);
-    j.put("git_url", ctx.baseUrl() + "/repos/" + owner + "/" + repo + "/git/blobs/" + sha.name());
-    j.put("download_url", ctx.baseUrl() + "/raw/" + owner + "/" + repo + "/"
-        + (ref == null ? GitRepos.DEFAULT_BRANCH : ref) + "/" + file);
-    j.put("_links", Map.of("self", j.get("url"), "git", j.get("git_url"), "html", j.get("html_url")));
-    return j;
-  }
-
-  private SandboxResponse putContents(SandboxRequest req, String owner, String repo, String file) throws IOException {
-    Map<String, Object> body = GithubStore.body(req);
-    Object content = body.get("content");
-    if (!(content instanceof String encoded)) {
-      return SandboxResponse.json(422, Map.of("message", "Invalid request.\n\n\"content\" wasn't supplied.",
-          "documentation_url", GithubStore.DOCS));
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getMimeDecoder().decode(encoded);
-    } catch (IllegalArgumentException e) {
-      return SandboxResponse.json(422, Map.of("message", "content is not valid Base64", "documentation_url", GithubStore.DOCS));
-    }
-    String branch = body.get("branch") instanceof String b && !b.isBlank() ? b : defaultBranch(owner, repo);
-    boolean empty = git.isEmpty(owner, repo);
-    if (!empty && git.branch(owner, repo, branch) == null) {
-      return GithubStore.error(404, "Branch " + branch + " not found");
-    }
-    GitRepos.Blob existing = empty ? null : git.read(owner, repo, branch, file);
-    Object sha = body.get("sha");
-    if (existing != null && sha == null) {
-      return SandboxResponse.json(422, Map.of("message", "Invalid request.\n\n\"sha\" wasn't supplied.",
-          "documentation_url", GithubStore.DOCS));
-    }
-    if (existing != null && !existing.id().name().equals(sha)) {
-      return SandboxResponse.json(409, Map.of("message", file + " does not match " + sha, "documentation_url", GithubStore.DOCS));
-    }
-    ObjectId commit = git.commitFile(owner, repo, branch, file, bytes, (String) body.get("message"));
-    if (commit == null) {
-      return SandboxResponse.json(409, Map.of("message", "Conflict: " + branch + " moved", "documentation_url", GithubStore.DOCS));
-    }
-    GitRepos.Blob written = git.read(owner, repo, commit.name(), file);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("content", contentJson(owner, repo, file, written.id(), bytes, branch));
-    out.put("commit", Map.of("sha", commit.name(), "message", String.valueOf(body.get("message"))));
-    return SandboxResponse.json(existing == null ? 201 : 200, out);
-  }
-
   // --- pull requests ---
 
   private SandboxResponse listPulls(SandboxRequest req, String owner, String repo) throws IOException {
@@ -512,6 +448,34 @@ public final class GithubEmulator implements Emulator {
     ObjectId baseAt = git.branch(owner, repo, (String) b.get("ref"));
     return GithubShapes.pull(ctx.baseUrl(), owner, repo, pr,
         (headAt == null ? ObjectId.zeroId() : headAt).name(), (baseAt == null ? ObjectId.zeroId() : baseAt).name());
+  }
+
+  /**
+   * {@code PATCH /repos/{o}/{r}/pulls/{n}}: {@code title}, {@code body} and {@code state}
+   * ({@code open} or {@code closed}, else 422); 404 for a number the repository never had.
+   */
+  private SandboxResponse updatePull(SandboxRequest req, String owner, String repo, int number) throws IOException {
+    Map<String, Object> body = GithubStore.body(req);
+    Object state = body.get("state");
+    if (state != null && !"open".equals(state) && !"closed".equals(state)) {
+      return GithubStore.validation("PullRequest", "invalid", "state");
+    }
+    List<Map<String, Object>> pulls = store.load(owner, repo, "pulls");
+    for (Map<String, Object> pr : pulls) {
+      if (((Number) pr.get("number")).intValue() == number) {
+        for (String field : List.of("title", "body", "state")) {
+          if (body.get(field) instanceof String value) {
+            pr.put(field, value);
+          }
+        }
+        if ("closed".equals(pr.get("state")) && pr.get("closed_at") == null) {
+          pr.put("closed_at", Instant.now().toString());
+        }
+        store.save(owner, repo, "pulls", pulls);
+        return SandboxResponse.json(200, pullJson(owner, repo, pr));
+      }
+    }
+    return GithubStore.notFound();
   }
 
   private SandboxResponse createPull(SandboxRequest req, String owner, String repo) throws IOException {

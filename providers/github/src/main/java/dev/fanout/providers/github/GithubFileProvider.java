@@ -11,10 +11,7 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,7 +178,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     GithubApi api = api(p);
     String path = path(p);
     String location = api.apiUrl() + "/repos/" + repo + "/contents/" + path;
-    GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + encodePath(path), "read " + path);
+    GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + ContentsWrite.encodePath(path), "read " + path);
     if (file.status() != 404 && !file.ok()) {
       throw api.failure("read " + path, file);
     }
@@ -189,7 +186,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     String current = items.get("version");
     String inProgress = null;
     if (pullRequestMode(p) && !version().equals(current)) {
-      inProgress = openPull(api, repo, p);
+      inProgress = openPull(api, repo, branch(p));
     }
     if (!file.ok()) {
       return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);
@@ -198,11 +195,11 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
         inProgress, file.json().path("html_url").asText(location));
   }
 
-  /** The URL of an open pull request for this version's branch, or null. */
-  private String openPull(GithubApi api, String repo, Publication p) throws RegistryException {
+  /** The URL of an open pull request from {@code branch} of the repository itself, or null. */
+  private String openPull(GithubApi api, String repo, String branch) throws RegistryException {
     String owner = repo.substring(0, repo.indexOf('/'));
     List<JsonNode> pulls = api.list("/repos/" + repo + "/pulls?state=open&head="
-        + encode(owner + ":" + branch(p)), "list pull requests");
+        + encode(owner + ":" + branch), "list pull requests");
     return pulls == null || pulls.isEmpty() ? null : "pull request " + pulls.get(0).path("html_url").asText();
   }
 
@@ -246,12 +243,23 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
           ? new PublishResult(List.of(path), "committed " + path + " to " + repo)
           : new PublishResult(List.of(), path + " already up to date in " + repo);
     }
+    List<String> written = pullRequest(api, repo, branch(p), path, content, message,
+        "Update " + packageName(p) + " to " + version() + ".\n\nCreated by fanout.");
+    return new PublishResult(written, written.isEmpty() ? "pull request for " + message + " already open"
+        : String.join(", ", written));
+  }
+
+  /**
+   * Writes the file on {@code branch} of the repository itself (made from the default branch
+   * when missing) and opens a pull request from it unless one is open; returns what it wrote.
+   */
+  private List<String> pullRequest(GithubApi api, String repo, String branch, String path, byte[] content, String title,
+      String body) throws RegistryException {
     GithubApi.Answer info = api.get("/repos/" + repo, "read repository " + repo);
     if (!info.ok()) {
       throw api.failure("read repository " + repo, info);
     }
     String base = info.json().path("default_branch").asText("main");
-    String branch = branch(p);
     List<String> written = new ArrayList<>();
     GithubApi.Answer ref = api.get("/repos/" + repo + "/git/ref/heads/" + branch, "read branch " + branch);
     if (ref.status() == 404) {
@@ -268,15 +276,15 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
     } else if (!ref.ok()) {
       throw api.failure("read branch " + branch, ref);
     }
-    if (write(api, repo, path, branch, content, message)) {
+    if (write(api, repo, path, branch, content, title)) {
       written.add(path);
     }
-    if (openPull(api, repo, p) == null) {
+    if (openPull(api, repo, branch) == null) {
       Map<String, Object> pr = new LinkedHashMap<>();
-      pr.put("title", message);
+      pr.put("title", title);
       pr.put("head", branch);
       pr.put("base", base);
-      pr.put("body", "Update " + packageName(p) + " to " + version() + ".\n\nCreated by fanout.");
+      pr.put("body", body);
       GithubApi.Answer opened = api.send("POST", "/repos/" + repo + "/pulls", pr, "open pull request");
       if (opened.ok()) {
         written.add("pull request " + opened.json().path("html_url").asText());
@@ -284,75 +292,84 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
         throw api.failure("open pull request", opened);
       }
     }
-    return new PublishResult(written, written.isEmpty() ? "pull request for " + message + " already open"
-        : String.join(", ", written));
+    return written;
   }
 
   /**
    * A manifest at a withdrawn version goes back to the newest earlier one: the file as it was
-   * committed then, found in the file's history, written again by the same commit. Pull-request
-   * mode and git hosting are manual steps for now.
+   * committed then, found in the file's history, written again by the same flow as a publish
+   * (a commit, or a pull request from the branch {@code NAME-VERSION-withdraw}, done once it is
+   * open). A repository given as a git URL is a manual step for now.
    */
   @Override
   public List<dev.fanout.provider.WithdrawStep> withdrawal(Publication p, dev.fanout.model.Withdrawal.All withdrawals,
       String releaseVersion) throws RegistryException {
     RegistryState now = read(p);
     String current = now.currentVersion();
-    if (current == null || !withdrawals.withdrawn(current)) {
-      return List.of();
+    List<dev.fanout.provider.WithdrawStep> steps = new ArrayList<>();
+    String repo = overGit(p) != null ? null : String.join("/", GithubApi.ownerRepo(p));
+    for (dev.fanout.model.Withdrawal w : repo != null && pullRequestMode(p) ? withdrawals.list()
+        : List.<dev.fanout.model.Withdrawal>of()) {
+      // The version's own pull request, still open: merged, it would publish the version.
+      dev.fanout.provider.WithdrawStep close = new ManifestRepo(api(p), registry).closing(repo, GithubApi.ownerRepo(p)[0],
+          packageName(p) + "-" + w.version(), w.version(), w.reason() == null ? w.version() + " is withdrawn" : w.reason());
+      if (close != null) {
+        steps.add(close);
+      }
     }
-    if (overGit(p) != null || pullRequestMode(p)) {
+    if (current == null || !withdrawals.withdrawn(current)) {
+      return steps;
+    }
+    if (repo == null) {
       return List.of(dev.fanout.provider.WithdrawStep.manual(current, "Fanout writes the previous version back only"
-          + " with mode = \"commit\" on GitHub: put " + path(p) + " back to the version before " + current + " by hand",
+          + " on GitHub (owner/repo): put " + path(p) + " back to the version before " + current + " by hand",
           now.location()));
     }
-    Previous previous = previous(p, withdrawals);
-    if (previous == null) {
-      return List.of(dev.fanout.provider.WithdrawStep.manual(current, "no earlier version of " + path(p)
-          + " to go back to: remove it, or release a fixed version", now.location()));
+    if (pullRequestMode(p) && openPull(api(p), repo, withdrawBranch(p, current)) != null) {
+      return steps;
     }
-    return List.of(dev.fanout.provider.WithdrawStep.move(dev.fanout.provider.WithdrawStep.Kind.REWRITE, null, current,
-        previous.version()));
+    ManifestRepo.Earlier previous = previous(p, withdrawals);
+    steps.add(previous != null ? dev.fanout.provider.WithdrawStep.move(dev.fanout.provider.WithdrawStep.Kind.REWRITE, null,
+        current, previous.version()) : dev.fanout.provider.WithdrawStep.manual(current, "no earlier version of " + path(p)
+        + " to go back to: remove it, or release a fixed version", now.location()));
+    return steps;
   }
 
   @Override
   public String withdraw(Publication p, dev.fanout.provider.WithdrawStep step,
       dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
-    Previous previous = previous(p, withdrawals);
+    if (step.kind() == dev.fanout.provider.WithdrawStep.Kind.CLOSE) {
+      return new ManifestRepo(api(p), registry).close(String.join("/", GithubApi.ownerRepo(p)), GithubApi.ownerRepo(p)[0],
+          packageName(p) + "-" + ManifestRepo.closedVersion(step), step);
+    }
+    ManifestRepo.Earlier previous = previous(p, withdrawals);
     if (previous == null || !previous.version().equals(step.to())) {
       throw new RegistryException(registry, "withdraw", 0, path(p) + " at " + step.to() + " is no longer in its history",
           false, "run fanout plan again", null);
     }
     String repo = String.join("/", GithubApi.ownerRepo(p));
-    boolean wrote = write(api(p), repo, path(p), null, previous.content(), packageName(p) + " " + previous.version()
-        + " (" + step.from() + " withdrawn)");
+    String message = packageName(p) + " " + previous.version() + " (" + step.from() + " withdrawn)";
+    if (pullRequestMode(p)) {
+      dev.fanout.model.Withdrawal why = withdrawals.of(step.from());
+      List<String> written = pullRequest(api(p), repo, withdrawBranch(p, step.from()), path(p), previous.content(), message,
+          (why == null || why.reason() == null ? "" : why.reason() + "\n\n") + step.from() + " is withdrawn: "
+          + packageName(p) + " goes back to " + step.to() + ".\n\nCreated by fanout.");
+      return written.isEmpty() ? "pull request for " + message + " already open" : String.join(", ", written);
+    }
+    boolean wrote = write(api(p), repo, path(p), null, previous.content(), message);
     return wrote ? "committed " + path(p) + " at " + previous.version() + " to " + repo : path(p) + " already at "
         + previous.version();
   }
 
-  /** The file as committed at an earlier version. */
-  private record Previous(String version, byte[] content) { }
+  /** The branch a pull request withdrawing {@code version} comes from. */
+  private String withdrawBranch(Publication p, String version) {
+    return packageName(p) + "-" + version + "-withdraw";
+  }
 
   /** The newest commit of the file whose version is not withdrawn, or null. */
-  private Previous previous(Publication p, dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
-    String repo = String.join("/", GithubApi.ownerRepo(p));
-    GithubApi api = api(p);
-    String path = path(p);
-    List<JsonNode> commits = api.list("/repos/" + repo + "/commits?path=" + encodePath(path), "list commits of " + path);
-    for (JsonNode c : commits == null ? List.<JsonNode>of() : commits) {
-      String sha = c.path("sha").asText();
-      GithubApi.Answer file = api.get("/repos/" + repo + "/contents/" + encodePath(path) + "?ref=" + sha,
-          "read " + path + " at " + sha);
-      if (!file.ok()) {
-        continue;
-      }
-      byte[] content = decode(file.json());
-      String version = parse(content).get("version");
-      if (version != null && !withdrawals.withdrawn(version)) {
-        return new Previous(version, content);
-      }
-    }
-    return null;
+  private ManifestRepo.Earlier previous(Publication p, dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    return new ManifestRepo(api(p), registry).earlier(String.join("/", GithubApi.ownerRepo(p)), path(p),
+        content -> parse(content).get("version"), v -> !withdrawals.withdrawn(v));
   }
 
   /** Writes the file unless it already holds these bytes; returns whether it wrote. */
@@ -367,11 +384,7 @@ public abstract class GithubFileProvider implements Provider, dev.fanout.provide
   }
 
   private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static String encodePath(String path) {
-    return String.join("/", Arrays.stream(path.split("/")).map(GithubFileProvider::encode).toList());
+    return ContentsWrite.encode(s);
   }
 
   /** The settings block both tap and bucket providers share with {@code github_release}. */

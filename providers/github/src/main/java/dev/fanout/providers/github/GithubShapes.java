@@ -189,7 +189,7 @@ final class GithubShapes {
     pr.put("assignee", null);
     pr.put("labels", List.of());
     pr.put("milestone", null);
-    pr.put("closed_at", null);
+    pr.putIfAbsent("closed_at", null);
     pr.put("merged_at", null);
     pr.put("merge_commit_sha", null);
     pr.put("merged", false);

@@ -51,9 +51,19 @@ public final class ManifestRepo {
 
   /**
    * The names of a directory's sub-directories, or null when the directory is absent or
-   * the server does not list directories (the sandbox's GitHub answers 404 for them).
+   * the server does not list directories.
    */
   public List<String> directories(String repo, String path) throws RegistryException {
+    return entries(repo, path, "dir");
+  }
+
+  /** The names of a directory's files, or null when the directory is absent. */
+  public List<String> files(String repo, String path) throws RegistryException {
+    return entries(repo, path, "file");
+  }
+
+  /** The names of a directory's entries of one {@code type} ({@code file}, {@code dir}), or null. */
+  private List<String> entries(String repo, String path, String type) throws RegistryException {
     GithubApi.Answer a = api.get(ContentsWrite.path(repo, path, null), "list " + repo + "/" + path);
     if (a.status() == 404 || a.ok() && (a.json() == null || !a.json().isArray())) {
       return null;
@@ -63,7 +73,7 @@ public final class ManifestRepo {
     }
     List<String> out = new ArrayList<>();
     for (JsonNode entry : a.json()) {
-      if ("dir".equals(entry.path("type").asText())) {
+      if (type.equals(entry.path("type").asText())) {
         out.add(entry.path("name").asText());
       }
     }
@@ -90,6 +100,45 @@ public final class ManifestRepo {
     return open == null || open.isEmpty() ? null : open.get(0);
   }
 
+  /**
+   * Withdrawing {@code version} while its own pull request is still open: the step closing it
+   * ({@code close pull request #2 proposing 1.0.35}), or null when none is open from
+   * {@code branch}. Merged later, it would publish the version again.
+   */
+  public dev.fanout.provider.WithdrawStep closing(String upstream, String forkOwner, String branch, String version,
+      String reason) throws RegistryException {
+    JsonNode pr = openPull(upstream, forkOwner, branch);
+    return pr == null ? null : new dev.fanout.provider.WithdrawStep(dev.fanout.provider.WithdrawStep.Kind.CLOSE,
+        "pull request #" + pr.path("number").asInt() + " proposing " + version, null, null, reason,
+        pr.path("html_url").asText());
+  }
+
+  /** The version a step of {@link #closing} withdraws. */
+  public static String closedVersion(dev.fanout.provider.WithdrawStep step) {
+    return step.subject().substring(step.subject().indexOf(" proposing ") + " proposing ".length());
+  }
+
+  /**
+   * Closes the open pull request from {@code branch} that a step of {@link #closing} names, the
+   * reason put at the top of its description, where reviewers read first.
+   */
+  public String close(String upstream, String forkOwner, String branch, dev.fanout.provider.WithdrawStep step)
+      throws RegistryException {
+    JsonNode pr = openPull(upstream, forkOwner, branch);
+    if (pr == null) {
+      return "pull request from " + branch + " already closed";
+    }
+    int number = pr.path("number").asInt();
+    String body = pr.path("body").isTextual() ? pr.path("body").asText() : "";
+    String why = "**Closed: " + closedVersion(step) + " is withdrawn by its publisher.** " + step.detail();
+    GithubApi.Answer closed = api.send("PATCH", "/repos/" + upstream + "/pulls/" + number,
+        Map.of("state", "closed", "body", why + (body.isEmpty() ? "" : "\n\n" + body)), "close pull request #" + number);
+    if (!closed.ok()) {
+      throw api.failure("close pull request #" + number + " of " + upstream, closed);
+    }
+    return "closed pull request #" + number + " of " + upstream;
+  }
+
   /** The repository's default branch (winget-pkgs and nixpkgs use master, new repositories main). */
   public String defaultBranch(String repo) throws RegistryException {
     GithubApi.Answer a = api.get("/repos/" + repo, "read repository " + repo);
@@ -99,7 +148,33 @@ public final class ManifestRepo {
     return a.json().path("default_branch").asText("main");
   }
 
-  /** A change to propose: files by path, the branch that carries it and the pull request's text. */
+  /** A file as it was committed at an earlier version: that version, the file's bytes and the commit. */
+  public record Earlier(String version, byte[] content, String commit) { }
+
+  /**
+   * The file as committed at the newest commit of its history whose version {@code keep}
+   * accepts, or null: the commits that changed {@code path} (newest first), each read at that
+   * commit and its version taken by {@code versionOf} (null when unreadable).
+   */
+  public Earlier earlier(String repo, String path, java.util.function.Function<byte[], String> versionOf,
+      java.util.function.Predicate<String> keep) throws RegistryException {
+    List<JsonNode> commits = api.list("/repos/" + repo + "/commits?path=" + ContentsWrite.encodePath(path),
+        "list commits of " + path);
+    for (JsonNode c : commits == null ? List.<JsonNode>of() : commits) {
+      String sha = c.path("sha").asText();
+      byte[] content = read(repo, sha, path);
+      String version = content == null ? null : versionOf.apply(content);
+      if (version != null && keep.test(version)) {
+        return new Earlier(version, content, sha);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A change to propose: files by path (a null content deletes the file), the branch that
+   * carries it and the pull request's text.
+   */
   public record Change(Map<String, byte[]> files, String branch, String message, String title, String body) {
     public Change {
       files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
@@ -226,7 +301,8 @@ public final class ManifestRepo {
       throws RegistryException {
     List<String> written = new ArrayList<>();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      if (ContentsWrite.put(api, repo, f.getKey(), branch, f.getValue(), message)) {
+      if (f.getValue() == null ? ContentsWrite.delete(api, repo, f.getKey(), branch, message)
+          : ContentsWrite.put(api, repo, f.getKey(), branch, f.getValue(), message)) {
         written.add(f.getKey());
       }
     }

@@ -141,6 +141,54 @@ class GithubEmulatorTest {
   }
 
   @Test
+  void aFileIsDeletedWithItsShaOnABranchAndNeverWithoutIt() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("deleting");
+    String sha = call("GET", "/repos/acme/deleting/contents/NEXT.md?ref=next", t, null).json().path("sha").asText();
+
+    Answer noSha = call("DELETE", "/repos/acme/deleting/contents/NEXT.md", t, Map.of("message", "m", "branch", "next"));
+    Answer stale = call("DELETE", "/repos/acme/deleting/contents/NEXT.md", t,
+        Map.of("message", "m", "sha", "0000000000000000000000000000000000000000", "branch", "next"));
+    Answer notOnMain = call("DELETE", "/repos/acme/deleting/contents/NEXT.md", t, Map.of("message", "m", "sha", sha));
+    Answer deleted = call("DELETE", "/repos/acme/deleting/contents/NEXT.md", t,
+        Map.of("message", "remove next", "sha", sha, "branch", "next"));
+    Answer again = call("DELETE", "/repos/acme/deleting/contents/NEXT.md", t,
+        Map.of("message", "remove next", "sha", sha, "branch", "next"));
+
+    assertEquals(422, noSha.status());
+    assertEquals(409, stale.status());
+    assertEquals(404, notOnMain.status());
+    assertEquals(200, deleted.status());
+    assertTrue(deleted.json().path("content").isNull(), deleted.json().toString());
+    assertEquals("remove next", deleted.json().path("commit").path("message").asText());
+    assertEquals(404, again.status());
+    assertEquals(404, call("GET", "/repos/acme/deleting/contents/NEXT.md?ref=next", t, null).status());
+    assertEquals(200, call("GET", "/repos/acme/deleting/contents/README.md?ref=next", t, null).status(), "the rest stays");
+  }
+
+  @Test
+  void aPullRequestIsClosedByPatchingItsStateAndIsThenListedAsClosed() throws Exception {
+    String t = TokenPolicy.SANDBOX_TOKEN;
+    repositoryWithTwoCommits("closing");
+    Answer opened = call("POST", "/repos/acme/closing/pulls", t, Map.of("title", "next", "head", "next", "base", "main",
+        "body", "the change"));
+
+    Answer invalid = call("PATCH", "/repos/acme/closing/pulls/1", t, Map.of("state", "merged"));
+    Answer closed = call("PATCH", "/repos/acme/closing/pulls/1", t, Map.of("state", "closed", "body", "why\n\nthe change"));
+    Answer unknown = call("PATCH", "/repos/acme/closing/pulls/9", t, Map.of("state", "closed"));
+
+    assertEquals(201, opened.status());
+    assertEquals(422, invalid.status());
+    assertEquals(200, closed.status());
+    assertEquals("closed", closed.json().path("state").asText());
+    assertTrue(closed.json().path("closed_at").isTextual(), closed.json().toString());
+    assertEquals("why\n\nthe change", closed.json().path("body").asText());
+    assertEquals(404, unknown.status());
+    assertEquals(0, call("GET", "/repos/acme/closing/pulls", t, null).json().size(), "no longer open");
+    assertEquals(1, call("GET", "/repos/acme/closing/pulls?state=closed", t, null).json().size());
+  }
+
+  @Test
   void pushWithoutTokenIsRefusedAndReadOnlyTokenIsForbidden() throws Exception {
     Tools.require("git", "apt-get install git");
     Path work = tmp.resolve("w");

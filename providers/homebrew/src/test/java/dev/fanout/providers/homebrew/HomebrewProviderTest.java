@@ -13,6 +13,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Ref;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
@@ -20,6 +21,8 @@ import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.Providers;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.GithubEmulator;
 import dev.fanout.providers.github.ManifestFixtures;
@@ -246,5 +249,53 @@ class HomebrewProviderTest {
     assertEquals(CredentialCheck.Status.NO_WRITE, check.status());
     assertTrue(check.detail().contains("acme/homebrew-tapp"), check.detail());
     assertEquals(404, write.status(), "GitHub creates no repository on a write");
+  }
+
+  @Test
+  void pullRequestModeWithdrawsByProposingTheFormulaAsCommittedAtThePreviousVersionOnce() throws Exception {
+    Provider older = provider("1.1.0", "A tool");
+    older.publish(formula("1.1.0"), older.read(formula("1.1.0")));
+    String olderFormula = new String(ManifestFixtures.github(http, sandbox.url("github"))
+        .read("acme/homebrew-tap", null, "Formula/tool.rb"), StandardCharsets.UTF_8);
+    Provider provider = provider("1.2.0", "A tool");
+    provider.publish(formula("1.2.0"), provider.read(formula("1.2.0")));
+    Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("mode", "pull_request"));
+    Withdrawal.All withdrawn = new Withdrawal.All(List.of(new Withdrawal("1.2.0", "breaks upgrades", false, false, "x")));
+    Withdrawing withdrawing = (Withdrawing) provider;
+
+    List<WithdrawStep> steps = withdrawing.withdrawal(p, withdrawn, "1.2.0");
+    String wrote = withdrawing.withdraw(p, steps.get(0), withdrawn);
+    List<WithdrawStep> again = withdrawing.withdrawal(p, withdrawn, "1.2.0");
+
+    assertEquals(List.of(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, "1.2.0", "1.1.0")), steps);
+    assertTrue(wrote.contains("pull request "), wrote);
+    var pr = ManifestFixtures.pullTitled(ManifestFixtures.github(http, sandbox.url("github")), "acme/homebrew-tap",
+        "tool 1.1.0 (1.2.0 withdrawn)");
+    assertNotNull(pr, "no pull request");
+    assertEquals("tool-1.2.0-withdraw", pr.path("head").path("ref").asText());
+    assertTrue(pr.path("body").asText().startsWith("breaks upgrades"), pr.path("body").asText());
+    assertEquals(olderFormula, new String(ManifestFixtures.github(http, sandbox.url("github"))
+        .read("acme/homebrew-tap", "tool-1.2.0-withdraw", "Formula/tool.rb"), StandardCharsets.UTF_8));
+    assertEquals(List.of(), again, "the open pull request is the withdrawal done: a rerun proposes nothing");
+  }
+
+  @Test
+  void pullRequestModeClosesTheWithdrawnVersionsOwnPullRequestStillOpenOnce() throws Exception {
+    Provider older = provider("1.1.0", "A tool");
+    older.publish(formula("1.1.0"), older.read(formula("1.1.0")));
+    Provider provider = provider("1.2.0", "A tool");
+    Publication p = formula("1.2.0", TokenPolicy.SANDBOX_TOKEN, Map.of("mode", "pull_request"));
+    provider.publish(p, provider.read(p));
+    Withdrawal.All withdrawn = new Withdrawal.All(List.of(new Withdrawal("1.2.0", "breaks upgrades", false, false, "x")));
+    Withdrawing withdrawing = (Withdrawing) provider;
+
+    List<WithdrawStep> steps = withdrawing.withdrawal(p, withdrawn, "1.2.0");
+    String closed = withdrawing.withdraw(p, steps.get(0), withdrawn);
+
+    assertEquals(1, steps.size(), steps.toString());
+    assertEquals("close pull request #1 proposing 1.2.0 (\"breaks upgrades\")", steps.get(0).describe());
+    assertEquals("closed pull request #1 of acme/homebrew-tap", closed);
+    assertNull(provider.read(p).inProgress(), "no longer in progress");
+    assertEquals(List.of(), withdrawing.withdrawal(p, withdrawn, "1.2.0"));
   }
 }

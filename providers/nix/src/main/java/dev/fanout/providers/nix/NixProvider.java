@@ -8,6 +8,9 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.ManifestRepo;
 import dev.fanout.providers.github.PlatformAsset;
@@ -23,7 +26,7 @@ import java.util.Map;
  * {@code pname: init at V}, {@code pname: A -> V}); publishing proposes the file from a
  * fork, or commits it straight to an overlay repository.
  */
-final class NixProvider implements Provider {
+final class NixProvider implements Provider, Withdrawing {
 
   static final String REGISTRY = "nix";
 
@@ -54,10 +57,7 @@ final class NixProvider implements Provider {
   }
 
   NixPackage build(Publication p) {
-    String pname = p.string("pname");
-    if (pname == null) {
-      throw new IllegalArgumentException(p + ": pname is required");
-    }
+    String pname = pname(p);
     Map<String, NixPackage.Source> sources = new LinkedHashMap<>();
     Map<String, PlatformAsset> assets = PlatformAsset.of(p, "assets", ctx.artifacts());
     for (Map.Entry<String, String> system : NixPackage.SYSTEMS) {
@@ -146,5 +146,90 @@ final class NixProvider implements Provider {
     ManifestRepo.Outcome outcome = repo.propose(repository(p), null, null, change);
     return new PublishResult(outcome.written(), outcome.written().isEmpty()
         ? "pull request already open: " + outcome.pullRequestUrl() : "pull request: " + outcome.pullRequestUrl());
+  }
+
+  /**
+   * A package at a withdrawn version goes back to the newest earlier version of its file's
+   * history, through the same flow as a publish: a pull request titled in nixpkgs' convention
+   * ({@code pname: 1.0.35 -> 1.0.34}, the reason as the motivation), or a commit in commit
+   * mode. While that pull request is open the withdrawal is done here: the rest is review. The
+   * version's own pull request, still open, is closed with the reason: merged, it would publish it.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    String pname = pname(p);
+    ManifestRepo repo = repo(p);
+    String repository = repository(p);
+    List<WithdrawStep> steps = new java.util.ArrayList<>();
+    for (Withdrawal w : commitMode(p) ? List.<Withdrawal>of() : withdrawals.list()) {
+      WithdrawStep close = repo.closing(repository, null, pname + "-" + w.version(), w.version(), reason(w));
+      if (close != null) {
+        steps.add(close);
+      }
+    }
+    String path = NixPackage.path(pname);
+    byte[] file = repo.read(repository, null, path);
+    String current = file == null ? null : NixPackage.version(new String(file, StandardCharsets.UTF_8));
+    if (current == null || !withdrawals.withdrawn(current)
+        || !commitMode(p) && repo.openPull(repository, null, withdrawBranch(pname, current)) != null) {
+      return steps;
+    }
+    ManifestRepo.Earlier previous = previous(p, withdrawals);
+    steps.add(previous != null ? WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, current, previous.version())
+        : WithdrawStep.manual(current, "no earlier version of " + path + " in " + repository
+            + " to go back to: remove the package, or release a fixed version",
+            repo.api().apiUrl() + "/repos/" + repository + "/contents/" + path));
+    return steps;
+  }
+
+  private static String reason(Withdrawal w) {
+    return w.reason() == null ? w.version() + " is withdrawn by its publisher" : w.reason();
+  }
+
+  @Override
+  public String withdraw(Publication p, WithdrawStep step, Withdrawal.All withdrawals) throws RegistryException {
+    String pname = pname(p);
+    if (step.kind() == WithdrawStep.Kind.CLOSE) {
+      return repo(p).close(repository(p), null, pname + "-" + ManifestRepo.closedVersion(step), step);
+    }
+    ManifestRepo.Earlier previous = previous(p, withdrawals);
+    if (previous == null || !previous.version().equals(step.to())) {
+      throw new RegistryException(REGISTRY, "withdraw " + pname, 0, NixPackage.path(pname) + " at " + step.to()
+          + " is no longer in its history", false, "run fanout plan again", null);
+    }
+    Withdrawal why = withdrawals.of(step.from());
+    String reason = why == null ? step.from() + " is withdrawn by its publisher" : reason(why);
+    String title = pname + ": " + step.from() + " -> " + step.to();
+    Map<String, byte[]> files = Map.of(NixPackage.path(pname), previous.content());
+    ManifestRepo repo = repo(p);
+    if (commitMode(p)) {
+      ManifestRepo.Outcome outcome = repo.commit(repository(p), p.string("branch"), files, title + "\n\n" + reason);
+      return outcome.written().isEmpty() ? "already at " + step.to() : "committed: " + title;
+    }
+    ManifestRepo.Change change = new ManifestRepo.Change(files, withdrawBranch(pname, step.from()), title + "\n\n" + reason,
+        title, reason + "\n\n" + step.from() + " is withdrawn: this puts back the package as it was at " + step.to()
+        + ". Generated by fanout.");
+    ManifestRepo.Outcome outcome = repo.propose(repository(p), null, null, change);
+    return (outcome.written().isEmpty() ? "pull request already open: " : "pull request: ") + outcome.pullRequestUrl();
+  }
+
+  /** The file as committed at the newest version not withdrawn, from its history on the default branch. */
+  private ManifestRepo.Earlier previous(Publication p, Withdrawal.All withdrawals) throws RegistryException {
+    return repo(p).earlier(repository(p), NixPackage.path(pname(p)),
+        content -> NixPackage.version(new String(content, StandardCharsets.UTF_8)), v -> !withdrawals.withdrawn(v));
+  }
+
+  /** The fork's branch that carries the withdrawal of {@code version}: one per withdrawn version. */
+  private static String withdrawBranch(String pname, String version) {
+    return pname + "-" + version + "-withdraw";
+  }
+
+  private static String pname(Publication p) {
+    String pname = p.string("pname");
+    if (pname == null) {
+      throw new IllegalArgumentException(p + ": pname is required");
+    }
+    return pname;
   }
 }

@@ -12,11 +12,13 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
 import dev.fanout.providers.github.GithubEmulator;
 import dev.fanout.providers.github.ManifestRepo;
 import dev.fanout.providers.github.ManifestFixtures;
@@ -294,5 +296,68 @@ class NixProviderTest {
     assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
     assertTrue(installation.detail().startsWith("an installation token") && installation.detail().contains("fork"),
         installation.detail());
+  }
+
+  private static final Withdrawal.All WITHDRAWN = new Withdrawal.All(List.of(new Withdrawal("1.0.35",
+      "corrupts the index on upgrade", false, false, "release.fanout:40")));
+
+  @Test
+  void withdrawingTheVersionNixpkgsHoldsProposesThePreviousFileTitledInNixpkgsConventionOnce() throws Exception {
+    seedVersion(NIXPKGS, "1.0.34");
+    seedVersion(NIXPKGS, "1.0.35");
+    NixProvider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+
+    List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+    String wrote = provider.withdraw(p, steps.get(0), WITHDRAWN);
+    List<WithdrawStep> again = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+
+    assertEquals(List.of(WithdrawStep.move(WithdrawStep.Kind.REWRITE, null, "1.0.35", "1.0.34")), steps);
+    assertTrue(wrote.startsWith("pull request: "), wrote);
+    var pr = ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: 1.0.35 -> 1.0.34");
+    assertNotNull(pr, "no pull request titled in nixpkgs' convention");
+    assertEquals("fanout-sandbox:contextlite-1.0.35-withdraw", pr.path("head").path("label").asText());
+    assertTrue(pr.path("body").asText().startsWith("corrupts the index on upgrade"), pr.path("body").asText());
+    assertEquals(provider("1.0.34").build(publication("1.0.34")).nix(),
+        new String(github().read("fanout-sandbox/nixpkgs", "contextlite-1.0.35-withdraw", PATH), StandardCharsets.UTF_8),
+        "the branch holds the file as committed at 1.0.34");
+    assertEquals(List.of(), again, "the open pull request is the withdrawal done: a rerun proposes nothing");
+  }
+
+  @Test
+  void commitModeWithdrawsByCommittingThePreviousFileAndTheReadThenSeesItDone() throws Exception {
+    Map<String, Object> overlay = Map.of("repository", "acme/nur-packages", "mode", "commit");
+    seed("acme/nur-packages", Map.of(PATH, bytes(provider("1.0.34").build(publication("1.0.34")).nix())));
+    seed("acme/nur-packages", Map.of(PATH, bytes(provider("1.0.35").build(publication("1.0.35")).nix())));
+    NixProvider provider = provider("1.0.35");
+    Publication p = publication("1.0.35", TokenPolicy.SANDBOX_TOKEN, overlay);
+
+    List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+    String wrote = provider.withdraw(p, steps.get(0), WITHDRAWN);
+
+    assertEquals("committed: contextlite: 1.0.35 -> 1.0.34", wrote);
+    assertEquals("1.0.34", provider.read(p).currentVersion());
+    assertEquals(List.of(), provider.withdrawal(p, WITHDRAWN, "1.0.35"));
+    List<WithdrawStep> only = provider("1.0.34").withdrawal(publication("1.0.34", TokenPolicy.SANDBOX_TOKEN, overlay),
+        new Withdrawal.All(List.of(new Withdrawal("1.0.34", "also bad", false, false, "x"),
+            new Withdrawal("1.0.35", "bad", false, false, "x"))), "1.0.34");
+    assertTrue(only.size() == 1 && only.get(0).manual(), "nothing earlier to go back to: " + only);
+  }
+
+  @Test
+  void theWithdrawnVersionsOwnPullRequestStillOpenIsClosedWithTheReasonOnce() throws Exception {
+    NixProvider provider = provider("1.0.35");
+    Publication p = publication("1.0.35");
+    provider.publish(p, provider.read(p));
+
+    List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
+    String closed = provider.withdraw(p, steps.get(0), WITHDRAWN);
+
+    assertEquals(List.of(new WithdrawStep(WithdrawStep.Kind.CLOSE, "pull request #1 proposing 1.0.35", null, null,
+        "corrupts the index on upgrade", sandbox.url("github") + "/NixOS/nixpkgs/pull/1")), steps);
+    assertEquals("closed pull request #1 of " + NIXPKGS, closed);
+    assertNull(ManifestFixtures.pullTitled(github(), NIXPKGS, "contextlite: init at 1.0.35"), "still open");
+    assertNull(provider.read(p).inProgress());
+    assertEquals(List.of(), provider.withdrawal(p, WITHDRAWN, "1.0.35"), "closed once: a rerun closes nothing");
   }
 }

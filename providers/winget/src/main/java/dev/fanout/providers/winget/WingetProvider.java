@@ -9,6 +9,9 @@ import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.providers.github.GithubApi;
 import dev.fanout.providers.github.ManifestRepo;
 import dev.fanout.providers.github.PlatformAsset;
@@ -30,7 +33,7 @@ import java.util.zip.ZipInputStream;
  * publishing forks, branches {@code {Id}-{version}} from the default branch, commits the
  * three files and opens the pull request that winget-pkgs' validation pipeline merges.
  */
-final class WingetProvider implements Provider {
+final class WingetProvider implements Provider, Withdrawing {
 
   static final String REGISTRY = "winget";
   private static final Map<String, String> ARCHITECTURES = Map.of("windows-amd64", "x64", "windows-arm64", "arm64");
@@ -57,15 +60,22 @@ final class WingetProvider implements Provider {
     return "New version: " + identifier + " version " + version;
   }
 
+  /** The title {@code komac remove} gives a removal. */
+  static String removeTitle(String identifier, String version) {
+    return "Remove version: " + identifier + " version " + version;
+  }
+
+  /** The branch a removal is proposed from: one per version, so its open pull request is found again. */
+  static String removeBranch(String identifier, String version) {
+    return identifier + "-" + version + "-remove";
+  }
+
   static String updateTitle(String identifier, String version) {
     return "Update version: " + identifier + " version " + version;
   }
 
   WingetManifest manifest(Publication p) throws IOException {
-    String identifier = p.string("identifier");
-    if (identifier == null || identifier.indexOf('.') <= 0) {
-      throw new IllegalArgumentException(p + ": identifier must be Publisher.Package, not '" + identifier + "'");
-    }
+    String identifier = identifier(p);
     String command = p.string("command", ctx.release().name());
     List<WingetManifest.Installer> installers = new ArrayList<>();
     for (PlatformAsset a : PlatformAsset.of(p, "assets", ctx.artifacts()).values()) {
@@ -192,5 +202,73 @@ final class WingetProvider implements Provider {
     ManifestRepo.Outcome outcome = repo(p).propose(upstream(p), null, p.string("fork_owner"), change);
     return new PublishResult(outcome.written(), outcome.written().isEmpty()
         ? "pull request already open: " + outcome.pullRequestUrl() : "pull request: " + outcome.pullRequestUrl());
+  }
+
+  /**
+   * A withdrawn version winget-pkgs holds is removed by a pull request deleting its version
+   * folder, as {@code komac remove} proposes it (its title, the reason as the body: winget-pkgs
+   * asks a reason of every removal). A version whose removal pull request is open is done here:
+   * the rest is winget-pkgs' review. The version's own pull request, still open, is closed with
+   * the reason: merged, it would publish the version.
+   */
+  @Override
+  public List<WithdrawStep> withdrawal(Publication p, Withdrawal.All withdrawals, String releaseVersion)
+      throws RegistryException {
+    String identifier = identifier(p);
+    ManifestRepo repo = repo(p);
+    String upstream = upstream(p);
+    List<String> held = repo.directories(upstream, WingetManifest.packageDir(identifier));
+    List<WithdrawStep> steps = new ArrayList<>();
+    for (Withdrawal w : withdrawals.list()) {
+      WithdrawStep close = repo.closing(upstream, p.string("fork_owner"), identifier + "-" + w.version(), w.version(),
+          reason(w));
+      if (close != null) {
+        steps.add(close);
+      }
+      String dir = WingetManifest.packageDir(identifier) + "/" + w.version();
+      boolean there = held != null ? held.contains(w.version()) : repo.files(upstream, dir) != null;
+      if (there && repo.openPull(upstream, p.string("fork_owner"), removeBranch(identifier, w.version())) == null) {
+        steps.add(WithdrawStep.of(WithdrawStep.Kind.DELETE, w.version(), reason(w)));
+      }
+    }
+    return steps;
+  }
+
+  @Override
+  public String withdraw(Publication p, WithdrawStep step, Withdrawal.All withdrawals) throws RegistryException {
+    String identifier = identifier(p);
+    String upstream = upstream(p);
+    ManifestRepo repo = repo(p);
+    if (step.kind() == WithdrawStep.Kind.CLOSE) {
+      return repo.close(upstream, p.string("fork_owner"), identifier + "-" + ManifestRepo.closedVersion(step), step);
+    }
+    String dir = WingetManifest.packageDir(identifier) + "/" + step.subject();
+    List<String> files = repo.files(upstream, dir);
+    if (files == null || files.isEmpty()) {
+      throw new RegistryException(REGISTRY, "withdraw " + identifier, 404, upstream + " no longer holds " + dir, false,
+          "run fanout plan again", null);
+    }
+    Map<String, byte[]> deletions = new java.util.LinkedHashMap<>();
+    files.forEach(f -> deletions.put(dir + "/" + f, null));
+    String title = removeTitle(identifier, step.subject());
+    ManifestRepo.Change change = new ManifestRepo.Change(deletions, removeBranch(identifier, step.subject()), title, title,
+        "## " + step.detail() + "\n\nRemoval of " + identifier + " " + step.subject() + " by its publisher, proposed by fanout.");
+    ManifestRepo.Outcome outcome = repo.propose(upstream, null, p.string("fork_owner"), change);
+    return (outcome.written().isEmpty() ? "removal pull request already open: " : "removal pull request: ")
+        + outcome.pullRequestUrl();
+  }
+
+  /** winget-pkgs asks a reason of every removal; Komac takes 4 to 1000 characters. */
+  private static String reason(Withdrawal w) {
+    String reason = w.reason() == null || w.reason().strip().length() < 4 ? "withdrawn by its publisher" : w.reason().strip();
+    return reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+  }
+
+  private static String identifier(Publication p) {
+    String identifier = p.string("identifier");
+    if (identifier == null || identifier.indexOf('.') <= 0) {
+      throw new IllegalArgumentException(p + ": identifier must be Publisher.Package, not '" + identifier + "'");
+    }
+    return identifier;
   }
 }

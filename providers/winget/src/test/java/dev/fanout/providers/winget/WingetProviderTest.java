@@ -13,11 +13,14 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.model.Release;
 import dev.fanout.model.Secret;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
 import dev.fanout.providers.github.GithubEmulator;
 import dev.fanout.providers.github.ManifestFixtures;
 import dev.fanout.providers.github.ManifestRepo;
@@ -273,5 +276,51 @@ class WingetProviderTest {
     assertEquals(CredentialCheck.Status.NO_WRITE, installation.status(), installation.detail());
     assertTrue(installation.detail().contains("can neither fork microsoft/winget-pkgs"), installation.detail());
     assertEquals(null, provider.read(publication("1.0.35", dev.fanout.providers.github.GithubEmulator.INSTALLATION_PREFIX + TokenPolicy.SANDBOX_TOKEN)).inProgress(), "the read needs no user");
+  }
+
+  @Test
+  void withdrawingAVersionWingetHoldsOpensOneRemovalPullRequestWithTheReasonAndARerunOpensNone() throws Exception {
+    Tools.require("git", "apt-get install git");
+    // given 1.0.35 proposed from the fork, then merged upstream after 1.0.34
+    Provider provider = provider("1.0.35");
+    provider.publish(publication("1.0.35"), provider.read(publication("1.0.35")));
+    seed(manifest("1.0.34").files());
+    seed(manifest("1.0.35").files());
+    Withdrawal.All withdrawn = new Withdrawal.All(List.of(new Withdrawal("1.0.35", "corrupts the index on upgrade", false,
+        false, "release.fanout:40")));
+    Withdrawing withdrawing = (Withdrawing) provider;
+
+    // when it is withdrawn
+    List<WithdrawStep> steps = withdrawing.withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
+    String closed = withdrawing.withdraw(publication("1.0.35"), steps.get(0), withdrawn);
+    String wrote = withdrawing.withdraw(publication("1.0.35"), steps.get(1), withdrawn);
+    List<WithdrawStep> again = withdrawing.withdrawal(publication("1.0.35"), withdrawn, "1.0.35");
+
+    // then the version's own pull request, still open, is closed with the reason
+    assertEquals(2, steps.size(), steps.toString());
+    assertEquals("- close pull request #1 proposing 1.0.35 (\"corrupts the index on upgrade\")",
+        steps.get(0).kind().symbol() + " " + steps.get(0).describe());
+    assertEquals("closed pull request #1 of " + UPSTREAM, closed);
+    JsonNode own = upstreamRepo().api().list("/repos/" + UPSTREAM + "/pulls?state=closed", "list").get(0);
+    assertEquals(1, own.path("number").asInt());
+    assertTrue(own.path("body").asText().startsWith("**Closed: 1.0.35 is withdrawn by its publisher.** corrupts the index"),
+        own.path("body").asText());
+    // and one pull request, as komac remove makes it, deletes the version folder and nothing else
+    assertEquals(WithdrawStep.of(WithdrawStep.Kind.DELETE, "1.0.35", "corrupts the index on upgrade"), steps.get(1));
+    assertTrue(wrote.startsWith("removal pull request: "), wrote);
+    JsonNode pr = ManifestFixtures.pullTitled(upstreamRepo(), UPSTREAM, "Remove version: " + ID + " version 1.0.35");
+    assertNotNull(pr, "no removal pull request");
+    assertEquals("fanout-sandbox:" + ID + "-1.0.35-remove", pr.path("head").path("label").asText());
+    assertTrue(pr.path("body").asText().startsWith("## corrupts the index on upgrade"), pr.path("body").asText());
+    assertEquals(List.of(), again, "an open removal pull request is the withdrawal done: a rerun opens none");
+    Path clone = tmp.resolve("removal");
+    Tools.Result r = Tools.run(tmp, Map.of("GIT_TERMINAL_PROMPT", "0", "HOME", tmp.toString()), "git", "clone", "-q",
+        "-b", ID + "-1.0.35-remove", sandbox.url("github") + "/git/fanout-sandbox/winget-pkgs.git", clone.toString());
+    assertEquals(0, r.exit(), r.output());
+    assertFalse(Files.exists(clone.resolve("manifests/c/ContextLite/ContextLite/1.0.35")), "the version folder is deleted");
+    assertTrue(Files.isRegularFile(clone.resolve(manifest("1.0.34").installerPath())), "1.0.34 stays");
+    // a version winget-pkgs never held needs nothing
+    assertEquals(List.of(), withdrawing.withdrawal(publication("1.0.36"), new Withdrawal.All(List.of(
+        new Withdrawal("1.0.33", "never merged", false, false, "release.fanout:40"))), "1.0.36"));
   }
 }
