@@ -12,6 +12,14 @@ import org.antlr.v4.runtime.tree.TerminalNode;
 /** Parse tree to {@link Ast}. Tolerates the partial trees ANTLR builds after an error. */
 final class AstBuilder {
 
+  /** Each identifier's text once: block types and attribute names recur in every block, and end up as map keys. */
+  private final java.util.Map<String, String> names = new java.util.HashMap<>();
+
+  private String name(String text) {
+    String known = names.putIfAbsent(text, text);
+    return known == null ? text : known;
+  }
+
   /** Digits a number may have before or after its point; beyond, it is refused with its place. */
   private static final int MAX_MAGNITUDE = 1000;
 
@@ -44,7 +52,7 @@ final class AstBuilder {
     List<String> labels = new ArrayList<>();
     for (FanoutParser.LabelContext l : ctx.label()) {
       if (l.ident() != null) {
-        labels.add(l.ident().getText());
+        labels.add(name(l.ident().getText()));
       } else {
         Ast.Expr e = string(l.string());
         labels.add(e instanceof Ast.Literal lit ? String.valueOf(lit.value()) : l.string().getText());
@@ -55,7 +63,7 @@ final class AstBuilder {
     for (FanoutParser.ItemContext item : ctx.item()) {
       item(item, blocks, attributes);
     }
-    return new Ast.Block(ctx.type.getText(), labels, attributes, blocks, range(ctx), range(ctx.type));
+    return new Ast.Block(name(ctx.type.getText()), labels, attributes, blocks, range(ctx), range(ctx.type));
   }
 
   Ast.Attribute attribute(FanoutParser.AttributeContext ctx) {
@@ -63,7 +71,7 @@ final class AstBuilder {
       return null;
     }
     Ast.Expr value = expr(ctx.expr());
-    return value == null ? null : new Ast.Attribute(ctx.name.getText(), value, range(ctx));
+    return value == null ? null : new Ast.Attribute(name(ctx.name.getText()), value, range(ctx));
   }
 
   Ast.Expr expr(FanoutParser.ExprContext ctx) {
@@ -145,7 +153,7 @@ final class AstBuilder {
           s.stop == null ? s.start.getLine() : s.stop.getLine(),
           s.stop == null ? s.start.getCharPositionInLine() + 1 : s.stop.getCharPositionInLine() + s.stop.getText().length());
       if (s instanceof FanoutParser.GetAttrContext g) {
-        e = new Ast.GetAttr(e, g.ident() == null ? "" : g.ident().getText(), r);
+        e = new Ast.GetAttr(e, g.ident() == null ? "" : name(g.ident().getText()), r);
       } else if (s instanceof FanoutParser.GetIndexDotContext d) {
         e = new Ast.Index(e, new Ast.Literal(new BigDecimal(d.NUMBER().getText()), range(d)), r);
       } else if (s instanceof FanoutParser.GetIndexContext i) {
@@ -201,7 +209,7 @@ final class AstBuilder {
       return new Ast.Call(c.name.getText(), c.expr().stream().map(this::expr).filter(java.util.Objects::nonNull).toList(),
           r, range(c.name));
     } else if (ctx instanceof FanoutParser.VariableContext v) {
-      return new Ast.Variable(v.ident().getText(), r);
+      return new Ast.Variable(name(v.ident().getText()), r);
     } else if (ctx instanceof FanoutParser.ParensContext p) {
       return expr(p.expr());
     } else if (ctx instanceof FanoutParser.ListForContext f) {

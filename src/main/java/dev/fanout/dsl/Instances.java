@@ -124,7 +124,7 @@ final class Instances {
           continue;
         }
         Address from = instance.address();
-        edges.add(new Edge(from, d.target(), reason("for_each over ", d.target()), d.where().toString()));
+        edges.add(new Edge(from, d.target(), reason("for_each over ", d.target()), d.where().location()));
       }
     }
     registry.put(name, byKey);
@@ -256,7 +256,7 @@ final class Instances {
       sameIdentity(address, providers.get(e.type()), b);
     }
     for (Evaluator.Dependency d : deps) {
-      edges.add(new Edge(address, d.target(), reason("references ", d.target()), d.where().toString()));
+      edges.add(new Edge(address, d.target(), reason("references ", d.target()), d.where().location()));
     }
     dependsOn(address, b, scope);
     return inst;
@@ -289,7 +289,7 @@ final class Instances {
       if (!off.isEmpty() && !values.blocksOfType(type).containsKey(name)) {
         // A disabled block has no value to evaluate; the edge is dropped later with a warning.
         for (Address t : off) {
-          edges.add(new Edge(address, t, reason("depends_on ", t), item.range().toString()));
+          edges.add(new Edge(address, t, reason("depends_on ", t), item.range().location()));
         }
         continue;
       }
@@ -298,7 +298,7 @@ final class Instances {
       List<Address> targets = new ArrayList<>();
       collectInstances(target, targets);
       for (Address t : targets) {
-        edges.add(new Edge(address, t, reason("depends_on ", t), item.range().toString()));
+        edges.add(new Edge(address, t, reason("depends_on ", t), item.range().location()));
       }
     }
   }
@@ -471,7 +471,7 @@ final class Instances {
               + " workspace:, file: or link: dependency), and the registry cannot resolve that: publish it from"
               + " this release too, or depend on a published version.", e.getValue()));
         } else if (!owner.getKey().equals(e.getKey())) {
-          edges.add(new Edge(e.getKey(), owner.getKey(), "needs " + needed, e.getValue().toString()));
+          edges.add(new Edge(e.getKey(), owner.getKey(), "needs " + needed, e.getValue().location()));
         }
       }
     }

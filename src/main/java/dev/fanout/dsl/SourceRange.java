@@ -10,6 +10,11 @@ public record SourceRange(String file, int line, int column, int endLine, int en
     return new SourceRange(file, line, column, line, column);
   }
 
+  /** Where it starts, as a plan or graph shows it. */
+  public dev.fanout.model.Location location() {
+    return new dev.fanout.model.Location(file, line, column);
+  }
+
   @Override
   public String toString() {
     return file + ":" + line + ":" + column;

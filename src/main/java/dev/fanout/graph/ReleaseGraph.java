@@ -163,7 +163,7 @@ public final class ReleaseGraph {
       m.put("from", e.to().toString());
       m.put("to", e.from().toString());
       m.put("reason", e.reason());
-      m.put("where", e.where());
+      m.put("where", e.where() == null ? null : e.where().toString());
       edgeList.add(m);
     }
     doc.put("nodes", nodes);

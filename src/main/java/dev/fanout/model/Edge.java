@@ -7,7 +7,7 @@ package dev.fanout.model;
  * @param reason {@code references github_release.main.assets}, {@code depends_on}
  * @param where the file, line and column of the reference
  */
-public record Edge(Address from, Address to, String reason, String where) {
+public record Edge(Address from, Address to, String reason, Location where) {
 
   /** As the record's own (same values, so graphs iterate as before), without method handles; see {@link Address#hashCode}. */
   @Override

@@ -303,7 +303,7 @@ class ConfigLoaderTest {
         .findFirst().orElse(null);
     assertNotNull(edge, c.edges().toString());
     assertEquals("depends_on github_release.main", edge.reason());
-    assertEquals("release.fanout:17:17", Path.of(edge.where()).getFileName().toString());
+    assertEquals("release.fanout:17:17", Path.of(edge.where().toString()).getFileName().toString());
   }
 
   @Test
