@@ -61,6 +61,8 @@ class WithdrawApplyTest {
     for (String line : new String[] {
         "- npm.contextlite              deprecate 1.0.35 (\"" + REASON + "\")",
         "~ npm.contextlite              latest: 1.0.35 -> 1.0.34",
+        "~ github_packages.contextlite  latest: 1.0.35 -> 1.0.34",
+        "- github_packages.contextlite  delete 1.0.35",
         "- crates.contextlite           yank 1.0.35",
         "~ docker.image                 latest: 1.0.35 -> 1.0.34",
         "~ homebrew.contextlite         1.0.35 -> 1.0.34",
