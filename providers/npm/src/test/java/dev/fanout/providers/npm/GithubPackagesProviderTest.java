@@ -110,6 +110,45 @@ class GithubPackagesProviderTest {
   }
 
   @Test
+  void anOrganizationsVersionIsDeletedUnderOrgsAndItsUserPathIs404() throws Exception {
+    // given: a sandbox where the scope octo-org is an organization
+    Sandbox orgs = Sandbox.start(tmp.resolve("org-sandbox"), "github-org-packages", List.of(new GithubPackagesEmulator()));
+    try {
+      String api = orgs.urls().get("github_packages.api");
+      Setup s = null;
+      for (String v : List.of("1.0.34", "1.0.35")) {
+        NpmFixtures f = new NpmFixtures(tmp.resolve("org-" + v), "");
+        dev.fanout.provider.ProviderContext one = f.context("npm_registry", orgs.url("github_packages"), v);
+        s = new Setup(f.publication("github_packages", "@octo-org/tool", TokenPolicy.SANDBOX_TOKEN, Map.of()),
+            new GithubPackagesProviderFactory().create(new dev.fanout.provider.ProviderContext(one.http(),
+                Map.of("npm_registry", orgs.url("github_packages"), "api_url", api), one.release(), one.artifacts(),
+                one.workDir(), true)));
+        s.provider().publish(s.publication(), s.provider().read(s.publication()));
+      }
+      HttpResponse<String> asUser = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
+          + "/users/octo-org/packages/npm/tool/versions")).header("Authorization", "Bearer " + TokenPolicy.SANDBOX_TOKEN)
+          .build(), HttpResponse.BodyHandlers.ofString());
+
+      // when
+      for (WithdrawStep step : withdrawal(s)) {
+        ((Withdrawing) s.provider()).withdraw(s.publication(), step, WITHDRAW_35);
+      }
+
+      // then
+      assertEquals(404, asUser.statusCode());
+      assertEquals(List.of(), withdrawal(s));
+      String left = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
+          + "/orgs/octo-org/packages/npm/tool/versions")).header("Authorization", "Bearer " + TokenPolicy.SANDBOX_TOKEN)
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(left.contains("\"name\":\"1.0.34\"") && !left.contains("1.0.35"), left);
+      assertTrue(java.nio.file.Files.readString(tmp.resolve("org-sandbox/requests.jsonl"))
+          .contains("\"method\":\"DELETE\",\"path\":\"/rest/orgs/octo-org/packages/npm/tool/versions/"));
+    } finally {
+      orgs.close();
+    }
+  }
+
+  @Test
   void theLastVersionAndATokenWithoutDeletePackagesAreManualSteps() throws Exception {
     // given
     Setup only = setup("only", "@octo/only", TokenPolicy.SANDBOX_TOKEN);
