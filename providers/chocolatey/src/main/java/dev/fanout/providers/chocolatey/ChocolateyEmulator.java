@@ -60,6 +60,7 @@ public final class ChocolateyEmulator implements Emulator {
 
   private static final int MAX_SUBMITTED = 10;
 
+
   /**
    * One pushed version, with the fields the feed shows; {@code status} is a {@link Moderation}
    * state; {@code unlisted} once its owner unlisted it (NuGet's delete).
@@ -178,7 +179,18 @@ public final class ChocolateyEmulator implements Emulator {
         }
       }
     }
-    return feed("Search", found);
+    // OData paging: clients ask page after page ($skip, $top) until one comes back short.
+    int skip = Math.min(found.size(), Math.max(0, intParam(request, "$skip", 0)));
+    int top = Math.max(0, intParam(request, "$top", found.size()));
+    return feed("Search", found.subList(skip, Math.min(found.size(), skip + top)));
+  }
+
+  private static int intParam(SandboxRequest request, String name, int otherwise) {
+    try {
+      return request.param(name) == null ? otherwise : Integer.parseInt(request.param(name).trim());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 
   /** The newest listed version (stable only unless {@code prerelease}): what IsLatestVersion marks. */

@@ -218,6 +218,7 @@ class ChocolateyEmulatorTest {
       gallery.moderate("contextlite", v, Moderation.APPROVED);
     }
     String latestBefore = get("/api/v2/Search()?$filter=IsLatestVersion&searchTerm='contextlite'&includePrerelease=false").body;
+    String secondPage = get("/api/v2/Search()?searchTerm='contextlite'&$skip=1&$top=1").body;
 
     // when
     Reply unlist = delete("/api/v2/package/contextlite/1.0.35", TokenPolicy.SANDBOX_TOKEN);
@@ -225,6 +226,7 @@ class ChocolateyEmulatorTest {
     // then
     assertEquals(200, unlist.code);
     assertTrue(latestBefore.contains("<d:Version>1.0.35</d:Version>") && !latestBefore.contains("1.0.34"), latestBefore);
+    assertTrue(secondPage.contains("<d:Version>1.0.35</d:Version>") && !secondPage.contains("1.0.34"), secondPage);
     String latest = get("/api/v2/Search()?$filter=IsLatestVersion&searchTerm='contextlite'&includePrerelease=false").body;
     assertTrue(latest.contains("<d:Version>1.0.34</d:Version>") && !latest.contains("1.0.35"), latest);
     String all = get("/api/v2/Search()?searchTerm='contextlite'").body;
