@@ -56,12 +56,31 @@ public final class ChocolateyEmulator implements Emulator {
   private static final Pattern FIND = Pattern.compile("^/api/v2/FindPackagesById\\(\\)/?$", Pattern.CASE_INSENSITIVE);
   private static final Pattern DOWNLOAD = Pattern.compile("^/api/v2/package/([^/]+)/([^/]+)/?$", Pattern.CASE_INSENSITIVE);
   private static final Pattern PUSH = Pattern.compile("^/api/v2/package/?$", Pattern.CASE_INSENSITIVE);
+  private static final Pattern SEARCH = Pattern.compile("^/api/v2/Search\\(\\)/?$", Pattern.CASE_INSENSITIVE);
 
   private static final int MAX_SUBMITTED = 10;
 
-  /** One pushed version, with the fields the feed shows; {@code status} is a {@link Moderation} state. */
+
+  /**
+   * One pushed version, with the fields the feed shows; {@code status} is a {@link Moderation}
+   * state; {@code unlisted} once its owner unlisted it (NuGet's delete).
+   */
   record StoredVersion(String version, String status, boolean approved, String hash, long size,
-      String published, Map<String, String> metadata) { }
+      String published, Map<String, String> metadata, boolean unlisted) {
+
+    /** Listed: approved (or exempted) and not unlisted; a version in moderation is unlisted until approved. */
+    boolean listed() {
+      return Moderation.of(status).approved() && !unlisted;
+    }
+
+    StoredVersion with(String newStatus, boolean newUnlisted) {
+      return new StoredVersion(version, newStatus, Moderation.of(newStatus).approved(), hash, size, published, metadata,
+          newUnlisted);
+    }
+  }
+
+  /** The date NuGet galleries show an unlisted version's {@code Published} as; NuGet clients take it for unlisted. */
+  static final String UNPUBLISHED = "1900-01-01T00:00:00";
 
   /** One package: its id as first pushed and its versions in push order. */
   record StoredPackage(String id, List<StoredVersion> versions) { }
@@ -94,6 +113,10 @@ public final class ChocolateyEmulator implements Emulator {
     if ((method.equals("PUT") || method.equals("POST")) && PUSH.matcher(path).matches()) {
       return push(request);
     }
+    Matcher delete = DOWNLOAD.matcher(path);
+    if (method.equals("DELETE") && delete.matches()) {
+      return unlist(request, delete.group(1), delete.group(2));
+    }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       return error(405, "Method Not Allowed");
     }
@@ -108,7 +131,11 @@ public final class ChocolateyEmulator implements Emulator {
       return SandboxResponse.bytes(200, "application/atom+xml;type=entry;charset=utf-8", utf8(xml));
     }
     if ((m = FIND.matcher(path)).matches()) {
-      return feed(unquote(request.param("id")));
+      StoredPackage p = packages.get(String.valueOf(unquote(request.param("id"))).toLowerCase(Locale.ROOT));
+      return feed("FindPackagesById", p == null ? List.of() : p.versions().stream().map(v -> Map.entry(p, v)).toList());
+    }
+    if (SEARCH.matcher(path).matches()) {
+      return search(request);
     }
     if ((m = DOWNLOAD.matcher(path)).matches()) {
       StoredPackage p = packages.get(m.group(1).toLowerCase(Locale.ROOT));
@@ -129,19 +156,95 @@ public final class ChocolateyEmulator implements Emulator {
     return notFound();
   }
 
-  private SandboxResponse feed(String id) {
-    StoredPackage p = id == null ? null : packages.get(id.toLowerCase(Locale.ROOT));
+  /**
+   * {@code Search()}: listed versions only, as NuGet galleries search; {@code $filter=IsLatestVersion}
+   * (what {@code nuget list} sends) or {@code IsAbsoluteLatestVersion} keeps each package's latest.
+   */
+  private SandboxResponse search(SandboxRequest request) {
+    String term = String.valueOf(unquote(request.param("searchTerm") == null ? "''" : request.param("searchTerm")))
+        .toLowerCase(Locale.ROOT);
+    boolean prerelease = "true".equalsIgnoreCase(request.param("includePrerelease"));
+    String filter = String.valueOf(request.param("$filter"));
+    List<Map.Entry<StoredPackage, StoredVersion>> found = new ArrayList<>();
+    for (StoredPackage p : packages.values()) {
+      if (!p.id().toLowerCase(Locale.ROOT).contains(term)) {
+        continue;
+      }
+      StoredVersion latest = latest(p, prerelease || filter.contains("IsAbsoluteLatestVersion"));
+      for (StoredVersion v : p.versions()) {
+        boolean wanted = filter.contains("LatestVersion") ? v == latest
+            : v.listed() && (prerelease || !v.version().contains("-"));
+        if (wanted) {
+          found.add(Map.entry(p, v));
+        }
+      }
+    }
+    // OData paging: clients ask page after page ($skip, $top) until one comes back short.
+    int skip = Math.min(found.size(), Math.max(0, intParam(request, "$skip", 0)));
+    int top = Math.max(0, intParam(request, "$top", found.size()));
+    return feed("Search", found.subList(skip, Math.min(found.size(), skip + top)));
+  }
+
+  private static int intParam(SandboxRequest request, String name, int otherwise) {
+    try {
+      return request.param(name) == null ? otherwise : Integer.parseInt(request.param(name).trim());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  /** The newest listed version (stable only unless {@code prerelease}): what IsLatestVersion marks. */
+  private static StoredVersion latest(StoredPackage p, boolean prerelease) {
+    StoredVersion best = null;
+    for (StoredVersion v : p.versions()) {
+      if (v.listed() && (prerelease || !v.version().contains("-"))
+          && (best == null || dev.fanout.provider.Versions.ORDER.compare(v.version(), best.version()) > 0)) {
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * NuGet's delete, which the gallery takes as an unlist (chocolatey/chocolatey.org
+   * ApiController.DeletePackage, then MarkPackageUnlisted): the owner's key, the version kept and
+   * still served by exact version, out of search and latest. A version that is not listed (one in
+   * moderation) is left as it is: MarkPackageUnlisted returns early for it.
+   */
+  private SandboxResponse unlist(SandboxRequest request, String id, String version) throws IOException {
+    Access access = ctx.access(request.header("x-nuget-apikey"));
+    if (!access.canWrite()) {
+      return error(403, "The specified API key does not provide the authority to delete packages.");
+    }
+    StoredPackage p = packages.get(id.toLowerCase(Locale.ROOT));
+    StoredVersion v = p == null ? null : find(p, version);
+    if (v == null) {
+      return error(404, "A package with id '" + id + "' and version '" + version + "' does not exist.");
+    }
+    if (v.listed()) {
+      List<StoredVersion> versions = new ArrayList<>(p.versions());
+      versions.set(versions.indexOf(v), v.with(v.status(), true));
+      save(new StoredPackage(p.id(), versions));
+    }
+    return SandboxResponse.empty(200);
+  }
+
+  private void save(StoredPackage updated) throws IOException {
+    write(packagesDir().resolve(updated.id().toLowerCase(Locale.ROOT) + ".json"),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
+    packages.put(updated.id().toLowerCase(Locale.ROOT), updated);
+  }
+
+  private SandboxResponse feed(String title, List<Map.Entry<StoredPackage, StoredVersion>> entries) {
     StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.append("<feed xml:base=\"").append(ctx.baseUrl()).append("/api/v2/\" xmlns=\"").append(ATOM)
         .append("\" xmlns:d=\"").append(ChocolateyProvider.DATA_SERVICES).append("\" xmlns:m=\"").append(M).append("\">\n");
-    x.append("  <id>").append(ctx.baseUrl()).append("/api/v2/FindPackagesById</id>\n");
-    x.append("  <title type=\"text\">FindPackagesById</title>\n");
+    x.append("  <id>").append(ctx.baseUrl()).append("/api/v2/").append(title).append("</id>\n");
+    x.append("  <title type=\"text\">").append(title).append("</title>\n");
     x.append("  <updated>").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("</updated>\n");
-    x.append("  <link rel=\"self\" title=\"FindPackagesById\" href=\"FindPackagesById\" />\n");
-    if (p != null) {
-      for (StoredVersion v : p.versions()) {
-        x.append(entry(p, v, false));
-      }
+    x.append("  <link rel=\"self\" title=\"").append(title).append("\" href=\"").append(title).append("\" />\n");
+    for (Map.Entry<StoredPackage, StoredVersion> e : entries) {
+      x.append(entry(e.getKey(), e.getValue(), false));
     }
     x.append("</feed>\n");
     return SandboxResponse.bytes(200, "application/atom+xml;type=feed;charset=utf-8", utf8(x.toString()));
@@ -177,7 +280,11 @@ public final class ChocolateyEmulator implements Emulator {
     property(x, "PackageHash", v.hash(), null);
     property(x, "PackageHashAlgorithm", "SHA512", null);
     property(x, "PackageSize", String.valueOf(v.size()), "Edm.Int64");
-    property(x, "Published", v.published(), "Edm.DateTime");
+    // An unlisted version's Published is 1900-01-01: how NuGet clients tell it is unlisted.
+    property(x, "Published", v.listed() ? v.published() : UNPUBLISHED, "Edm.DateTime");
+    property(x, "Listed", String.valueOf(v.listed()), "Edm.Boolean");
+    property(x, "IsLatestVersion", String.valueOf(v == latest(p, false)), "Edm.Boolean");
+    property(x, "IsAbsoluteLatestVersion", String.valueOf(v == latest(p, true)), "Edm.Boolean");
     x.append("  </m:properties>\n</entry>\n");
     return x.toString();
   }
@@ -224,7 +331,7 @@ public final class ChocolateyEmulator implements Emulator {
     String published = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     // A version under moderation may be pushed again (the fix a moderator asked for): it is "Updated".
     StoredVersion v = new StoredVersion(version, existing == null ? "Submitted" : "Updated", false,
-        Digests.base64("SHA-512", nupkg), nupkg.length, published, meta);
+        Digests.base64("SHA-512", nupkg), nupkg.length, published, meta, false);
     List<StoredVersion> versions = new ArrayList<>(p == null ? List.of() : p.versions());
     versions.remove(existing);
     versions.add(v);
@@ -244,12 +351,8 @@ public final class ChocolateyEmulator implements Emulator {
       throw new IllegalArgumentException("no " + id + " " + version + " to moderate");
     }
     List<StoredVersion> versions = new ArrayList<>(p.versions());
-    versions.set(versions.indexOf(v), new StoredVersion(v.version(), state.word(), state.approved(), v.hash(), v.size(),
-        v.published(), v.metadata()));
-    StoredPackage updated = new StoredPackage(p.id(), versions);
-    write(packagesDir().resolve(id.toLowerCase(Locale.ROOT) + ".json"),
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(updated));
-    packages.put(id.toLowerCase(Locale.ROOT), updated);
+    versions.set(versions.indexOf(v), v.with(state.word(), v.unlisted()));
+    save(new StoredPackage(p.id(), versions));
   }
 
   /** The gallery's answer to a push of a version it has; null when it takes it (the version is still under moderation). */

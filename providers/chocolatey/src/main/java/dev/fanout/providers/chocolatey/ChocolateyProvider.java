@@ -34,7 +34,7 @@ import org.w3c.dom.NodeList;
  * Reads one version from the NuGet v2 feed and pushes a .nupkg the way {@code choco push}
  * does. A pushed version waits in moderation but already counts as existing.
  */
-final class ChocolateyProvider implements Provider {
+final class ChocolateyProvider implements Provider, dev.fanout.provider.Withdrawing {
 
   private static final String REGISTRY = "chocolatey";
   /** The namespace of an OData feed entry's properties ({@code d:Version}...). */
@@ -134,6 +134,18 @@ final class ChocolateyProvider implements Provider {
           + " has a previous version in a submitted state, and no approved stable releases.\" while "
           + String.join(", ", waiting) + " waits in moderation: have it approved or rejected first");
     }
+  }
+
+  @Override
+  public List<dev.fanout.provider.WithdrawStep> withdrawal(Publication publication,
+      dev.fanout.model.Withdrawal.All withdrawals, String releaseVersion) throws RegistryException {
+    return new ChocolateyUnlisting(ctx).steps(publication.string("package_id"), withdrawals);
+  }
+
+  @Override
+  public String withdraw(Publication publication, dev.fanout.provider.WithdrawStep step,
+      dev.fanout.model.Withdrawal.All withdrawals) throws RegistryException {
+    return new ChocolateyUnlisting(ctx).unlist(publication.string("package_id"), step, publication.secret("token"));
   }
 
   @Override
@@ -294,13 +306,13 @@ final class ChocolateyProvider implements Provider {
   }
 
   /** A property of an entry; null when absent or {@code m:null}. */
-  private static String text(Element entry, String property) {
+  static String text(Element entry, String property) {
     NodeList nodes = entry.getElementsByTagNameNS(DATA_SERVICES, property);
     String value = nodes.getLength() == 0 ? null : nodes.item(0).getTextContent().trim();
     return value == null || value.isEmpty() ? null : value;
   }
 
-  private static String odata(String literal) {
+  static String odata(String literal) {
     return literal.replace("'", "''");
   }
 }

@@ -1,6 +1,7 @@
 package dev.fanout.providers.chocolatey;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.http.Http;
@@ -207,6 +208,94 @@ class ChocolateyEmulatorTest {
     assertTrue(Files.isRegularFile(installed), install.output());
     assertEquals(dev.fanout.provider.Digests.sha256Hex(pushed), dev.fanout.provider.Digests.sha256Hex(Files.readAllBytes(installed)));
     assertTrue(Files.isRegularFile(dir.resolve("out/contextlite.1.0.35/tools/chocolateyInstall.ps1")), install.output());
+  }
+
+  @Test
+  void anUnlistedVersionLeavesSearchAndLatestAndStillServesItsExactVersion() throws Exception {
+    // given: 1.0.34 and 1.0.35 approved
+    for (String v : List.of("1.0.34", "1.0.35")) {
+      push(nupkg(spec(v)), TokenPolicy.SANDBOX_TOKEN);
+      gallery.moderate("contextlite", v, Moderation.APPROVED);
+    }
+    String latestBefore = get("/api/v2/Search()?$filter=IsLatestVersion&searchTerm='contextlite'&includePrerelease=false").body;
+    String secondPage = get("/api/v2/Search()?searchTerm='contextlite'&$skip=1&$top=1").body;
+
+    // when
+    Reply unlist = delete("/api/v2/package/contextlite/1.0.35", TokenPolicy.SANDBOX_TOKEN);
+
+    // then
+    assertEquals(200, unlist.code);
+    assertTrue(latestBefore.contains("<d:Version>1.0.35</d:Version>") && !latestBefore.contains("1.0.34"), latestBefore);
+    assertTrue(secondPage.contains("<d:Version>1.0.35</d:Version>") && !secondPage.contains("1.0.34"), secondPage);
+    String latest = get("/api/v2/Search()?$filter=IsLatestVersion&searchTerm='contextlite'&includePrerelease=false").body;
+    assertTrue(latest.contains("<d:Version>1.0.34</d:Version>") && !latest.contains("1.0.35"), latest);
+    String all = get("/api/v2/Search()?searchTerm='contextlite'").body;
+    assertTrue(all.contains("1.0.34") && !all.contains("1.0.35"), all);
+    Reply exact = get("/api/v2/Packages(Id='contextlite',Version='1.0.35')");
+    assertEquals(200, exact.code);
+    assertTrue(exact.body.contains("<d:Listed m:type=\"Edm.Boolean\">false</d:Listed>")
+        && exact.body.contains("<d:Published m:type=\"Edm.DateTime\">1900-01-01T00:00:00</d:Published>"), exact.body);
+    assertEquals(200, get("/api/v2/package/contextlite/1.0.35").code);
+  }
+
+  @Test
+  void unlistNeedsAWritingKeyAndLeavesAVersionInModerationAsItIs() throws Exception {
+    push(nupkg(spec("1.0.35")), TokenPolicy.SANDBOX_TOKEN);
+
+    Reply readOnly = delete("/api/v2/package/contextlite/1.0.35", TokenPolicy.READ_ONLY_TOKEN);
+    Reply unknown = delete("/api/v2/package/contextlite/9.9.9", TokenPolicy.SANDBOX_TOKEN);
+    Reply submitted = delete("/api/v2/package/contextlite/1.0.35", TokenPolicy.SANDBOX_TOKEN);
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
+
+    assertEquals(403, readOnly.code);
+    assertEquals("The specified API key does not provide the authority to delete packages.", readOnly.reason);
+    assertEquals(404, unknown.code);
+    assertEquals(200, submitted.code);
+    // MarkPackageUnlisted returns early for a version that is not listed: approval lists it.
+    assertTrue(get("/api/v2/Search()?searchTerm='contextlite'").body.contains("1.0.35"));
+  }
+
+  @Test
+  void realNugetClientUnlistsAndThenResolvesTheVersionBeforeButInstallsItByExactVersion() throws Exception {
+    Tools.require("nuget", "apt-get install nuget");
+    for (String v : List.of("1.0.34", "1.0.35")) {
+      push(nupkg(spec(v)), TokenPolicy.SANDBOX_TOKEN);
+      gallery.moderate("contextlite", v, Moderation.APPROVED);
+    }
+    Map<String, String> env = Map.of("HOME", dir.toString(), "XDG_CONFIG_HOME", dir.resolve("config").toString());
+    String feed = sandbox.url("chocolatey") + "/api/v2/";
+
+    Tools.Result delete = Tools.run(dir, env, "nuget", "delete", "contextlite", "1.0.35", TokenPolicy.SANDBOX_TOKEN,
+        "-Source", sandbox.url("chocolatey") + "/", "-NonInteractive");
+    Tools.Result latest = Tools.run(dir, env, "nuget", "install", "contextlite", "-Source", feed, "-OutputDirectory",
+        dir.resolve("latest").toString(), "-NoCache", "-NonInteractive");
+    Tools.Result exact = Tools.run(dir, env, "nuget", "install", "contextlite", "-Version", "1.0.35", "-Source", feed,
+        "-OutputDirectory", dir.resolve("exact").toString(), "-NoCache", "-NonInteractive");
+
+    assertEquals(0, delete.exit(), delete.output());
+    assertEquals(0, latest.exit(), latest.output());
+    // nuget reads every version from FindPackagesById() and skips the one whose Published is 1900.
+    assertTrue(Files.isDirectory(dir.resolve("latest/contextlite.1.0.34")), latest.output());
+    assertFalse(Files.exists(dir.resolve("latest/contextlite.1.0.35")), latest.output());
+    assertEquals(0, exact.exit(), exact.output());
+    assertTrue(Files.isDirectory(dir.resolve("exact/contextlite.1.0.35")), exact.output());
+  }
+
+  /** A version of contextlite pushed to the gallery at {@code url}, as a second maintainer's push would. */
+  static void pushed(String url, String version) throws IOException {
+    RequestBody body = new MultipartBody.Builder().setType(MultipartBody.FORM).addFormDataPart("package",
+        "package.nupkg", RequestBody.create(nupkg(spec(version)), MediaType.get("application/octet-stream"))).build();
+    try (Response r = Http.client("test", Http.Policy.standard()).newCall(new Request.Builder()
+        .url(url + "/api/v2/package/").header("X-NuGet-ApiKey", TokenPolicy.SANDBOX_TOKEN).put(body).build()).execute()) {
+      assertEquals(201, r.code());
+    }
+  }
+
+  private Reply delete(String path, String key) throws IOException {
+    try (Response r = http.newCall(new Request.Builder().url(sandbox.url("chocolatey") + path)
+        .header("X-NuGet-ApiKey", key).delete().build()).execute()) {
+      return new Reply(r.code(), r.message(), r.body().string());
+    }
   }
 
   static NupkgBuilder.Spec spec(String version) {

@@ -149,6 +149,47 @@ class ChocolateyProviderTest {
   }
 
   @Test
+  void withdrawUnlistsAnApprovedVersionOnceAndLeavesAVersionInModerationToAPerson() throws Exception {
+    // given: 1.0.35 pushed and approved, 1.0.36 pushed and waiting in moderation
+    ChocolateyProvider provider = provider(artifacts);
+    Publication pub = publication(Map.of());
+    provider.publish(pub, provider.read(pub));
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
+    ChocolateyEmulatorTest.pushed(harness.url("chocolatey"), "1.0.36");
+    dev.fanout.model.Withdrawal.All both = new dev.fanout.model.Withdrawal.All(List.of(
+        new dev.fanout.model.Withdrawal("1.0.35", "broken", false, false, null),
+        new dev.fanout.model.Withdrawal("1.0.36", "broken", false, false, null)));
+
+    // when
+    List<dev.fanout.provider.WithdrawStep> planned = provider.withdrawal(pub, both, "1.0.35");
+    String wrote = provider.withdraw(pub, planned.get(0), both);
+    List<dev.fanout.provider.WithdrawStep> after = provider.withdrawal(pub, both, "1.0.35");
+
+    // then
+    assertEquals(dev.fanout.provider.WithdrawStep.of(dev.fanout.provider.WithdrawStep.Kind.UNLIST, "1.0.35", null),
+        planned.get(0));
+    assertTrue(planned.get(1).manual() && planned.get(1).detail().contains("waits in moderation"), planned.toString());
+    assertTrue(wrote.startsWith("unlisted contextlite 1.0.35"), wrote);
+    assertEquals(List.of(planned.get(1)), after);
+    assertTrue(provider.read(pub).holds("1.0.35"), "an unlisted version is still served by its exact version");
+  }
+
+  @Test
+  void withdrawWithAReadOnlyKeyFailsWith403AndSaysWhichKey() throws Exception {
+    ChocolateyProvider provider = provider(artifacts);
+    provider.publish(publication(Map.of()), provider.read(publication(Map.of())));
+    gallery.moderate("contextlite", "1.0.35", Moderation.APPROVED);
+    Publication readOnly = publication(Map.of(), TokenPolicy.READ_ONLY_TOKEN);
+
+    RegistryException e = assertThrows(RegistryException.class, () -> provider.withdraw(readOnly,
+        dev.fanout.provider.WithdrawStep.of(dev.fanout.provider.WithdrawStep.Kind.UNLIST, "1.0.35", null),
+        dev.fanout.model.Withdrawal.All.NONE));
+
+    assertEquals(403, e.status());
+    assertTrue(e.getMessage().contains("CHOCOLATEY_API_KEY"), e.getMessage());
+  }
+
+  @Test
   void readShowsOtherContentWhenTheRegistryHoldsAnotherPackage() throws Exception {
     ChocolateyProvider provider = provider(artifacts);
     Publication pub = publication(Map.of());

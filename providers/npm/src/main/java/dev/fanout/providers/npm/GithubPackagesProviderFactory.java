@@ -44,35 +44,43 @@ public final class GithubPackagesProviderFactory implements ProviderFactory {
   public Schema settingsSchema() {
     return Schema.builder()
         .optional("npm_registry", Schema.Type.STRING, "GitHub Packages' npm URL; defaults to https://npm.pkg.github.com")
-        .sensitive("token", "a GitHub token with write:packages (or GITHUB_TOKEN in Actions)")
+        .optional("api_url", Schema.Type.STRING, "the REST API; default " + PackageVersionDeletes.DEFAULT_API)
+        .sensitive("token", "a GitHub token with write:packages (or GITHUB_TOKEN in Actions); delete:packages to"
+            + " withdraw a version")
         .build();
   }
 
   @Override
   public Map<String, String> endpoints() {
-    return Map.of("npm_registry", "https://npm.pkg.github.com");
+    // api_url: GitHub's REST API, where a withdrawn version is deleted.
+    return Map.of("npm_registry", "https://npm.pkg.github.com", "api_url", PackageVersionDeletes.DEFAULT_API);
   }
 
   @Override
   public Map<String, String> sandboxEndpoints() {
-    return Map.of("npm_registry", "github_packages");
+    return Map.of("npm_registry", "github_packages", "api_url", "github_packages.api");
   }
 
   /**
    * With the {@code github} block's Enterprise {@code host}, the packages go to that server's
    * npm registry ({@code https://npm.HOST}, GitHub Enterprise Server with subdomain isolation,
    * https://docs.github.com/enterprise-server@latest/packages/working-with-a-github-packages-registry/working-with-the-npm-registry),
-   * never to github.com's with the Enterprise token. Without subdomain isolation set
-   * {@code npm_registry = "https://HOST/_registry/npm"}.
+   * never to github.com's with the Enterprise token, and the REST API is {@code https://HOST/api/v3}.
+   * Without subdomain isolation set {@code npm_registry = "https://HOST/_registry/npm"}.
    */
   @Override
   public Map<String, String> derivedEndpoints(Map<String, Object> settings, Map<String, String> resolved, boolean sandbox) {
     String root = GithubHost.root(settings.get("host"));
-    if (root == null || sandbox || settings.get("npm_registry") instanceof String s && !s.isBlank()) {
+    if (root == null || sandbox) {
       return resolved;
     }
     Map<String, String> out = new java.util.LinkedHashMap<>(resolved);
-    out.put("npm_registry", root.replaceFirst("://", "://npm."));
+    if (!(settings.get("npm_registry") instanceof String s && !s.isBlank())) {
+      out.put("npm_registry", root.replaceFirst("://", "://npm."));
+    }
+    if (!(settings.get("api_url") instanceof String s && !s.isBlank())) {
+      out.put("api_url", root + GithubHost.API_PREFIX);
+    }
     return out;
   }
 

@@ -253,6 +253,7 @@ public class NpmEmulator implements Emulator {
     if (file.contains("/") || file.startsWith(".") || !Files.isRegularFile(blob)) {
       return error(404, "Not found");
     }
+    downloaded(name, file);
     return SandboxResponse.bytes(200, "application/octet-stream", Files.readAllBytes(blob));
   }
 
@@ -550,11 +551,19 @@ public class NpmEmulator implements Emulator {
     return ctx.stateDir().resolve("packuments");
   }
 
-  private Path tarballDir(String name) {
+  /** A tarball was served; GitHub Packages counts downloads per version. */
+  void downloaded(String name, String file) throws IOException {
+  }
+
+  EmulatorContext context() {
+    return ctx;
+  }
+
+  Path tarballDir(String name) {
     return ctx.stateDir().resolve("tarballs").resolve(NpmNames.urlSegment(name));
   }
 
-  private Map<String, Object> load(String name) throws IOException {
+  Map<String, Object> load(String name) throws IOException {
     if (name.contains("..") || name.indexOf('/') != name.lastIndexOf('/')) {
       return null;
     }
@@ -565,26 +574,26 @@ public class NpmEmulator implements Emulator {
     return JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
   }
 
-  private void save(String name, Map<String, Object> doc) throws IOException {
+  void save(String name, Map<String, Object> doc) throws IOException {
     writeAtomically(packuments().resolve(NpmNames.urlSegment(name) + ".json"), JSON.writeValueAsBytes(doc));
   }
 
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     Files.write(tmp, bytes);
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static Map<String, Object> versions(Map<String, Object> doc) {
+  static Map<String, Object> versions(Map<String, Object> doc) {
     return asMap(doc.computeIfAbsent("versions", k -> new LinkedHashMap<String, Object>()));
   }
 
-  private static Map<String, Object> times(Map<String, Object> doc) {
+  static Map<String, Object> times(Map<String, Object> doc) {
     return asMap(doc.computeIfAbsent("time", k -> new LinkedHashMap<String, Object>()));
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> asMap(Object o) {
+  static Map<String, Object> asMap(Object o) {
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
   }
 
@@ -597,7 +606,7 @@ public class NpmEmulator implements Emulator {
    * What the request's bearer token may do. A token from a trusted-publishing exchange may only
    * publish its own package (npm's are publish-only); elsewhere it counts as no credential.
    */
-  private Access access(SandboxRequest request) {
+  Access access(SandboxRequest request) {
     String bearer = request.bearerToken();
     if (!dev.fanout.providers.github.TrustedPublishers.looksMinted(bearer)) {
       return ctx.access(bearer);

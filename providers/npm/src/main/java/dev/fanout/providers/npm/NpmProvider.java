@@ -388,8 +388,8 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
    * On the main package (the platform packages are installed by exact version through it):
    * each withdrawn version deprecated with the reason, or unpublished when asked and npm's
    * policy allows; then {@code latest} moved to the newest version not withdrawn. GitHub
-   * Packages has no deprecation (its versions are deleted on the package's page): a manual
-   * step, and latest moved back all the same.
+   * Packages has no deprecation: latest moved back, then the version deleted through GitHub's
+   * REST API ({@link PackageVersionDeletes}).
    */
   @Override
   public List<WithdrawStep> withdrawal(Publication publication, Withdrawal.All withdrawals, String releaseVersion)
@@ -402,14 +402,13 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
     if (doc == null) {
       return steps;
     }
+    if (flavour != NPMJS) {
+      return deletes(publication).steps(main, doc, withdrawals,
+          PackageVersionDeletes.page(ctx.endpoint("api_url"), client.baseUrl(), main));
+    }
     for (Withdrawal w : withdrawals.list()) {
       JsonNode held = doc.path("versions").path(w.version());
       if (held.isMissingNode()) {
-        continue;
-      }
-      if (flavour != NPMJS) {
-        steps.add(WithdrawStep.manual(w.version(), flavour.registry() + " has no deprecation through npm's protocol:"
-            + " delete " + main + "@" + w.version() + " on the package's page", client.baseUrl() + "/" + main));
         continue;
       }
       if (w.unpublish()) {
@@ -474,6 +473,9 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
         return "deprecated " + main + "@" + step.subject();
       }
       case DELETE -> {
+        if (flavour != NPMJS) {
+          return deletes(publication).delete(main, step.subject());
+        }
         com.fasterxml.jackson.databind.node.ObjectNode doc = writable(client, main);
         ((com.fasterxml.jackson.databind.node.ObjectNode) doc.path("versions")).remove(step.subject());
         com.fasterxml.jackson.databind.node.ObjectNode tags = (com.fasterxml.jackson.databind.node.ObjectNode)
@@ -500,6 +502,13 @@ public final class NpmProvider implements Provider, dev.fanout.provider.BinaryCo
           "check the package name", null);
     }
     return o;
+  }
+
+  /** Versions GitHub refused to delete in this run (too many downloads): manual steps from then on. */
+  private final java.util.Set<String> refusedDeletes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private PackageVersionDeletes deletes(Publication publication) {
+    return new PackageVersionDeletes(ctx.http(), ctx.endpoint("api_url"), publication.secret("token"), refusedDeletes);
   }
 
   private NpmRegistryClient client(Publication publication) {

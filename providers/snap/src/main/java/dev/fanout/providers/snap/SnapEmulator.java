@@ -68,8 +68,22 @@ public final class SnapEmulator implements Emulator {
     }
   }
 
-  /** One snap: its revisions and, per {@code track/risk/arch}, the released revision. */
-  record Snap(String name, String snapId, List<Revision> revisions, Map<String, Integer> channels) { }
+  /**
+   * One snap: its revisions, per {@code track/risk/arch} the released revision, and every
+   * release made, oldest first (the dashboard lists it newest first).
+   */
+  record Snap(String name, String snapId, List<Revision> revisions, Map<String, Integer> channels,
+      List<Release> history) {
+    Snap {
+      history = history == null ? new ArrayList<>() : new ArrayList<>(history);
+    }
+  }
+
+  /**
+   * One release in a channel's history: {@code channel} is {@code track/risk}; a null
+   * {@code revision} closed the channel (the store keeps that in the history too).
+   */
+  record Release(String channel, String architecture, Integer revision, String when) { }
 
   /**
    * One push under review; {@code polls} counts status requests, {@code channels} are
@@ -253,7 +267,7 @@ public final class SnapEmulator implements Emulator {
     if (!Files.isRegularFile(ctx.stateDir().resolve("uploads").resolve(updown))) {
       return errors(400, "invalid-field", "Unknown updown_id " + updown);
     }
-    Snap snap = snaps.computeIfAbsent(name, n -> new Snap(n, snapId(n), new ArrayList<>(), new TreeMap<>()));
+    Snap snap = snaps.computeIfAbsent(name, n -> new Snap(n, snapId(n), new ArrayList<>(), new TreeMap<>(), new ArrayList<>()));
     saveSnap(snap);
     String id = UUID.randomUUID().toString().replace("-", "");
     List<String> channels = new ArrayList<>();
@@ -367,9 +381,11 @@ public final class SnapEmulator implements Emulator {
   }
 
   private void releaseTo(Snap snap, Revision r, List<String> channels) throws IOException {
+    String when = Instant.now().toString();
     for (String channel : channels) {
       for (String arch : r.architectures()) {
         snap.channels().put(fullChannel(channel) + "/" + arch, r.revision());
+        snap.history().add(new Release(fullChannel(channel), arch, r.revision(), when));
       }
     }
     saveSnap(snap);
@@ -402,11 +418,29 @@ public final class SnapEmulator implements Emulator {
       m.put("status", r.inReview() ? "NeedsReview" : "Published");
       revisions.add(m);
     }
+    // The release history, newest first: every release (and close) per channel and
+    // architecture, as the dashboard lists it (its Release: channel, architecture, revision or
+    // null, risk, track, branch, when).
     List<Map<String, Object>> released = new java.util.ArrayList<>();
-    snap.channels().forEach((key, revision) -> {
-      String[] parts = key.split("/");
-      released.add(Map.of("channel", parts[0] + "/" + parts[1], "architecture", parts[2], "revision", revision));
-    });
+    for (int i = snap.history().size() - 1; i >= 0; i--) {
+      Release h = snap.history().get(i);
+      String[] parts = h.channel().split("/");
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("architecture", h.architecture());
+      m.put("branch", null);
+      m.put("channel", h.channel());
+      m.put("expiration-date", null);
+      Map<String, Object> progressive = new java.util.LinkedHashMap<>();
+      progressive.put("current-percentage", null);
+      progressive.put("paused", null);
+      progressive.put("percentage", null);
+      m.put("progressive", progressive);
+      m.put("revision", h.revision());
+      m.put("risk", parts[1]);
+      m.put("track", parts[0]);
+      m.put("when", h.when());
+      released.add(m);
+    }
     return SandboxResponse.json(200, Map.of("revisions", revisions, "releases", released));
   }
 

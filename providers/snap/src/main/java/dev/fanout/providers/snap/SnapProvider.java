@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.model.Address;
 import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
+import dev.fanout.model.Withdrawal;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
@@ -13,6 +14,8 @@ import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryAnswer;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
+import dev.fanout.provider.WithdrawStep;
+import dev.fanout.provider.Withdrawing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +41,7 @@ import okhttp3.Response;
  * later release moves them; a revision whose bytes the store already holds is released
  * again instead of uploaded.
  */
-final class SnapProvider implements Provider {
+final class SnapProvider implements Provider, Withdrawing {
 
   private static final String REGISTRY = "snap";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,8 +114,11 @@ final class SnapProvider implements Provider {
     Map<Integer, JsonNode> revisions = new TreeMap<>();
     listed.path("revisions").forEach(r -> revisions.put(r.path("revision").asInt(), r));
     List<Released> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (JsonNode r : listed.path("releases")) {
-      JsonNode rev = revisions.get(r.path("revision").asInt());
+      // The release history, newest first: a channel's first entry is what it holds (null: closed).
+      JsonNode rev = seen.add(r.path("channel").asText() + " " + r.path("architecture").asText())
+          && !r.path("revision").isNull() ? revisions.get(r.path("revision").asInt()) : null;
       if (rev != null) {
         out.add(new Released(r.path("channel").asText(), r.path("architecture").asText(), rev.path("version").asText(),
             rev.path("revision").asInt(), rev.path("sha3-384").asText()));
@@ -298,13 +304,10 @@ final class SnapProvider implements Provider {
 
   /** The dashboard's list of a snap's revisions and releases, or null when it cannot be read. */
   private JsonNode dashboard(Publication publication, String name) {
-    if (!publication.secret("token").isSet()) {
-      return null;
-    }
-    try (Response r = call(publication, authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases").get())) {
-      return r.isSuccessful() ? RegistryAnswer.json(REGISTRY, "list revisions of " + name, r) : null;
-    } catch (java.io.IOException | RegistryException e) {
+    try {
       // The list only adds to what the device API shows: when it cannot be read, go without.
+      return publication.secret("token").isSet() ? history(publication, name) : null;
+    } catch (RegistryException e) {
       return null;
     }
   }
@@ -410,7 +413,24 @@ final class SnapProvider implements Provider {
     }
   }
 
-  private void release(Publication publication, String name, int revision, List<String> channels) throws RegistryException {
+  @Override
+  public List<WithdrawStep> withdrawal(Publication publication, Withdrawal.All all, String version)
+      throws RegistryException {
+    return new SnapRollback(this).steps(publication, publication.string("name"), all);
+  }
+
+  @Override
+  public String withdraw(Publication publication, WithdrawStep step, Withdrawal.All all) throws RegistryException {
+    return new SnapRollback(this).releasePrevious(publication, publication.string("name"), step, all);
+  }
+
+  /** The dashboard's revisions and release history (newest first); a failure is thrown. */
+  JsonNode history(Publication publication, String name) throws RegistryException {
+    return send(publication, authed(publication, ctx.endpoint("dashboard") + "/api/v2/snaps/" + name + "/releases")
+        .get(), "read the release history of " + name);
+  }
+
+  void release(Publication publication, String name, int revision, List<String> channels) throws RegistryException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("revision", revision);

@@ -107,6 +107,33 @@ class SnapEmulatorTest {
   }
 
   @Test
+  void theDashboardListsEveryReleaseOfEachChannelNewestFirstAndTheChannelMapOnlyTheLast() throws Exception {
+    // given: revisions 1 and 2 released to stable in turn, then 1 again
+    for (String body : List.of("one", "two")) {
+      awaitReview(push(SnapBuilder.build(META, "amd64", body.getBytes(StandardCharsets.UTF_8), dir))
+          .path("status_details_url").asText());
+    }
+    for (int revision : List.of(1, 2, 1)) {
+      assertEquals(200, post("/dev/api/snap-release/", Map.of("name", "contextlite", "revision", revision,
+          "channels", List.of("stable"))).code);
+    }
+
+    // when
+    JsonNode history = send(new Request.Builder().url(url("/api/v2/snaps/contextlite/releases")).get(),
+        TokenPolicy.SANDBOX_TOKEN).json.path("releases");
+
+    // then
+    assertEquals(List.of(1, 2, 1), List.of(history.get(0).path("revision").asInt(), history.get(1).path("revision")
+        .asInt(), history.get(2).path("revision").asInt()));
+    assertEquals(3, history.size());
+    assertEquals("latest/stable", history.get(0).path("channel").asText());
+    assertEquals("amd64", history.get(0).path("architecture").asText());
+    assertEquals("stable", history.get(0).path("risk").asText());
+    assertTrue(history.get(0).has("when") && history.get(0).has("branch"), history.toString());
+    assertEquals(1, info("contextlite").json.path("channel-map").get(0).path("revision").asInt());
+  }
+
+  @Test
   void identicalBytesAreRejectedAsADuplicateRevision() throws Exception {
     byte[] snap = SnapBuilder.build(META, "amd64", "binary".getBytes(StandardCharsets.UTF_8), dir);
     awaitReview(push(snap).path("status_details_url").asText());

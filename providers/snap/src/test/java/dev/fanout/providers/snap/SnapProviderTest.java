@@ -296,6 +296,55 @@ class SnapProviderTest {
     assertTrue(emulators.contains(new SnapEmulator().registry()));
   }
 
+  static final dev.fanout.model.Withdrawal.All WITHDRAW_35 = new dev.fanout.model.Withdrawal.All(List.of(
+      new dev.fanout.model.Withdrawal("1.0.35", "broken", false, false, null)));
+
+  /** Each of {@code versions} published and released to stable, in order; the provider of the last returned. */
+  private SnapProvider publishedInTurn(String... versions) throws Exception {
+    SnapProvider provider = null;
+    for (String v : versions) {
+      harness.release(ProviderHarness.release("contextlite", v, "Context for LLMs"));
+      provider = provider();
+      provider.publish(publication(Map.of()), provider.read(publication(Map.of())));
+    }
+    return provider;
+  }
+
+  @Test
+  void withdrawReleasesThePreviousRevisionAgainToEachChannelThatHoldsTheWithdrawnOne() throws Exception {
+    // given
+    SnapProvider provider = publishedInTurn("1.0.34", "1.0.35");
+    Publication pub = publication(Map.of());
+
+    // when
+    List<dev.fanout.provider.WithdrawStep> planned = provider.withdrawal(pub, WITHDRAW_35, "1.0.35");
+    List<String> wrote = new java.util.ArrayList<>();
+    for (dev.fanout.provider.WithdrawStep step : planned) {
+      wrote.add(provider.withdraw(pub, step, WITHDRAW_35));
+    }
+
+    // then
+    assertEquals(List.of("latest/stable amd64: 1.0.35 -> 1.0.34", "latest/stable arm64: 1.0.35 -> 1.0.34"),
+        planned.stream().map(dev.fanout.provider.WithdrawStep::describe).toList());
+    assertTrue(wrote.get(0).matches("released revision \\d+ \\(1\\.0\\.34\\) of contextlite to latest/stable \\(amd64\\)"),
+        wrote.toString());
+    assertEquals(List.of(), provider.withdrawal(pub, WITHDRAW_35, "1.0.35"));
+    assertEquals(Map.of("latest/stable/amd64", "1.0.34", "latest/stable/arm64", "1.0.34"),
+        provider.read(pub).pointers());
+  }
+
+  @Test
+  void aChannelWithNoEarlierRevisionIsLeftToAPersonWithSnapcraftClose() throws Exception {
+    SnapProvider provider = publishedInTurn("1.0.35");
+
+    List<dev.fanout.provider.WithdrawStep> planned = provider.withdrawal(publication(Map.of()), WITHDRAW_35, "1.0.35");
+
+    assertEquals(2, planned.size(), planned.toString());
+    assertTrue(planned.stream().allMatch(dev.fanout.provider.WithdrawStep::manual), planned.toString());
+    assertTrue(planned.get(0).detail().contains("snapcraft close contextlite latest/stable"), planned.toString());
+    assertEquals("https://snapcraft.io/contextlite/releases", planned.get(0).url());
+  }
+
   private Publication publication(Map<String, Object> overrides) {
     return publication(overrides, TokenPolicy.SANDBOX_TOKEN);
   }
