@@ -263,6 +263,8 @@ final class FlathubProvider implements Provider, Withdrawing {
       return repo.close(appRepo, null, "update-" + ManifestRepo.closedVersion(step), step);
     }
     ManifestRepo.Earlier previous = previous(repo, m, withdrawals);
+    // The metainfo's commit holds its release's manifest: Fanout commits the manifest first,
+    // and a merged pull request brings both at once.
     byte[] manifest = previous == null ? null : repo.read(appRepo, previous.commit(), m.manifestPath());
     if (previous == null || manifest == null || !previous.version().equals(step.to())) {
       throw new RegistryException(REGISTRY, "withdraw " + m.appId(), 0, m.appId() + " at " + step.to()

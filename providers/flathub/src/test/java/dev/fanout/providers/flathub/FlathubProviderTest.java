@@ -105,11 +105,24 @@ class FlathubProviderTest {
   }
 
   /** The app's repository as Flathub holds it after an accepted release of {@code version}. */
+  /**
+   * The two files in the order Fanout commits them (a merged pull request brings them at once):
+   * with Map.of's order, which changes from one JVM to the next, the metainfo was sometimes
+   * committed first, and its commit held no manifest yet.
+   */
+  private static Map<String, byte[]> manifestThenMetainfo(String manifest, byte[] manifestBytes, String metainfo,
+      byte[] metainfoBytes) {
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put(manifest, manifestBytes);
+    files.put(metainfo, metainfoBytes);
+    return files;
+  }
+
   private void seedApp(String version) throws Exception {
     FlathubManifest m = provider(version).build(publication(version, false),
         List.of(new FlathubManifest.Release(version, "2026-10-01"), new FlathubManifest.Release("0.9.0", "2026-01-01")));
     ManifestFixtures.repository(github(), APP_REPO);
-    github().commit(APP_REPO, "main", Map.of(m.manifestPath(), bytes(m.manifestYaml()),
+    github().commit(APP_REPO, "main", manifestThenMetainfo(m.manifestPath(), bytes(m.manifestYaml()),
         m.metainfoPath(), bytes(m.metainfoXml())), "seed");
   }
 
@@ -253,9 +266,9 @@ class FlathubProviderTest {
     Publication p = publication("1.0.35", false);
     provider.publish(p, provider.read(p));
     // Flathub merges the update: the app's repository now holds 1.0.35.
-    github().commit(APP_REPO, "main", Map.of(older.manifestPath(), github().read("fanout-sandbox/" + APP, "update-1.0.35",
-        older.manifestPath()), older.metainfoPath(), github().read("fanout-sandbox/" + APP, "update-1.0.35",
-        older.metainfoPath())), "Update " + APP + " to 1.0.35");
+    github().commit(APP_REPO, "main", manifestThenMetainfo(older.manifestPath(), github().read("fanout-sandbox/" + APP,
+        "update-1.0.35", older.manifestPath()), older.metainfoPath(), github().read("fanout-sandbox/" + APP,
+        "update-1.0.35", older.metainfoPath())), "Update " + APP + " to 1.0.35");
     assertEquals("1.0.35", provider.read(p).currentVersion());
 
     List<WithdrawStep> steps = provider.withdrawal(p, WITHDRAWN, "1.0.35");
