@@ -474,6 +474,8 @@ final class AurProvider implements Provider, Withdrawing {
       TransportConfigCallback transport = callback(ssh);
       try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
           .setCredentialsProvider(credentials(p)).setTransportConfigCallback(transport).call()) {
+        // A clone for one push: no automatic gc in the background while its folder is deleted.
+        git.getRepository().getConfig().setInt("gc", null, "auto", 0);
         return work.run(git, dir, transport);
       } catch (GitAPIException e) {
         throw ssh != null ? sshFailure(operation, ssh.classify(e)) : gitFailure(operation, name, e);

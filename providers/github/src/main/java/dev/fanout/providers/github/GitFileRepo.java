@@ -135,7 +135,12 @@ final class GitFileRepo {
 
   private Git clone(Path dir, String operation) throws RegistryException {
     try {
-      return Git.cloneRepository().setURI(url).setDirectory(dir.toFile()).setCredentialsProvider(credentials()).call();
+      Git git = Git.cloneRepository().setURI(url).setDirectory(dir.toFile()).setCredentialsProvider(credentials()).call();
+      // A clone that lives for one write needs no housekeeping: JGit's automatic gc runs in
+      // the background and was still writing gc.log.lock while the folder was deleted.
+      git.getRepository().getConfig().setInt("gc", null, "auto", 0);
+      git.getRepository().getConfig().setBoolean("gc", null, "autoDetach", false);
+      return git;
     } catch (GitAPIException e) {
       throw failure(operation, e);
     }
@@ -171,7 +176,7 @@ final class GitFileRepo {
   private static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException leftBehind) {
+    } catch (IOException | java.io.UncheckedIOException leftBehind) {
       // a work folder under .fanout; the next run's folder has another name
     }
   }
