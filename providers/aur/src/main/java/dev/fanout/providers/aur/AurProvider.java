@@ -205,7 +205,7 @@ final class AurProvider implements Provider, Withdrawing {
       throw new RegistryException(REGISTRY, operation, 0, "could not read " + repo + ": " + e.getMessage(), true,
           "try again", e);
     } finally {
-      deleteQuietly(dir);
+      deleteTree(dir);
       if (ssh != null) {
         ssh.close();
       }
@@ -277,14 +277,6 @@ final class AurProvider implements Provider, Withdrawing {
   private static UsernamePasswordCredentialsProvider credentials(Publication p) {
     Secret token = p.secret("token");
     return new UsernamePasswordCredentialsProvider("aur", token.isSet() ? token.reveal() : "");
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try {
-      deleteTree(dir);
-    } catch (IOException leftBehind) {
-      // a work folder under .fanout; the next run's temp folder has another name
-    }
   }
 
   /** {@code [epoch:]pkgver-pkgrel} to pkgver. */
@@ -474,8 +466,6 @@ final class AurProvider implements Provider, Withdrawing {
       TransportConfigCallback transport = callback(ssh);
       try (Git git = Git.cloneRepository().setURI(repo).setDirectory(dir.toFile()).setBranch(AurRepos.BRANCH)
           .setCredentialsProvider(credentials(p)).setTransportConfigCallback(transport).call()) {
-        // A clone for one push: no automatic gc in the background while its folder is deleted.
-        git.getRepository().getConfig().setInt("gc", null, "auto", 0);
         return work.run(git, dir, transport);
       } catch (GitAPIException e) {
         throw ssh != null ? sshFailure(operation, ssh.classify(e)) : gitFailure(operation, name, e);
@@ -574,7 +564,12 @@ final class AurProvider implements Provider, Withdrawing {
     });
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /**
+   * Removes a clone's folder. JGit's automatic gc, started by the clone's fetch, may still be
+   * writing in it (it takes gc.log.lock on the caller's thread and works in the background):
+   * what cannot be removed now is left under .fanout, whose next clone has another name.
+   */
+  private static void deleteTree(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }
@@ -582,6 +577,8 @@ final class AurProvider implements Provider, Withdrawing {
       for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(f);
       }
+    } catch (IOException | java.io.UncheckedIOException leftBehind) {
+      // see above
     }
   }
 }

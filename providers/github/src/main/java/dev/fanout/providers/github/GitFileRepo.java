@@ -135,12 +135,7 @@ final class GitFileRepo {
 
   private Git clone(Path dir, String operation) throws RegistryException {
     try {
-      Git git = Git.cloneRepository().setURI(url).setDirectory(dir.toFile()).setCredentialsProvider(credentials()).call();
-      // A clone that lives for one write needs no housekeeping: JGit's automatic gc runs in
-      // the background and was still writing gc.log.lock while the folder was deleted.
-      git.getRepository().getConfig().setInt("gc", null, "auto", 0);
-      git.getRepository().getConfig().setBoolean("gc", null, "autoDetach", false);
-      return git;
+      return Git.cloneRepository().setURI(url).setDirectory(dir.toFile()).setCredentialsProvider(credentials()).call();
     } catch (GitAPIException e) {
       throw failure(operation, e);
     }
@@ -173,6 +168,11 @@ final class GitFileRepo {
     }
   }
 
+  /**
+   * Removes a clone's folder. JGit's automatic gc, started by the clone's fetch, may still be
+   * writing in it (it takes gc.log.lock on the caller's thread and works in the background), so
+   * a file may vanish under the walk: what cannot be removed now is left behind.
+   */
   private static void delete(Path dir) {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
