@@ -903,7 +903,7 @@ final class Probes {
         mark("refresh (credentials, read, desired; parallelism 10)");
         dev.fanout.plan.Plan plan = ws.plan(snap, scope, false);
         mark("diff (Planner)");
-        dev.fanout.plan.PlanJson.render(plan);
+        dev.fanout.plan.PlanJson.write(plan, java.io.Writer.nullWriter());
         mark("render as JSON");
         new Refresher(ws.targets(), 10).refresh(scope, n -> { });
         mark("refresh again, warm");

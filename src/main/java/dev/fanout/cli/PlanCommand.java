@@ -64,7 +64,7 @@ final class PlanCommand implements Callable<Integer> {
               root.io.redactor());
         }
         if (run.json) {
-          root.io.out().print(PlanJson.render(plan));
+          PlanJson.write(plan, root.io.out());
         } else {
           PlanText.print(plan, root.style(), root.io.out());
         }

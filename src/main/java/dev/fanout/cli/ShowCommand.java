@@ -37,7 +37,7 @@ final class ShowCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     if (json) {
-      root.io.out().print(PlanJson.render(plan));
+      PlanJson.write(plan, root.io.out());
     } else {
       PlanText.print(plan, root.style(), root.io.out());
     }

@@ -29,6 +29,21 @@ public final class PlanJson {
     }
   }
 
+  /**
+   * The same text written to {@code out} as it is made: the plan of 100,000 targets as one
+   * string did not fit in the 512 MB beside the plan itself.
+   */
+  public static void write(Plan plan, java.io.Writer out) {
+    try {
+      JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+          .writeValue(out, document(plan, false));
+      out.write("\n");
+      out.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The document; {@code forFile} adds what a saved plan needs to be checked at apply. */
   static Map<String, Object> document(Plan plan, boolean forFile) {
     Map<String, Object> doc = new LinkedHashMap<>();
