@@ -76,7 +76,7 @@ public final class Bench {
   }
 
   /**
-   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale,jmh,peers]
+   * bench/run.sh [--reps N] [--sizes 100,1000,10000] [--only startup,refresh,apply,rerun,scale,jmh,peers,jreleaser]
    * [--out docs/performance.md | --no-write]
    */
   public static void main(String[] args) throws Exception {
@@ -87,7 +87,7 @@ public final class Bench {
     }
     int reps = 5;
     List<Integer> sizes = List.of(100, 1_000, 10_000);
-    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale", "jmh", "peers");
+    List<String> sections = List.of("startup", "refresh", "apply", "rerun", "scale", "jmh", "peers", "jreleaser");
     Path out = repo.resolve("docs/performance.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -130,6 +130,9 @@ public final class Bench {
     }
     if (sections.contains("peers")) {
       results.append(new Peers(this).run());
+    }
+    if (sections.contains("jreleaser")) {
+      results.append(new JReleaserPeer(this).run());
     }
     loads.add(loadAverage());
     return machine().replace("{{LOAD_AFTER}}", loads.get(1)) + "\n" + results;
@@ -1276,6 +1279,415 @@ final class Peers {
     s.append("\nRatios of the medians: changesets / Fanout = **")
         .append(Bench.ratio(Bench.median(walls.get("changesets")), fanout)).append("**, Lerna / Fanout = **")
         .append(Bench.ratio(Bench.median(walls.get("Lerna")), fanout)).append("**.\n\n");
+    return s.toString();
+  }
+}
+
+/**
+ * Fanout and JReleaser side by side on one job: a GitHub release of three prebuilt archives,
+ * a Homebrew formula committed to a tap and a Scoop manifest committed to a bucket, both
+ * published into the same served sandbox (its GitHub emulator: REST API, uploads and git
+ * smart HTTP), each from the same fresh state, each command timed whole from the outside.
+ */
+final class JReleaserPeer {
+
+  static final String PLUGIN_VERSION = "1.23.0";
+  static final String PLUGIN = "org.jreleaser:jreleaser-maven-plugin:" + PLUGIN_VERSION;
+  static final String VERSION = "1.0.0";
+  static final String OWNER = "bench";
+  static final String NAME = "hello";
+  static final String TAP = "homebrew-tap";
+  static final String BUCKET = "scoop-bucket";
+  /** The sandbox's write token: both tools get it from the environment, as a CI job gets its token. */
+  static final String TOKEN = "fanout-sandbox-token";
+  /** JReleaser's brew and scoop packagers take zip archives for a BINARY distribution, so all three are zips. */
+  static final List<String> PLATFORMS = List.of("darwin-amd64", "linux-amd64", "windows-amd64");
+  static final List<String> TOOLS = List.of("Fanout", "JReleaser");
+
+  /** A {@code fanout sandbox serve} process and its GitHub emulator's URL. */
+  record Served(Process process, String github) implements AutoCloseable {
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /** One timed command: its wall time, peak RSS, and the requests it made (all, and of them git's). */
+  record Timed(long wallMs, long maxRssKb, long requests, long gitRequests, String jreleaserSays) { }
+
+  final Bench b;
+  final Path dir;
+  final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+  JReleaserPeer(Bench b) {
+    this.b = b;
+    this.dir = b.work.resolve("jreleaser");
+  }
+
+  String run() throws Exception {
+    Bench.log("jreleaser: project and plugin");
+    Path project = dir.resolve("project");
+    project(project);
+    resolvePlugin(project);
+    String loadBefore = Bench.loadAverage();
+    // Maven's own start (JVM, model, the plugin's resolution from the local repository) on the same project.
+    List<Long> mavenStart = new ArrayList<>();
+    for (int r = 0; r < b.reps; r++) {
+      mavenStart.add(b.execOk(List.of("mvn", "-B", "-o", "-q", "validate"), project, null).wallMs());
+    }
+    Map<Integer, Map<String, List<Timed>>> runs = new LinkedHashMap<>();
+    Map<Integer, String[]> loads = new LinkedHashMap<>();
+    for (int latency : List.of(0, Bench.LATENCY_MS)) {
+      String before = Bench.loadAverage();
+      for (int r = 0; r < b.reps; r++) {
+        // Fanout first on even repetitions, JReleaser first on odd ones: neither always meets the
+        // machine first or last while its load drifts.
+        for (int i = 0; i < TOOLS.size(); i++) {
+          String tool = TOOLS.get((i + r) % TOOLS.size());
+          Bench.log("jreleaser: " + tool + ", " + latency + " ms per request, " + (r + 1) + "/" + b.reps);
+          Timed t = publish(tool, latency, project, dir.resolve("run-" + latency + "-" + r + "-" + tool));
+          runs.computeIfAbsent(latency, k -> new LinkedHashMap<>()).computeIfAbsent(tool, k -> new ArrayList<>()).add(t);
+        }
+      }
+      loads.put(latency, new String[] {before, Bench.loadAverage()});
+    }
+    return report(project, mavenStart, runs, loads, loadBefore);
+  }
+
+  // ---- the project both tools release
+
+  /**
+   * Three small zips under dist/, the release file Fanout reads, the pom JReleaser's Maven plugin
+   * runs in, committed to git: both tools release that commit, which the sandbox's GitHub holds.
+   * jreleaser.yml is written per run (it names the sandbox's port) and ignored by git, as
+   * Fanout's .fanout folder is: Fanout releases only a clean work tree.
+   */
+  void project(Path p) throws Exception {
+    Files.createDirectories(p.resolve("dist"));
+    for (String platform : PLATFORMS) {
+      try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(
+          Files.newOutputStream(p.resolve("dist/" + archive(platform))))) {
+        boolean windows = platform.startsWith("windows");
+        java.util.zip.ZipEntry e = new java.util.zip.ZipEntry(windows ? NAME + ".cmd" : NAME);
+        e.setTime(0);
+        zip.putNextEntry(e);
+        zip.write((windows ? "@echo hello " + VERSION + "\r\n" : "#!/bin/sh\necho hello " + VERSION + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+    StringBuilder artifacts = new StringBuilder();
+    for (String platform : PLATFORMS) {
+      String[] oa = platform.split("-");
+      artifacts.append("    \"").append(platform).append("\" = { os = \"").append(oa[0]).append("\", arch = \"")
+          .append(oa[1]).append("\", file = \"dist/").append(archive(platform)).append("\" }\n");
+    }
+    Files.writeString(p.resolve("release.fanout"), "release \"" + NAME + "\" {\n  version     = \"" + VERSION + "\"\n"
+        + "  description = \"Says hello\"\n  license     = \"MIT\"\n  homepage    = \"https://example.com/hello\"\n}\n\n"
+        + "artifact \"archive\" {\n  for_each = {\n" + artifacts + "  }\n  os      = each.value.os\n"
+        + "  arch    = each.value.arch\n  sources = [each.value.file]\n}\n\n"
+        + "provider \"github\" {\n  token = env(\"GITHUB_TOKEN\")\n}\n\n"
+        + "github_release \"main\" {\n  repository = \"" + OWNER + "/" + NAME + "\"\n  assets     = artifact.archive\n}\n\n"
+        + "homebrew \"" + NAME + "\" {\n  repository = \"" + OWNER + "/" + TAP + "\"\n"
+        + "  assets     = github_release.main.assets\n}\n\n"
+        + "scoop \"" + NAME + "\" {\n  repository = \"" + OWNER + "/" + BUCKET + "\"\n"
+        + "  assets     = github_release.main.assets\n}\n");
+    Files.writeString(p.resolve("pom.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        + "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n"
+        + "  <groupId>" + OWNER + "</groupId>\n  <artifactId>" + NAME + "</artifactId>\n  <version>" + VERSION
+        + "</version>\n  <packaging>pom</packaging>\n  <description>Says hello</description>\n  <build>\n"
+        + "    <plugins>\n      <plugin>\n        <groupId>org.jreleaser</groupId>\n"
+        + "        <artifactId>jreleaser-maven-plugin</artifactId>\n        <version>" + PLUGIN_VERSION + "</version>\n"
+        + "        <configuration>\n          <configFile>${project.basedir}/jreleaser.yml</configFile>\n"
+        + "        </configuration>\n      </plugin>\n    </plugins>\n  </build>\n</project>\n");
+    Files.writeString(p.resolve(".gitignore"), ".fanout/\ntarget/\njreleaser.yml\n");
+    for (List<String> cmd : List.of(List.of("git", "init", "-q", "-b", "main"), List.of("git", "add", "-A"),
+        List.of("git", "commit", "-q", "-m", "hello " + VERSION))) {
+      b.execOk(cmd, p, git());
+    }
+  }
+
+  static String archive(String platform) {
+    return NAME + "-" + VERSION + "-" + platform + ".zip";
+  }
+
+  static Map<String, String> git() {
+    return Map.of("GIT_AUTHOR_NAME", "bench", "GIT_AUTHOR_EMAIL", "bench@localhost",
+        "GIT_COMMITTER_NAME", "bench", "GIT_COMMITTER_EMAIL", "bench@localhost");
+  }
+
+  /**
+   * JReleaser's configuration for one sandbox: every GitHub URL it derives from {@code host}
+   * (API, repository, clone, download) points at the emulator; the tap and the bucket are found
+   * through the API, whose {@code clone_url} is the emulator's git smart HTTP.
+   */
+  static String jreleaserYml(String github) {
+    String repo = github + "/" + OWNER + "/" + NAME;
+    StringBuilder artifacts = new StringBuilder();
+    for (String platform : PLATFORMS) {
+      String jr = platform.replace("darwin", "osx").replace("amd64", "x86_64");
+      artifacts.append("      - path: dist/").append(archive(platform)).append("\n        platform: ").append(jr).append("\n");
+    }
+    return "project:\n  name: " + NAME + "\n  version: " + VERSION + "\n  description: Says hello\n"
+        + "  longDescription: Says hello\n  license: MIT\n  copyright: 2026 bench\n  authors: [bench]\n"
+        + "  links:\n    homepage: https://example.com/hello\n"
+        + "release:\n  github:\n    host: " + github.replaceFirst("^https?://", "") + "\n    apiEndpoint: " + github + "\n"
+        + "    owner: " + OWNER + "\n    name: " + NAME + "\n    username: bench\n"
+        + "    repoUrl: " + repo + "\n    repoCloneUrl: " + github + "/git/" + OWNER + "/" + NAME + ".git\n"
+        + "    commitUrl: " + repo + "/commits\n    srcUrl: " + repo + "/blob/{{repoBranch}}\n"
+        + "    downloadUrl: " + repo + "/releases/download/{{tagName}}/{{artifactFile}}\n"
+        + "    releaseNotesUrl: " + repo + "/releases/tag/{{tagName}}\n"
+        + "    latestReleaseUrl: " + repo + "/releases/latest\n    issueTrackerUrl: " + repo + "/issues\n"
+        + "distributions:\n  " + NAME + ":\n    type: BINARY\n    artifacts:\n" + artifacts
+        + "packagers:\n  brew:\n    active: ALWAYS\n    multiPlatform: true\n    repository:\n"
+        + "      owner: " + OWNER + "\n      name: " + TAP + "\n"
+        + "  scoop:\n    active: ALWAYS\n    repository:\n      owner: " + OWNER + "\n      name: " + BUCKET + "\n";
+  }
+
+  /** The plugin from the local Maven repository, fetched once (online) when it is not there. */
+  void resolvePlugin(Path project) throws Exception {
+    List<String> help = List.of("mvn", "-B", "-ntp", "-q", PLUGIN + ":help");
+    if (b.exec(concatOffline(help), project, null).exit() == 0) {
+      return;
+    }
+    Bench.log("jreleaser: fetching " + PLUGIN + " (once, online)");
+    Bench.Run online = b.exec(help, project, null);
+    if (online.exit() != 0) {
+      throw new IllegalStateException("JReleaser's Maven plugin " + PLUGIN + " is not in the local Maven repository "
+          + "and could not be fetched. Fetch it once with network access to a Maven repository (or the mirror in "
+          + "~/.m2/settings.xml): mvn -B " + PLUGIN + ":help\n" + tail(online.out()));
+    }
+  }
+
+  static List<String> concatOffline(List<String> mvn) {
+    List<String> cmd = new ArrayList<>(mvn);
+    cmd.add(1, "-o");
+    return cmd;
+  }
+
+  // ---- one timed run
+
+  /**
+   * A fresh served sandbox with the three repositories (the project's holding its commit, the
+   * tap and the bucket with a README on main, as they are before a first release), the fault
+   * file for the latency, then the tool's command, timed; then the check of what it published.
+   */
+  Timed publish(String tool, int latency, Path project, Path runDir) throws Exception {
+    Path sandbox = runDir.resolve("sandbox");
+    Path repo = runDir.resolve("project");
+    Files.createDirectories(sandbox);
+    Peers.copyTree(project, repo);
+    try (Served s = serve(sandbox)) {
+      createRepo(s, NAME, false);
+      createRepo(s, TAP, true);
+      createRepo(s, BUCKET, true);
+      String origin = s.github() + "/git/" + OWNER + "/" + NAME + ".git";
+      b.execOk(List.of("git", "remote", "add", "origin", origin), repo, null);
+      b.execOk(List.of("git", "-c", "http.extraHeader=Authorization: token " + TOKEN, "push", "-q", "origin", "main"),
+          repo, null);
+      Files.writeString(repo.resolve("jreleaser.yml"), jreleaserYml(s.github()));
+      Path faults = sandbox.resolve("faults.json");
+      if (latency > 0) {
+        // Written after the set-up, read by the sandbox at every request: only the tool waits.
+        Files.writeString(faults, "[{\"registry\": \"*\", \"operation\": \"any\", \"latency_ms\": " + latency + "}]");
+      }
+      Path log = sandbox.resolve("requests.jsonl");
+      long before = Bench.lines(log);
+      List<String> cmd = tool.equals("Fanout")
+          ? b.java(List.of(), "apply", repo.toString(), "--sandbox=" + sandbox, "--auto-approve", "--no-color")
+          : List.of("mvn", "-B", "-o", "-ntp", "jreleaser:full-release");
+      Bench.Run run = b.exec(cmd, repo, Map.of("GITHUB_TOKEN", TOKEN, "JRELEASER_GITHUB_TOKEN", TOKEN));
+      Files.writeString(runDir.resolve("output.txt"), run.out());
+      if (run.exit() != 0) {
+        throw new IllegalStateException(tool + " failed (exit " + run.exit() + ", " + latency + " ms per request); "
+            + "its output is in " + runDir.resolve("output.txt") + ", ending:\n" + tail(run.out()));
+      }
+      List<String> made;
+      try (Stream<String> l = Files.lines(log)) {
+        made = l.skip(before).toList();
+      }
+      Files.deleteIfExists(faults);
+      try {
+        check(s.github(), project);
+      } catch (IllegalStateException e) {
+        // JReleaser logs a failed tap or bucket push as a warning and exits 0: the check is what says.
+        throw new IllegalStateException(tool + " did not publish everything (" + latency + " ms per request): "
+            + e.getMessage() + "\nIts output is in " + runDir.resolve("output.txt") + ", ending:\n" + tail(run.out()), e);
+      }
+      Matcher says = Pattern.compile("JReleaser succeeded after ([0-9.]+) s").matcher(run.out());
+      return new Timed(run.wallMs(), run.maxRssKb(), made.size(),
+          made.stream().filter(x -> x.contains("\"path\":\"/git/")).count(), says.find() ? says.group(1) : null);
+    }
+  }
+
+  static String tail(String out) {
+    List<String> l = List.of(out.split("\n"));
+    return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+  }
+
+  /** {@code fanout sandbox serve --dir DIR}; its first line of output maps the registries to their URLs. */
+  Served serve(Path sandbox) throws Exception {
+    Path out = sandbox.getParent().resolve("sandbox.out");
+    Process p = new ProcessBuilder(b.java(List.of(), "sandbox", "serve", "--dir", sandbox.toString(), "--no-color"))
+        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      String first = Files.exists(out) ? Files.readString(out).split("\n", 2)[0] : "";
+      if (first.startsWith("{") && first.endsWith("}")) {
+        return new Served(p, Bench.JSON.readTree(first).get("github").asText());
+      }
+      if (!p.isAlive()) {
+        throw new IllegalStateException("fanout sandbox serve exited: " + Files.readString(out));
+      }
+      Thread.sleep(100);
+    }
+    new Served(p, "").close();
+    throw new IllegalStateException("fanout sandbox serve did not start in 60 s: " + Files.readString(out));
+  }
+
+  void createRepo(Served s, String name, boolean readme) throws Exception {
+    java.net.http.HttpResponse<String> r = send(s.github() + "/orgs/" + OWNER + "/repos",
+        "{\"name\": \"" + name + "\", \"auto_init\": " + readme + "}");
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("the sandbox did not create " + OWNER + "/" + name + " (HTTP " + r.statusCode()
+          + "): " + r.body());
+    }
+  }
+
+  java.net.http.HttpResponse<String> send(String url, String postBody) throws Exception {
+    java.net.http.HttpRequest.Builder q = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .header("Authorization", "token " + TOKEN).header("Accept", "application/vnd.github+json");
+    q = postBody == null ? q.GET() : q.POST(java.net.http.HttpRequest.BodyPublishers.ofString(postBody));
+    return http.send(q.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  // ---- the check: what a user of the release would fetch
+
+  /**
+   * The release v1.0.0 is published with the three archives, each served with the bytes of the
+   * file; the tap's Formula/hello.rb has version 1.0.0 and, for darwin and linux, a URL that
+   * serves that archive and its SHA-256; the bucket's bucket/hello.json the same for windows.
+   */
+  void check(String github, Path project) throws Exception {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, String> sha = new LinkedHashMap<>();
+    for (String platform : PLATFORMS) {
+      byte[] bytes = Files.readAllBytes(project.resolve("dist/" + archive(platform)));
+      files.put(platform, bytes);
+      sha.put(platform, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    }
+    java.net.http.HttpResponse<String> rel = send(github + "/repos/" + OWNER + "/" + NAME + "/releases/tags/v" + VERSION, null);
+    if (rel.statusCode() != 200) {
+      throw new IllegalStateException("no published release v" + VERSION + " (HTTP " + rel.statusCode() + ")");
+    }
+    JsonNode release = Bench.JSON.readTree(rel.body());
+    for (String platform : PLATFORMS) {
+      JsonNode asset = null;
+      for (JsonNode a : release.path("assets")) {
+        if (a.path("name").asText().equals(archive(platform))) {
+          asset = a;
+        }
+      }
+      if (asset == null || !asset.path("state").asText().equals("uploaded")) {
+        throw new IllegalStateException("the release lacks " + archive(platform));
+      }
+      served(asset.path("browser_download_url").asText(), files.get(platform), "the release's " + archive(platform));
+    }
+    String formula = content(github, TAP, "Formula/" + NAME + ".rb");
+    if (!formula.contains("version \"" + VERSION + "\"")) {
+      throw new IllegalStateException("Formula/" + NAME + ".rb does not say version \"" + VERSION + "\":\n" + formula);
+    }
+    List<String> urls = new ArrayList<>();
+    Matcher url = Pattern.compile("url \"([^\"]+)\"").matcher(formula);
+    while (url.find()) {
+      urls.add(url.group(1));
+    }
+    for (String platform : List.of("darwin-amd64", "linux-amd64")) {
+      String u = urls.stream().filter(x -> x.endsWith("/" + archive(platform))).findFirst().orElseThrow(
+          () -> new IllegalStateException("Formula/" + NAME + ".rb has no URL of " + archive(platform) + ":\n" + formula));
+      if (!formula.contains(sha.get(platform))) {
+        throw new IllegalStateException("Formula/" + NAME + ".rb lacks the SHA-256 of " + archive(platform));
+      }
+      served(u, files.get(platform), "the formula's URL " + u);
+    }
+    String manifestText = content(github, BUCKET, "bucket/" + NAME + ".json");
+    JsonNode manifest = Bench.JSON.readTree(manifestText);
+    JsonNode windows = manifest.has("url") ? manifest : manifest.path("architecture").path("64bit");
+    String u = windows.path("url").asText();
+    if (!manifest.path("version").asText().equals(VERSION) || !u.endsWith("/" + archive("windows-amd64"))
+        || !windows.path("hash").asText().replaceFirst("^sha256:", "").equals(sha.get("windows-amd64"))) {
+      throw new IllegalStateException("bucket/" + NAME + ".json is not version " + VERSION + " with the windows archive's "
+          + "URL and SHA-256:\n" + manifestText);
+    }
+    served(u, files.get("windows-amd64"), "the manifest's URL " + u);
+  }
+
+  /** A file on the repository's default branch, through the contents API. */
+  String content(String github, String repo, String path) throws Exception {
+    java.net.http.HttpResponse<String> r = send(github + "/repos/" + OWNER + "/" + repo + "/contents/" + path, null);
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(OWNER + "/" + repo + " has no " + path + " on its default branch (HTTP "
+          + r.statusCode() + ")");
+    }
+    return new String(java.util.Base64.getMimeDecoder().decode(Bench.JSON.readTree(r.body()).path("content").asText()),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  void served(String url, byte[] expected, String what) throws Exception {
+    java.net.http.HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET()
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200 || !java.util.Arrays.equals(r.body(), expected)) {
+      throw new IllegalStateException(what + " does not serve the archive (HTTP " + r.statusCode() + ", "
+          + r.body().length + " bytes)");
+    }
+  }
+
+  // ---- the section
+
+  String report(Path project, List<Long> mavenStart, Map<Integer, Map<String, List<Timed>>> runs,
+      Map<Integer, String[]> loads, String loadBefore) throws Exception {
+    String maven = b.execOk(List.of("mvn", "-B", "-v"), project, null).out().replaceAll("\u001B\\[[;\\d]*m", "").lines()
+        .filter(l -> l.startsWith("Apache Maven")).findFirst().orElse("Maven ?").replaceAll(" \\(.*", "");
+    StringBuilder s = new StringBuilder("## JReleaser: a GitHub release with a tap and a bucket, on the sandbox\n\n");
+    s.append("Three zips (darwin, linux, windows) released as v").append(VERSION).append(" of ").append(OWNER).append("/")
+        .append(NAME).append(" with their checksums, `Formula/hello.rb` committed to ").append(OWNER).append("/").append(TAP)
+        .append(" and `bucket/hello.json` to ").append(OWNER).append("/").append(BUCKET)
+        .append(", by each tool into its own fresh `fanout sandbox serve` (same repositories, nothing published). ")
+        .append(maven).append(", JReleaser's Maven plugin ").append(PLUGIN_VERSION).append(" run offline. Load average ")
+        .append(loadBefore).append(" before the timed runs, ").append(Bench.loadAverage()).append(" after. Every run was ")
+        .append("checked afterwards: the release with its three archives served byte for byte, the formula and the "
+            + "manifest at ").append(VERSION).append(" with URLs that serve those archives and their SHA-256.\n\n");
+    s.append("Maven's own start on the same project (`mvn -o -q validate`: JVM, POM, no plugin run): median ")
+        .append(Bench.ms(Bench.median(mavenStart))).append(" (").append(Bench.list(mavenStart)).append(").\n\n");
+    for (Map.Entry<Integer, Map<String, List<Timed>>> e : runs.entrySet()) {
+      int latency = e.getKey();
+      s.append("### ").append(latency == 0 ? "Instant sandbox" : latency + " ms on every request").append("\n\n")
+          .append("Load average ").append(loads.get(latency)[0]).append(" before, ").append(loads.get(latency)[1])
+          .append(" after.\n\n| tool | version | command | median wall | runs | peak RSS (largest process) "
+              + "| requests (of them git) |\n| --- | --- | --- | ---: | --- | ---: | --- |\n");
+      for (String tool : TOOLS) {
+        List<Timed> t = e.getValue().get(tool);
+        List<Long> walls = t.stream().map(Timed::wallMs).toList();
+        long rss = t.stream().mapToLong(Timed::maxRssKb).max().orElse(0);
+        s.append("| ").append(tool).append(" | ").append(tool.equals("Fanout") ? "this commit" : PLUGIN_VERSION)
+            .append(" | `").append(tool.equals("Fanout") ? "fanout apply --sandbox=DIR --auto-approve"
+                : "mvn -o jreleaser:full-release").append("` | ").append(Bench.ms(Bench.median(walls))).append(" | ")
+            .append(Bench.list(walls)).append(" | ").append(rss > 0 ? rss / 1024 + " MB" : "n/a").append(" | ")
+            .append(String.join(", ", t.stream().map(x -> x.requests() + " (" + x.gitRequests() + ")").toList()))
+            .append(" |\n");
+      }
+      long fanout = Bench.median(e.getValue().get("Fanout").stream().map(Timed::wallMs).toList());
+      long jr = Bench.median(e.getValue().get("JReleaser").stream().map(Timed::wallMs).toList());
+      s.append("\nJReleaser / Fanout = **").append(Bench.ratio(jr, fanout)).append("**");
+      List<String> says = e.getValue().get("JReleaser").stream().map(Timed::jreleaserSays).filter(x -> x != null).toList();
+      if (!says.isEmpty()) {
+        s.append("; JReleaser's own \"succeeded after\" (inside Maven): ").append(String.join(", ", says)).append(" s");
+      }
+      s.append(".\n\n");
+    }
     return s.toString();
   }
 }

@@ -8,6 +8,9 @@
 #
 # The peers section needs node and npm: it installs the pinned peers (bench/peers) into
 # ~/.cache/fanout/peers with npm ci on first use, and Verdaccio with .ci/install.d/npm.sh.
+# The jreleaser section needs mvn: it fetches org.jreleaser:jreleaser-maven-plugin:1.23.0 once
+# online when the local Maven repository lacks it, then times `mvn -o jreleaser:full-release`.
+#   bench/run.sh --only jreleaser --reps 3 --no-write   # JReleaser and Fanout, a release with a tap and a bucket
 #
 # Not part of mvn verify: timings are not tests. Run it with the machine as quiet as you can.
 set -e
