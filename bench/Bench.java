@@ -1523,9 +1523,12 @@ final class JReleaserPeer {
     }
   }
 
+  /** The output's warnings and errors (where JReleaser says a push failed), then its last 40 lines. */
   static String tail(String out) {
     List<String> l = List.of(out.split("\n"));
-    return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+    List<String> said = l.stream().filter(x -> x.contains("[WARNING]") || x.contains("[ERROR]")).limit(20).toList();
+    return (said.isEmpty() ? "" : String.join("\n", said) + "\n...\n")
+        + String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
   }
 
   /** {@code fanout sandbox serve --dir DIR}; its first line of output maps the registries to their URLs. */
