@@ -1450,7 +1450,14 @@ final class JReleaserPeer {
   /** The plugin from the local Maven repository, fetched once (online) when it is not there. */
   void resolvePlugin(Path project) throws Exception {
     List<String> help = List.of("mvn", "-B", "-ntp", "-q", PLUGIN + ":help");
-    if (b.exec(concatOffline(help), project, null).exit() == 0) {
+    Bench.Run offline;
+    try {
+      offline = b.exec(concatOffline(help), project, null);
+    } catch (IOException e) {
+      throw new IllegalStateException("the jreleaser section runs JReleaser's Maven plugin and needs mvn on the PATH: "
+          + e.getMessage(), e);
+    }
+    if (offline.exit() == 0) {
       return;
     }
     Bench.log("jreleaser: fetching " + PLUGIN + " (once, online)");
