@@ -172,7 +172,8 @@ public final class Walker {
       journal.record(a, "started", null);
       long t0 = System.nanoTime();
       NodeResult r;
-      try {
+      // Parallelism 1 is one request at a time, inside a node too (see Later).
+      try (dev.fanout.http.Http.Notices serial = parallelism == 1 ? dev.fanout.provider.Later.oneAtATime() : null) {
         r = step.run(a);
       } catch (RuntimeException e) {
         r = new NodeResult(a, Status.FAILED, "internal", String.valueOf(e), null, 0, List.of());

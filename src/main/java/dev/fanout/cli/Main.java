@@ -39,7 +39,7 @@ public final class Main {
     PrintWriter err = new PrintWriter(new RedactingWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), redactor),
         true);
     Io io = new Io(out, err, Map.copyOf(env), interactive, stdin, redactor);
-    CommandLine cli = commandLine(io);
+    CommandLine cli = commandLine(io, args);
     cli.setOut(out);
     cli.setErr(err);
     try {
@@ -50,24 +50,49 @@ public final class Main {
     }
   }
 
+  /** Every command, in the order the help lists them. */
+  private static final Map<String, java.util.function.Supplier<Object>> COMMANDS = commands();
+
+  private static Map<String, java.util.function.Supplier<Object>> commands() {
+    Map<String, java.util.function.Supplier<Object>> all = new java.util.LinkedHashMap<>();
+    all.put("version", VersionCommand::new);
+    all.put("validate", ValidateCommand::new);
+    all.put("fmt", FmtCommand::new);
+    all.put("graph", GraphCommand::new);
+    all.put("build", BuildCommand::new);
+    all.put("ci", CiCommand::new);
+    all.put("plan", PlanCommand::new);
+    all.put("apply", ApplyCommand::new);
+    all.put("drift", DriftCommand::new);
+    all.put("show", ShowCommand::new);
+    all.put("force-unlock", ForceUnlockCommand::new);
+    all.put("sandbox", SandboxCommand::new);
+    all.put("docs", DocsCommand::new);
+    all.put("completion", CompletionCommand::new);
+    all.put("init", InitCommand::new);
+    return java.util.Collections.unmodifiableMap(all);
+  }
+
+  /** The whole command line, every command in it: for help, completion and the reference pages. */
   static CommandLine commandLine(Io io) {
+    return commandLine(io, new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}. A run that names a command gets that command alone:
+   * picocli reads every command's annotations when it is added, a third of a second of
+   * start-up for commands the run never uses. Anything else (help, a mistyped command,
+   * completion, which lists every command) gets them all.
+   */
+  static CommandLine commandLine(Io io, String[] args) {
     Root root = new Root(io);
     CommandLine cli = new CommandLine(root);
-    cli.addSubcommand(new VersionCommand());
-    cli.addSubcommand(new ValidateCommand());
-    cli.addSubcommand(new FmtCommand());
-    cli.addSubcommand(new GraphCommand());
-    cli.addSubcommand(new BuildCommand());
-    cli.addSubcommand(new CiCommand());
-    cli.addSubcommand(new PlanCommand());
-    cli.addSubcommand(new ApplyCommand());
-    cli.addSubcommand(new DriftCommand());
-    cli.addSubcommand(new ShowCommand());
-    cli.addSubcommand(new ForceUnlockCommand());
-    cli.addSubcommand(new SandboxCommand());
-    cli.addSubcommand(new DocsCommand());
-    cli.addSubcommand(new CompletionCommand());
-    cli.addSubcommand(new InitCommand());
+    String named = commandNamed(args);
+    if (named != null) {
+      cli.addSubcommand(COMMANDS.get(named).get());
+    } else {
+      COMMANDS.values().forEach(c -> cli.addSubcommand(c.get()));
+    }
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -88,6 +113,21 @@ public final class Main {
       return ExitCode.ERROR;
     });
     return cli;
+  }
+
+  /**
+   * The command {@code args} run, when it is one that needs no other command: the first
+   * argument that is not one of the root's flags. Null for help and completion, and for
+   * anything unknown (so the error can suggest a command).
+   */
+  private static String commandNamed(String[] args) {
+    for (String a : args) {
+      if (a.equals("--debug") || a.equals("--no-color")) {
+        continue;
+      }
+      return COMMANDS.containsKey(a) && !a.equals("completion") ? a : null;
+    }
+    return null;
   }
 
   /** A bad flag or argument: the message, then the command's usage line, exit 1. */

@@ -43,7 +43,8 @@ final class RunOptions {
   String scenario;
 
   @Option(names = "--parallelism", defaultValue = "10", paramLabel = "N",
-      description = "How many registries to talk to at once (default: ${DEFAULT-VALUE}).")
+      description = "How many targets to work on at once (default: ${DEFAULT-VALUE}); a target's reads that need no"
+          + " answer from each other go together. 1 makes one request at a time.")
   int parallelism;
 
   @Option(names = "--http-timeout", defaultValue = "60s", paramLabel = "DURATION",

@@ -107,6 +107,19 @@ public final class Http {
     return () -> RETRY_NOTICES.set(before);
   }
 
+  /**
+   * Runs {@code read} with this thread's retry notices: a read started on another thread for
+   * the same target (see {@code dev.fanout.provider.Later}) still tells its target of retries.
+   */
+  public static <T> java.util.concurrent.Callable<T> withNotices(java.util.concurrent.Callable<T> read) {
+    java.util.function.Consumer<String> notice = RETRY_NOTICES.get();
+    return () -> {
+      try (Notices ignored = retryNotices(notice)) {
+        return read.call();
+      }
+    };
+  }
+
   /** Ends the notices of {@link #retryNotices}. */
   public interface Notices extends AutoCloseable {
     @Override

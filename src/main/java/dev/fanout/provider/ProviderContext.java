@@ -38,6 +38,11 @@ public record ProviderContext(OkHttpClient http, Map<String, String> endpoints, 
     return configDir.resolve(path);
   }
 
+  /** Starts a read on the HTTP client's threads; see {@link Later}. */
+  public <T> Later<T> later(Later.Read<T> read) {
+    return Later.start(http, read);
+  }
+
   /** The URL of an endpoint, without a trailing slash. */
   public String endpoint(String name) {
     String url = endpoints.get(name);

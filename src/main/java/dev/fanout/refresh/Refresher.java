@@ -9,6 +9,7 @@ import dev.fanout.model.Address;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Later;
 import dev.fanout.provider.ProviderFactory;
 import dev.fanout.provider.RegistryException;
 import dev.fanout.provider.RegistryState;
@@ -121,7 +122,10 @@ public final class Refresher {
           t.setDaemon(true);
           return t;
         });
-    // At most one check per refresh thread is in flight: the pool never holds more.
+    // Checks run beside the reads, and a target's thread moves on before its check answers;
+    // at most as many checks as refresh threads are out at once (a release of 10,000 formulas
+    // must not start 10,000 threads).
+    Semaphore checksOut = new Semaphore(parallelism);
     ExecutorService checks = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "fanout-credentials");
       t.setDaemon(true);
@@ -130,15 +134,16 @@ public final class Refresher {
     Map<String, Semaphore> limits = new ConcurrentHashMap<>();
     AtomicInteger done = new AtomicInteger();
     try {
-      List<Future<TargetState>> futures = new ArrayList<>();
+      List<Future<CompletableFuture<TargetState>>> futures = new ArrayList<>();
       for (Address a : publications) {
         futures.add(pool.submit(() -> {
           Target target = targets.get(a);
           Semaphore limit = limits.computeIfAbsent(target.type(), k -> new Semaphore(target.traits().concurrency()));
           limit.acquire();
           listener.started(a);
-          try (Http.Notices notices = Http.retryNotices(d -> listener.retried(a, d))) {
-            return read(a, checks, d -> listener.retried(a, d));
+          try (Http.Notices notices = Http.retryNotices(d -> listener.retried(a, d));
+              Http.Notices serial = parallelism == 1 ? Later.oneAtATime() : null) {
+            return reading(a, parallelism == 1 ? null : checks, checksOut, d -> listener.retried(a, d));
           } finally {
             limit.release();
             listener.finished(a, done.incrementAndGet());
@@ -146,9 +151,9 @@ public final class Refresher {
         }));
       }
       Map<Address, TargetState> out = new java.util.TreeMap<>();
-      for (Future<TargetState> f : futures) {
+      for (Future<CompletableFuture<TargetState>> f : futures) {
         try {
-          TargetState s = f.get();
+          TargetState s = f.get().get();
           out.put(s.address(), s);
         } catch (ExecutionException e) {
           throw new IllegalStateException("refresh failed unexpectedly", e.getCause());
@@ -163,7 +168,12 @@ public final class Refresher {
 
   /** One target: credentials, state and desired content, each failure kept as text. */
   public TargetState read(Address a) {
-    return read(a, null, d -> { });
+    try {
+      return reading(a, null, null, d -> { }).join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted while reading " + a);
+    }
   }
 
   /**
@@ -171,17 +181,29 @@ public final class Refresher {
    * registry different questions, and a target's reads are what a plan waits for), except for
    * a registry that takes one request at a time.
    */
-  private TargetState read(Address a, ExecutorService checks, java.util.function.Consumer<String> retried) {
+  private CompletableFuture<TargetState> reading(Address a, ExecutorService checks, Semaphore checksOut,
+      java.util.function.Consumer<String> retried) throws InterruptedException {
     long started = System.nanoTime();
     Target target = targets.get(a);
     Publication p = target.publication();
-    CompletableFuture<CredentialCheck> check = checks != null && target.traits().concurrency() > 1
-        ? CompletableFuture.supplyAsync(() -> {
-          try (Http.Notices notices = Http.retryNotices(retried)) {
-            return sharedCredentials(target);
-          }
-        }, checks)
-        : CompletableFuture.completedFuture(sharedCredentials(target));
+    CompletableFuture<CredentialCheck> check;
+    if (checks != null && target.traits().concurrency() > 1) {
+      checksOut.acquire();
+      check = CompletableFuture.supplyAsync(() -> {
+        try (Http.Notices notices = Http.retryNotices(retried)) {
+          return sharedCredentials(target);
+        } finally {
+          checksOut.release();
+        }
+      }, checks);
+    } else {
+      check = CompletableFuture.completedFuture(sharedCredentials(target));
+    }
+    // What the release would publish is worked out (packages built, digests taken) while the
+    // registry answers: CPU beside the network wait.
+    CompletableFuture<Object> building = checks != null
+        ? CompletableFuture.supplyAsync(() -> desiredOrError(target), checks)
+        : null;
     RegistryState state = null;
     String readError = null;
     try {
@@ -191,21 +213,11 @@ public final class Refresher {
     } catch (RuntimeException e) {
       readError = p.type() + " read failed: " + e;
     }
-    DesiredState desired = null;
-    String desiredError = null;
-    try {
-      desired = target.desired();
-    } catch (Exception e) {
-      desiredError = e.getMessage() == null ? e.toString() : e.getMessage();
-    }
+    Object built = building != null ? building.join() : desiredOrError(target);
+    DesiredState desired = built instanceof DesiredState d ? d : null;
+    String desiredError = built instanceof String e ? e : null;
     if (acknowledged != null && desired != null) {
       state = acknowledged.overlay(target, desired.version(), state);
-    }
-    CredentialCheck credentials;
-    try {
-      credentials = check.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      credentials = new CredentialCheck(CredentialCheck.Status.ERROR, "check failed: " + e.getCause());
     }
     List<WithdrawStep> steps = List.of();
     String withdrawalError = null;
@@ -218,8 +230,25 @@ public final class Refresher {
         withdrawalError = p.type() + " withdrawal read failed: " + e;
       }
     }
-    return new TargetState(a, state, readError, credentials, desired, desiredError,
-        (System.nanoTime() - started) / 1_000_000, steps, withdrawalError);
+    // The target's answer waits for its credential check, but its refresh thread does not:
+    // the next target's reads start while this one's check is still out.
+    RegistryState read = state;
+    String readFailure = readError;
+    List<WithdrawStep> withdrawing = steps;
+    String withdrawingFailure = withdrawalError;
+    return check.handle((credentials, failed) -> new TargetState(a, read, readFailure,
+        failed == null ? credentials : new CredentialCheck(CredentialCheck.Status.ERROR, "check failed: "
+            + (failed instanceof java.util.concurrent.CompletionException c ? c.getCause() : failed)),
+        desired, desiredError, (System.nanoTime() - started) / 1_000_000, withdrawing, withdrawingFailure));
+  }
+
+  /** The target's desired state, or the text of why it cannot be worked out. */
+  private static Object desiredOrError(Target target) {
+    try {
+      return target.desired();
+    } catch (Exception e) {
+      return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
   }
 
   /**

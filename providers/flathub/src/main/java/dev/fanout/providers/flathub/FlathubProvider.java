@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Later;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -108,15 +109,17 @@ final class FlathubProvider implements Provider, Withdrawing {
     ManifestRepo repo = repo(p);
     String appRepo = appRepo(m.appId());
     boolean newApp = p.bool("new_app", false);
-    JsonNode pr = newApp ? repo.openPull(ORG + "/flathub", null, branch(m, true))
-        : repo.openPull(appRepo, null, branch(m, false));
+    // The pull request is asked for beside the app's files.
+    Later<JsonNode> pull = ctx.later(() -> newApp ? repo.openPull(ORG + "/flathub", null, branch(m, true))
+        : repo.openPull(appRepo, null, branch(m, false)));
+    byte[] manifest = repo.read(appRepo, null, m.manifestPath());
+    byte[] metainfo = manifest == null ? null : repo.read(appRepo, null, m.metainfoPath());
+    JsonNode pr = pull.get();
     String inProgress = pr == null ? null : "pull request #" + pr.path("number").asInt() + " open: " + pr.path("html_url").asText();
     String location = repo.api().apiUrl() + "/repos/" + appRepo;
-    byte[] manifest = repo.read(appRepo, null, m.manifestPath());
     if (manifest == null) {
       return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);
     }
-    byte[] metainfo = repo.read(appRepo, null, m.metainfoPath());
     try {
       List<FlathubManifest.Release> releases = metainfo == null ? List.of() : FlathubManifest.releases(metainfo);
       List<String> versions = new ArrayList<>();

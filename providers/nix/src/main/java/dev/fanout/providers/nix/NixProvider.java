@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Later;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -89,8 +90,10 @@ final class NixProvider implements Provider, Withdrawing {
     String repository = repository(p);
     String path = NixPackage.path(pkg.pname());
     String location = repo.api().apiUrl() + "/repos/" + repository + "/contents/" + path;
+    // The file and the pull request, asked together.
+    Later<JsonNode> pull = commitMode(p) ? Later.now(null) : ctx.later(() -> repo.openPull(repository, null, branch(pkg)));
     byte[] file = repo.read(repository, null, path);
-    JsonNode pr = commitMode(p) ? null : repo.openPull(repository, null, branch(pkg));
+    JsonNode pr = pull.get();
     String inProgress = pr == null ? null : "pull request #" + pr.path("number").asInt() + " open: " + pr.path("html_url").asText();
     if (file == null) {
       return new RegistryState(false, List.of(), null, Map.of(), Map.of(), inProgress, location);

@@ -7,6 +7,7 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Later;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
@@ -120,6 +121,11 @@ final class PypiProvider implements Provider, dev.fanout.provider.Withdrawing {
     String project = publication.string("project");
     String index = ctx.endpoint("index");
     String location = index + "/project/" + PypiNames.normalise(project) + "/";
+    // The JSON API is cached for up to 15 minutes; the simple index is purged on upload. Reading
+    // it too means a file that landed (its answer lost) is seen, never uploaded again. Asked
+    // beside the JSON API: neither needs the other's answer.
+    Later<JsonNode> simpleRead = ctx.later(() -> getJson(index, List.of("simple", PypiNames.normalise(project), ""),
+        SIMPLE_JSON));
     JsonNode all = getJson(index, List.of("pypi", project, "json"), "application/json");
     List<String> versions = new ArrayList<>();
     for (Iterator<String> it = all == null ? List.<String>of().iterator() : all.path("releases").fieldNames(); it.hasNext(); ) {
@@ -140,9 +146,7 @@ final class PypiProvider implements Provider, dev.fanout.provider.Withdrawing {
         }
       }
     }
-    // The JSON API is cached for up to 15 minutes; the simple index is purged on upload. Reading
-    // it too means a file that landed (its answer lost) is seen, never uploaded again.
-    JsonNode simple = getJson(index, List.of("simple", PypiNames.normalise(project), ""), SIMPLE_JSON);
+    JsonNode simple = simpleRead.get();
     boolean exists = all != null;
     if (simple != null) {
       exists = true;

@@ -5,6 +5,7 @@ import dev.fanout.model.Artifact;
 import dev.fanout.model.Publication;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
+import dev.fanout.provider.Later;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
 import dev.fanout.provider.RegistryException;
@@ -139,16 +140,19 @@ final class WingetProvider implements Provider, Withdrawing {
     ManifestRepo repo = repo(p);
     String upstream = upstream(p);
     String version = m.version();
+    // Three questions that need no answer from each other, asked together.
+    Later<List<String>> listed = ctx.later(() -> repo.directories(upstream, WingetManifest.packageDir(m.identifier())));
+    Later<JsonNode> pull = ctx.later(() -> repo.openPull(upstream, p.string("fork_owner"), m.identifier() + "-" + version));
     byte[] installer = repo.read(upstream, null, m.installerPath());
     byte[] locale = installer == null ? null : repo.read(upstream, null, m.localePath());
-    List<String> versions = repo.directories(upstream, WingetManifest.packageDir(m.identifier()));
+    List<String> versions = listed.get();
+    JsonNode pr = pull.get();
     if (versions == null) {
       // The folder listing is unavailable (or the package is new): the release's folder is all we know.
       versions = installer == null ? List.of() : List.of(version);
     }
     versions = new ArrayList<>(versions);
     versions.sort(WingetProvider::compareVersions);
-    JsonNode pr = repo.openPull(upstream, p.string("fork_owner"), m.identifier() + "-" + version);
     Map<String, String> items;
     try {
       items = installer == null ? Map.of() : WingetManifest.items(installer, locale);
