@@ -7,7 +7,6 @@ import dev.fanout.model.Publication;
 import dev.fanout.model.Secret;
 import dev.fanout.provider.CredentialCheck;
 import dev.fanout.provider.DesiredState;
-import dev.fanout.provider.Later;
 import dev.fanout.provider.Digests;
 import dev.fanout.provider.Provider;
 import dev.fanout.provider.ProviderContext;
@@ -122,10 +121,13 @@ final class PypiProvider implements Provider, dev.fanout.provider.Withdrawing {
     String index = ctx.endpoint("index");
     String location = index + "/project/" + PypiNames.normalise(project) + "/";
     // The JSON API is cached for up to 15 minutes; the simple index is purged on upload. Reading
-    // it too means a file that landed (its answer lost) is seen, never uploaded again. Asked
-    // beside the JSON API: neither needs the other's answer.
-    Later<JsonNode> simpleRead = ctx.later(() -> getJson(index, List.of("simple", PypiNames.normalise(project), ""),
-        SIMPLE_JSON));
+    // it too means a file that landed (its answer lost) is seen, never uploaded again. It is
+    // asked first: a project it does not know is new (what a stale JSON answer says is older),
+    // and a new project's read is then one request, not two.
+    JsonNode simple = getJson(index, List.of("simple", PypiNames.normalise(project), ""), SIMPLE_JSON);
+    if (simple == null) {
+      return new Read(RegistryState.absent(location), null);
+    }
     JsonNode all = getJson(index, List.of("pypi", project, "json"), "application/json");
     List<String> versions = new ArrayList<>();
     for (Iterator<String> it = all == null ? List.<String>of().iterator() : all.path("releases").fieldNames(); it.hasNext(); ) {
@@ -146,25 +148,17 @@ final class PypiProvider implements Provider, dev.fanout.provider.Withdrawing {
         }
       }
     }
-    JsonNode simple = simpleRead.get();
-    boolean exists = all != null;
-    if (simple != null) {
-      exists = true;
-      simple.path("versions").forEach(v -> {
-        if (!versions.contains(v.asText())) {
-          versions.add(v.asText());
-        }
-      });
-      for (JsonNode file : simple.path("files")) {
-        String filename = file.path("filename").asText();
-        if (PypiNames.versionOfFile(filename, project).equals(wanted)) {
-          items.putIfAbsent(filename, file.path("hashes").path("sha256").asText(null));
-          created = earliest(created, file.path("upload-time").asText(null));
-        }
+    simple.path("versions").forEach(v -> {
+      if (!versions.contains(v.asText())) {
+        versions.add(v.asText());
       }
-    }
-    if (!exists) {
-      return new Read(RegistryState.absent(location), null);
+    });
+    for (JsonNode file : simple.path("files")) {
+      String filename = file.path("filename").asText();
+      if (PypiNames.versionOfFile(filename, project).equals(wanted)) {
+        items.putIfAbsent(filename, file.path("hashes").path("sha256").asText(null));
+        created = earliest(created, file.path("upload-time").asText(null));
+      }
     }
     return new Read(new RegistryState(true, versions, current, items, Map.of(), null, location), created);
   }

@@ -65,6 +65,10 @@ class PypiProviderTest {
 
     assertFalse(state.packageExists());
     assertTrue(state.items().isEmpty());
+    // The simple index, purged on upload, does not list it: the (cached) JSON API is not asked.
+    List<String> asked = Files.readAllLines(harness.sandbox().dir().resolve("requests.jsonl"));
+    assertEquals(1, asked.size(), asked.toString());
+    assertTrue(asked.get(0).contains("/simple/contextlite/"), asked.get(0));
   }
 
   @Test
