@@ -13,15 +13,19 @@ block     : type=ident label* LBRACE item* RBRACE ;
 label     : ident | string ;
 attribute : name=ident ASSIGN expr ;
 
-expr        : orExpr (QUESTION expr COLON expr)? ;
-orExpr      : andExpr (OROR andExpr)* ;
-andExpr     : eqExpr (ANDAND eqExpr)* ;
-eqExpr      : relExpr (op+=(EQEQ | NEQ) relExpr)* ;
-relExpr     : addExpr (op+=(LT | GT | LE | GE) addExpr)* ;
-addExpr     : mulExpr (op+=(PLUS | MINUS) mulExpr)* ;
-mulExpr     : unary (op+=(STAR | SLASH | PERCENT) unary)* ;
-unary       : op=(BANG | MINUS) unary | postfix ;
-postfix     : primary suffix* ;
+// One rule, precedence by the order of its alternatives (the first binds tightest): ANTLR
+// climbs it in a loop, so a plain value is two rule calls deep, not ten as with a rule per level.
+expr        : primary                                       # atomExpr
+            | expr suffix                                   # postfixExpr
+            | op=(BANG | MINUS) expr                        # unaryExpr
+            | expr op=(STAR | SLASH | PERCENT) expr         # mulExpr
+            | expr op=(PLUS | MINUS) expr                   # addExpr
+            | expr op=(LT | GT | LE | GE) expr              # relExpr
+            | expr op=(EQEQ | NEQ) expr                     # eqExpr
+            | expr op=ANDAND expr                           # andExpr
+            | expr op=OROR expr                             # orExpr
+            | <assoc=right> expr QUESTION expr COLON expr   # condExpr
+            ;
 suffix      : DOT ident            # getAttr
             | DOT NUMBER           # getIndexDot
             | LBRACK expr RBRACK   # getIndex

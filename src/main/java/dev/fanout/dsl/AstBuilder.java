@@ -75,92 +75,65 @@ final class AstBuilder {
   }
 
   Ast.Expr expr(FanoutParser.ExprContext ctx) {
-    if (ctx == null || ctx.orExpr() == null) {
-      return null;
+    if (ctx instanceof FanoutParser.AtomExprContext atom) {
+      return primary(atom.primary());
     }
-    Ast.Expr cond = or(ctx.orExpr());
-    if (ctx.QUESTION() == null) {
-      return cond;
+    if (ctx instanceof FanoutParser.PostfixExprContext p) {
+      return suffix(p);
     }
-    return new Ast.Conditional(cond, expr(ctx.expr(0)), expr(ctx.expr(1)), range(ctx));
+    if (ctx instanceof FanoutParser.UnaryExprContext u) {
+      return u.op == null ? null : new Ast.Unary(u.op.getText(), expr(u.expr()), range(u));
+    }
+    if (ctx instanceof FanoutParser.CondExprContext c) {
+      return new Ast.Conditional(expr(c.expr(0)), expr(c.expr(1)), expr(c.expr(2)), range(c));
+    }
+    Token op = operator(ctx);
+    if (op == null) {
+      return null;   // what the parser's recovery left of an expression
+    }
+    List<FanoutParser.ExprContext> operands = ctx.getRuleContexts(FanoutParser.ExprContext.class);
+    Ast.Expr left = operands.isEmpty() ? null : expr(operands.get(0));
+    // A right operand lost to a syntax error leaves the left one, as a chain missing its last link did.
+    Ast.Expr right = operands.size() < 2 ? null : expr(operands.get(1));
+    return right == null ? left : new Ast.Binary(op.getText(), left, right, range(ctx));
   }
 
-  Ast.Expr or(FanoutParser.OrExprContext ctx) {
-    Ast.Expr left = and(ctx.andExpr(0));
-    for (int i = 1; i < ctx.andExpr().size(); i++) {
-      left = new Ast.Binary("||", left, and(ctx.andExpr(i)), range(ctx));
+  /** The operator of a binary expression, or null for any other. */
+  private static Token operator(FanoutParser.ExprContext ctx) {
+    if (ctx instanceof FanoutParser.MulExprContext m) {
+      return m.op;
+    } else if (ctx instanceof FanoutParser.AddExprContext a) {
+      return a.op;
+    } else if (ctx instanceof FanoutParser.RelExprContext r) {
+      return r.op;
+    } else if (ctx instanceof FanoutParser.EqExprContext e) {
+      return e.op;
+    } else if (ctx instanceof FanoutParser.AndExprContext a) {
+      return a.op;
+    } else if (ctx instanceof FanoutParser.OrExprContext o) {
+      return o.op;
     }
-    return left;
+    return null;
   }
 
-  Ast.Expr and(FanoutParser.AndExprContext ctx) {
-    Ast.Expr left = eq(ctx.eqExpr(0));
-    for (int i = 1; i < ctx.eqExpr().size(); i++) {
-      left = new Ast.Binary("&&", left, eq(ctx.eqExpr(i)), range(ctx));
+  /** {@code base.name}, {@code base[i]}, {@code base.0}, {@code base.*}: ranged from the base's start to the suffix's end. */
+  private Ast.Expr suffix(FanoutParser.PostfixExprContext ctx) {
+    Ast.Expr e = expr(ctx.expr());
+    FanoutParser.SuffixContext s = ctx.suffix();
+    if (s == null) {
+      return e;
     }
-    return left;
-  }
-
-  Ast.Expr eq(FanoutParser.EqExprContext ctx) {
-    Ast.Expr left = rel(ctx.relExpr(0));
-    for (int i = 1; i < ctx.relExpr().size(); i++) {
-      left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, rel(ctx.relExpr(i)), range(ctx));
-    }
-    return left;
-  }
-
-  Ast.Expr rel(FanoutParser.RelExprContext ctx) {
-    Ast.Expr left = add(ctx.addExpr(0));
-    for (int i = 1; i < ctx.addExpr().size(); i++) {
-      left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, add(ctx.addExpr(i)), range(ctx));
-    }
-    return left;
-  }
-
-  Ast.Expr add(FanoutParser.AddExprContext ctx) {
-    Ast.Expr left = mul(ctx.mulExpr(0));
-    for (int i = 1; i < ctx.mulExpr().size(); i++) {
-      left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, mul(ctx.mulExpr(i)), range(ctx));
-    }
-    return left;
-  }
-
-  Ast.Expr mul(FanoutParser.MulExprContext ctx) {
-    Ast.Expr left = unary(ctx.unary(0));
-    for (int i = 1; i < ctx.unary().size(); i++) {
-      left = new Ast.Binary(ctx.op.get(i - 1).getText(), left, unary(ctx.unary(i)), range(ctx));
-    }
-    return left;
-  }
-
-  Ast.Expr unary(FanoutParser.UnaryContext ctx) {
-    if (ctx == null) {
-      return null;
-    }
-    if (ctx.op != null) {
-      return new Ast.Unary(ctx.op.getText(), unary(ctx.unary()), range(ctx));
-    }
-    return postfix(ctx.postfix());
-  }
-
-  Ast.Expr postfix(FanoutParser.PostfixContext ctx) {
-    if (ctx == null) {
-      return null;
-    }
-    Ast.Expr e = primary(ctx.primary());
-    for (FanoutParser.SuffixContext s : ctx.suffix()) {
-      SourceRange r = new SourceRange(fileName, ctx.start.getLine(), ctx.start.getCharPositionInLine() + 1,
-          s.stop == null ? s.start.getLine() : s.stop.getLine(),
-          s.stop == null ? s.start.getCharPositionInLine() + 1 : s.stop.getCharPositionInLine() + s.stop.getText().length());
-      if (s instanceof FanoutParser.GetAttrContext g) {
-        e = new Ast.GetAttr(e, g.ident() == null ? "" : name(g.ident().getText()), r);
-      } else if (s instanceof FanoutParser.GetIndexDotContext d) {
-        e = new Ast.Index(e, new Ast.Literal(new BigDecimal(d.NUMBER().getText()), range(d)), r);
-      } else if (s instanceof FanoutParser.GetIndexContext i) {
-        e = new Ast.Index(e, expr(i.expr()), r);
-      } else if (s instanceof FanoutParser.SplatContext) {
-        e = new Ast.Splat(e, r);
-      }
+    SourceRange r = new SourceRange(fileName, ctx.start.getLine(), ctx.start.getCharPositionInLine() + 1,
+        s.stop == null ? s.start.getLine() : s.stop.getLine(),
+        s.stop == null ? s.start.getCharPositionInLine() + 1 : s.stop.getCharPositionInLine() + s.stop.getText().length());
+    if (s instanceof FanoutParser.GetAttrContext g) {
+      return new Ast.GetAttr(e, g.ident() == null ? "" : name(g.ident().getText()), r);
+    } else if (s instanceof FanoutParser.GetIndexDotContext d) {
+      return new Ast.Index(e, new Ast.Literal(new BigDecimal(d.NUMBER().getText()), range(d)), r);
+    } else if (s instanceof FanoutParser.GetIndexContext i) {
+      return new Ast.Index(e, expr(i.expr()), r);
+    } else if (s instanceof FanoutParser.SplatContext) {
+      return new Ast.Splat(e, r);
     }
     return e;
   }

@@ -49,6 +49,29 @@ class EvaluatorTest {
   }
 
   @Test
+  void operatorsBindByPrecedenceAndAssociateAsWritten() throws EvalException {
+    // Each level against the one below it, and left association where order matters.
+    assertEquals(0, new BigDecimal("2").compareTo((BigDecimal) eval("8 - 4 - 2")));
+    assertEquals(0, new BigDecimal("1").compareTo((BigDecimal) eval("8 / 4 / 2")));
+    assertEquals(0, new BigDecimal("-5").compareTo((BigDecimal) eval("-2 - 3")));
+    assertEquals(0, new BigDecimal("14").compareTo((BigDecimal) eval("2 * 3 + 4 * 2")));
+    assertEquals(true, eval("1 + 1 < 3 == true"));
+    assertEquals(true, eval("false && false || true"));
+    assertEquals(false, eval("false && (false || true)"));
+    assertEquals(true, eval("!false && true"));
+    assertEquals(false, eval("!(false || true)"));
+    assertEquals(2L, ((BigDecimal) eval("length(var.list) * 1")).longValue());
+    assertEquals("b", eval("var.list[1]"));
+    assertEquals("b", eval("var.list.1"));
+    // Conditionals associate to the right and take whole expressions in each branch.
+    assertEquals("two", eval("1 == 2 ? \"one\" : 2 == 2 ? \"two\" : \"none\""));
+    assertEquals(0, new BigDecimal("5").compareTo((BigDecimal) eval("true ? 2 + 3 : 0")));
+    // A sign binds tighter than the operators and looser than a suffix.
+    assertEquals(0, new BigDecimal("-2").compareTo((BigDecimal) eval("-[1, 2][1]")));
+    assertEquals(0, new BigDecimal("1").compareTo((BigDecimal) eval("-length(var.list) + 3")));
+  }
+
+  @Test
   void arithmeticAndComparisonsWorkOnNumbers() throws EvalException {
     assertEquals(0, new BigDecimal("7").compareTo((BigDecimal) eval("1 + 2 * 3")));
     assertEquals(0, new BigDecimal("1").compareTo((BigDecimal) eval("7 % 3")));
