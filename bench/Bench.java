@@ -452,6 +452,7 @@ public final class Bench {
       List<Long> cpu = breakdown.stream().map(j -> j.path(k + ".cpu").asLong()).toList();
       s.append("| ").append(k).append(" | ").append(ms(median(wall))).append(" | ").append(ms(median(cpu))).append(" |\n");
     }
+    s.append(profile(largest));
     s.append("\nGrowth (wall time ratio for 10x the publications; 10 would be linear, JVM start-up makes it smaller):\n\n");
     s.append("| command | ").append(String.join(" | ", growthHeads())).append(" |\n| --- |")
         .append(" ---: |".repeat(Math.max(0, sizes.size() - 1))).append("\n");
@@ -463,6 +464,93 @@ public final class Bench {
       s.append(" |\n");
     });
     return s.append("\n").toString();
+  }
+
+  /**
+   * Where the CPU of one {@code plan} of the largest release goes: the command run as in the
+   * table (launcher flags, {@code -Xmx512m}) under Java Flight Recorder's sampler, each sample
+   * put in the first stage its stack belongs to, from the top frame down. JFR samples threads
+   * running Java code every 10 ms and threads in native code (socket reads and writes) apart;
+   * both are counted, so the table shows what runs and what waits on the loopback sockets.
+   */
+  String profile(int n) throws Exception {
+    Path dir = work.resolve("scale-" + n);
+    Path jfr = work.resolve("profile-" + n + ".jfr");
+    // The JDK's "profile" settings with the samplers at 1 ms instead of 10 and 20: enough samples
+    // to rank the methods of a stage.
+    Path settings = work.resolve("sampling.jfc");
+    Files.writeString(settings, Files.readString(Path.of(System.getProperty("java.home"), "lib", "jfr", "profile.jfc"))
+        .replaceAll("(method-sampling-(java|native)-interval\">)\\d+ ms", "$11 ms"));
+    Run run = execOk(java(List.of("-Xmx512m", "-XX:StartFlightRecording=filename=" + jfr + ",settings=" + settings,
+        "-XX:FlightRecorderOptions=stackdepth=512", "-Xlog:jfr=off"), "plan", dir.toString(),
+        "--sandbox=" + work.resolve("profile-sandbox-" + n), "--no-color"), dir, null);
+    Map<String, long[]> byStage = new LinkedHashMap<>();
+    Map<String, Map<String, Integer>> topOf = new HashMap<>();
+    long total = 0;
+    try (jdk.jfr.consumer.RecordingFile file = new jdk.jfr.consumer.RecordingFile(jfr)) {
+      while (file.hasMoreEvents()) {
+        jdk.jfr.consumer.RecordedEvent e = file.readEvent();
+        String type = e.getEventType().getName();
+        boolean running = type.equals("jdk.ExecutionSample");
+        if (!running && !type.equals("jdk.NativeMethodSample") || e.getStackTrace() == null) {
+          continue;
+        }
+        List<jdk.jfr.consumer.RecordedFrame> frames = e.getStackTrace().getFrames();
+        jdk.jfr.consumer.RecordedThread thread = e.getThread("sampledThread");
+        // The emulators' code runs on the server's threads, whatever package a frame is in.
+        String stage = thread != null && String.valueOf(thread.getJavaName()).startsWith("MockWebServer")
+            ? STAGES.get(0).getKey() : stage(frames);
+        byStage.computeIfAbsent(stage, k -> new long[2])[running ? 0 : 1]++;
+        if (running && !frames.isEmpty()) {
+          jdk.jfr.consumer.RecordedMethod m = frames.get(0).getMethod();
+          topOf.computeIfAbsent(stage, k -> new HashMap<>()).merge(
+              m.getType().getName().replaceAll("^.*\\.", "") + "." + m.getName(), 1, Integer::sum);
+        }
+        total += running ? 1 : 0;
+      }
+    }
+    long all = total;
+    StringBuilder s = new StringBuilder("\nWhere the CPU of `plan` goes at ").append(String.format(Locale.ROOT, "%,d", n))
+        .append(" publications (one run, ").append(ms(run.wallMs)).append(" wall under the recorder; Java Flight Recorder's "
+        + "samples every millisecond, each in the first stage its stack shows from the top; \"running\" samples are threads "
+        + "in Java code, \"in native\" ones threads in native calls, mostly socket reads waiting for the other side; the "
+        + "hottest methods are the running samples' top frames):\n\n| stage | running | share | in native | hottest methods |\n| --- | ---: | ---: | ---: | --- |\n");
+    byStage.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).forEach(en -> {
+      String hot = topOf.getOrDefault(en.getKey(), Map.of()).entrySet().stream()
+          .sorted((a, b) -> b.getValue() - a.getValue()).limit(3)
+          .map(t -> "`" + t.getKey() + "` " + t.getValue()).collect(java.util.stream.Collectors.joining(", "));
+      s.append("| ").append(en.getKey()).append(" | ").append(en.getValue()[0]).append(" | ")
+          .append(all == 0 ? "" : String.format(Locale.ROOT, "%.0f%%", 100.0 * en.getValue()[0] / all)).append(" | ")
+          .append(en.getValue()[1]).append(" | ").append(hot).append(" |\n");
+    });
+    return s.toString();
+  }
+
+  /** The stages of a plan, each named by the packages and classes whose frames belong to it, tried in this order. */
+  private static final List<Map.Entry<String, List<String>>> STAGES = List.of(
+      Map.entry("sandbox: the emulators' HTTP server", List.of("mockwebserver3.", "dev.fanout.sandbox.", "Emulator")),
+      Map.entry("parse (ANTLR, syntax tree)", List.of("dev.fanout.dsl.Syntax", "dev.fanout.dsl.AstBuilder", "org.antlr.")),
+      Map.entry("load: check and evaluate", List.of("dev.fanout.dsl.")),
+      Map.entry("desired packages (build, digest, cache)", List.of("dev.fanout.target.DesiredCache", "Builder.", ".desired")),
+      Map.entry("registry reads: HTTP client", List.of("okhttp3.", "okio.", "dev.fanout.http.")),
+      Map.entry("registry reads: answers (providers, JSON)", List.of("dev.fanout.providers.", "dev.fanout.refresh.")),
+      Map.entry("graph and workspace", List.of("dev.fanout.graph.", "dev.fanout.engine.", "dev.fanout.target.", "org.jgrapht.")),
+      Map.entry("diff (Planner)", List.of("dev.fanout.plan.Planner", "dev.fanout.plan.Differ", "dev.fanout.plan.MixedWorlds")),
+      Map.entry("print the plan", List.of("dev.fanout.cli.PlanText", "dev.fanout.output.")),
+      Map.entry("command line and start-up", List.of("picocli.", "dev.fanout.cli.")));
+
+  private static String stage(List<jdk.jfr.consumer.RecordedFrame> frames) {
+    for (jdk.jfr.consumer.RecordedFrame f : frames) {
+      String where = f.getMethod().getType().getName() + "." + f.getMethod().getName();
+      for (Map.Entry<String, List<String>> st : STAGES) {
+        for (String mark : st.getValue()) {
+          if (where.contains(mark)) {
+            return st.getKey();
+          }
+        }
+      }
+    }
+    return "JVM and JDK alone (class loading, JIT, GC threads' Java side)";
   }
 
   private List<String> growthHeads() {
