@@ -21,10 +21,17 @@ final class StillWaiting implements AutoCloseable {
   private final Map<Address, Long> since = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker;
 
-  /** A line per target still waiting, every {@code interval}. */
+  /**
+   * A line per target still waiting, every {@code interval}, for the targets that have waited
+   * that long: one that started a moment before the tick is not stuck (a release of 100,000
+   * packages printed a line for each target that happened to be in flight).
+   */
   StillWaiting(Duration interval, Function<Address, String> location, Consumer<String> line) {
-    this(interval, waiting -> waiting.forEach((address, seconds) ->
-        line.accept(address + ": still waiting on " + location.apply(address) + " (" + seconds + "s)")));
+    this(interval, waiting -> waiting.forEach((address, seconds) -> {
+      if (seconds >= interval.toSeconds()) {
+        line.accept(address + ": still waiting on " + location.apply(address) + " (" + seconds + "s)");
+      }
+    }));
   }
 
   /** {@code tick} hears every target waiting and its seconds, every {@code interval}, oldest first. */

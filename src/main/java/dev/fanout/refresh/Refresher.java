@@ -141,13 +141,18 @@ public final class Refresher {
           Semaphore limit = limits.computeIfAbsent(target.type(), k -> new Semaphore(target.traits().concurrency()));
           limit.acquire();
           listener.started(a);
+          CompletableFuture<TargetState> state;
           try (Http.Notices notices = Http.retryNotices(d -> listener.retried(a, d));
               Http.Notices serial = parallelism == 1 ? Later.oneAtATime() : null) {
-            return reading(a, parallelism == 1 ? null : checks, checksOut, d -> listener.retried(a, d));
+            state = reading(a, parallelism == 1 ? null : checks, checksOut, d -> listener.retried(a, d));
+          } catch (RuntimeException | InterruptedException | Error e) {
+            listener.finished(a, done.incrementAndGet());
+            throw e;
           } finally {
             limit.release();
-            listener.finished(a, done.incrementAndGet());
           }
+          // Done for the people waiting when its credential check has answered too.
+          return state.whenComplete((s, e) -> listener.finished(a, done.incrementAndGet()));
         }));
       }
       Map<Address, TargetState> out = new java.util.TreeMap<>();
