@@ -43,7 +43,7 @@ public final class Bench {
    * for this jar (run.sh runs `./fanout version` first): the commands timed are the ones users run.
    */
   static List<String> launcherOptions() {
-    List<String> opts = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    List<String> opts = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC"));
     Path jsa = Path.of("target/fanout.jsa").toAbsolutePath();
     Path jar = Path.of("target/fanout.jar").toAbsolutePath();
     try {
@@ -453,6 +453,9 @@ public final class Bench {
       s.append("| ").append(k).append(" | ").append(ms(median(wall))).append(" | ").append(ms(median(cpu))).append(" |\n");
     }
     s.append(profile(largest));
+    if (sizes.size() < 2) {
+      return s.append("\n").toString();
+    }
     s.append("\nGrowth (wall time ratio for 10x the publications; 10 would be linear, JVM start-up makes it smaller):\n\n");
     s.append("| command | ").append(String.join(" | ", growthHeads())).append(" |\n| --- |")
         .append(" ---: |".repeat(Math.max(0, sizes.size() - 1))).append("\n");
@@ -607,7 +610,7 @@ public final class Bench {
     long peak = 0;
     long atExit = 0;
     Pattern pause = Pattern.compile("(\\d+)M->(\\d+)M\\(");
-    Pattern used = Pattern.compile("(new generation|tenured generation)\\s+total \\d+K, used (\\d+)K");
+    Pattern used = Pattern.compile("(new generation|tenured generation|PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K");
     for (String line : Files.readAllLines(gcLog)) {
       Matcher m = pause.matcher(line);
       if (m.find()) {

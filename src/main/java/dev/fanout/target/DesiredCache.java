@@ -40,7 +40,7 @@ public final class DesiredCache {
 
   private final Path file;
   private final java.util.function.Supplier<String> inputs;
-  private volatile String releaseInputs;
+  private volatile byte[] releaseInputs;
   private final Map<String, DesiredState> known = new ConcurrentHashMap<>();
   private final Map<String, DesiredState> used = new ConcurrentHashMap<>();
   private final Map<Class<?>, String> code = new ConcurrentHashMap<>();
@@ -100,16 +100,19 @@ public final class DesiredCache {
   }
 
   private String key(Target target) {
-    String release = releaseInputs;
+    byte[] release = releaseInputs;
     if (release == null) {
-      release = inputs.get();
+      release = inputs.get().getBytes(StandardCharsets.UTF_8);
       releaseInputs = release;
     }
     // Settings and endpoints are left out on purpose: they hold the registry's URL, which for
-    // the sandbox changes every run, and a declared package does not depend on them.
-    String material = release + target.type() + '\n' + codeOf(target.provider().getClass()) + '\n'
-        + target.address() + '\n' + target.publication().attributes();
-    return Digests.sha256Hex(material.getBytes(StandardCharsets.UTF_8));
+    // the sandbox changes every run, and a declared package does not depend on them. The
+    // release's part, the same for every target, is hashed from bytes made once.
+    java.security.MessageDigest sha = Digests.of("SHA-256");
+    sha.update(release);
+    sha.update((target.type() + '\n' + codeOf(target.provider().getClass()) + '\n' + target.address() + '\n'
+        + target.publication().attributes()).getBytes(StandardCharsets.UTF_8));
+    return java.util.HexFormat.of().formatHex(sha.digest());
   }
 
   /**
