@@ -258,10 +258,12 @@ public final class ConfigLoader {
   }
 
   private static List<Edge> dedupe(List<Edge> all) {
-    Map<String, Edge> unique = new LinkedHashMap<>();
+    // Keyed by the two addresses themselves: building their text for every edge was a visible
+    // part of loading a large release.
+    Map<Map.Entry<Address, Address>, Edge> unique = new LinkedHashMap<>(all.size() * 2);
     for (Edge e : all) {
       if (!e.from().equals(e.to())) {
-        unique.putIfAbsent(e.from() + "->" + e.to(), e);
+        unique.putIfAbsent(Map.entry(e.from(), e.to()), e);
       }
     }
     return new ArrayList<>(unique.values());

@@ -67,7 +67,7 @@ public final class Syntax {
     Errors errors = new Errors(fileName, diagnostics);
     lexer.removeErrorListeners();
     lexer.addErrorListener(errors);
-    CommonTokenStream tokens = new CommonTokenStream(lexer);
+    CommonTokenStream tokens = new SizedTokenStream(lexer, text.length());
     tokens.fill();
     Diagnostic tooDeep = tooDeep(fileName, tokens.getTokens());
     if (tooDeep != null) {
@@ -90,6 +90,18 @@ public final class Syntax {
       diagnostics.add(Diagnostic.error("Too deeply nested", "This file nests expressions too deeply to read.",
           SourceRange.at(fileName, 1, 1)));
       return new Result(new Ast.File(fileName, List.of(), List.of()), diagnostics);
+    }
+  }
+
+  /**
+   * A token stream whose list starts about as large as the file's tokens: grown from ANTLR's
+   * hundred, the list of a large release was copied some twenty times while it filled.
+   */
+  private static final class SizedTokenStream extends CommonTokenStream {
+    SizedTokenStream(FanoutLexer lexer, int characters) {
+      super(lexer);
+      // Release files average more than five characters a token.
+      tokens = new ArrayList<>(Math.max(100, characters / 5));
     }
   }
 

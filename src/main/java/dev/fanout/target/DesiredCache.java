@@ -36,7 +36,7 @@ public final class DesiredCache {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Bumped when the file's shape or the key's recipe changes. */
-  private static final String FORMAT = "1";
+  private static final String FORMAT = "2";
 
   private final Path file;
   private final java.util.function.Supplier<String> inputs;
@@ -102,12 +102,13 @@ public final class DesiredCache {
   private String key(Target target) {
     byte[] release = releaseInputs;
     if (release == null) {
-      release = inputs.get().getBytes(StandardCharsets.UTF_8);
+      // The release's part, the same for every target, enters each key as its digest: each
+      // key then hashes a few hundred bytes, not the whole release again.
+      release = Digests.digest("SHA-256", inputs.get().getBytes(StandardCharsets.UTF_8));
       releaseInputs = release;
     }
     // Settings and endpoints are left out on purpose: they hold the registry's URL, which for
-    // the sandbox changes every run, and a declared package does not depend on them. The
-    // release's part, the same for every target, is hashed from bytes made once.
+    // the sandbox changes every run, and a declared package does not depend on them.
     java.security.MessageDigest sha = Digests.of("SHA-256");
     sha.update(release);
     sha.update((target.type() + '\n' + codeOf(target.provider().getClass()) + '\n' + target.address() + '\n'
